@@ -1,0 +1,39 @@
+import "server-only";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { databaseMode } from "@/lib/config/env";
+
+// One Prisma client per process, cached on globalThis so hot reload in dev does
+// not open a new pool each time. The password hash is omitted globally: no query
+// returns it unless it asks for it explicitly (lib/auth/credentials.ts does).
+function createClient() {
+  const mode = databaseMode();
+  const omit = { user: { passwordHash: true }, apiKey: { secretHash: true } } as const;
+  if (mode.kind === "postgres") {
+    // Loaded lazily so the embedded path never needs pg and vice versa.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: mode.url, max: 10 }), omit });
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require("@electric-sql/pglite") as typeof import("@electric-sql/pglite");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PrismaPGlite } = require("pglite-prisma-adapter") as typeof import("pglite-prisma-adapter");
+  return new PrismaClient({ adapter: new PrismaPGlite(new PGlite(mode.dir)), omit });
+}
+
+export type Db = ReturnType<typeof createClient>;
+
+const globalForDb = globalThis as unknown as { nudgeDb?: Db };
+
+/** The process-wide Prisma client, created on first use (never at import, so `next build` needs no database). */
+export function db(): Db {
+  globalForDb.nudgeDb ??= createClient();
+  return globalForDb.nudgeDb;
+}
+
+/** Closes the client (scripts and tests call this before exiting). */
+export async function disconnectDb(): Promise<void> {
+  const client = globalForDb.nudgeDb;
+  globalForDb.nudgeDb = undefined;
+  await client?.$disconnect();
+}
