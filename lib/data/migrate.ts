@@ -45,7 +45,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
 export class MigrationError extends Error {
   constructor(
     readonly migration: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(`Migration ${migration} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`);
   }

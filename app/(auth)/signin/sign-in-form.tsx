@@ -1,0 +1,100 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { signInSchema } from "@/lib/validation/auth";
+
+const MESSAGES: Record<string, string> = {
+  CredentialsSignin: "That email and password don't match an account. Check both and try again.",
+  AccountDeactivated: "This account has been deactivated. Ask your admin to reactivate it.",
+};
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+    if (!parsed.success) {
+      const errs: { email?: string; password?: string } = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path[0];
+        if ((key === "email" || key === "password") && !errs[key]) errs[key] = issue.message;
+      }
+      setFieldErrors(errs);
+      setError(null);
+      return;
+    }
+    setFieldErrors({});
+    setPending(true);
+    setError(null);
+    try {
+      const res = await signIn("credentials", { ...parsed.data, redirect: false });
+      if (!res || res.error) {
+        setError(MESSAGES[res?.error ?? ""] ?? MESSAGES.CredentialsSignin ?? "Sign-in failed.");
+        setPending(false);
+        return;
+      }
+      window.location.assign(callbackUrl ?? "/");
+    } catch {
+      setError("We couldn't reach the server. Check your connection and try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      {error ? (
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </div>
+      ) : null}
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-800">
+          Email
+        </label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          aria-invalid={fieldErrors.email ? true : undefined}
+          aria-describedby={fieldErrors.email ? "email-error" : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+        />
+        {fieldErrors.email ? (
+          <p id="email-error" className="mt-1 text-xs text-red-700">
+            {fieldErrors.email}
+          </p>
+        ) : null}
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-800">
+          Password
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={fieldErrors.password ? true : undefined}
+          aria-describedby={fieldErrors.password ? "password-error" : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+        />
+        {fieldErrors.password ? (
+          <p id="password-error" className="mt-1 text-xs text-red-700">
+            {fieldErrors.password}
+          </p>
+        ) : null}
+      </div>
+      <Button type="submit" disabled={pending} className="w-full py-2">
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

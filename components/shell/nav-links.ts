@@ -1,0 +1,19 @@
+import type { Role } from "@/lib/generated/prisma/enums";
+import { can, type Permission } from "@/lib/auth/permissions";
+
+export interface NavLink {
+  href: string;
+  label: string;
+  permission: Permission;
+}
+
+// Only pages that exist are listed; add a link when its page ships.
+export const NAV_LINKS: NavLink[] = [
+  { href: "/queue", label: "Queue", permission: "queue.work" },
+  { href: "/dashboards/adoption", label: "Adoption", permission: "dashboards.view" },
+  { href: "/admin/catalog", label: "Catalog", permission: "catalog.manage" },
+];
+
+export function linksFor(role: Role): NavLink[] {
+  return NAV_LINKS.filter((l) => can(role, l.permission));
+}

@@ -1,0 +1,35 @@
+import { expect, type Page } from "@playwright/test";
+import pg from "pg";
+
+export const PASSWORD = "nudge-demo";
+export const ACCOUNTS = {
+  rep: { email: "rep@nudge.test", home: "/queue", heading: "Today's queue" },
+  manager: { email: "manager@nudge.test", home: "/dashboards/adoption", heading: "Adoption" },
+  admin: { email: "admin@nudge.test", home: "/admin/catalog", heading: "Action catalog" },
+} as const;
+export type RoleName = keyof typeof ACCOUNTS;
+
+export const storageState = (role: RoleName) => `test-results/.auth/${role}.json`;
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A direct connection to the e2e database, for asserting what was (not) written. */
+export async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function expectSignedOut(page: Page) {
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+}

@@ -1,0 +1,32 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { authOptions } from "./options";
+import { can, type Permission } from "./permissions";
+import { getActiveUserById, type SessionUser } from "@/lib/data/users";
+
+/**
+ * The signed-in user, re-read from the database on every request (once, via
+ * cache), so a deactivated user's session stops working at once.
+ */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await getServerSession(authOptions);
+  const id = session?.user?.id;
+  if (!id) return null;
+  return getActiveUserById(id);
+});
+
+/** For pages and layouts: signed-out visitors go to /signin. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect("/signin");
+  return user;
+}
+
+/** For pages: the signed-in user, or the 403 "not allowed" page. */
+export async function requirePermission(permission: Permission): Promise<SessionUser> {
+  const user = await requireUser();
+  if (!can(user.role, permission)) forbidden();
+  return user;
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import bcrypt from "bcryptjs";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getUserForSignIn, recordUsage } from "@/lib/data/users";
+import { signInSchema } from "@/lib/validation/auth";
+
+// Raised to the sign-in form as `error` codes; the form turns them into sentences.
+export const SIGN_IN_ERRORS = {
+  invalid: "CredentialsSignin",
+  inactive: "AccountDeactivated",
+} as const;
+
+// Compare against a dummy hash when the user is unknown, so response time does
+// not reveal which emails have accounts.
+let dummyHash: string | undefined;
+const getDummyHash = () => (dummyHash ??= bcrypt.hashSync("not-a-real-password", 10));
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  pages: { signIn: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const parsed = signInSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        const user = await getUserForSignIn(parsed.data.email);
+        const ok = await bcrypt.compare(parsed.data.password, user?.passwordHash ?? getDummyHash());
+        if (!user || !ok) return null;
+        if (!user.active) throw new Error(SIGN_IN_ERRORS.inactive);
+        await recordUsage(user.id, "SIGN_IN");
+        return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = user.role;
+        token.teamId = user.teamId;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (token.uid && token.role) {
+        session.user = {
+          id: token.uid,
+          email: token.email ?? "",
+          name: token.name ?? "",
+          role: token.role,
+          teamId: token.teamId ?? null,
+        };
+      }
+      return session;
+    },
+  },
+};
