@@ -1,0 +1,34 @@
+import "server-only";
+import { apiError } from "./api";
+import { verifyApiKey } from "@/lib/data/api-keys";
+import type { ApiScope } from "@/lib/validation/api";
+
+export interface ApiCaller {
+  keyId: string;
+  scopes: ApiScope[];
+}
+
+/** Wraps a /api/v1 route: Bearer key (401 when missing, unknown or revoked), scope (403). */
+export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req: Request, ctx: C) => Promise<Response>) {
+  return async (req: Request, ctx: C): Promise<Response> => {
+    const header = req.headers.get("authorization");
+    const presented = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+    const check = await verifyApiKey(presented);
+    if (!check.ok) {
+      const message =
+        check.reason === "missing" ? "Send an API key as 'Authorization: Bearer <key>'." : check.reason === "revoked" ? "This API key has been revoked." : "This API key is not valid.";
+      return apiError(401, "UNAUTHORIZED", message);
+    }
+    if (!check.scopes.includes(scope)) return apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
+    return handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx);
+  };
+}
+
+/** Reads a JSON body, or returns the 400 response to send. */
+export async function readJson(req: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+  try {
+    return { ok: true, body: await req.json() };
+  } catch {
+    return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not valid JSON.") };
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/data/db";
+import { reactToRecommendation, ReactionError } from "@/lib/data/feedback";
+import { makeUser, repWithRecommendation } from "../support/fixtures";
+
+const feedbackCount = (recommendationId: string) => db().feedback.count({ where: { recommendationId } });
+const statusOf = async (id: string) => (await db().recommendation.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
+
+describe("reacting to a recommendation", () => {
+  it("accepting writes the status, one Feedback row and a usage event", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const res = await reactToRecommendation(rep, { kind: "ACCEPT", recommendationId: rec.id });
+    expect(res).toEqual({ id: rec.id, status: "ACCEPTED", recorded: true });
+    expect(await statusOf(rec.id)).toBe("ACCEPTED");
+    const fb = await db().feedback.findMany({ where: { recommendationId: rec.id } });
+    expect(fb).toHaveLength(1);
+    expect(fb[0]).toMatchObject({ kind: "ACCEPT", previousStatus: "PENDING", userId: rep.id });
+    expect(await db().usageEvent.count({ where: { userId: rep.id, type: "REACTION" } })).toBe(1);
+  });
+
+  it("refuses another rep's recommendation and writes nothing", async () => {
+    const { rec } = await repWithRecommendation();
+    const intruder = await makeUser();
+    await expect(reactToRecommendation(intruder, { kind: "ACCEPT", recommendationId: rec.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await statusOf(rec.id)).toBe("PENDING");
+    expect(await feedbackCount(rec.id)).toBe(0);
+    expect(await db().usageEvent.count({ where: { userId: intruder.id } })).toBe(0);
+  });
+
+  it("records a retried request with the same idempotency key once", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const input = { kind: "ACCEPT" as const, recommendationId: rec.id, idempotencyKey: `key-${rec.id}` };
+    const first = await reactToRecommendation(rep, input);
+    const second = await reactToRecommendation(rep, input);
+    expect(first.recorded).toBe(true);
+    expect(second).toEqual({ id: rec.id, status: "ACCEPTED", recorded: false });
+    expect(await feedbackCount(rec.id)).toBe(1);
+  });
+
+  it("records a concurrent double click once", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const results = await Promise.allSettled([
+      reactToRecommendation(rep, { kind: "ACCEPT", recommendationId: rec.id, idempotencyKey: `a-${rec.id}` }),
+      reactToRecommendation(rep, { kind: "ACCEPT", recommendationId: rec.id, idempotencyKey: `b-${rec.id}` }),
+    ]);
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    expect(await feedbackCount(rec.id)).toBe(1);
+  });
+
+  it("dismiss stores the reason; undo restores the previous status", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    await reactToRecommendation(rep, { kind: "DISMISS", recommendationId: rec.id, reason: "BAD_TIMING", note: "on holiday" });
+    expect(await statusOf(rec.id)).toBe("DISMISSED");
+    const undo = await reactToRecommendation(rep, { kind: "UNDO", recommendationId: rec.id });
+    expect(undo.status).toBe("PENDING");
+    const fb = await db().feedback.findMany({ where: { recommendationId: rec.id }, orderBy: { id: "asc" } });
+    expect(fb.map((f) => [f.kind, f.dismissReason, f.note])).toEqual([
+      ["DISMISS", "BAD_TIMING", "on holiday"],
+      ["UNDO", null, null],
+    ]);
+    await expect(reactToRecommendation(rep, { kind: "UNDO", recommendationId: rec.id })).rejects.toBeInstanceOf(ReactionError);
+  });
+
+  it("snooze hides it until the date and done closes it", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const until = new Date(Date.now() + 3 * 86_400_000);
+    await reactToRecommendation(rep, { kind: "SNOOZE", recommendationId: rec.id, snoozeUntil: until });
+    const snoozed = await db().recommendation.findUniqueOrThrow({ where: { id: rec.id } });
+    expect(snoozed.status).toBe("SNOOZED");
+    expect(snoozed.snoozedUntil?.getTime()).toBe(until.getTime());
+    await reactToRecommendation(rep, { kind: "DONE", recommendationId: rec.id });
+    expect(await statusOf(rec.id)).toBe("DONE");
+    await expect(reactToRecommendation(rep, { kind: "ACCEPT", recommendationId: rec.id })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+});
