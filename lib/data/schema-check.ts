@@ -164,7 +164,6 @@ export function parseDmmf(schemaPrismaText: string): Dmmf {
     } catch {
       // not JSON: keep the raw message
     }
-    // eslint-disable-next-line no-control-regex
     throw new Error(`Invalid Prisma schema: ${detail.replace(/\u001b\[[0-9;]*m/g, "")}`);
   }
   return dmmfDocument.parse(JSON.parse(raw));

@@ -139,6 +139,20 @@ describe.skipIf(!reachable)("the checker detects drift", () => {
     expect(diff.some((l) => l.startsWith(`index "Recommendation_open_customer_action_key": expected`))).toBe(true);
   });
 
+  it("finds no drift for a Prisma-style migration of the fixture schema (every type, default and index kind)", async () => {
+    const fixtures = path.join(process.cwd(), "tests", "fixtures", "schema");
+    const db = await createDatabase("nudge_fixture");
+    dbs.push(db);
+    const conn = await connectPostgres(db.url);
+    try {
+      await conn.exec(await readFile(path.join(fixtures, "tiny.sql"), "utf8"));
+      const fixtureExpected = expectedSchema(await readFile(path.join(fixtures, "tiny.prisma"), "utf8"), []);
+      expect(diffSchemas(fixtureExpected, await actualSchema(conn))).toEqual([]);
+    } finally {
+      await conn.close();
+    }
+  });
+
   it("reports objects the schema does not declare", async () => {
     const diff = await diffAfter("unexpected", (sql) =>
       `${sql}\nALTER TABLE "User" ADD COLUMN "foo" INTEGER;\nCREATE INDEX "User_name_idx" ON "User"("name");\nCREATE TABLE "Stray" ("id" INTEGER);\n`,
