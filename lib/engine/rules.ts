@@ -105,7 +105,7 @@ function checkComparison(node: Record<string, unknown>, path: Issue["path"], iss
   const { signal, op, value } = node;
   const before = issues.length;
   if (typeof signal !== "string") {
-    issues.push({ path: [...path, "signal"], message: `Choose a signal. Choose one of: ${SIGNAL_NAMES.join(", ")}` });
+    issues.push({ path: [...path, "signal"], message: `A condition needs a signal. Choose one of: ${SIGNAL_NAMES.join(", ")}` });
   }
   const def = typeof signal === "string" ? findSignal(signal) : undefined;
   if (typeof signal === "string" && !def) {
@@ -114,8 +114,7 @@ function checkComparison(node: Record<string, unknown>, path: Issue["path"], iss
       message: `Unknown signal "${signal}". Choose one of: ${SIGNAL_NAMES.join(", ")}`,
     });
   }
-  const opKnown = isComparisonOp(op);
-  if (!opKnown) {
+  if (!isComparisonOp(op)) {
     issues.push({
       path: [...path, "op"],
       message: `Unknown operator ${show(op)}. Choose one of: ${COMPARISON_OPS.join(", ")}`,
@@ -142,14 +141,20 @@ function checkComparison(node: Record<string, unknown>, path: Issue["path"], iss
   switch (op) {
     case "eq":
     case "neq":
-      if (!scalarOfType(value, def.type)) return wrongType(value), null;
+      if (!scalarOfType(value, def.type)) {
+        wrongType(value);
+        return null;
+      }
       return { signal: def.name, op, value };
     case "lt":
     case "lte":
     case "gt":
     case "gte":
       // Only number signals allow these ops (checked above).
-      if (def.type !== "number" || !isFiniteNumber(value)) return wrongType(value), null;
+      if (def.type !== "number" || !isFiniteNumber(value)) {
+        wrongType(value);
+        return null;
+      }
       return { signal: def.name, op, value };
     case "between": {
       if (def.type !== "number") return null;

@@ -1,5 +1,6 @@
 // Scoring: priority = propensity × businessValue × contextWeight × lever
 // (the arbitration formula Pega documents), and the expected value we report.
+import { ruleSignals, type Rule } from "./rules";
 import type { Signals } from "./signals";
 
 export const URGENCY_SIGNALS = [
@@ -26,6 +27,19 @@ export const URGENCY_CURVES: Readonly<Record<UrgencySignal, { kind: "countdown" 
   daysSinceLastPurchase: { kind: "countup", horizon: 365 },
   openTickets: { kind: "countup", horizon: 3 },
 };
+
+function isUrgencySignal(name: string): name is UrgencySignal {
+  return (URGENCY_SIGNALS as readonly string[]).includes(name);
+}
+
+/**
+ * The catalog stores no urgency signal, so by default an action is urgent in
+ * the first urgency signal its rule tests (birthday note -> daysUntilBirthday,
+ * win-back -> daysSinceLastPurchase), or none.
+ */
+export function inferUrgencySignal(rule: Rule): UrgencySignal | null {
+  return ruleSignals(rule).find(isUrgencySignal) ?? null;
+}
 
 export const MIN_CONTEXT_WEIGHT = 1;
 export const MAX_CONTEXT_WEIGHT = 2;

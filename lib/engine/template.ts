@@ -13,10 +13,16 @@ type FieldSpec = {
   render: (c: TemplateCustomer, s: Partial<Signals>) => string;
 };
 
+/** Everything after the first word of the full name. */
+function lastNameOf(name: string): string {
+  return name.trim().split(/\s+/).slice(1).join(" ");
+}
+
 const count = (v: number | null | undefined): string => (v === null || v === undefined ? "" : String(v));
 
 const FIELDS = {
   firstName: { description: "First name", render: (c) => firstNameOf(c) },
+  lastName: { description: "Last name", render: (c) => lastNameOf(c.name) },
   name: { description: "Full name", render: (c) => c.name },
   company: { description: "Company", render: (c) => c.company ?? "" },
   segment: { description: "Segment", render: (c) => c.segment },
@@ -39,9 +45,9 @@ const FIELDS = {
 export type TemplateField = keyof typeof FIELDS;
 
 /** The fields an admin may use, with a description for the catalogue editor. */
-export const TEMPLATE_FIELDS: readonly { name: TemplateField; description: string }[] = Object.entries(FIELDS).map(
-  ([name, spec]) => ({ name: name as TemplateField, description: spec.description }),
-);
+export const TEMPLATE_FIELDS: readonly { name: TemplateField; description: string }[] = Object.keys(FIELDS)
+  .filter(isTemplateField)
+  .map((name) => ({ name, description: FIELDS[name].description }));
 
 function isTemplateField(name: string): name is TemplateField {
   return Object.hasOwn(FIELDS, name);

@@ -1,0 +1,301 @@
+// Arbitration: per customer, the best eligible action not in cool-down; per
+// rep, a daily queue sorted by score, capped, under a weekly contact policy.
+import { consentBlock, type ActionCategory } from "./consent";
+import type { EngineCustomer } from "./features";
+import { explain, type Reason } from "./explain";
+import { holdoutPeriod, isControl } from "./holdout";
+import {
+  acceptancePosterior,
+  betaMean,
+  conversionRate,
+  modelVersion as makeModelVersion,
+  propensity as drawPropensity,
+  segmentEstimate,
+  statsFingerprint,
+  type BetaParams,
+  type Rng,
+  type StatsTable,
+} from "./learning";
+import { describeRule, evaluateRule, type Rule } from "./rules";
+import { contextWeight, expectedValue, priorityScore, type UrgencySignal } from "./scoring";
+import type { Signals } from "./signals";
+import { renderTemplate } from "./template";
+import { DAY_MS, addDays } from "./time";
+
+export type ActionDefinition = {
+  id: string;
+  key: string;
+  name: string;
+  category: ActionCategory;
+  messageTemplate: string;
+  rule: Rule;
+  businessValue: number;
+  /** Admin priority lever, 1 = neutral. */
+  lever: number;
+  cooldownDays: number;
+  expiresAfterDays: number;
+  controlGroupPct: number;
+  prior: BetaParams;
+  /** Thompson sampling instead of the posterior mean when ranking. */
+  exploration: boolean;
+  version: number;
+  urgencySignal: UrgencySignal | null;
+  /** Inactive actions are skipped; absent means active. */
+  active?: boolean;
+};
+
+export const RECOMMENDATION_STATUSES = ["PENDING", "ACCEPTED", "DISMISSED", "SNOOZED", "DONE", "EXPIRED"] as const;
+export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
+/** Matches the partial unique index "one open recommendation per customer and action type". */
+export const OPEN_STATUSES: readonly RecommendationStatus[] = ["PENDING", "ACCEPTED", "SNOOZED"];
+
+/** A recent recommendation of this customer (control-group ones included, so both arms share the cadence). */
+export type HistoryEntry = {
+  actionKey: string;
+  createdAt: Date;
+  status: RecommendationStatus;
+  decidedAt: Date | null;
+};
+
+/** Everything a Recommendation row needs, plus the inputs of the score for auditing. */
+export type Candidate = {
+  customerId: string;
+  repId: string;
+  actionId: string;
+  actionKey: string;
+  actionName: string;
+  category: ActionCategory;
+  version: number;
+  score: number;
+  /** Posterior-mean P(accept): what calibration compares with outcomes. */
+  propensity: number;
+  /** The P(accept) used in the score: a Thompson draw when exploring, else equal to `propensity`. */
+  rankingPropensity: number;
+  conversionRate: number;
+  contextWeight: number;
+  expectedValue: number;
+  reasons: Reason[];
+  message: string;
+  isControl: boolean;
+  expiresAt: Date;
+  modelVersion: string;
+};
+
+export type SkipCode =
+  | "INACTIVE"
+  | "DO_NOT_CONTACT"
+  | "MARKETING_OPT_OUT"
+  | "INELIGIBLE"
+  | "OPEN_RECOMMENDATION"
+  | "COOLDOWN";
+export type SkippedAction = { actionId: string; actionKey: string; code: SkipCode; text: string };
+
+export type DecisionInput = {
+  customer: EngineCustomer;
+  signals: Signals;
+  actions: readonly ActionDefinition[];
+  history: readonly HistoryEntry[];
+  stats: StatsTable;
+  now: Date;
+  /** Consumed only by actions with exploration on; seed it for reproducible batches. */
+  rng: Rng;
+  /** Holdout period; defaults to the ISO week of `now`. */
+  period?: string;
+  /** Defaults to modelVersion(now, statsFingerprint(stats)). */
+  modelVersion?: string;
+  /** How many candidates decideForCustomer returns; default 1. */
+  maxPerCustomer?: number;
+  /** Master switch for Thompson sampling (e.g. off for an admin preview); default true. */
+  explore?: boolean;
+};
+
+export type Evaluation = { candidates: Candidate[]; skipped: SkippedAction[] };
+
+const versionCache = new WeakMap<StatsTable, Map<number, string>>();
+
+function defaultModelVersion(stats: StatsTable, now: Date): string {
+  const day = Math.floor(now.getTime() / DAY_MS);
+  let perDay = versionCache.get(stats);
+  if (!perDay) versionCache.set(stats, (perDay = new Map()));
+  let version = perDay.get(day);
+  if (version === undefined) perDay.set(day, (version = makeModelVersion(now, statsFingerprint(stats))));
+  return version;
+}
+
+/** Best first: score descending, then action key for a stable order. */
+export function compareCandidates(a: Candidate, b: Candidate): number {
+  return b.score - a.score || a.actionKey.localeCompare(b.actionKey) || a.customerId.localeCompare(b.customerId);
+}
+
+function cooldownBlock(action: ActionDefinition, history: readonly HistoryEntry[], now: Date): SkippedAction | null {
+  const mine = history.filter((h) => h.actionKey === action.key);
+  const open = mine.find((h) => OPEN_STATUSES.includes(h.status));
+  if (open) {
+    return {
+      actionId: action.id,
+      actionKey: action.key,
+      code: "OPEN_RECOMMENDATION",
+      text: `Already suggested and still open (${open.status.toLowerCase()})`,
+    };
+  }
+  const windowMs = action.cooldownDays * DAY_MS;
+  for (const h of mine) {
+    const last = Math.max(h.createdAt.getTime(), h.decidedAt?.getTime() ?? 0);
+    if (now.getTime() - last < windowMs) {
+      const ago = Math.max(0, Math.floor((now.getTime() - last) / DAY_MS));
+      return {
+        actionId: action.id,
+        actionKey: action.key,
+        code: "COOLDOWN",
+        text: `Suggested or handled ${ago === 0 ? "today" : `${ago} day${ago === 1 ? "" : "s"} ago`}; cool-down is ${action.cooldownDays} days`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
+ * Runs every action through consent, rule and cool-down, and scores the
+ * survivors. Returns all candidates best first and why the others were
+ * skipped (for the admin preview). The holdout is decided after selection:
+ * a control candidate is still the customer's best action, stored with
+ * isControl and never shown.
+ */
+export function evaluateActions(input: DecisionInput): Evaluation {
+  const { customer, signals, actions, history, stats, now, rng } = input;
+  const period = input.period ?? holdoutPeriod(now);
+  const version = input.modelVersion ?? defaultModelVersion(stats, now);
+  const exploreAllowed = input.explore ?? true;
+  const candidates: Candidate[] = [];
+  const skipped: SkippedAction[] = [];
+
+  for (const action of actions) {
+    const skip = (code: SkipCode, text: string) => skipped.push({ actionId: action.id, actionKey: action.key, code, text });
+    if (action.active === false) {
+      skip("INACTIVE", "Action is switched off");
+      continue;
+    }
+    const consent = consentBlock(customer, action.category);
+    if (consent) {
+      skip(consent.code, consent.text);
+      continue;
+    }
+    if (!evaluateRule(action.rule, signals)) {
+      skip("INELIGIBLE", `Rule not met: ${describeRule(action.rule)}`);
+      continue;
+    }
+    const cooldown = cooldownBlock(action, history, now);
+    if (cooldown) {
+      skipped.push(cooldown);
+      continue;
+    }
+
+    const est = segmentEstimate(stats, action.key, customer.segment, action.prior);
+    const meanPropensity = betaMean(acceptancePosterior(est.stats, est.acceptancePrior));
+    const exploring = exploreAllowed && action.exploration;
+    const rankingPropensity = exploring
+      ? drawPropensity(est.stats, est.acceptancePrior, { explore: true, rng })
+      : meanPropensity;
+    const conv = conversionRate(est.stats, est.conversionPrior);
+    const weight = contextWeight(action, signals);
+
+    candidates.push({
+      customerId: customer.id,
+      repId: customer.ownerId,
+      actionId: action.id,
+      actionKey: action.key,
+      actionName: action.name,
+      category: action.category,
+      version: action.version,
+      score: priorityScore({
+        propensity: rankingPropensity,
+        businessValue: action.businessValue,
+        contextWeight: weight,
+        lever: action.lever,
+      }),
+      propensity: meanPropensity,
+      rankingPropensity,
+      conversionRate: conv,
+      contextWeight: weight,
+      expectedValue: expectedValue({
+        propensity: meanPropensity,
+        conversionRate: conv,
+        businessValue: action.businessValue,
+      }),
+      reasons: explain(action, signals, { acceptanceRate: meanPropensity, trials: est.evidenceTrials }),
+      message: renderTemplate(action.messageTemplate, customer, signals),
+      isControl: isControl(customer.id, action.key, period, action.controlGroupPct),
+      expiresAt: addDays(now, action.expiresAfterDays),
+      modelVersion: version,
+    });
+  }
+  candidates.sort(compareCandidates);
+  return { candidates, skipped };
+}
+
+/** The customer's best candidates (default: the single best), best first. */
+export function decideForCustomer(input: DecisionInput): Candidate[] {
+  const max = Math.max(0, input.maxPerCustomer ?? 1);
+  return evaluateActions(input).candidates.slice(0, max);
+}
+
+export type QueueOptions = {
+  /** Visible suggestions per rep per day; default 25. */
+  perRepDailyCap?: number;
+  /** Suggestions per customer per week across reps; default 2. */
+  weeklyContactCap?: number;
+  /** Suggestions each customer already got this week (before this batch). */
+  contactsThisWeek?: ReadonlyMap<string, number>;
+  /** Visible suggestions already in each rep's queue today, counted against the daily cap. */
+  openByRep?: ReadonlyMap<string, number>;
+};
+
+export type DropCode = "REP_DAILY_CAP" | "WEEKLY_CONTACT_CAP";
+export type DroppedCandidate = { candidate: Candidate; code: DropCode };
+export type RepQueue = {
+  repId: string;
+  /** Shown to the rep, best first. */
+  visible: Candidate[];
+  /** Control group: stored with isControl, never shown, not counted against the cap. */
+  control: Candidate[];
+  dropped: DroppedCandidate[];
+};
+
+export const DEFAULT_PER_REP_DAILY_CAP = 25;
+export const DEFAULT_WEEKLY_CONTACT_CAP = 2;
+
+/**
+ * Builds every rep's queue from all customers' candidates, best score first.
+ * A customer already at the weekly cap gets nothing. A visible candidate
+ * takes a slot of its rep's daily cap. A control candidate takes no slot but
+ * is kept only while the rep still has room, i.e. only if it would have been
+ * shown, so treated and control groups face the same selection. Both count
+ * as a (would-be) contact of the customer within this batch.
+ */
+export function buildQueues(
+  candidatesByCustomer: ReadonlyMap<string, readonly Candidate[]>,
+  opts: QueueOptions = {},
+): Map<string, RepQueue> {
+  const cap = opts.perRepDailyCap ?? DEFAULT_PER_REP_DAILY_CAP;
+  const weeklyCap = opts.weeklyContactCap ?? DEFAULT_WEEKLY_CONTACT_CAP;
+  const contacts = new Map(opts.contactsThisWeek ?? []);
+  const queues = new Map<string, RepQueue>();
+
+  const all = [...candidatesByCustomer.values()].flat().sort(compareCandidates);
+  for (const c of all) {
+    let queue = queues.get(c.repId);
+    if (!queue) queues.set(c.repId, (queue = { repId: c.repId, visible: [], control: [], dropped: [] }));
+    const contactCount = contacts.get(c.customerId) ?? 0;
+    if (contactCount >= weeklyCap) {
+      queue.dropped.push({ candidate: c, code: "WEEKLY_CONTACT_CAP" });
+      continue;
+    }
+    if (queue.visible.length + (opts.openByRep?.get(c.repId) ?? 0) >= cap) {
+      queue.dropped.push({ candidate: c, code: "REP_DAILY_CAP" });
+      continue;
+    }
+    (c.isControl ? queue.control : queue.visible).push(c);
+    contacts.set(c.customerId, contactCount + 1);
+  }
+  return queues;
+}
