@@ -32,3 +32,21 @@ export async function readJson(req: Request): Promise<{ ok: true; body: unknown 
     return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not valid JSON.") };
   }
 }
+
+/** Reads `{ [key]: [...] }`, or returns the 400/413 response to send. */
+export async function readBatch(req: Request, key: string, max: number): Promise<{ ok: true; items: unknown[] } | { ok: false; response: Response }> {
+  const json = await readJson(req);
+  if (!json.ok) return json;
+  const body = json.body;
+  const items = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[key] : undefined;
+  if (!Array.isArray(items)) {
+    return { ok: false, response: apiError(400, "INVALID_BODY", `The body must be an object with a "${key}" array.`, [{ path: key, message: "Expected an array" }]) };
+  }
+  if (items.length > max) {
+    return { ok: false, response: apiError(413, "TOO_MANY_ITEMS", `Send at most ${max} ${key} per call (got ${items.length}); split the batch.`) };
+  }
+  if (items.length === 0) {
+    return { ok: false, response: apiError(400, "INVALID_BODY", `The "${key}" array is empty.`, [{ path: key, message: "Send at least one item" }]) };
+  }
+  return { ok: true, items };
+}

@@ -50,3 +50,51 @@ export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Dat
     expiresAt: r.expiresAt,
   }));
 }
+
+export interface ApiRecommendation {
+  id: string;
+  actionKey: string;
+  actionName: string;
+  category: string;
+  message: string;
+  score: number;
+  propensity: number;
+  expectedValue: number;
+  reasons: Reason[];
+  status: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Open, visible recommendations of a customer, best first (control-group ones never). Null: unknown customer. */
+export async function openRecommendationsForExternalId(externalId: string, now = new Date()): Promise<ApiRecommendation[] | null> {
+  const customer = await db().customer.findUnique({ where: { externalId }, select: { id: true } });
+  if (!customer) return null;
+  const rows = await db().recommendation.findMany({
+    where: { customerId: customer.id, isControl: false, status: { in: ["PENDING", "ACCEPTED", "SNOOZED"] }, expiresAt: { gt: now } },
+    orderBy: [{ score: "desc" }, { id: "asc" }],
+    select: {
+      id: true, message: true, score: true, propensity: true, expectedValue: true, reasons: true, status: true, createdAt: true, expiresAt: true,
+      actionType: { select: { key: true, name: true, category: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    actionKey: r.actionType.key,
+    actionName: r.actionType.name,
+    category: r.actionType.category,
+    message: r.message,
+    score: r.score,
+    propensity: r.propensity,
+    expectedValue: r.expectedValue,
+    reasons: reasonsSchema.catch([]).parse(r.reasons),
+    status: r.status,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+  }));
+}
+
+/** Who may act on a recommendation: its rep. Null when it does not exist. */
+export async function recommendationOwner(id: string): Promise<{ repId: string; isControl: boolean } | null> {
+  return db().recommendation.findUnique({ where: { id }, select: { repId: true, isControl: true } });
+}

@@ -30,3 +30,9 @@ export async function getUserForSignIn(email: string) {
 export async function recordUsage(userId: string, type: "SIGN_IN" | "QUEUE_VIEW" | "CUSTOMER_VIEW" | "REACTION" | "DASHBOARD_VIEW", meta?: Record<string, string | number | boolean | null>) {
   await db().usageEvent.create({ data: { userId, type, meta: meta ?? undefined } });
 }
+
+export async function getActiveUserByEmail(email: string): Promise<SessionUser | null> {
+  const user = await db().user.findUnique({ where: { email }, select: sessionUserSelect });
+  if (!user || !user.active) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
+}

@@ -14,12 +14,13 @@ const isoDate = z
 export const apiCustomerSchema = z.object({
   externalId: z.string().trim().min(1, "Required").max(100),
   name: z.string().trim().min(1, "Required").max(200),
-  email: z.string().trim().email("Not a valid email address").max(320).optional(),
-  phone: z.string().trim().max(50).optional(),
-  company: z.string().trim().max(200).optional(),
+  // Optional fields: omitted keeps the stored value on update; null clears it.
+  email: z.string().trim().email("Not a valid email address").max(320).nullable().optional(),
+  phone: z.string().trim().max(50).nullable().optional(),
+  company: z.string().trim().max(200).nullable().optional(),
   segment: z.string().trim().min(1, "Required").max(40),
-  birthday: isoDate.optional(),
-  renewalDate: isoDate.optional(),
+  birthday: isoDate.nullable().optional(),
+  renewalDate: isoDate.nullable().optional(),
   lifetimeValue: z.number().finite().min(0, "Must be zero or more").max(1e11).optional(),
   ownerEmail: z.string().trim().toLowerCase().email("Not a valid email address"),
   doNotContact: z.boolean().optional(),

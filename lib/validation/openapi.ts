@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { apiCustomerSchema, apiEventSchema, MAX_BATCH } from "./api";
+import { apiFeedbackSchema } from "./api-feedback";
+
+// The OpenAPI document of /api/v1, built from the same zod schemas the routes use.
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
+
+const error = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+      },
+    },
+  },
+};
+const errors = {
+  "400": { description: "Malformed body; details name each problem", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "401": { description: "Missing, unknown or revoked API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "403": { description: "The key lacks the scope", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+};
+const recommendation = {
+  type: "object",
+  properties: {
+    id: { type: "string", format: "uuid" },
+    actionKey: { type: "string" },
+    actionName: { type: "string" },
+    category: { type: "string" },
+    message: { type: "string" },
+    score: { type: "number" },
+    propensity: { type: "number" },
+    expectedValue: { type: "number" },
+    reasons: { type: "array", items: { type: "object", properties: { code: { type: "string" }, text: { type: "string" } } } },
+    status: { type: "string", enum: ["PENDING", "ACCEPTED", "SNOOZED"] },
+    createdAt: { type: "string", format: "date-time" },
+    expiresAt: { type: "string", format: "date-time" },
+  },
+};
+
+export function openApiDocument(serverUrl: string) {
+  const batch = (key: string, ref: string) => ({
+    type: "object",
+    required: [key],
+    properties: { [key]: { type: "array", maxItems: MAX_BATCH, items: { $ref: `#/components/schemas/${ref}` } } },
+  });
+  return {
+    openapi: "3.0.3",
+    info: { title: "Nudge API", version: "1.0.0", description: "Push customers and events; read recommendations; record reactions. Authenticate with `Authorization: Bearer <api key>`." },
+    servers: [{ url: serverUrl }],
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (npm run apikey:create)" } },
+      schemas: { Customer: json(apiCustomerSchema), Event: json(apiEventSchema), Feedback: json(apiFeedbackSchema), Recommendation: recommendation, Error: error },
+    },
+    paths: {
+      "/api/v1/customers": {
+        post: {
+          summary: "Create or update customers by externalId (scope customers:write)",
+          requestBody: { required: true, content: { "application/json": { schema: batch("customers", "Customer") } } },
+          responses: {
+            "200": { description: "One result per item, in order: created, updated or rejected with errors" },
+            "413": { description: `More than ${MAX_BATCH} items` },
+            ...errors,
+          },
+        },
+      },
+      "/api/v1/events": {
+        post: {
+          summary: "Record events and re-score the customers they touch (scope events:write)",
+          requestBody: { required: true, content: { "application/json": { schema: batch("events", "Event") } } },
+          responses: {
+            "200": { description: "results: recorded, duplicate (same idempotencyKey) or rejected, per item in order; rescored: externalIds" },
+            "413": { description: `More than ${MAX_BATCH} items` },
+            ...errors,
+          },
+        },
+      },
+      "/api/v1/customers/{externalId}/recommendations": {
+        get: {
+          summary: "Open recommendations of a customer, best first (scope recommendations:read)",
+          parameters: [{ name: "externalId", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "Open recommendations", content: { "application/json": { schema: { type: "object", properties: { recommendations: { type: "array", items: { $ref: "#/components/schemas/Recommendation" } } } } } } },
+            "404": { description: "Unknown customer" },
+            ...errors,
+          },
+        },
+      },
+      "/api/v1/recommendations/{id}/feedback": {
+        post: {
+          summary: "Record a rep's reaction from another system (scope feedback:write)",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Feedback" } } } },
+          responses: {
+            "200": { description: "The recommendation's new status" },
+            "404": { description: "Unknown recommendation" },
+            "409": { description: "The reaction does not apply to its current status" },
+            ...errors,
+          },
+        },
+      },
+      "/api/health": { get: { security: [], summary: "Liveness and database reachability", responses: { "200": { description: "ok" }, "503": { description: "database down" } } } },
+    },
+  };
+}
