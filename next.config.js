@@ -3,6 +3,8 @@ const frameAncestors = (process.env.EMBED_ALLOWED_ORIGINS ?? "").split(/[\s,]+/)
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // NEXT_DIST_DIR lets parallel e2e runs on one machine keep separate builds.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // PGlite ships WebAssembly and data files that must be loaded from node_modules, not bundled.

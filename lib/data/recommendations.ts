@@ -98,3 +98,9 @@ export async function openRecommendationsForExternalId(externalId: string, now =
 export async function recommendationOwner(id: string): Promise<{ repId: string; isControl: boolean } | null> {
   return db().recommendation.findUnique({ where: { id }, select: { repId: true, isControl: true } });
 }
+
+/** QueueItem as JSON (dates as ISO strings), shared by the page's initial data and /api/queue. */
+export type QueueItemDto = Omit<QueueItem, "expiresAt"> & { expiresAt: string };
+export function toQueueItemDto(item: QueueItem): QueueItemDto {
+  return { ...item, expiresAt: item.expiresAt.toISOString() };
+}

@@ -19,9 +19,10 @@ function sourceFingerprint(): string | null {
 
 /** Runs `next build` unless .next already holds a build of exactly this source. */
 export async function ensureBuild(env: NodeJS.ProcessEnv): Promise<void> {
-  const stamp = path.join(ROOT, ".next", "nudge-source");
+  const dist = path.join(ROOT, env.NEXT_DIST_DIR || ".next");
+  const stamp = path.join(dist, "nudge-source");
   const fp = sourceFingerprint();
-  const built = existsSync(path.join(ROOT, ".next", "BUILD_ID")) && existsSync(stamp) && fp !== null && readFileSync(stamp, "utf8") === fp;
+  const built = existsSync(path.join(dist, "BUILD_ID")) && existsSync(stamp) && fp !== null && readFileSync(stamp, "utf8") === fp;
   if (built && !process.env.NUDGE_REBUILD) {
     console.log("Production build is up to date.");
     return;
