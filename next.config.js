@@ -1,6 +1,4 @@
 // @ts-check
-const frameAncestors = (process.env.EMBED_ALLOWED_ORIGINS ?? "").split(/[\s,]+/).filter(Boolean).join(" ");
-
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // NEXT_DIST_DIR lets parallel e2e runs on one machine keep separate builds.
@@ -13,18 +11,13 @@ const nextConfig = {
     // forbidden() renders app/forbidden.tsx with HTTP 403.
     authInterrupts: true,
   },
+  // Framing (CSP frame-ancestors) is set per request in proxy.ts, from
+  // EMBED_ALLOWED_ORIGINS at run time; these apply to every response.
   async headers() {
     return [
       {
-        // Only the embed panel may be framed, and only by configured CRM origins.
-        source: "/embed/:path*",
-        headers: [{ key: "Content-Security-Policy", value: `frame-ancestors ${frameAncestors || "'none'"}` }],
-      },
-      {
-        source: "/((?!embed/).*)",
+        source: "/:path*",
         headers: [
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
-          { key: "X-Frame-Options", value: "DENY" },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
         ],

@@ -6,11 +6,25 @@ import { NextResponse, type NextRequest } from "next/server";
 // (lib/auth/guard.ts) and re-reads the user, so this is never the only check.
 const PUBLIC = [/^\/signin$/, /^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\//];
 
+// Framing policy, read at run time: only the embed panel (and the sign-in page
+// it may redirect to) may be framed, and only by the configured CRM origins.
+const FRAMEABLE = [/^\/embed\//, /^\/signin$/];
+function withFramePolicy(pathname: string, res: NextResponse): NextResponse {
+  const origins = (process.env.EMBED_ALLOWED_ORIGINS ?? "").split(/[\s,]+/).filter(Boolean);
+  if (FRAMEABLE.some((re) => re.test(pathname)) && origins.length > 0) {
+    res.headers.set("Content-Security-Policy", `frame-ancestors 'self' ${origins.join(" ")}`);
+  } else {
+    res.headers.set("Content-Security-Policy", "frame-ancestors 'none'");
+    res.headers.set("X-Frame-Options", "DENY");
+  }
+  return res;
+}
+
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC.some((re) => re.test(pathname))) return NextResponse.next();
+  if (PUBLIC.some((re) => re.test(pathname))) return withFramePolicy(pathname, NextResponse.next());
   const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
-  if (token) return NextResponse.next();
+  if (token) return withFramePolicy(pathname, NextResponse.next());
   if (pathname.startsWith("/api/")) {
     return NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in to use this endpoint." } }, { status: 401 });
   }
@@ -18,7 +32,7 @@ export async function proxy(req: NextRequest) {
   url.pathname = "/signin";
   url.search = "";
   if (pathname !== "/") url.searchParams.set("callbackUrl", `${pathname}${search}`);
-  return NextResponse.redirect(url);
+  return withFramePolicy(pathname, NextResponse.redirect(url));
 }
 
 export const config = {

@@ -18,12 +18,14 @@ interface Props {
   onSelect: () => void;
   onPanel: (panel: Panel) => void;
   onReact: (input: ReactionInput) => void;
+  /** Link the customer's name to their page (off where the page is the customer's own). */
+  linkCustomer?: boolean;
 }
 
 const key = () => crypto.randomUUID();
 
 /** One suggestion: who, what, why, worth; and the rep's four reactions. */
-export const QueueCard = forwardRef<HTMLLIElement, Props>(function QueueCard({ item, rank, selected, panel, onSelect, onPanel, onReact }, ref) {
+export const QueueCard = forwardRef<HTMLLIElement, Props>(function QueueCard({ item, rank, selected, panel, onSelect, onPanel, onReact, linkCustomer = true }, ref) {
   const label = `${item.action.name} for ${item.customer.name}`;
   const accepted = item.status === "ACCEPTED";
   return (
@@ -42,10 +44,12 @@ export const QueueCard = forwardRef<HTMLLIElement, Props>(function QueueCard({ i
             {item.action.name}
             {accepted ? <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-[11px] font-medium normal-case tracking-normal text-emerald-700">Accepted</span> : null}
           </p>
-          <Link href={`/customers/${item.customer.id}`} className="block truncate text-sm font-semibold text-slate-900 hover:text-brand-700 hover:underline">
-            {item.customer.name}
-            {item.customer.company ? <span className="font-normal text-slate-500"> · {item.customer.company}</span> : null}
-          </Link>
+          {linkCustomer ? (
+            <Link href={`/customers/${item.customer.id}`} className="block truncate text-sm font-semibold text-slate-900 hover:text-brand-700 hover:underline">
+              {item.customer.name}
+              {item.customer.company ? <span className="font-normal text-slate-500"> · {item.customer.company}</span> : null}
+            </Link>
+          ) : null}
         </div>
         <div className="shrink-0 text-right">
           <p className="text-sm font-semibold tabular-nums text-slate-900">{formatMoney(item.expectedValue)}</p>

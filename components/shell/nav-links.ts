@@ -10,6 +10,7 @@ export interface NavLink {
 // Only pages that exist are listed; add a link when its page ships.
 export const NAV_LINKS: NavLink[] = [
   { href: "/queue", label: "Queue", permission: "queue.work" },
+  { href: "/customers", label: "Customers", permission: "customers.view" },
   { href: "/dashboards/adoption", label: "Adoption", permission: "dashboards.view" },
   { href: "/admin/catalog", label: "Catalog", permission: "catalog.manage" },
 ];

@@ -16,8 +16,22 @@ export const SIGN_IN_ERRORS = {
 let dummyHash: string | undefined;
 const getDummyHash = () => (dummyHash ??= bcrypt.hashSync("not-a-real-password", 10));
 
+// Inside a CRM's iframe the app is a third party: its cookies must be
+// SameSite=None (and so Secure, so only over https) or the browser drops them.
+const embeddable = Boolean(process.env.EMBED_ALLOWED_ORIGINS?.trim()) && (process.env.NEXTAUTH_URL ?? "").startsWith("https://");
+const crossSite = { httpOnly: true, sameSite: "none", path: "/", secure: true } as const;
+
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  ...(embeddable
+    ? {
+        cookies: {
+          sessionToken: { name: "__Secure-next-auth.session-token", options: crossSite },
+          callbackUrl: { name: "__Secure-next-auth.callback-url", options: crossSite },
+          csrfToken: { name: "__Host-next-auth.csrf-token", options: crossSite },
+        },
+      }
+    : {}),
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "./db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SessionUser } from "./users";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
 
@@ -15,30 +16,22 @@ export interface QueueItem {
   expiresAt: Date;
 }
 
-/** The rep's open, visible recommendations, best first. Ownership is in the where clause. */
-export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Date()): Promise<QueueItem[]> {
-  const rows = await db().recommendation.findMany({
-    where: {
-      repId: user.id,
-      isControl: false,
-      expiresAt: { gt: now },
-      OR: [{ status: { in: ["PENDING", "ACCEPTED"] } }, { status: "SNOOZED", snoozedUntil: { lte: now } }],
-    },
-    orderBy: [{ score: "desc" }, { id: "asc" }],
-    take: 100,
-    select: {
-      id: true,
-      message: true,
-      reasons: true,
-      score: true,
-      expectedValue: true,
-      status: true,
-      expiresAt: true,
-      customer: { select: { id: true, name: true, company: true } },
-      actionType: { select: { key: true, name: true, category: true } },
-    },
-  });
-  return rows.map((r) => ({
+const queueSelect = {
+  id: true,
+  message: true,
+  reasons: true,
+  score: true,
+  expectedValue: true,
+  status: true,
+  expiresAt: true,
+  customer: { select: { id: true, name: true, company: true } },
+  actionType: { select: { key: true, name: true, category: true } },
+} as const;
+
+type QueueRow = Prisma.RecommendationGetPayload<{ select: typeof queueSelect }>;
+
+function toQueueItem(r: QueueRow): QueueItem {
+  return {
     id: r.id,
     customer: r.customer,
     action: r.actionType,
@@ -48,7 +41,35 @@ export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Dat
     expectedValue: r.expectedValue,
     status: r.status as QueueItem["status"],
     expiresAt: r.expiresAt,
-  }));
+  };
+}
+
+/** Open and visible now: not control, not expired, not snoozed into the future. */
+const visibleNow = (now: Date): Prisma.RecommendationWhereInput => ({
+  isControl: false,
+  expiresAt: { gt: now },
+  OR: [{ status: { in: ["PENDING", "ACCEPTED"] } }, { status: "SNOOZED", snoozedUntil: { lte: now } }],
+});
+
+/** The rep's open, visible recommendations, best first. Ownership is in the where clause. */
+export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Date()): Promise<QueueItem[]> {
+  const rows = await db().recommendation.findMany({
+    where: { repId: user.id, ...visibleNow(now) },
+    orderBy: [{ score: "desc" }, { id: "asc" }],
+    take: 100,
+    select: queueSelect,
+  });
+  return rows.map(toQueueItem);
+}
+
+/** A customer's open, visible recommendations, best first (the caller has checked access to the customer). */
+export async function openForCustomer(customerId: string, now = new Date()): Promise<QueueItem[]> {
+  const rows = await db().recommendation.findMany({
+    where: { customerId, ...visibleNow(now) },
+    orderBy: [{ score: "desc" }, { id: "asc" }],
+    select: queueSelect,
+  });
+  return rows.map(toQueueItem);
 }
 
 export interface ApiRecommendation {

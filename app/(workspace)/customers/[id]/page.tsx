@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CustomerHeader } from "@/components/customers/customer-header";
+import { RecommendationHistory } from "@/components/customers/history";
+import { OpenRecommendations } from "@/components/customers/open-recommendations";
+import { SignalGrid } from "@/components/customers/signal-grid";
+import { Timeline } from "@/components/customers/timeline";
+import { requirePermission } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { customerRecommendationHistory, customerTimeline, getCustomerForUser } from "@/lib/data/customers";
+import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
+import { recordUsage } from "@/lib/data/users";
+
+export const metadata: Metadata = { title: "Customer" };
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="mt-5">
+      <h2 className="mb-2 text-sm font-semibold text-slate-900">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requirePermission("customers.view");
+  const { id } = await params;
+  const customer = await getCustomerForUser(user, { id });
+  // Out of scope looks exactly like absent: no hint that the customer exists.
+  if (!customer) notFound();
+  const [open, timeline, history] = await Promise.all([
+    openForCustomer(customer.id),
+    customerTimeline(customer.id),
+    customerRecommendationHistory(customer.id),
+    recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id }),
+  ]);
+  const canReact = can(user.role, "queue.work") && customer.owner.id === user.id;
+  return (
+    <div className="mx-auto max-w-5xl">
+      <Link href="/customers" className="text-xs font-medium text-brand-700 hover:underline">
+        ← Customers
+      </Link>
+      <div className="mt-1">
+        <CustomerHeader customer={customer} />
+      </div>
+      <Section title="Signals the engine uses">
+        <SignalGrid signals={customer.signals} />
+      </Section>
+      <div className="grid gap-x-6 lg:grid-cols-2">
+        <div>
+          <Section title={`Open suggestions (${open.length})`}>
+            <OpenRecommendations items={open.map(toQueueItemDto)} canReact={canReact} />
+          </Section>
+          <Section title="Past suggestions and outcomes">
+            <RecommendationHistory items={history} />
+          </Section>
+        </div>
+        <Section title="Timeline">
+          <Timeline events={timeline} />
+        </Section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { CustomerFiltersForm } from "@/components/customers/customer-filters";
+import { CustomerList } from "@/components/customers/customer-list";
+import { Pagination } from "@/components/customers/pagination";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/guard";
+import { listCustomers, listSegments } from "@/lib/data/customers";
+import { parseCustomerFilters } from "@/lib/validation/customers";
+
+export const metadata: Metadata = { title: "Customers" };
+
+export default async function CustomersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requirePermission("customers.view");
+  const filters = parseCustomerFilters(await searchParams);
+  const [result, segments] = await Promise.all([listCustomers(user, filters), listSegments(user)]);
+  const scope = user.role === "REP" ? "Your customers" : user.role === "MANAGER" ? "Your team's customers" : "All customers";
+  return (
+    <div>
+      <PageHeader title="Customers" description={`${scope} · ${result.total.toLocaleString("en-US")} ${filters.q || filters.segment || filters.open || filters.renewal ? "matching" : "in total"}`} />
+      <CustomerFiltersForm filters={filters} segments={segments} />
+      {result.rows.length === 0 ? (
+        <EmptyState title="No customers match">Try a shorter search or clear the filters.</EmptyState>
+      ) : (
+        <>
+          <CustomerList rows={result.rows} showOwner={user.role !== "REP"} />
+          <Pagination filters={filters} page={result.page} pages={result.pages} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import type { CustomerDetail } from "@/lib/data/customers";
+import { formatDate, formatMoney } from "@/lib/format";
+
+const SEGMENT_LABEL: Record<string, string> = { SMB: "Small business", MID_MARKET: "Mid-market", ENTERPRISE: "Enterprise" };
+
+export function CustomerHeader({ customer, compact = false }: { customer: CustomerDetail; compact?: boolean }) {
+  return (
+    <div>
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className={`${compact ? "text-base" : "text-lg sm:text-xl"} font-semibold tracking-tight text-slate-900`}>{customer.name}</h1>
+        <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{SEGMENT_LABEL[customer.segment] ?? customer.segment}</span>
+        {customer.doNotContact ? <span className="rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-700">Do not contact</span> : null}
+        {customer.marketingOptOut ? <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800">No marketing offers</span> : null}
+      </div>
+      <p className="mt-0.5 text-sm text-slate-600">
+        {[customer.company, `LTV ${formatMoney(customer.lifetimeValue)}`, `owner ${customer.owner.name}`].filter(Boolean).join(" · ")}
+      </p>
+      {!compact ? (
+        <p className="mt-0.5 text-xs text-slate-500">
+          {[customer.email, customer.phone, customer.birthday ? `born ${formatDate(customer.birthday)}` : null, customer.renewalDate ? `renews ${formatDate(customer.renewalDate)}` : null, customer.externalId]
+            .filter(Boolean)
+            .join(" · ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { reactAction } from "@/app/(rep)/queue/actions";
+import { QueueCard, type Panel } from "@/components/queue/queue-card";
+import { useToast } from "@/components/ui/toast";
+import type { QueueItemDto } from "@/lib/data/recommendations";
+import { formatMoney } from "@/lib/format";
+import type { ReactionInput } from "@/lib/validation/feedback";
+
+/** A customer's open suggestions; the owning rep can react, others read. */
+export function OpenRecommendations({ items, canReact }: { items: QueueItemDto[]; canReact: boolean }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [panel, setPanel] = useState<{ id: string; kind: Panel } | null>(null);
+  const [hidden, setHidden] = useState<Set<string>>(new Set());
+  const [, startTransition] = useTransition();
+
+  if (items.length === 0) return <p className="text-sm text-slate-600">No open suggestions for this customer.</p>;
+  if (!canReact) {
+    return (
+      <ul className="space-y-2">
+        {items.map((i) => (
+          <li key={i.id} className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+            <p className="font-medium text-slate-900">
+              {i.action.name} <span className="font-normal text-slate-500">· {formatMoney(i.expectedValue)} expected</span>
+            </p>
+            <p className="text-slate-700">{i.message}</p>
+            <p className="mt-1 text-xs text-slate-500">{i.reasons.map((r) => r.text).join(" · ")}</p>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const react = (item: QueueItemDto, input: ReactionInput) => {
+    setPanel(null);
+    if (input.kind !== "ACCEPT") setHidden((h) => new Set(h).add(item.id));
+    startTransition(async () => {
+      const res = await reactAction(input);
+      if (!res.ok) {
+        setHidden((h) => {
+          const n = new Set(h);
+          n.delete(item.id);
+          return n;
+        });
+        toast.show(`Not saved: ${res.error.message}`, { tone: "error" });
+      } else {
+        toast.show(`Saved: ${item.action.name}`);
+      }
+      router.refresh();
+    });
+  };
+  return (
+    <ol className="space-y-2">
+      {items
+        .filter((i) => !hidden.has(i.id))
+        .map((item, i) => (
+          <QueueCard
+            key={item.id}
+            item={item}
+            rank={i + 1}
+            selected={false}
+            panel={panel?.id === item.id ? panel.kind : null}
+            onSelect={() => undefined}
+            onPanel={(kind) => setPanel(kind ? { id: item.id, kind } : null)}
+            onReact={(input) => react(item, input)}
+            linkCustomer={false}
+          />
+        ))}
+    </ol>
+  );
+}
