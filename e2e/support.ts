@@ -33,3 +33,34 @@ export async function expectSignedOut(page: Page) {
   await expect(page).toHaveURL(/\/signin/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 }
+
+export async function feedbackCount(recommendationId: string): Promise<number> {
+  return withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Feedback" WHERE "recommendationId" = $1`, [recommendationId])).rows[0]!.n);
+}
+
+export async function statusOf(recommendationId: string): Promise<string> {
+  return withDb(async (db) => (await db.query<{ status: string }>(`SELECT status FROM "Recommendation" WHERE id = $1`, [recommendationId])).rows[0]!.status);
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+/** Captures the next server action request the page sends to `path` (and stops it there). */
+export async function captureAction(page: Page, path: string, trigger: () => Promise<void>) {
+  let captured: { headers: Record<string, string>; body: string } | null = null;
+  const pattern = `**${path}`;
+  await page.route(pattern, async (route) => {
+    const req = route.request();
+    if (req.method() === "POST" && req.headers()["next-action"]) {
+      captured = { headers: req.headers(), body: req.postData() ?? "" };
+      await route.abort();
+    } else {
+      await route.continue();
+    }
+  });
+  await trigger();
+  await expect.poll(() => captured !== null).toBe(true);
+  await page.unroute(pattern);
+  return captured as unknown as { headers: Record<string, string>; body: string };
+}

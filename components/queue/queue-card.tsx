@@ -32,6 +32,7 @@ export const QueueCard = forwardRef<HTMLLIElement, Props>(function QueueCard({ i
     <li
       ref={ref}
       tabIndex={-1}
+      data-recommendation-id={item.id}
       aria-current={selected ? "true" : undefined}
       aria-label={`${rank}. ${label}`}
       onFocus={onSelect}

@@ -18,12 +18,14 @@ function createClient() {
   const { PGlite } = require("@electric-sql/pglite") as typeof import("@electric-sql/pglite");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PrismaPGlite } = require("pglite-prisma-adapter") as typeof import("pglite-prisma-adapter");
-  return new PrismaClient({ adapter: new PrismaPGlite(new PGlite(mode.dir)), omit });
+  const pglite = new PGlite(mode.dir);
+  globalForDb.nudgePglite = pglite;
+  return new PrismaClient({ adapter: new PrismaPGlite(pglite), omit });
 }
 
 export type Db = ReturnType<typeof createClient>;
 
-const globalForDb = globalThis as unknown as { nudgeDb?: Db };
+const globalForDb = globalThis as unknown as { nudgeDb?: Db; nudgePglite?: { close(): Promise<void> } };
 
 /** The process-wide Prisma client, created on first use (never at import, so `next build` needs no database). */
 export function db(): Db {
@@ -34,6 +36,10 @@ export function db(): Db {
 /** Closes the client (scripts and tests call this before exiting). */
 export async function disconnectDb(): Promise<void> {
   const client = globalForDb.nudgeDb;
+  const pglite = globalForDb.nudgePglite;
   globalForDb.nudgeDb = undefined;
+  globalForDb.nudgePglite = undefined;
   await client?.$disconnect();
+  // The PGlite adapter's dispose is a no-op; close the database ourselves so it flushes and the process can exit.
+  await pglite?.close();
 }

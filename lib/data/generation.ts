@@ -1,5 +1,7 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { db, type Db } from "./db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import {
   buildQueues,
   buildStatsTable,
@@ -112,6 +114,12 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
 }
 
 /**
+ * Acted on: accepted or done, including an accepted suggestion that later
+ * expired (only a rep's own decision sets decidedAt; undo clears it).
+ */
+export const ACTED_ON = Prisma.sql`(r.status IN ('ACCEPTED', 'DONE') OR (r.status = 'EXPIRED' AND r."decidedAt" IS NOT NULL))`;
+
+/**
  * Learning data: per action and segment, how many shown suggestions were
  * resolved (trials), acted on (accepted or done) and followed by a purchase
  * within the attribution window (converted). Control-group rows are excluded.
@@ -120,8 +128,8 @@ export async function loadStats(client: Client = db(), now = new Date()): Promis
   const rows = await client.$queryRaw<{ actionKey: string; segment: string; shown: number; accepted: number; converted: number }[]>`
     SELECT a.key AS "actionKey", c.segment,
            COUNT(*)::int AS shown,
-           COUNT(*) FILTER (WHERE r.status IN ('ACCEPTED', 'DONE'))::int AS accepted,
-           COUNT(*) FILTER (WHERE r.status IN ('ACCEPTED', 'DONE') AND EXISTS (
+           COUNT(*) FILTER (WHERE ${ACTED_ON})::int AS accepted,
+           COUNT(*) FILTER (WHERE ${ACTED_ON} AND EXISTS (
              SELECT 1 FROM "CustomerEvent" e
              WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
                AND e."occurredAt" > COALESCE(r."decidedAt", r."createdAt")
@@ -205,34 +213,42 @@ async function loadHistory(client: Client, customerIds: string[], since: Date): 
 
 // ---------- writes ----------
 
+// Expiry and withdrawal are not a rep's decision, so decidedAt is left as it
+// was (an accepted-then-expired suggestion keeps its acceptance time).
 async function expireStale(client: Client, now: Date, customerIds?: string[]): Promise<number> {
   return client.$executeRaw`
-    UPDATE "Recommendation" SET status = 'EXPIRED', "decidedAt" = ${now}
+    UPDATE "Recommendation" SET status = 'EXPIRED'
     WHERE status IN ('PENDING', 'ACCEPTED', 'SNOOZED') AND "expiresAt" <= ${now}
       AND (${customerIds ?? null}::uuid[] IS NULL OR "customerId" = ANY(${customerIds ?? null}::uuid[]))`;
 }
 
-async function expireByIds(client: Client, ids: string[], now: Date): Promise<number> {
+async function expireByIds(client: Client, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
   return client.$executeRaw`
-    UPDATE "Recommendation" SET status = 'EXPIRED', "decidedAt" = ${now}
+    UPDATE "Recommendation" SET status = 'EXPIRED'
     WHERE id = ANY(${ids}::uuid[]) AND status = 'PENDING'`;
 }
 
 /** Inserts candidates; the partial unique index silently keeps one open per customer and action. */
-async function insertCandidates(client: Client, rows: Candidate[], now: Date): Promise<number> {
+/** A UUID derived from a seed and the row's identity, so seeded batches are reproducible. */
+function seededUuid(seed: string, c: Candidate, now: Date): string {
+  const h = createHash("sha256").update(`${seed}|${c.customerId}|${c.actionId}|${now.toISOString()}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+async function insertCandidates(client: Client, rows: Candidate[], now: Date, seed: string | undefined): Promise<number> {
   if (rows.length === 0) return 0;
   const nowIso = now.toISOString();
   return client.$executeRaw`
-    INSERT INTO "Recommendation" ("customerId", "actionTypeId", "actionTypeVersion", "repId", score, propensity, "expectedValue",
+    INSERT INTO "Recommendation" (id, "customerId", "actionTypeId", "actionTypeVersion", "repId", score, propensity, "expectedValue",
                                   message, reasons, "isControl", "modelVersion", "createdAt", "expiresAt")
-    SELECT c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3)
-    FROM unnest(${rows.map((x) => x.customerId)}::uuid[], ${rows.map((x) => x.actionId)}::uuid[], ${rows.map((x) => x.version)}::int[],
+    SELECT COALESCE(id, gen_random_uuid()), c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3)
+    FROM unnest(${rows.map((x) => (seed ? seededUuid(seed, x, now) : null))}::uuid[], ${rows.map((x) => x.customerId)}::uuid[], ${rows.map((x) => x.actionId)}::uuid[], ${rows.map((x) => x.version)}::int[],
                 ${rows.map((x) => x.repId)}::uuid[], ${rows.map((x) => x.score)}::float8[], ${rows.map((x) => x.propensity)}::float8[],
                 ${rows.map((x) => Math.round(x.expectedValue * 100) / 100)}::float8[], ${rows.map((x) => x.message)}::text[],
                 ${rows.map((x) => JSON.stringify(x.reasons))}::text[], ${rows.map((x) => x.isControl)}::bool[],
                 ${rows.map((x) => x.modelVersion)}::text[], ${rows.map((x) => x.expiresAt.toISOString())}::text[])
-         AS t(c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp)
+         AS t(id, c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp)
     ON CONFLICT ("customerId", "actionTypeId") WHERE status IN ('PENDING', 'ACCEPTED', 'SNOOZED') DO NOTHING`;
 }
 
@@ -321,7 +337,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
     if (ids) break;
   }
 
-  result.superseded = await expireByIds(client, toWithdraw, now);
+  result.superseded = await expireByIds(client, toWithdraw);
   const queues = buildQueues(candidatesByCustomer, {
     perRepDailyCap: opts.perRepDailyCap,
     weeklyContactCap: opts.weeklyContactCap,
@@ -336,7 +352,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   }
   result.candidates = [...candidatesByCustomer.values()].reduce((n, c) => n + c.length, 0);
   for (let i = 0; i < toInsert.length; i += chunkSize) {
-    result.created += await insertCandidates(client, toInsert.slice(i, i + chunkSize), now);
+    result.created += await insertCandidates(client, toInsert.slice(i, i + chunkSize), now, opts.seed);
   }
   result.ms = Math.round(performance.now() - t0);
   return result;

@@ -111,7 +111,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     messageTemplate:
       "Happy birthday, {{firstName}}! Wishing you a great day and a great year ahead. Thank you for working with us at {{company}}.",
     rule: { signal: "daysUntilBirthday", op: "between", value: [0, 7] },
-    businessValue: 300,
+    businessValue: 150,
     lever: 1.2,
     cooldownDays: 300,
     expiresAfterDays: 7,
@@ -143,7 +143,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     category: "RETENTION",
     description: "No purchase for three months or more: call to find out why and win the customer back.",
     messageTemplate:
-      "Hi {{firstName}}, we have missed you at {{company}}'s account lately. Do you have five minutes this week for a quick call? I would like to hear what would make us useful again.",
+      "Hi {{firstName}}, we have not heard from {{company}} in a while and I wanted to check in. Do you have five minutes this week for a quick call? I would like to hear what would make us useful again.",
     rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 },
     businessValue: 500,
     lever: 1,

@@ -41,7 +41,7 @@ export const COMPANY_NOUNS_ENT = [
   "Holdings", "Group", "Industries", "Systems", "Global", "Financial", "Technologies", "Pharmaceuticals", "Networks", "Partners",
 ] as const;
 
-export const COMPANY_SUFFIXES = ["", "", "", " Inc.", " LLC", " Co.", " Ltd."] as const;
+export const COMPANY_SUFFIXES = ["", "", "", " Inc", " LLC", " & Co", " Ltd"] as const;
 
 export const CITIES = [
   "Seattle", "Denver", "Austin", "Chicago", "Boston", "Atlanta", "Portland", "Phoenix", "Minneapolis", "Nashville",

@@ -1,0 +1,255 @@
+// The demo seed: deterministic, complete, and consistent with the schema's
+// rules. Seeds into two databases of its own (not the run's shared one).
+import bcrypt from "bcryptjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { DEMO_CATALOG } from "@/lib/seed/catalog";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, HISTORY_DAYS, seedDemo, type SeedSummary } from "@/lib/seed/demo";
+import { parseRule } from "@/lib/seed/signals";
+import { connectPglite, connectPostgres, createDatabase, createPgliteDir, migrateConn, postgresReachable } from "../support/test-db";
+
+const TODAY = new Date("2026-03-02T00:00:00.000Z");
+const DAY = 86_400_000;
+
+interface Target {
+  prisma: PrismaClient;
+  close: () => Promise<void>;
+}
+
+async function freshDatabase(prefix: string): Promise<Target> {
+  if (process.env.NUDGE_TEST_DB !== "pglite" && (await postgresReachable())) {
+    const db = await createDatabase(prefix);
+    const conn = await connectPostgres(db.url);
+    try {
+      await migrateConn(conn);
+    } finally {
+      await conn.close();
+    }
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
+    return {
+      prisma,
+      close: async () => {
+        await prisma.$disconnect();
+        await db.drop();
+      },
+    };
+  }
+  const dir = await createPgliteDir();
+  const conn = await connectPglite(dir);
+  try {
+    await migrateConn(conn);
+  } finally {
+    await conn.close();
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const pglite = await PGlite.create(dir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+      const { rm } = await import("node:fs/promises");
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const TABLES: Record<string, string> = {
+  Team: `"id"`,
+  User: `"id"`,
+  Customer: `"id"`,
+  CustomerEvent: `"id"`,
+  ActionType: `"id"`,
+  ActionTypeVersion: `"id"`,
+  Recommendation: `"id"`,
+  Feedback: `"id"`,
+  UsageEvent: `"id"`,
+  AuditLog: `"id"`,
+};
+
+/** md5 of every row of every application table, in a stable order. */
+async function fingerprint(prisma: PrismaClient): Promise<Record<string, { rows: number; md5: string }>> {
+  const out: Record<string, { rows: number; md5: string }> = {};
+  for (const [table, order] of Object.entries(TABLES)) {
+    const [row] = await prisma.$queryRawUnsafe<{ rows: number; md5: string | null }[]>(
+      `SELECT count(*)::int AS rows, md5(string_agg(t::text, E'\\n' ORDER BY t.${order})) AS md5 FROM "${table}" t`,
+    );
+    out[table] = { rows: row?.rows ?? 0, md5: row?.md5 ?? "" };
+  }
+  return out;
+}
+
+describe("demo seed", () => {
+  let a: Target;
+  let b: Target;
+  let summaryA: SeedSummary;
+  let summaryB: SeedSummary;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([freshDatabase("nudge_seed_a"), freshDatabase("nudge_seed_b")]);
+    summaryA = await seedDemo(a.prisma, { seed: 7, today: TODAY });
+    summaryB = await seedDemo(b.prisma, { seed: 7, today: TODAY });
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  }, 60_000);
+
+  it("produces identical data for the same seed and today", async () => {
+    const [fa, fb] = await Promise.all([fingerprint(a.prisma), fingerprint(b.prisma)]);
+    expect(fb).toEqual(fa);
+    const ids = (p: PrismaClient) =>
+      p.customer.findMany({ orderBy: { externalId: "asc" }, select: { id: true, externalId: true, name: true, ownerId: true, lifetimeValue: true } });
+    const [ca, cb] = await Promise.all([ids(a.prisma), ids(b.prisma)]);
+    expect(cb.map((c) => ({ ...c, lifetimeValue: c.lifetimeValue.toString() }))).toEqual(
+      ca.map((c) => ({ ...c, lifetimeValue: c.lifetimeValue.toString() })),
+    );
+    // Timings differ run to run; everything else must not.
+    const { ms: _ma, ...restA } = { ...summaryA, todaysQueue: { ...summaryA.todaysQueue, ms: 0 } };
+    const { ms: _mb, ...restB } = { ...summaryB, todaysQueue: { ...summaryB.todaysQueue, ms: 0 } };
+    expect(restB).toEqual(restA);
+  });
+
+  it("has the expected volumes", async () => {
+    expect(summaryA.customers).toBe(1500);
+    expect(await a.prisma.customer.count()).toBe(1500);
+    const events = await a.prisma.customerEvent.count();
+    expect(events).toBe(summaryA.events);
+    expect(events / 1500).toBeGreaterThan(25);
+    expect(events / 1500).toBeLessThan(60);
+    const recs = await a.prisma.recommendation.count();
+    expect(recs).toBeGreaterThan(2000);
+    expect(recs).toBeLessThan(20_000);
+    expect(await a.prisma.feedback.count()).toBe(summaryA.feedback);
+    expect(await a.prisma.usageEvent.count()).toBeGreaterThan(1000);
+    const segments = await a.prisma.customer.groupBy({ by: ["segment"], _count: { _all: true } });
+    expect(segments.map((s) => s.segment).sort()).toEqual(["ENTERPRISE", "MID_MARKET", "SMB"]);
+  });
+
+  it("creates the demo accounts with their roles, teams and password", async () => {
+    const users = await a.prisma.user.findMany({ include: { team: true }, orderBy: { email: "asc" } });
+    for (const account of Object.values(DEMO_ACCOUNTS)) {
+      const u = users.find((x) => x.email === account.email);
+      expect(u, account.email).toBeDefined();
+      expect(u?.role).toBe(account.role);
+      expect(u?.name).toBe(account.name);
+      expect(u?.team?.name ?? null).toBe(account.team);
+      expect(u?.active).toBe(true);
+      expect(await bcrypt.compare(DEMO_PASSWORD, u?.passwordHash ?? "")).toBe(true);
+      expect(bcrypt.getRounds(u?.passwordHash ?? "")).toBe(10);
+    }
+    const north = await a.prisma.team.findUnique({ where: { name: "North" }, include: { manager: true } });
+    expect(north?.manager?.email).toBe(DEMO_ACCOUNTS.manager.email);
+    expect(await a.prisma.team.count()).toBe(3);
+    const reps = users.filter((u) => u.role === "REP");
+    expect(reps.length).toBeGreaterThanOrEqual(10);
+    expect(reps.filter((r) => !r.active)).toHaveLength(1);
+    expect(users.filter((u) => u.role === "MANAGER")).toHaveLength(3);
+    // Inactive reps own nothing.
+    const inactive = reps.find((r) => !r.active);
+    expect(await a.prisma.customer.count({ where: { ownerId: inactive?.id } })).toBe(0);
+  });
+
+  it("gives the demo rep a book of customers and an open queue", async () => {
+    const rep = await a.prisma.user.findUniqueOrThrow({ where: { email: DEMO_ACCOUNTS.rep.email } });
+    const owned = await a.prisma.customer.count({ where: { ownerId: rep.id } });
+    expect(owned).toBeGreaterThanOrEqual(90);
+    expect(owned).toBeLessThanOrEqual(150);
+    const queue = await a.prisma.recommendation.findMany({
+      where: { repId: rep.id, status: "PENDING", isControl: false, expiresAt: { gt: TODAY } },
+      include: { customer: true, actionType: true },
+    });
+    expect(queue.length).toBeGreaterThanOrEqual(10);
+    expect(queue.length).toBeLessThanOrEqual(25);
+    for (const r of queue) {
+      expect(r.customer.ownerId).toBe(rep.id);
+      expect(r.message).not.toMatch(/\{\{/);
+      expect(Array.isArray(r.reasons)).toBe(true);
+      expect((r.reasons as { code: string; text: string }[])[0]?.text).toBeTruthy();
+    }
+    // Upcoming birthdays lead to birthday notes today.
+    const birthdays = await a.prisma.recommendation.count({
+      where: { createdAt: { gte: TODAY }, actionType: { key: "birthday_note" } },
+    });
+    expect(birthdays).toBeGreaterThan(0);
+  });
+
+  it("never has two open recommendations for one customer and action", async () => {
+    const dupes = await a.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (
+        SELECT "customerId", "actionTypeId" FROM "Recommendation"
+        WHERE "status" IN ('PENDING', 'ACCEPTED', 'SNOOZED')
+        GROUP BY 1, 2 HAVING count(*) > 1) d`;
+    expect(dupes[0]?.n).toBe(0);
+  });
+
+  it("keeps recommendations, feedback and control groups consistent", async () => {
+    const recs = await a.prisma.recommendation.findMany({ include: { feedback: { orderBy: { createdAt: "asc" } } } });
+    let control = 0;
+    for (const r of recs) {
+      expect(r.expiresAt.getTime()).toBeGreaterThan(r.createdAt.getTime());
+      if (r.isControl) {
+        control++;
+        expect(r.shownAt).toBeNull();
+        expect(r.feedback).toHaveLength(0);
+        continue;
+      }
+      if (r.shownAt) expect(r.shownAt.getTime()).toBeGreaterThanOrEqual(r.createdAt.getTime());
+      for (const f of r.feedback) {
+        expect(f.userId).toBe(r.repId);
+        expect(f.createdAt.getTime()).toBeLessThan(TODAY.getTime());
+        expect(r.shownAt && f.createdAt.getTime() >= r.shownAt.getTime()).toBe(true);
+        if (f.kind === "DISMISS") expect(f.dismissReason).not.toBeNull();
+      }
+      const last = r.feedback[r.feedback.length - 1];
+      if (r.status === "DONE") expect(last?.kind).toBe("DONE");
+      if (r.status === "DISMISSED") expect(last?.kind).toBe("DISMISS");
+      if (r.status === "ACCEPTED") expect(last?.kind).toBe("ACCEPT");
+      if (r.status === "DONE" || r.status === "DISMISSED") expect(r.decidedAt?.getTime()).toBe(last?.createdAt.getTime());
+      if (r.feedback.length === 0) expect(r.decidedAt).toBeNull();
+    }
+    expect(control / recs.length).toBeGreaterThan(0.05);
+    expect(control / recs.length).toBeLessThan(0.15);
+    // Accepted recommendations convert better than control ones.
+    expect(summaryA.conversion14d.accepted).toBeGreaterThan(summaryA.conversion14d.control);
+  });
+
+  it("spans six months of history ending before today", async () => {
+    const agg = await a.prisma.customerEvent.aggregate({ _min: { occurredAt: true }, _max: { occurredAt: true } });
+    const min = agg._min.occurredAt?.getTime() ?? 0;
+    const max = agg._max.occurredAt?.getTime() ?? 0;
+    expect(min).toBeGreaterThanOrEqual(TODAY.getTime() - HISTORY_DAYS * DAY);
+    expect(min).toBeLessThan(TODAY.getTime() - (HISTORY_DAYS - 7) * DAY);
+    expect(max).toBeLessThan(TODAY.getTime());
+    expect(max).toBeGreaterThan(TODAY.getTime() - 2 * DAY);
+    const firstRec = await a.prisma.recommendation.aggregate({ _min: { createdAt: true } });
+    expect(firstRec._min.createdAt?.getTime()).toBeLessThan(TODAY.getTime() - 150 * DAY);
+    expect(await a.prisma.customerEvent.count({ where: { source: { not: "seed" } } })).toBe(0);
+  });
+
+  it("stores the catalog with valid rules and a version-1 snapshot", async () => {
+    const types = await a.prisma.actionType.findMany({ include: { versions: true }, orderBy: { key: "asc" } });
+    expect(types.map((t) => t.key)).toEqual(DEMO_CATALOG.map((c) => c.key).sort());
+    for (const t of types) {
+      expect(parseRule(t.rule)).not.toBeNull();
+      expect(t.versions).toHaveLength(1);
+      expect(t.versions[0]?.version).toBe(1);
+      expect((t.versions[0]?.snapshot as { key?: string }).key).toBe(t.key);
+    }
+  });
+
+  it("seeds different data for a different seed", async () => {
+    const c = await freshDatabase("nudge_seed_c");
+    try {
+      await seedDemo(c.prisma, { seed: 8, today: TODAY, customers: 100 });
+      const first = await c.prisma.customer.findFirstOrThrow({ orderBy: { externalId: "asc" } });
+      const other = await a.prisma.customer.findFirstOrThrow({ orderBy: { externalId: "asc" } });
+      expect(first.id).not.toBe(other.id);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});
