@@ -8,6 +8,7 @@ test.describe("a rep reaching for someone else's data", () => {
     const foreign = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT r.id FROM "Recommendation" r JOIN "User" u ON u.id = r."repId" WHERE u.email <> 'rep@nudge.test' AND r.status = 'PENDING' AND NOT r."isControl" LIMIT 1`)).rows[0]!.id);
     await page.goto("/queue");
     const mine = (await page.locator("li[data-recommendation-id]:has(button:text-is('Accept'))").last().getAttribute("data-recommendation-id"))!;
+    const before = { foreign: await feedbackCount(foreign), mine: await feedbackCount(mine) };
     const { headers, body } = await captureAction(page, "/queue", () => page.locator(`li[data-recommendation-id="${mine}"]`).getByRole("button", { name: "Accept" }).click());
     const forged = body.replace(mine, foreign);
     expect(forged).toContain(foreign);
@@ -15,8 +16,8 @@ test.describe("a rep reaching for someone else's data", () => {
     const text = await res.text();
     expect(text).toContain("NOT_FOUND");
     expect(await statusOf(foreign)).toBe("PENDING");
-    expect(await feedbackCount(foreign)).toBe(0);
-    expect(await feedbackCount(mine)).toBe(0);
+    expect(await feedbackCount(foreign)).toBe(before.foreign);
+    expect(await feedbackCount(mine)).toBe(before.mine);
   });
 
   test("another rep's customer is not shown, by URL or through the embed", async ({ page }) => {

@@ -18,7 +18,7 @@ const REASON: Record<string, string> = {
 };
 
 export function RecommendationHistory({ items }: { items: PastRecommendation[] }) {
-  const past = items.filter((i) => !i.isControl);
+  const past = items.filter((i) => !i.isControl && !["PENDING", "ACCEPTED", "SNOOZED"].includes(i.status));
   if (past.length === 0) return <p className="text-sm text-slate-600">No suggestions yet.</p>;
   return (
     <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" aria-label="Past suggestions">

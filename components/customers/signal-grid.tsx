@@ -6,8 +6,8 @@ const days = (n: number | null, none: string) => (n === null ? none : `${n} d`);
 /** The signals the engine uses for this customer, as a compact grid. */
 export function SignalGrid({ signals, compact = false }: { signals: Signals; compact?: boolean }) {
   const all: [string, string][] = [
-    ["Last contact", signals.daysSinceLastContact === null ? "never" : `${signals.daysSinceLastContact} d ago`],
-    ["Last purchase", signals.daysSinceLastPurchase === null ? "never" : `${signals.daysSinceLastPurchase} d ago`],
+    ["Last contact", signals.daysSinceLastContact === null ? "none recorded" : `${signals.daysSinceLastContact} d ago`],
+    ["Last purchase", signals.daysSinceLastPurchase === null ? "none recorded" : `${signals.daysSinceLastPurchase} d ago`],
     ["Birthday in", days(signals.daysUntilBirthday, "unknown")],
     ["Renewal in", signals.daysUntilRenewal === null ? "none" : signals.daysUntilRenewal < 0 ? `overdue ${-signals.daysUntilRenewal} d` : `${signals.daysUntilRenewal} d`],
     ["Orders (90 d)", String(signals.ordersLast90d)],

@@ -89,7 +89,9 @@ export function QueueView({ initialItems }: { initialItems: QueueItemDto[] }) {
           {accepted ? ` · ${accepted} accepted, to do` : ""}
         </p>
         <button type="button" onClick={() => setHelp(true)} className="rounded px-1.5 py-0.5 text-xs text-slate-500 hover:bg-slate-100 hover:text-slate-800">
-          Keyboard shortcuts <kbd className="ml-1 rounded border border-slate-300 px-1 font-mono">?</kbd>
+          <span className="hidden sm:inline">Keyboard shortcuts</span>
+          <span className="sr-only sm:hidden">Keyboard shortcuts</span>
+          <kbd className="ml-1 rounded border border-slate-300 px-1 font-mono">?</kbd>
         </button>
       </div>
       {refreshError ? (
