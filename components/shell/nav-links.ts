@@ -12,6 +12,8 @@ export const NAV_LINKS: NavLink[] = [
   { href: "/queue", label: "Queue", permission: "queue.work" },
   { href: "/customers", label: "Customers", permission: "customers.view" },
   { href: "/dashboards/adoption", label: "Adoption", permission: "dashboards.view" },
+  { href: "/dashboards/conversion", label: "Conversion", permission: "dashboards.view" },
+  { href: "/dashboards/model", label: "Model", permission: "dashboards.view" },
   { href: "/admin/catalog", label: "Catalog", permission: "catalog.manage" },
 ];
 

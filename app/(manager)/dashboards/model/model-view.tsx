@@ -1,0 +1,114 @@
+import { ChartCard } from "@/components/dashboards/chart-card";
+import { Wide } from "@/components/dashboards/dashboard-frame";
+import { displayCell, type Column, type Row } from "@/components/dashboards/format";
+import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
+import type { ModelData } from "@/lib/data/metrics";
+import { expectedCalibrationError } from "@/lib/metrics/calibration";
+import { rate } from "@/lib/metrics/summary";
+import { day } from "../load-dashboard";
+
+/** The model-quality dashboard's cards. */
+export function ModelView({ data, windowDays }: { data: ModelData; windowDays: number }) {
+  const calibration: Row[] = data.calibration.map((b) => ({
+    decile: b.decile,
+    n: b.n,
+    meanPredicted: b.meanPredicted,
+    observed: b.observed,
+    gap: b.observed - b.meanPredicted,
+    range: `${displayCell(b.minPredicted, "pct")}–${displayCell(b.maxPredicted, "pct")}`,
+  }));
+  const ece = expectedCalibrationError(data.calibration);
+  const resolved = data.calibration.reduce((s, b) => s + b.n, 0);
+  const accepted = data.precisionByWeek.reduce((s, w) => s + w.accepted, 0);
+  const converted = data.precisionByWeek.reduce((s, w) => s + w.converted, 0);
+  const precisionRow = (p: { accepted: number; converted: number }) => ({ accepted: p.accepted, converted: p.converted, precision: rate(p.converted, p.accepted) });
+
+  const actions = [...new Map(data.acceptanceByWeek.map((a) => [a.actionKey, a.actionName])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  const byWeek = new Map<string, Row>();
+  for (const a of data.acceptanceByWeek) {
+    const w = day(a.week);
+    const row = byWeek.get(w) ?? { week: w };
+    row[a.actionKey] = rate(a.accepted, a.resolved);
+    row[`${a.actionKey}__n`] = a.resolved;
+    byWeek.set(w, row);
+  }
+  const trendRows = [...byWeek.values()];
+  return (
+    <>
+      <Wide>
+        <KpiGrid label="Model summary">
+          <Kpi label="Resolved recommendations" value={displayCell(resolved, "int")} detail="accepted, done, dismissed or expired after being seen" />
+          <Kpi label="Mean predicted acceptance" value={displayCell(resolved ? data.calibration.reduce((s, b) => s + b.n * b.meanPredicted, 0) / resolved : null, "pct")} />
+          <Kpi label="Observed acceptance" value={displayCell(resolved ? data.calibration.reduce((s, b) => s + b.n * b.observed, 0) / resolved : null, "pct")} />
+          <Kpi label="Calibration error (ECE)" value={ece === null ? "—" : `${(ece * 100).toFixed(1)} pts`} detail="mean |predicted − observed| over deciles" />
+          <Kpi label="Precision" value={displayCell(rate(converted, accepted), "pct")} detail={`accepted that converted within ${windowDays} days`} />
+          <Kpi label="Accepted with closed window" value={displayCell(accepted, "int")} />
+        </KpiGrid>
+      </Wide>
+      <ChartCard
+        title="Calibration: predicted propensity vs observed acceptance, by decile (%)"
+        description="Resolved recommendations in ten equal-size groups by predicted propensity. Points on the dashed diagonal are perfectly calibrated; above it the model under-predicts."
+        spec={{ type: "calibration", x: "meanPredicted", y: "observed", xLabel: "Predicted acceptance (mean of decile)", yLabel: "Observed acceptance" }}
+        columns={[
+          { key: "decile", label: "Decile", kind: "int" },
+          { key: "n", label: "Recommendations", kind: "int" },
+          { key: "range", label: "Predicted range", kind: "text" },
+          { key: "meanPredicted", label: "Mean predicted", kind: "pct" },
+          { key: "observed", label: "Observed acceptance", kind: "pct" },
+          { key: "gap", label: "Observed − predicted", kind: "pts" },
+        ]}
+        rows={calibration}
+        csvName="calibration-by-decile"
+        height={300}
+        emptyText="No resolved recommendations in this period."
+      />
+      <ChartCard
+        title="Precision over time (% of accepted that converted)"
+        description={`Accepted recommendations by week generated, whose ${windowDays}-day attribution window has closed.`}
+        spec={{ type: "line", x: "week", xKind: "date", xLabel: "Week starting", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "precision", label: "Precision" }] }}
+        columns={[
+          { key: "week", label: "Week starting", kind: "date" },
+          { key: "accepted", label: "Accepted (window closed)", kind: "int" },
+          { key: "converted", label: "Converted", kind: "int" },
+          { key: "precision", label: "Precision", kind: "pct" },
+        ]}
+        rows={data.precisionByWeek.filter((w) => w.accepted > 0).map((w) => ({ week: day(w.week), ...precisionRow(w) }))}
+        csvName="precision-by-week"
+        height={300}
+      />
+      <Wide>
+        <ChartCard
+          title="Precision by model version (% of accepted that converted)"
+          description="Each version is the model that generated the recommendation, oldest first."
+          spec={{ type: "bar", x: "modelVersion", xKind: "text", xLabel: "Model version", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "precision", label: "Precision" }] }}
+          columns={[
+            { key: "modelVersion", label: "Model version", kind: "text" },
+            { key: "firstUsed", label: "First used", kind: "date" },
+            { key: "accepted", label: "Accepted (window closed)", kind: "int" },
+            { key: "converted", label: "Converted", kind: "int" },
+            { key: "precision", label: "Precision", kind: "pct" },
+          ]}
+          rows={data.precisionByVersion.filter((v) => v.accepted > 0).map((v) => ({ modelVersion: v.modelVersion, firstUsed: day(v.firstUsed), ...precisionRow(v) }))}
+          csvName="precision-by-model-version"
+        />
+      </Wide>
+      <Wide>
+        <ChartCard
+          title="Acceptance trend by action type (% of resolved accepted, per week)"
+          description="Share of resolved recommendations that were accepted or done, by week generated."
+          spec={{ type: "line", x: "week", xKind: "date", xLabel: "Week starting", yKind: "pct", yLabel: "% accepted", yMax: 1, series: actions.map(([key, name]) => ({ key, label: name })) }}
+          columns={[
+            { key: "week", label: "Week starting", kind: "date" },
+            ...actions.flatMap(([key, name]): Column[] => [
+              { key, label: `${name} accepted`, kind: "pct" },
+              { key: `${key}__n`, label: `${name} n`, kind: "int" },
+            ]),
+          ]}
+          rows={trendRows}
+          csvName="acceptance-by-action-type"
+          height={300}
+        />
+      </Wide>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+// Adoption rules, pure, so the dashboard and its tests agree on who "stopped".
+
+/** A rep with no activity in this many days before the end of the period has stopped using Nudge. */
+export const STOPPED_AFTER_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+export type RepUsageStatus = "active" | "stopped" | "never" | "deactivated";
+
+/**
+ * active: used Nudge in the last STOPPED_AFTER_DAYS days before `periodEnd`;
+ * stopped: used it before but not since; never: no activity up to `periodEnd`;
+ * deactivated: the account is switched off (whatever the history).
+ */
+export function repUsageStatus(opts: { accountActive: boolean; lastActiveAt: Date | null; periodEnd: Date }): RepUsageStatus {
+  if (!opts.accountActive) return "deactivated";
+  if (!opts.lastActiveAt) return "never";
+  return opts.periodEnd.getTime() - opts.lastActiveAt.getTime() > STOPPED_AFTER_DAYS * DAY_MS ? "stopped" : "active";
+}

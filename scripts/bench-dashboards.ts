@@ -1,0 +1,103 @@
+// npm run bench:dashboards [-- --allow-small] [--iterations=N] [--seconds=S] [--team=<name>]
+// Times each manager dashboard's data functions in-process (the aggregate SQL
+// behind /dashboards/adoption, /conversion and /model, for the default view:
+// last 90 days, all action types), against a baseline `SELECT 1` through the
+// same Prisma client. Needs DATABASE_URL pointing at the large data set
+// (npm run seed:large: at least 1,000,000 events and 300,000 feedback rows);
+// --allow-small runs on a smaller database and labels the figures as such.
+// Method (BENCH.md): warm-up of at least 20 iterations or 2 s, then at least
+// 200 iterations or 30 s, whichever ends first; median and p95.
+import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { db, disconnectDb } from "@/lib/data/db";
+import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/metrics";
+import { adoptionMetrics } from "@/lib/data/usage";
+import { percentile } from "@/lib/metrics/summary";
+import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-filters";
+
+const MIN_EVENTS = 1_000_000;
+const MIN_FEEDBACK = 300_000;
+
+function arg(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=").slice(1).join("=");
+}
+
+async function time(fn: () => Promise<unknown>, opts: { iterations: number; seconds: number }): Promise<{ median: number; p95: number; n: number }> {
+  // Warm-up: at least 20 iterations or 2 seconds.
+  const warmStart = performance.now();
+  for (let i = 0; i < 20 || performance.now() - warmStart < 2000; i++) {
+    await fn();
+    if (i >= 20 && performance.now() - warmStart >= 2000) break;
+  }
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < opts.iterations && performance.now() - start < opts.seconds * 1000) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return { median: percentile(samples, 0.5) ?? 0, p95: percentile(samples, 0.95) ?? 0, n: samples.length };
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) {
+    console.error("bench:dashboards needs a real Postgres: set DATABASE_URL to the large data set (npm run seed:large). It never runs on the embedded database.");
+    process.exit(2);
+  }
+  const allowSmall = process.argv.includes("--allow-small");
+  const iterations = Number(arg("iterations") ?? 200);
+  const seconds = Number(arg("seconds") ?? 30);
+  const [sizes] = await db().$queryRaw<{ events: number; feedback: number; recs: number; customers: number; reps: number; usage: number; version: string }[]>`
+    SELECT (SELECT COUNT(*) FROM "CustomerEvent")::int AS events, (SELECT COUNT(*) FROM "Feedback")::int AS feedback,
+           (SELECT COUNT(*) FROM "Recommendation")::int AS recs, (SELECT COUNT(*) FROM "Customer")::int AS customers,
+           (SELECT COUNT(*) FROM "User" WHERE role = 'REP')::int AS reps, (SELECT COUNT(*) FROM "UsageEvent")::int AS usage,
+           current_setting('server_version') AS version`;
+  if (!sizes) throw new Error("could not read table sizes");
+  const small = sizes.events < MIN_EVENTS || sizes.feedback < MIN_FEEDBACK;
+  if (small && !allowSmall) {
+    console.error(
+      `The database is too small for this bench: ${sizes.events.toLocaleString("en-US")} events and ${sizes.feedback.toLocaleString("en-US")} feedback rows ` +
+        `(needs at least ${MIN_EVENTS.toLocaleString("en-US")} and ${MIN_FEEDBACK.toLocaleString("en-US")}). Build the large data set first (npm run seed:large), ` +
+        `or pass --allow-small for a smoke run whose figures are not comparable with the targets.`,
+    );
+    process.exit(2);
+  }
+
+  // The view a manager opens first: the last 90 days ending at the newest recommendation.
+  const [{ latest } = { latest: new Date() }] = await db().$queryRaw<{ latest: Date }[]>`SELECT COALESCE(MAX("createdAt"), now()::timestamp) AS latest FROM "Recommendation"`;
+  const now = new Date(Math.max(latest.getTime(), Date.now()));
+  const { filters } = parseDashboardFilters({}, latest);
+  const range = filterRange(filters);
+  const teamName = arg("team");
+  const team = teamName ? await db().team.findFirst({ where: { name: teamName }, select: { id: true } }) : null;
+  if (teamName && !team) throw new Error(`no team named ${teamName}`);
+  const scope: MetricsScope = { from: range.from, toExclusive: range.toExclusive, teamId: team?.id ?? null, actionKey: null, now };
+
+  let git = "unknown";
+  try {
+    git = execFileSync("git", ["rev-parse", "--short", "HEAD"]).toString().trim();
+  } catch {
+    /* not a checkout */
+  }
+  console.log(
+    `# bench:dashboards ${new Date().toISOString()} · commit ${git} · nproc ${availableParallelism()} · node ${process.version} · postgres ${sizes.version}\n` +
+      `# data: ${sizes.customers} customers, ${sizes.reps} reps, ${sizes.events} events, ${sizes.recs} recommendations, ${sizes.feedback} feedback, ${sizes.usage} usage events` +
+      `${small ? " (SMALLER than the large data set: smoke run, not comparable with the targets)" : ""}\n` +
+      `# view: ${filters.from} to ${filters.to}, ${teamName ? `team ${teamName}` : "all teams (admin)"}, all action types; in-process data functions (no HTTP, no rendering)`,
+  );
+
+  const baseline = await time(() => db().$queryRaw`SELECT 1`, { iterations, seconds });
+  const line = (name: string, r: { median: number; p95: number; n: number }) =>
+    console.log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, n=${r.n} (baseline p95 ${baseline.p95.toFixed(2)} ms, ratio ${(r.p95 / baseline.p95).toFixed(1)})`);
+  console.log(`SELECT 1 baseline: median ${baseline.median.toFixed(2)} ms, p95 ${baseline.p95.toFixed(2)} ms, n=${baseline.n}`);
+  line("adoption dashboard", await time(() => adoptionMetrics(scope), { iterations, seconds }));
+  line("conversion dashboard", await time(() => conversionMetrics(scope), { iterations, seconds }));
+  line("model dashboard", await time(() => modelMetrics(scope), { iterations, seconds }));
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exitCode = 1;
+  })
+  .finally(() => disconnectDb());
