@@ -125,3 +125,9 @@ export type QueueItemDto = Omit<QueueItem, "expiresAt"> & { expiresAt: string };
 export function toQueueItemDto(item: QueueItem): QueueItemDto {
   return { ...item, expiresAt: item.expiresAt.toISOString() };
 }
+
+/** Stamps when suggestions were first shown to their rep (adoption's time-to-reaction starts here). */
+export async function markShown(repId: string, ids: string[], now = new Date()): Promise<void> {
+  if (ids.length === 0) return;
+  await db().recommendation.updateMany({ where: { id: { in: ids }, repId, shownAt: null }, data: { shownAt: now } });
+}

@@ -73,3 +73,17 @@ describe("reacting to a recommendation", () => {
     await expect(reactToRecommendation(rep, { kind: "ACCEPT", recommendationId: rec.id })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 });
+
+describe("showing the queue", () => {
+  it("stamps shownAt once, for the rep's own suggestions only", async () => {
+    const { markShown } = await import("@/lib/data/recommendations");
+    const { rep, rec } = await repWithRecommendation();
+    const other = await repWithRecommendation();
+    const t1 = new Date("2026-11-23T09:00:00Z");
+    await markShown(rep.id, [rec.id, other.rec.id], t1);
+    await markShown(rep.id, [rec.id], new Date("2026-11-23T10:00:00Z"));
+    const shown = async (id: string) => (await db().recommendation.findUniqueOrThrow({ where: { id }, select: { shownAt: true } })).shownAt;
+    expect(await shown(rec.id)).toEqual(t1);
+    expect(await shown(other.rec.id)).toBeNull();
+  });
+});
