@@ -27,7 +27,9 @@ export default defineConfig({
   use: { baseURL: BASE_URL, trace: "retain-on-failure", screenshot: "only-on-failure" },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/, use: chromium },
-    { name: "chromium", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/, use: chromium },
+    { name: "chromium", dependencies: ["setup"], testIgnore: [/auth\.setup\.ts/, /admin\.spec\.ts/], use: chromium },
+    // The admin journey changes the catalog and the demo rep's queue, so it runs after the others.
+    { name: "admin", dependencies: ["chromium"], testMatch: /admin\.spec\.ts/, use: chromium },
   ],
   webServer: {
     command: "node_modules/.bin/tsx --conditions=react-server scripts/e2e-server.ts",

@@ -15,6 +15,9 @@ export const NAV_LINKS: NavLink[] = [
   { href: "/dashboards/conversion", label: "Conversion", permission: "dashboards.view" },
   { href: "/dashboards/model", label: "Model", permission: "dashboards.view" },
   { href: "/admin/catalog", label: "Catalog", permission: "catalog.manage" },
+  { href: "/admin/users", label: "Users", permission: "users.manage" },
+  { href: "/admin/api-keys", label: "API keys", permission: "apiKeys.manage" },
+  { href: "/admin/audit", label: "Audit", permission: "users.manage" },
 ];
 
 export function linksFor(role: Role): NavLink[] {

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { recordAudit } from "./audit";
 import { db } from "./db";
 import { API_SCOPES, type ApiScope } from "@/lib/validation/api";
 
@@ -47,4 +48,40 @@ export async function verifyApiKey(presented: string | null): Promise<ApiKeyChec
     await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
   return { ok: true, keyId: row.id, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
+}
+
+// ---- admin: list, issue (audited), revoke (audited) ----
+
+export async function listApiKeys() {
+  const rows = await db().apiKey.findMany({
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { name: true } } },
+  });
+  return rows;
+}
+
+/** createApiKey plus an audit row, in one transaction; the key is returned once and never stored. */
+export async function issueApiKey(actorId: string, name: string, scopes: readonly ApiScope[]): Promise<CreatedApiKey> {
+  const prefix = randomBytes(6).toString("hex");
+  const key = `nk_${prefix}_${randomBytes(24).toString("base64url")}`;
+  return db().$transaction(async (tx) => {
+    const row = await tx.apiKey.create({
+      data: { name, prefix, secretHash: hash(key), scopes: [...scopes], createdById: actorId },
+      select: { id: true, name: true, prefix: true, scopes: true },
+    });
+    await recordAudit(tx, { actorId, entity: "ApiKey", entityId: row.id, action: "create", after: { name, prefix, scopes: [...scopes] } });
+    return { ...row, scopes: row.scopes as ApiScope[], key };
+  });
+}
+
+/** Revokes a key; verifyApiKey refuses it from the next request on. Revoking twice is a no-op. */
+export async function revokeApiKey(actorId: string, id: string, now = new Date()): Promise<{ revokedAt: Date } | null> {
+  return db().$transaction(async (tx) => {
+    const row = await tx.apiKey.findUnique({ where: { id }, select: { name: true, prefix: true, revokedAt: true } });
+    if (!row) return null;
+    if (row.revokedAt) return { revokedAt: row.revokedAt };
+    await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
+    await recordAudit(tx, { actorId, entity: "ApiKey", entityId: id, action: "revoke", before: { revokedAt: null }, after: { name: row.name, prefix: row.prefix, revokedAt: now.toISOString() } });
+    return { revokedAt: now };
+  });
 }

@@ -1,29 +1,10 @@
 // The demo action catalog: the seven action types every fresh install starts
-// with. Shared by the seed, tests and the engine's fixtures. Rules use the
-// eligibility language of lib/engine/rules.ts:
+// with. Shared by the seed, tests and the engine's fixtures. Rules are written
+// in the engine's eligibility language (lib/engine/rules.ts) and typed by it,
+// so the compiler checks every signal, operator and value:
 //   { all: [node] } | { any: [node] } | { not: node } | { signal, op, value }
+import type { Rule } from "@/lib/engine";
 import type { ActionCategory } from "@/lib/generated/prisma/enums";
-
-export type CatalogSignal =
-  | "daysSinceLastContact"
-  | "daysUntilBirthday"
-  | "daysUntilRenewal"
-  | "daysSinceLastPurchase"
-  | "ordersLast90d"
-  | "spendLast90d"
-  | "lifetimeValue"
-  | "openTickets"
-  | "webVisitsLast7d"
-  | "emailClicksLast30d"
-  | "tenureDays"
-  | "segment";
-
-export type CatalogComparison =
-  | { signal: CatalogSignal; op: "eq" | "neq" | "lt" | "lte" | "gt" | "gte"; value: number | string }
-  | { signal: CatalogSignal; op: "between"; value: [number, number] }
-  | { signal: CatalogSignal; op: "in"; value: (number | string)[] };
-
-export type CatalogRule = { all: CatalogRule[] } | { any: CatalogRule[] } | { not: CatalogRule } | CatalogComparison;
 
 export const SEGMENTS = ["SMB", "MID_MARKET", "ENTERPRISE"] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -42,9 +23,9 @@ export interface CatalogEntry {
   name: string;
   category: ActionCategory;
   description: string;
-  /** `{{firstName}}`, `{{lastName}}`, `{{name}}`, `{{company}}` are filled in per customer. */
+  /** Rendered per customer by the engine's `renderTemplate` (`{{firstName}}`, `{{company}}`, ...). */
   messageTemplate: string;
-  rule: CatalogRule;
+  rule: Rule;
   /** Value of a successful action, in USD. */
   businessValue: number;
   /** The admin's priority lever (multiplies the score). */
@@ -221,9 +202,4 @@ export function catalogSnapshot(entry: CatalogEntry, version = 1) {
     active: true,
     version,
   };
-}
-
-/** Fills `{{field}}` placeholders; unknown fields become empty strings. */
-export function renderTemplate(template: string, fields: Readonly<Record<string, string | null | undefined>>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => fields[name] ?? "");
 }

@@ -2,10 +2,10 @@
 // rules. Seeds into two databases of its own (not the run's shared one).
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseRule } from "@/lib/engine";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEMO_CATALOG } from "@/lib/seed/catalog";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, HISTORY_DAYS, seedDemo, type SeedSummary } from "@/lib/seed/demo";
-import { parseRule } from "@/lib/seed/signals";
 import { connectPglite, connectPostgres, createDatabase, createPgliteDir, migrateConn, postgresReachable } from "../support/test-db";
 
 const TODAY = new Date("2026-03-02T00:00:00.000Z");
@@ -234,7 +234,7 @@ describe("demo seed", () => {
     const types = await a.prisma.actionType.findMany({ include: { versions: true }, orderBy: { key: "asc" } });
     expect(types.map((t) => t.key)).toEqual(DEMO_CATALOG.map((c) => c.key).sort());
     for (const t of types) {
-      expect(parseRule(t.rule)).not.toBeNull();
+      expect(parseRule(t.rule)).toEqual({ ok: true, rule: t.rule });
       expect(t.versions).toHaveLength(1);
       expect(t.versions[0]?.version).toBe(1);
       expect((t.versions[0]?.snapshot as { key?: string }).key).toBe(t.key);

@@ -1,0 +1,358 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { ACCOUNTS, screenshot, signIn, storageState, withDb } from "./support";
+
+test.use({ storageState: storageState("admin") });
+// Tests in this file run in order in one worker (no fullyParallel), so the
+// refusal checks' database checksums are not disturbed by this file's own writes.
+
+const run = Math.random().toString(36).slice(2, 7);
+const ACTION_NAME = `E2E lunch ${run}`;
+let actionId = "";
+
+async function repQueue(browser: Browser) {
+  const ctx = await browser.newContext({ storageState: storageState("rep") });
+  const page = await ctx.newPage();
+  await page.goto("/queue");
+  await expect(page.getByRole("heading", { level: 1, name: "Today's queue" })).toBeVisible();
+  return { page, close: () => ctx.close() };
+}
+
+const recsOf = (id: string) =>
+  withDb(async (db) =>
+    (
+      await db.query<{ status: string; version: number; message: string; email: string }>(
+        `SELECT r.status::text, r."actionTypeVersion" AS version, r.message, u.email FROM "Recommendation" r JOIN "User" u ON u.id = r."repId" WHERE r."actionTypeId" = $1 AND NOT r."isControl"`,
+        [id],
+      )
+    ).rows,
+  );
+
+test("an admin builds an action with the rule builder, previews, saves, generates, edits and deactivates it", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  // The seed fills every rep's queue to the daily cap, so nothing new fits
+  // until a rep works some of it: the demo rep marks three suggestions done.
+  const rep0 = await repQueue(browser);
+  for (let i = 0; i < 3; i++) {
+    const first = rep0.page.locator("li[data-recommendation-id]").first();
+    const id = await first.getAttribute("data-recommendation-id");
+    await first.getByRole("button", { name: "Done" }).click();
+    await expect(rep0.page.locator(`li[data-recommendation-id="${id}"]`)).toHaveCount(0);
+    await expect.poll(() => withDb(async (db) => (await db.query(`SELECT status::text FROM "Recommendation" WHERE id = $1`, [id])).rows[0]?.status)).toBe("DONE");
+  }
+  await rep0.close();
+
+  await page.goto("/admin/catalog/new");
+  await expect(page.getByRole("heading", { level: 1, name: "New action" })).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill(ACTION_NAME);
+  await expect(page.getByLabel("Key")).toHaveValue(`e2e_lunch_${run}`);
+  await page.getByLabel("Message template").fill("Lunch with {{firstName}}");
+  await expect(page.getByTestId("template-preview")).toHaveText(/^Lunch with \S+$/);
+  await page.getByLabel("Business value ($)").fill("5000");
+  await page.getByLabel("Priority lever").fill("5");
+  await page.getByLabel("Control group (%)").fill("0");
+
+  // Rule: lifetime value at least 0 AND segment is not "NO_SUCH_SEGMENT".
+  const rule = page.getByRole("group", { name: "Eligibility rule" });
+  await rule.getByRole("combobox", { name: "Signal" }).first().selectOption({ label: "lifetime value" });
+  await rule.getByRole("combobox", { name: "Operator" }).first().selectOption("gte");
+  // An empty value is explained next to the field on preview.
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(rule.getByText(/lifetime value" is a number, so the value must be a number/)).toBeVisible();
+  await rule.getByRole("textbox", { name: "Value for lifetime value" }).fill("0");
+  await rule.getByRole("button", { name: "+ Condition" }).click();
+  await rule.getByRole("combobox", { name: "Signal" }).nth(1).selectOption({ label: "segment" });
+  // Text signals only offer text operators.
+  await expect(rule.getByRole("combobox", { name: "Operator" }).nth(1).locator("option")).toHaveText(["is", "is not", "is one of"]);
+  await rule.getByRole("combobox", { name: "Operator" }).nth(1).selectOption("neq");
+  await rule.getByRole("textbox", { name: "Value for segment" }).fill("NO_SUCH_SEGMENT");
+  await page.getByText("Rule as JSON").click();
+  await expect(page.getByLabel("Rule JSON")).toHaveValue(
+    JSON.stringify({ all: [{ signal: "lifetimeValue", op: "gte", value: 0 }, { signal: "segment", op: "neq", value: "NO_SUCH_SEGMENT" }] }, null, 2),
+  );
+
+  await page.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByTestId("preview");
+  await expect(preview).toBeVisible({ timeout: 20_000 });
+  await expect(preview.getByRole("list", { name: "Customers who would get it" }).getByRole("listitem").first()).toBeVisible();
+  for (const width of [1440, 380]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, `admin-catalog-new-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  await page.getByRole("button", { name: "Create action" }).click();
+  await page.waitForURL(/\/admin\/catalog\/[0-9a-f-]{36}$/);
+  actionId = page.url().split("/").pop()!;
+  await expect(page.getByRole("heading", { level: 1, name: ACTION_NAME })).toBeVisible();
+
+  // Run generation from the catalog; the new type reaches the demo rep's queue.
+  await page.goto("/admin/catalog");
+  await page.getByRole("button", { name: "Run generation now" }).click();
+  await expect(page.getByText(/Generation done/)).toBeVisible({ timeout: 60_000 });
+  const created = await recsOf(actionId);
+  expect(created.filter((r) => r.email === ACCOUNTS.rep.email).length).toBeGreaterThan(0);
+  const rep = await repQueue(browser);
+  const mine = rep.page.locator("li[data-recommendation-id]").filter({ hasText: ACTION_NAME });
+  await expect(mine.first()).toBeVisible();
+  await expect(mine.first()).toContainText(/Lunch with \S+/);
+  await rep.close();
+
+  // Edit: a new version; open suggestions keep version 1 and their text.
+  await page.goto(`/admin/catalog/${actionId}`);
+  await page.getByLabel("Message template").fill("Dinner with {{firstName}}");
+  await page.getByRole("button", { name: "Save as version 2" }).click();
+  await expect(page.getByText("Saved as version 2")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save as version 3" })).toBeVisible();
+  const afterEdit = await recsOf(actionId);
+  expect(afterEdit.length).toBe(created.length);
+  expect(afterEdit.every((r) => r.version === 1 && r.message.startsWith("Lunch with "))).toBe(true);
+  const rep2 = await repQueue(browser);
+  await expect(rep2.page.locator("li[data-recommendation-id]").filter({ hasText: ACTION_NAME }).first()).toContainText("Lunch with ");
+  await rep2.close();
+
+  // Deactivate: its open suggestions expire and leave the queue.
+  await page.getByRole("button", { name: `Deactivate ${ACTION_NAME}` }).click();
+  await page.getByRole("button", { name: "Confirm deactivate" }).click();
+  await expect(page.getByText(/deactivated; \d+ open suggestions? expired/)).toBeVisible();
+  expect((await recsOf(actionId)).filter((r) => ["PENDING", "ACCEPTED", "SNOOZED"].includes(r.status))).toEqual([]);
+  const rep3 = await repQueue(browser);
+  await expect(rep3.page.locator("li[data-recommendation-id]").filter({ hasText: ACTION_NAME })).toHaveCount(0);
+  await rep3.close();
+
+  // Each change is in the audit log, on the action's page and on /admin/audit (filter in the URL).
+  await page.goto(`/admin/catalog/${actionId}`);
+  const history = page.getByRole("region", { name: "History" });
+  for (const action of ["create", "update", "deactivate"]) await expect(history.getByText(action, { exact: true })).toBeVisible();
+  await page.goto("/admin/audit");
+  await page.getByLabel("Entity").selectOption("ActionType");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/entity=ActionType/);
+  const log = page.getByRole("list", { name: "Audit log" });
+  await expect(log.getByRole("listitem").filter({ hasText: ACTION_NAME })).toHaveCount(3);
+});
+
+test("an admin creates a user who signs in, then deactivates them and their next request is refused", async ({ page, browser }) => {
+  const email = `e2e-${run}@nudge.test`;
+  await page.goto("/admin/users");
+  await page.getByRole("button", { name: "Add user" }).click();
+  const form = page.getByRole("form", { name: "Add user" });
+  await form.getByLabel("Name").fill(`E2E Rep ${run}`);
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Role").selectOption("REP");
+  await form.getByLabel("Team").selectOption({ index: 1 });
+  await form.getByLabel("First password").fill("e2e-password-123");
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByText(`Added ${email}`)).toBeVisible();
+
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const them = await ctx.newPage();
+  await signIn(them, email, "e2e-password-123");
+  await expect(them).toHaveURL(/\/queue$/);
+
+  await page.getByRole("link", { name: `E2E Rep ${run}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `E2E Rep ${run}` })).toBeVisible();
+  await page.getByRole("button", { name: "Deactivate user" }).click();
+  await expect(page.getByText(/is deactivated/)).toBeVisible();
+
+  await them.reload();
+  await expect(them).toHaveURL(/\/signin/);
+  expect((await them.request.get("/api/queue")).status()).toBe(401);
+  await signIn(them, email, "e2e-password-123");
+  await expect(them).toHaveURL(/\/signin/);
+  await ctx.close();
+
+  await page.goto("/admin/audit?entity=User");
+  await expect(page.getByRole("list", { name: "Audit log" }).getByRole("listitem").filter({ hasText: email }).first()).toBeVisible();
+});
+
+async function postEvent(request: APIRequestContext, key: string) {
+  return request.post("/api/v1/events", {
+    headers: { authorization: `Bearer ${key}` },
+    data: { events: [{ customerExternalId: `no-such-${run}`, type: "WEB_VISIT", occurredAt: new Date().toISOString() }] },
+  });
+}
+
+test("an admin creates an API key (shown once) and revokes it; the events API then refuses it", async ({ page, request }) => {
+  await page.goto("/admin/api-keys");
+  await page.getByLabel("Name").fill(`E2E shop ${run}`);
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+  expect(key).toMatch(/^nk_[0-9a-f]{12}_/);
+  expect((await postEvent(request, key)).status()).toBe(200);
+
+  await page.reload();
+  await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+  const row = page.getByRole("listitem", { name: `API key E2E shop ${run}` });
+  await expect(row).toContainText(key.slice(0, 16));
+  await expect(row).not.toContainText("last used never");
+  await row.getByRole("button", { name: `Revoke E2E shop ${run}` }).click();
+  await row.getByRole("button", { name: "Confirm revoke" }).click();
+  await expect(row.getByText("revoked", { exact: true })).toBeVisible();
+  const refused = await postEvent(request, key);
+  expect(refused.status()).toBe(401);
+});
+
+// ---- every admin server action, called by a rep and by a manager ----
+
+type Manifest = { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> };
+
+/** The admin actions of this build, from Next's server-reference manifest (so a new action is covered automatically). */
+function adminActions(): { id: string; name: string; page: string }[] {
+  const dist = process.env.NEXT_DIST_DIR || ".next";
+  const manifest = JSON.parse(readFileSync(path.join(dist, "server", "server-reference-manifest.json"), "utf8")) as Manifest;
+  return Object.entries(manifest.node)
+    .filter(([, v]) => v.filename?.startsWith("app/(admin)/") && v.exportedName)
+    .map(([id, v]) => {
+      const worker = Object.keys(v.workers).find((w) => !w.includes("[")) ?? Object.keys(v.workers)[0]!;
+      const page = worker.replace(/^app/, "").replace(/\/\([^)]+\)/g, "").replace(/\/page$/, "") || "/";
+      return { id, name: v.exportedName!, page };
+    });
+}
+
+/** A checksum of everything an admin action can write. */
+const checksum = () =>
+  withDb(async (db) => {
+    const q = async (sql: string) => (await db.query<{ h: string | null }>(sql)).rows[0]!.h ?? "";
+    return {
+      actionTypes: await q(`SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS h FROM "ActionType" t`),
+      versions: await q(`SELECT count(*)::text AS h FROM "ActionTypeVersion"`),
+      users: await q(`SELECT md5(string_agg(concat_ws('|', id, email, name, role, "teamId", active, "passwordHash"), ',' ORDER BY id)) AS h FROM "User"`),
+      teams: await q(`SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS h FROM "Team" t`),
+      apiKeys: await q(`SELECT md5(string_agg(concat_ws('|', id, name, scopes::text, "revokedAt"), ',' ORDER BY id)) AS h FROM "ApiKey"`),
+      owners: await q(`SELECT md5(string_agg(concat_ws('|', id, "ownerId"), ',' ORDER BY id)) AS h FROM "Customer"`),
+      recommendations: await q(`SELECT count(*)::text AS h FROM "Recommendation"`),
+      audit: await q(`SELECT count(*)::text AS h FROM "AuditLog"`),
+    };
+  });
+
+/** A valid input for each action, so only the permission check can stop it. */
+async function inputs(): Promise<Record<string, unknown>> {
+  const ids = await withDb(async (db) => {
+    const one = async (sql: string) => (await db.query<{ id: string }>(sql)).rows[0]!.id;
+    return {
+      action: await one(`SELECT id FROM "ActionType" WHERE active ORDER BY key LIMIT 1`),
+      rep: await one(`SELECT id FROM "User" WHERE email = 'rep@nudge.test'`),
+      otherRep: await one(`SELECT id FROM "User" WHERE role = 'REP' AND active AND email <> 'rep@nudge.test' ORDER BY email LIMIT 1`),
+      team: await one(`SELECT id FROM "Team" ORDER BY name LIMIT 1`),
+      key: await one(`SELECT id FROM "ApiKey" WHERE "revokedAt" IS NULL ORDER BY "createdAt" LIMIT 1`).catch(() => "00000000-0000-4000-8000-000000000000"),
+    };
+  });
+  const fields = {
+    name: "Hijack",
+    category: "OFFER",
+    description: "",
+    messageTemplate: "Hi {{firstName}}",
+    businessValue: "1",
+    lever: "1",
+    cooldownDays: "1",
+    expiresAfterDays: "1",
+    controlGroupPct: "0",
+    exploration: false,
+    rule: { signal: "tenureDays", op: "gte", value: 0 },
+  };
+  return {
+    createActionTypeAction: { ...fields, key: `hijack_${run}` },
+    updateActionTypeAction: { ...fields, id: ids.action, expectedVersion: 1 },
+    setActionTypeActiveAction: { id: ids.action, active: false },
+    previewActionTypeAction: fields,
+    runGenerationAction: {},
+    createUserAction: { email: `hijack-${run}@nudge.test`, name: "Hijack", role: "ADMIN", teamId: "", password: "hijack-password" },
+    updateUserAction: { id: ids.rep, name: "Hijacked", role: "ADMIN", teamId: "" },
+    setUserActiveAction: { id: ids.rep, active: false },
+    resetPasswordAction: { id: ids.rep, password: "hijack-password" },
+    createTeamAction: { name: `Hijack ${run}`, managerId: "" },
+    updateTeamAction: { id: ids.team, name: `Hijack ${run}`, managerId: "" },
+    reassignCustomersAction: { fromRepId: ids.rep, toRepId: ids.otherRep },
+    createApiKeyAction: { name: "Hijack", scopes: ["events:write"] },
+    revokeApiKeyAction: { id: ids.key },
+  };
+}
+
+const ADMIN_ACTIONS = [
+  "createActionTypeAction",
+  "updateActionTypeAction",
+  "setActionTypeActiveAction",
+  "previewActionTypeAction",
+  "runGenerationAction",
+  "createUserAction",
+  "updateUserAction",
+  "setUserActiveAction",
+  "resetPasswordAction",
+  "createTeamAction",
+  "updateTeamAction",
+  "reassignCustomersAction",
+  "createApiKeyAction",
+  "revokeApiKeyAction",
+] as const;
+
+test("the build has exactly the admin actions checked below", async () => {
+  expect(adminActions().map((a) => a.name).sort()).toEqual([...ADMIN_ACTIONS].sort());
+  expect(Object.keys(await inputs()).sort()).toEqual([...ADMIN_ACTIONS].sort());
+});
+
+for (const role of ["rep", "manager"] as const) {
+  test.describe(`a ${role} calling admin server actions`, () => {
+    test.use({ storageState: storageState(role) });
+
+    test("every admin page answers 403", async ({ page }) => {
+      const ids = await withDb(async (db) => ({
+        action: (await db.query<{ id: string }>(`SELECT id FROM "ActionType" ORDER BY key LIMIT 1`)).rows[0]!.id,
+        user: (await db.query<{ id: string }>(`SELECT id FROM "User" ORDER BY email LIMIT 1`)).rows[0]!.id,
+      }));
+      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit"]) {
+        const res = await page.goto(url);
+        expect(res?.status(), url).toBe(403);
+      }
+    });
+
+    for (const name of ADMIN_ACTIONS) {
+      test(`${name} is refused and writes nothing`, async ({ page }) => {
+        const action = adminActions().find((a) => a.name === name);
+        expect(action, `${name} is in the build`).toBeDefined();
+        const input = (await inputs())[name];
+        const before = await checksum();
+        const res = await page.request.post(action!.page, {
+          headers: { "next-action": action!.id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+          data: JSON.stringify([input]),
+          maxRedirects: 0,
+        });
+        const body = await res.text();
+        // Either the action answered FORBIDDEN, or the page refused the request outright.
+        expect(body.includes('"code":"FORBIDDEN"') || [303, 307, 401, 403].includes(res.status()), `${res.status()} ${body.slice(0, 300)}`).toBe(true);
+        expect(body).not.toContain('"ok":true');
+        expect(await checksum()).toEqual(before);
+      });
+    }
+  });
+}
+
+// ---- screenshots of every admin page ----
+
+test("admin pages at 1440 px and 380 px", async ({ page }) => {
+  test.setTimeout(90_000);
+  const ids = await withDb(async (db) => ({
+    action: (await db.query<{ id: string }>(`SELECT id FROM "ActionType" ORDER BY key LIMIT 1`)).rows[0]!.id,
+    user: (await db.query<{ id: string }>(`SELECT id FROM "User" WHERE email = 'rep@nudge.test'`)).rows[0]!.id,
+  }));
+  const pages: [string, string][] = [
+    ["catalog", "/admin/catalog"],
+    ["catalog-edit", `/admin/catalog/${ids.action}`],
+    ["users", "/admin/users"],
+    ["user", `/admin/users/${ids.user}`],
+    ["api-keys", "/admin/api-keys"],
+    ["audit", "/admin/audit"],
+  ];
+  for (const width of [1440, 380]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const [name, url] of pages) {
+      await page.goto(url);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${name} at ${width}px has no horizontal overflow`).toBeLessThanOrEqual(0);
+      await screenshot(page, `admin-${name}-${width}`);
+    }
+  }
+});

@@ -1,0 +1,115 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "@/lib/data/users";
+
+// Every admin server action, called by a rep and by a manager, is refused
+// before any data function runs; an admin gets through to it.
+const session: { user: SessionUser | null } = { user: null };
+vi.mock("@/lib/auth/guard", () => ({ getSessionUser: async () => session.user }));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+
+const calls: string[] = [];
+const spy =
+  (name: string, result: unknown = {}) =>
+  async () => {
+    calls.push(name);
+    return result;
+  };
+vi.mock("@/lib/data/catalog", () => ({
+  CatalogError: class extends Error {},
+  createActionType: spy("createActionType", { id: "x", key: "k", version: 1 }),
+  updateActionType: spy("updateActionType", { id: "x", version: 2, changed: true }),
+  setActionTypeActive: spy("setActionTypeActive", { active: false, expired: 0 }),
+}));
+vi.mock("@/lib/data/catalog-preview", () => ({ previewActionType: spy("previewActionType") }));
+vi.mock("@/lib/data/generation", () => ({ generateRecommendations: spy("generateRecommendations") }));
+vi.mock("@/lib/data/admin-users", () => ({
+  AdminError: class extends Error {},
+  createUser: spy("createUser", { id: "x" }),
+  updateUser: spy("updateUser"),
+  setUserActive: spy("setUserActive"),
+  resetPassword: spy("resetPassword"),
+  createTeam: spy("createTeam", { id: "x" }),
+  updateTeam: spy("updateTeam"),
+  reassignCustomers: spy("reassignCustomers", { customers: 0, recommendations: 0 }),
+}));
+vi.mock("@/lib/data/api-keys", () => ({
+  issueApiKey: spy("issueApiKey", { id: "x", key: "nk_x" }),
+  revokeApiKey: spy("revokeApiKey", { revokedAt: new Date() }),
+}));
+
+const catalog = await import("@/app/(admin)/admin/catalog/actions");
+const users = await import("@/app/(admin)/admin/users/actions");
+const keys = await import("@/app/(admin)/admin/api-keys/actions");
+
+const U1 = "11111111-1111-4111-8111-111111111111";
+const U2 = "22222222-2222-4222-8222-222222222222";
+const fields = {
+  name: "Lunch",
+  category: "RELATIONSHIP",
+  description: "",
+  messageTemplate: "Lunch with {{firstName}}",
+  businessValue: "100",
+  lever: "1",
+  cooldownDays: "7",
+  expiresAfterDays: "7",
+  controlGroupPct: "10",
+  exploration: false,
+  rule: { signal: "tenureDays", op: "gte", value: 0 },
+};
+
+// [action, valid input, the data function it runs]
+const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code: string } }>, unknown, string][] = [
+  ["createActionTypeAction", catalog.createActionTypeAction, { ...fields, key: "lunch_invite" }, "createActionType"],
+  ["updateActionTypeAction", catalog.updateActionTypeAction, { ...fields, id: U1, expectedVersion: 1 }, "updateActionType"],
+  ["setActionTypeActiveAction", catalog.setActionTypeActiveAction, { id: U1, active: false }, "setActionTypeActive"],
+  ["previewActionTypeAction", catalog.previewActionTypeAction, fields, "previewActionType"],
+  ["runGenerationAction", catalog.runGenerationAction, {}, "generateRecommendations"],
+  ["createUserAction", users.createUserAction, { email: "n@x.test", name: "N", role: "REP", teamId: "", password: "long enough pw" }, "createUser"],
+  ["updateUserAction", users.updateUserAction, { id: U1, name: "N", role: "MANAGER", teamId: U2 }, "updateUser"],
+  ["setUserActiveAction", users.setUserActiveAction, { id: U1, active: false }, "setUserActive"],
+  ["resetPasswordAction", users.resetPasswordAction, { id: U1, password: "long enough pw" }, "resetPassword"],
+  ["createTeamAction", users.createTeamAction, { name: "East", managerId: U2 }, "createTeam"],
+  ["updateTeamAction", users.updateTeamAction, { id: U1, name: "East", managerId: "" }, "updateTeam"],
+  ["reassignCustomersAction", users.reassignCustomersAction, { fromRepId: U1, toRepId: U2 }, "reassignCustomers"],
+  ["createApiKeyAction", keys.createApiKeyAction, { name: "Shop", scopes: ["events:write"] }, "issueApiKey"],
+  ["revokeApiKeyAction", keys.revokeApiKeyAction, { id: U1 }, "revokeApiKey"],
+];
+
+const base: SessionUser = { id: U2, email: "u@x.test", name: "U", role: "REP", teamId: null };
+
+describe("admin server actions", () => {
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it("covers every exported action", () => {
+    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys)].sort();
+    expect(ACTIONS.map(([name]) => name).sort()).toEqual(exported);
+  });
+
+  for (const role of ["REP", "MANAGER"] as const) {
+    for (const [name, action, input] of ACTIONS) {
+      it(`refuses a ${role.toLowerCase()} calling ${name}, running nothing`, async () => {
+        session.user = { ...base, role };
+        const res = await action(input as never);
+        expect(res).toEqual({ ok: false, error: { code: "FORBIDDEN", message: expect.any(String) } });
+        expect(calls).toEqual([]);
+      });
+    }
+  }
+
+  for (const [name, action, input, fn] of ACTIONS) {
+    it(`lets an admin call ${name} (valid input reaches ${fn})`, async () => {
+      session.user = { ...base, role: "ADMIN" };
+      const res = await action(input as never);
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+      expect(calls).toEqual([fn]);
+    });
+  }
+
+  it("refuses a signed-out caller", async () => {
+    session.user = null;
+    expect(await catalog.runGenerationAction({})).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+    expect(calls).toEqual([]);
+  });
+});
