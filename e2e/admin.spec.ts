@@ -16,6 +16,7 @@ async function repQueue(browser: Browser) {
   const page = await ctx.newPage();
   await page.goto("/queue");
   await expect(page.getByRole("heading", { level: 1, name: "Today's queue" })).toBeVisible();
+  await expect(page.locator("body[data-queue-keys=on]")).toHaveCount(1);
   return { page, close: () => ctx.close() };
 }
 

@@ -7,8 +7,12 @@ test.use({ storageState: storageState("rep") });
 test.describe.configure({ mode: "serial" });
 
 const cards = (page: Page) => page.locator("li[data-recommendation-id]");
-const idOf = async (page: Page, index: number) => (await cards(page).nth(index).getAttribute("data-recommendation-id"))!;
 const card = (page: Page, id: string) => page.locator(`li[data-recommendation-id="${id}"]`);
+/** Pending suggestions (they still have an Accept button), as ids in list order. */
+const pendingIds = (page: Page) =>
+  page.locator("li[data-recommendation-id]:has(button:text-is('Accept'))").evaluateAll((els) => els.map((e) => e.getAttribute("data-recommendation-id")!));
+/** The queue is hydrated and its keyboard shortcuts are live. */
+const ready = (page: Page) => expect(page.locator("body[data-queue-keys=on]")).toHaveCount(1);
 
 test("the queue shows ranked suggestions with reasons, best first", async ({ page }) => {
   await page.goto("/queue");
@@ -27,7 +31,9 @@ test("the queue shows ranked suggestions with reasons, best first", async ({ pag
 
 test("accept, dismiss with a reason, snooze, done and undo each persist", async ({ page }) => {
   await page.goto("/queue");
-  const [a, d, s, x] = [await idOf(page, 0), await idOf(page, 1), await idOf(page, 2), await idOf(page, 3)];
+  await ready(page);
+  const [a, d, s, x] = await pendingIds(page);
+  if (!a || !d || !s || !x) throw new Error("the demo rep needs four pending suggestions");
 
   await card(page, a).getByRole("button", { name: "Accept" }).click();
   await expect(card(page, a).getByText("Accepted", { exact: true })).toBeVisible();
@@ -64,6 +70,7 @@ test("accept, dismiss with a reason, snooze, done and undo each persist", async 
 
 test("the keyboard works the queue: j/k, a, x, d, s, u and ?", async ({ page }) => {
   await page.goto("/queue");
+  await ready(page);
   await page.keyboard.press("?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
   await page.keyboard.press("Escape");
@@ -107,6 +114,7 @@ test("the keyboard works the queue: j/k, a, x, d, s, u and ?", async ({ page }) 
 
 test("a double click on Accept records exactly one reaction", async ({ page }) => {
   await page.goto("/queue");
+  await ready(page);
   const pending = page.locator("li[data-recommendation-id]:has(button:text-is('Accept'))");
   const id = (await pending.first().getAttribute("data-recommendation-id"))!;
   const before = await feedbackCount(id);
@@ -118,6 +126,7 @@ test("a double click on Accept records exactly one reaction", async ({ page }) =
 
 test("a server action replayed without a session writes nothing", async ({ page, playwright, baseURL }) => {
   await page.goto("/queue");
+  await ready(page);
   const pending = page.locator("li[data-recommendation-id]:has(button:text-is('Accept'))");
   const id = (await pending.first().getAttribute("data-recommendation-id"))!;
   const [feedbackBefore, statusBefore] = [await feedbackCount(id), await statusOf(id)];

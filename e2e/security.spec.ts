@@ -7,6 +7,7 @@ test.describe("a rep reaching for someone else's data", () => {
   test("the reaction action with another rep's recommendation id is refused and writes nothing", async ({ page }) => {
     const foreign = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT r.id FROM "Recommendation" r JOIN "User" u ON u.id = r."repId" WHERE u.email <> 'rep@nudge.test' AND r.status = 'PENDING' AND NOT r."isControl" LIMIT 1`)).rows[0]!.id);
     await page.goto("/queue");
+    await expect(page.locator("body[data-queue-keys=on]")).toHaveCount(1);
     const mine = (await page.locator("li[data-recommendation-id]:has(button:text-is('Accept'))").last().getAttribute("data-recommendation-id"))!;
     const before = { foreign: await feedbackCount(foreign), mine: await feedbackCount(mine) };
     const { headers, body } = await captureAction(page, "/queue", () => page.locator(`li[data-recommendation-id="${mine}"]`).getByRole("button", { name: "Accept" }).click());

@@ -77,7 +77,12 @@ export function QueueView({ initialItems }: { initialItems: QueueItemDto[] }) {
       }
     }
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    // Lets tests (and curious people) see that the shortcuts are live.
+    document.body.dataset.queueKeys = "on";
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      delete document.body.dataset.queueKeys;
+    };
   }, [items, selected, selectedIndex, react, undo, help]);
 
   const accepted = items.filter((i) => i.status === "ACCEPTED").length;
