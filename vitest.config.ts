@@ -22,5 +22,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Every test sees fresh learning statistics (no real-time stats cache).
+    env: { STATS_MAX_AGE_SECONDS: "0" },
   },
 });

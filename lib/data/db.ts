@@ -9,10 +9,11 @@ function createClient() {
   const mode = databaseMode();
   const omit = { user: { passwordHash: true }, apiKey: { secretHash: true } } as const;
   if (mode.kind === "postgres") {
-    // Loaded lazily so the embedded path never needs pg and vice versa.
+    // Loaded lazily so the embedded path never needs pg and vice versa. JIT off:
+    // compiling the learning aggregate cost more than running it (measured).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: mode.url, max: 10 }), omit });
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: mode.url, max: 10, options: "-c jit=off" }), omit });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGlite } = require("@electric-sql/pglite") as typeof import("@electric-sql/pglite");

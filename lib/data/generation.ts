@@ -260,6 +260,23 @@ async function openVisibleByRep(client: Client, now: Date): Promise<Map<string, 
   return new Map(rows.map((r) => [r.repId, r.n]));
 }
 
+// Learning statistics aggregate the whole reaction history (about a second on
+// a million events), so a real-time re-score reuses the last batch's or
+// re-score's figures for up to STATS_MAX_AGE_SECONDS; the batch always
+// recomputes. Keyed by database, so tests with several databases never mix.
+const STATS_MAX_AGE_MS = Number(process.env.STATS_MAX_AGE_SECONDS ?? 300) * 1000;
+const statsCache = new Map<string, { loadedAt: number; stats: StatsTable }>();
+const databaseKey = () => process.env.DATABASE_URL ?? `pglite:${process.env.PGLITE_DIR ?? ""}`;
+
+async function statsForRun(client: Client, now: Date, realTime: boolean): Promise<StatsTable> {
+  const key = databaseKey();
+  const cached = statsCache.get(key);
+  if (realTime && cached && STATS_MAX_AGE_MS > 0 && Date.now() - cached.loadedAt < STATS_MAX_AGE_MS) return cached.stats;
+  const stats = await loadStats(client, now);
+  statsCache.set(key, { loadedAt: Date.now(), stats });
+  return stats;
+}
+
 // ---------- the pipeline ----------
 
 /**
@@ -277,7 +294,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   if (ids && ids.length === 0) return result;
 
   result.expired = await expireStale(client, now, ids);
-  const [actions, stats] = await Promise.all([loadActionDefinitions(client), loadStats(client, now)]);
+  const [actions, stats] = await Promise.all([loadActionDefinitions(client), statsForRun(client, now, ids !== undefined)]);
   const byKey = new Map(actions.map((a) => [a.key, a]));
   const version = makeModelVersion(now, statsFingerprint(stats));
   result.modelVersion = version;

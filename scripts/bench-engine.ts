@@ -1,0 +1,120 @@
+// npm run bench:engine [-- --batch-runs=3] [--iterations=200] [--seconds=30] [--port=3400] [--allow-small] [--skip-batch] [--skip-http]
+// The decision engine on the large data set (npm run seed:large), BENCH.md method:
+//  - batch generation, in-process: generateRecommendations() over every
+//    customer, `--batch-runs` times on the same `now`, each run inside a
+//    transaction that is rolled back, so every run starts from the same state;
+//    throughput of the median run.
+//  - event re-score, over HTTP against `next start` (production build in
+//    .next-bench): POST /api/v1/events with one PURCHASE or WEB_VISIT for a
+//    random customer, recorded and re-scored before the answer.
+// Baselines in the same run: `SELECT 1` through the same Prisma client
+// (in-process) and, over HTTP, GET /api/health (the app has no bare dynamic
+// route; /api/health is the closest: one `SELECT 1`).
+import { db, disconnectDb } from "@/lib/data/db";
+import { createApiKey } from "@/lib/data/api-keys";
+import { generateRecommendations, type GenerationResult } from "@/lib/data/generation";
+import { Rng } from "@/lib/seed/random";
+import {
+  arg,
+  baselineLine,
+  headerLines,
+  latencyLine,
+  measure,
+  requireDatabaseUrl,
+  requireLargeData,
+  startServer,
+  throughputLine,
+  timedFetch,
+  timingFromArgs,
+  type Server,
+} from "./lib/bench";
+
+class Rollback extends Error {}
+
+async function batchRun(now: Date): Promise<{ ms: number; result: GenerationResult }> {
+  let out: { ms: number; result: GenerationResult } | undefined;
+  try {
+    await db().$transaction(
+      async (tx) => {
+        const t = performance.now();
+        const result = await generateRecommendations({ now, seed: "bench:engine" }, tx);
+        out = { ms: performance.now() - t, result };
+        throw new Rollback();
+      },
+      { timeout: 600_000, maxWait: 30_000 },
+    );
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+  return out!;
+}
+
+async function main() {
+  const url = requireDatabaseUrl("bench:engine");
+  const facts = await requireLargeData(url, "bench:engine", process.argv.includes("--allow-small"));
+  const timing = timingFromArgs();
+  const batchRuns = Number(arg("batch-runs") ?? 3);
+  for (const line of headerLines("bench:engine", facts, timing, [
+    `batch: in-process generateRecommendations() over all customers, ${batchRuns} runs on the same now, each rolled back; the median run`,
+    "re-score: POST /api/v1/events (1 event, random customer, PURCHASE/WEB_VISIT alternating) over HTTP to next start; baseline GET /api/health (no bare dynamic route exists; it runs one SELECT 1)",
+  ]))
+    console.log(line);
+
+  const select1 = await measure(() => db().$queryRaw`SELECT 1`, timing);
+  console.log(baselineLine("SELECT 1 through Prisma (in-process)", select1));
+
+  if (!process.argv.includes("--skip-batch")) {
+    const now = new Date();
+    const runs: { ms: number; result: GenerationResult }[] = [];
+    for (let i = 0; i < batchRuns; i++) {
+      const r = await batchRun(now);
+      runs.push(r);
+      console.log(
+        `# batch run ${i + 1}: ${r.result.customers} customers in ${(r.ms / 1000).toFixed(2)} s; ${r.result.created} created (${r.result.control} control), ` +
+          `${r.result.expired} expired, ${r.result.superseded} withdrawn, ${r.result.droppedByCap} held back by caps (rolled back)`,
+      );
+    }
+    const median = runs.slice().sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+    console.log(throughputLine("batch generation", median.result.customers, median.ms));
+  }
+
+  if (process.argv.includes("--skip-http")) return;
+  let server: Server | undefined;
+  const key = await createApiKey("bench:engine", ["events:write"]);
+  const source = `bench:engine:${Date.now()}`;
+  try {
+    server = await startServer(url);
+    const customers = await db().$queryRaw<{ externalId: string }[]>`
+      SELECT c."externalId" FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP' ORDER BY c."externalId"`;
+    const rng = new Rng("bench:engine:customers");
+    const health = await measure(() => timedFetch(`${server!.base}/api/health`, {}), timing);
+    console.log(baselineLine("GET /api/health over HTTP", health));
+    const headers = { authorization: `Bearer ${key.key}`, "content-type": "application/json" };
+    const rescore = await measure(async (i) => {
+      const purchase = i % 2 === 0;
+      const event = {
+        customerExternalId: rng.pick(customers).externalId,
+        type: purchase ? "PURCHASE" : "WEB_VISIT",
+        occurredAt: new Date().toISOString(),
+        ...(purchase ? { amount: 100 + (i % 50) * 20 } : { payload: { page: "/pricing" } }),
+        source,
+      };
+      const body = await timedFetch(`${server!.base}/api/v1/events`, { method: "POST", headers, body: JSON.stringify({ events: [event] }) });
+      const parsed = JSON.parse(body) as { results: { status: string }[]; rescored: string[] };
+      if (parsed.results[0]?.status !== "recorded" || parsed.rescored.length !== 1) throw new Error(`unexpected answer: ${body}`);
+    }, timing);
+    console.log(latencyLine("event re-score", rescore, health));
+  } finally {
+    await server?.stop();
+    // The bench's own events and key go; the re-scored recommendations stay (as after any real event).
+    await db().$executeRaw`DELETE FROM "CustomerEvent" WHERE source = ${source}`;
+    await db().apiKey.delete({ where: { id: key.id } });
+  }
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exitCode = 1;
+  })
+  .finally(() => disconnectDb());

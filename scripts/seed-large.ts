@@ -1,0 +1,120 @@
+// npm run seed:large [-- --reset] [--seed=N] [--customers=N] [--reps=N] [--today=YYYY-MM-DD]
+// Builds the large, deterministic benchmark data set (lib/seed/large.ts) on the
+// Postgres in DATABASE_URL: at least 50 reps, 50,000 customers, 1,000,000
+// events and 300,000 feedback rows, demo-shaped, then runs one batch generation
+// so every rep has today's queue. Never runs on the embedded database.
+// Skips when the database already holds the large data set; refuses a database
+// holding other data unless --reset (drops and recreates the public schema).
+import pg from "pg";
+import { disconnectDb, db } from "@/lib/data/db";
+import { generateRecommendations } from "@/lib/data/generation";
+import { migrate, readMigrations } from "@/lib/data/migrate";
+import { connectPostgres } from "@/lib/data/sql";
+import { BENCH_REP_EMAIL, LARGE_DEFAULTS, isLarge, largeCounts, seedLarge, wipeLarge, type LargeCounts } from "@/lib/seed/large";
+
+function arg(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=").slice(1).join("=");
+}
+function intArg(name: string, fallback: number): number {
+  const raw = arg(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got "${raw}")`);
+  return n;
+}
+const redact = (url: string) => url.replace(/\/\/([^:@]+):[^@]*@/, "//$1:***@");
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function printCounts(c: LargeCounts) {
+  console.log(
+    `  teams ${c.teams}, users ${c.users} (${c.reps} reps), customers ${fmt(c.customers)} (${fmt(c.benchRepCustomers)} owned by ${BENCH_REP_EMAIL}), ` +
+      `events ${fmt(c.events)}, action types ${c.actionTypes}, recommendations ${fmt(c.recommendations)}, feedback ${fmt(c.feedback)}, usage events ${fmt(c.usageEvents)}`,
+  );
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error("seed:large needs a real Postgres: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/nudge_bench). It never seeds the embedded database.");
+    process.exit(2);
+  }
+  const dbName = new URL(url).pathname.slice(1);
+  if (/^nudge_(e2e|test)/.test(dbName)) {
+    console.error(`Refusing to put the large data set into ${dbName}: that database belongs to the e2e/test runs. Use a database of its own (e.g. nudge_bench).`);
+    process.exit(2);
+  }
+  const reset = process.argv.includes("--reset");
+  const seed = intArg("seed", LARGE_DEFAULTS.seed);
+  const customers = intArg("customers", LARGE_DEFAULTS.customers);
+  const reps = intArg("reps", LARGE_DEFAULTS.reps);
+  const todayArg = arg("today");
+  const today = todayArg ? new Date(`${todayArg}T00:00:00Z`) : new Date();
+  if (Number.isNaN(today.getTime())) throw new Error(`--today must be YYYY-MM-DD (got "${todayArg}")`);
+  const t0 = Date.now();
+  console.log(`Large seed on ${redact(url)}`);
+
+  if (reset) {
+    const conn = await connectPostgres(url);
+    try {
+      console.log("--reset: dropping and recreating the public schema");
+      await conn.exec(`DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;`);
+    } finally {
+      await conn.close();
+    }
+  }
+  const conn = await connectPostgres(url);
+  try {
+    const { applied } = await migrate(conn, await readMigrations());
+    console.log(applied.length ? `  migrations applied: ${applied.join(", ")}` : "  migrations up to date");
+  } finally {
+    await conn.close();
+  }
+
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const before = await largeCounts(client);
+    if (isLarge(before)) {
+      console.log("Already seeded at the large size (use --reset to rebuild):");
+      printCounts(before);
+      return;
+    }
+    if (before.users > 0 || before.customers > 0) {
+      console.error(
+        `The database already holds other data (${before.users} users, ${before.customers} customers). Run with --reset to drop it and build the large data set.`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    console.log(`Seeding ${fmt(customers)} customers, ${reps} reps (seed ${seed}, today ${today.toISOString().slice(0, 10)})…`);
+    let seeded;
+    try {
+      seeded = await seedLarge(client, { seed, customers, reps, today, log: (line) => console.log(line) });
+    } catch (err) {
+      await wipeLarge(client).catch(() => undefined);
+      throw err;
+    }
+    console.log(`  data written in ${(seeded.ms / 1000).toFixed(1)} s`);
+
+    // Today's queues from the real engine, at 08:00 UTC of the seeded day.
+    const gen = await generateRecommendations({ now: new Date(seeded.today.getTime() + 8 * 3_600_000), seed: `large:${seed}` }, db());
+    console.log(
+      `  batch generation                   ${(gen.ms / 1000).toFixed(1).padStart(6)} s  ${fmt(gen.customers)} customers (${fmt(Math.round((gen.customers / gen.ms) * 1000))}/s), ` +
+        `${fmt(gen.created)} recommendations created (${fmt(gen.control)} control), ${fmt(gen.expired)} expired, ${fmt(gen.droppedByCap)} held back by caps, model ${gen.modelVersion}`,
+    );
+    await client.query(`ANALYZE "Recommendation"`);
+    const after = await largeCounts(client);
+    console.log(`Seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s:`);
+    printCounts(after);
+    if (!isLarge(after)) throw new Error("The data set came out smaller than the large minimum (50 reps, 50,000 customers, 1,000,000 events, 300,000 feedback).");
+    console.log(`Sign in as ${BENCH_REP_EMAIL} / nudge-demo (the bench rep, ${fmt(after.benchRepCustomers)} customers).`);
+  } finally {
+    await client.end();
+    await disconnectDb();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exitCode = 1;
+});
