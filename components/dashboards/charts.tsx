@@ -101,7 +101,7 @@ function render(spec: ChartSpec, data: Row[]) {
           <YAxis type="number" dataKey={spec.y} name={spec.yLabel} domain={[0, 1]} tick={tick} width={56} tickFormatter={(v: unknown) => tickText(v, "pct")} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
           <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="#94a3b8" strokeDasharray="4 4" ifOverflow="extendDomain" label={{ value: "perfect calibration", position: "insideTopLeft", fill: "#64748b", fontSize: 11 }} />
           <Tooltip formatter={(v: unknown) => displayCell(typeof v === "number" ? v : null, "pct")} />
-          <Scatter data={data} fill={PALETTE[0]} line={{ stroke: PALETTE[0] }} isAnimationActive={false} name="Decile" />
+          <Scatter data={data} fill={PALETTE[0]} line={{ stroke: PALETTE[0] }} isAnimationActive={false} name="Band" />
         </ScatterChart>
       );
     case "interval": {

@@ -33,7 +33,13 @@ import {
 /** A Prisma client or an interactive-transaction client. */
 type Client = Pick<Db, "$queryRaw" | "$executeRaw">;
 
-export const ATTRIBUTION_WINDOW_DAYS = Number(process.env.ATTRIBUTION_WINDOW_DAYS ?? 14);
+/**
+ * Purchases this many days after an accepted (or control) suggestion count as
+ * its conversion. Fixed: the database's outcome triggers use the same window
+ * (nudge_attribution_window(), migration 20261124000000_dashboard_facts; a test
+ * keeps the two equal), so changing it takes a migration that recomputes them.
+ */
+export const ATTRIBUTION_WINDOW_DAYS = 14;
 const DAY_MS = 86_400_000;
 const HISTORY_FLOOR_DAYS = 7; // the weekly contact cap looks back 7 days
 const REPLACE_MARGIN = 1.25; // a new action must beat a pending one by 25% to replace it

@@ -7,9 +7,12 @@ import { ATTRIBUTION_WINDOW_DAYS } from "./generation";
 import type { SessionUser } from "./users";
 
 // Aggregate SQL behind the manager dashboards. Everything is counted by the
-// database (GROUP BY / GROUPING SETS / NTILE / percentile_cont) and only the
+// database (GROUP BY / GROUPING SETS / percentile_cont) and only the
 // aggregated rows come back; lib/metrics turns counts into rates, intervals and
-// verdicts.
+// verdicts. Each query is one pass over the date range of
+// Recommendation_dashboard_idx: per-recommendation outcomes (first reaction,
+// conversion, credited revenue) are stored on the row by triggers, not joined
+// at read time (migration 20261124000000_dashboard_facts).
 //
 // Definitions (shown on the pages too):
 // - The cohort: recommendations generated (createdAt) in [from, to], for reps
@@ -23,7 +26,8 @@ import type { SessionUser } from "./users";
 // - converted (accepted): a PURCHASE by the customer within ATTRIBUTION_WINDOW_DAYS
 //   after the decision (decidedAt, else createdAt): the definition lib/data/generation.ts learns from.
 // - attributed revenue: each purchase is credited once, to the most recent
-//   accepted recommendation for that customer whose window covers it.
+//   accepted recommendation for that customer whose window covers it (every
+//   recorded purchase, including any dated after `now`).
 // - treated vs control (intention to treat): a PURCHASE within the window after
 //   createdAt, for every shown recommendation (acted on or not) against every
 //   control one; only recommendations whose window has closed are compared.
@@ -84,28 +88,40 @@ export async function resolveDashboardScope(viewer: SessionUser, filters: Dashbo
   return { kind: "ok", scope: { from, toExclusive, teamId, actionKey, now }, teams, actions, teamName, notes, canPickTeam: allTeams };
 }
 
-const WINDOW = ATTRIBUTION_WINDOW_DAYS;
+const WINDOW_MS = ATTRIBUTION_WINDOW_DAYS * 86_400_000;
 
-/** The cohort CTE body: recommendations in scope, with rep and action names. */
-export function scopedRecommendations(s: MetricsScope): Prisma.Sql {
-  return Prisma.sql`
-    SELECT r.id, r."customerId", r."repId", u.name AS "repName", a.key AS "actionKey", a.name AS "actionName",
-           r.status::text AS status, r."isControl", r.propensity, r."modelVersion", r."createdAt", r."shownAt", r."decidedAt"
-    FROM "Recommendation" r
-    JOIN "ActionType" a ON a.id = r."actionTypeId"
-    JOIN "User" u ON u.id = r."repId"
-    WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${s.now}
-      AND (${s.teamId}::uuid IS NULL OR u."teamId" = ${s.teamId}::uuid)
-      AND (${s.actionKey}::text IS NULL OR a.key = ${s.actionKey}::text)`;
+/**
+ * Runs one dashboard aggregate in its own transaction with enough memory to
+ * hash and sort a large cohort in RAM (work_mem applies per hash or sort node,
+ * and only inside this transaction); with the default 4 MB Postgres spills a
+ * quarter of a million rows to disk and takes twice as long.
+ */
+export async function aggregate<T>(query: Prisma.Sql): Promise<T> {
+  const [, rows] = await db().$transaction([db().$executeRaw`SET LOCAL work_mem = '64MB'`, db().$queryRaw<T>(query)]);
+  return rows;
 }
 
-/** A PURCHASE by the recommendation's customer in (start, start + window], start being the given SQL expression. */
-function purchaseWithin(start: Prisma.Sql, now: Date): Prisma.Sql {
-  return Prisma.sql`EXISTS (
-    SELECT 1 FROM "CustomerEvent" e
-    WHERE e."customerId" = recs."customerId" AND e.type = 'PURCHASE'
-      AND e."occurredAt" > ${start} AND e."occurredAt" <= ${start} + make_interval(days => ${WINDOW}::int)
-      AND e."occurredAt" <= ${now})`;
+/** Windows that started before this instant have closed at `now`. */
+function windowsClosedBefore(s: MetricsScope): Date {
+  return new Date(s.now.getTime() - WINDOW_MS);
+}
+
+/**
+ * The cohort CTE body: recommendations in scope. It reads only columns of
+ * Recommendation_dashboard_idx, so a date range is one index-only scan;
+ * grouping is done on ids and names are joined to the few aggregated rows. The
+ * outcome columns (firstReactionAt, convertedAt, attributedRevenue...) are kept
+ * up to date by triggers (migration 20261124000000_dashboard_facts).
+ */
+export function scopedRecommendations(s: MetricsScope): Prisma.Sql {
+  return Prisma.sql`
+    SELECT r."repId", r."actionTypeId", r.status, r."isControl", r.propensity, r."modelVersion", r."createdAt", r."shownAt", r."decidedAt",
+           r."firstReactionAt", r."snoozedAt", r."dismissReason", r."purchasedAt", r."convertedAt", r."attributedRevenue",
+           NOT r."isControl" AND r.status IN ('ACCEPTED', 'DONE') AS accepted
+    FROM "Recommendation" r
+    WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${s.now}
+      ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+      ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}`;
 }
 
 // ---------------------------------------------------------------- conversion
@@ -135,56 +151,42 @@ const EMPTY_GROUP: ConversionGroupRow = { generated: 0, shown: 0, accepted: 0, d
 
 type ConversionRaw = ConversionGroupRow & { g: number; actionKey: string | null; actionName: string | null; repId: string | null; repName: string | null; week: Date | null };
 
-/** Funnel, conversion, attributed revenue and treated-vs-control counts, by action, rep and week, in one query. */
+/**
+ * Funnel, conversion, attributed revenue and treated-vs-control counts, by
+ * action, rep and week, in one pass: counted per week, rep and action first,
+ * then rolled up.
+ */
 export async function conversionMetrics(s: MetricsScope): Promise<ConversionData> {
-  const decision = Prisma.sql`COALESCE(recs."decidedAt", recs."createdAt")`;
-  const rows = await db().$queryRaw<ConversionRaw[]>`
+  const closed = windowsClosedBefore(s);
+  const rows = await aggregate<ConversionRaw[]>(Prisma.sql`
     WITH recs AS (${scopedRecommendations(s)}),
-    flags AS (
-      SELECT recs.id, recs."actionKey", recs."actionName", recs."repId", recs."repName",
-             date_trunc('week', recs."createdAt") AS week,
-             recs."isControl",
-             NOT recs."isControl" AND recs.status IN ('ACCEPTED', 'DONE') AS accepted,
-             NOT recs."isControl" AND recs.status = 'DONE' AS done,
-             NOT recs."isControl" AND recs.status IN ('ACCEPTED', 'DONE') AND ${purchaseWithin(decision, s.now)} AS converted,
-             recs."createdAt" + make_interval(days => ${WINDOW}::int) <= ${s.now} AS matured,
-             ${purchaseWithin(Prisma.sql`recs."createdAt"`, s.now)} AS "purchasedAfter"
+    cells AS (
+      SELECT date_trunc('week', "createdAt") AS week, "repId", "actionTypeId",
+             COUNT(*) AS generated,
+             COUNT(*) FILTER (WHERE NOT "isControl") AS shown,
+             COUNT(*) FILTER (WHERE accepted) AS accepted,
+             COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DONE') AS done,
+             COUNT(*) FILTER (WHERE accepted AND "convertedAt" <= ${s.now}) AS converted,
+             SUM("attributedRevenue") FILTER (WHERE accepted) AS revenue,
+             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND NOT "isControl") AS "treatedN",
+             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND NOT "isControl" AND "purchasedAt" <= ${s.now}) AS "treatedConverted",
+             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND "isControl") AS "controlN",
+             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND "isControl" AND "purchasedAt" <= ${s.now}) AS "controlConverted"
       FROM recs
+      GROUP BY 1, 2, 3
     ),
-    -- Each purchase is credited once: to the accepted recommendation for that customer with the
-    -- latest decision whose window covers it (ties: lowest id), searched among all of the
-    -- customer's recommendations, then kept when that winner is in scope.
-    credited AS (
-      SELECT recs.id AS "recId", e.amount
-      FROM recs
-      JOIN "CustomerEvent" e ON e."customerId" = recs."customerId" AND e.type = 'PURCHASE'
-       AND e."occurredAt" > ${decision} AND e."occurredAt" <= ${decision} + make_interval(days => ${WINDOW}::int)
-       AND e."occurredAt" <= ${s.now}
-      WHERE NOT recs."isControl" AND recs.status IN ('ACCEPTED', 'DONE')
-        AND NOT EXISTS (
-          SELECT 1 FROM "Recommendation" r2
-          WHERE r2."customerId" = recs."customerId" AND NOT r2."isControl" AND r2.status IN ('ACCEPTED', 'DONE') AND r2.id <> recs.id
-            AND e."occurredAt" > COALESCE(r2."decidedAt", r2."createdAt")
-            AND e."occurredAt" <= COALESCE(r2."decidedAt", r2."createdAt") + make_interval(days => ${WINDOW}::int)
-            AND (COALESCE(r2."decidedAt", r2."createdAt") > ${decision}
-                 OR (COALESCE(r2."decidedAt", r2."createdAt") = ${decision} AND r2.id < recs.id)))
-    ),
-    revenue AS (SELECT "recId", SUM(amount) AS amount FROM credited GROUP BY "recId")
-    SELECT (GROUPING(f."actionKey") * 4 + GROUPING(f."repId") * 2 + GROUPING(f.week))::int AS g,
-           f."actionKey", f."actionName", f."repId", f."repName", f.week,
-           COUNT(*)::int AS generated,
-           COUNT(*) FILTER (WHERE NOT f."isControl")::int AS shown,
-           COUNT(*) FILTER (WHERE f.accepted)::int AS accepted,
-           COUNT(*) FILTER (WHERE f.done)::int AS done,
-           COUNT(*) FILTER (WHERE f.converted)::int AS converted,
-           COALESCE(SUM(rv.amount), 0)::float8 AS revenue,
-           COUNT(*) FILTER (WHERE f.matured AND NOT f."isControl")::int AS "treatedN",
-           COUNT(*) FILTER (WHERE f.matured AND NOT f."isControl" AND f."purchasedAfter")::int AS "treatedConverted",
-           COUNT(*) FILTER (WHERE f.matured AND f."isControl")::int AS "controlN",
-           COUNT(*) FILTER (WHERE f.matured AND f."isControl" AND f."purchasedAfter")::int AS "controlConverted"
-    FROM flags f LEFT JOIN revenue rv ON rv."recId" = f.id
-    GROUP BY GROUPING SETS ((), (f."actionKey", f."actionName"), (f."repId", f."repName"), (f.week))
-    ORDER BY g, f."actionName", f."repName", f.week`;
+    rolled AS (
+      SELECT (GROUPING("actionTypeId") * 4 + GROUPING("repId") * 2 + GROUPING(week))::int AS g, "actionTypeId", "repId", week,
+             SUM(generated)::int AS generated, SUM(shown)::int AS shown, SUM(accepted)::int AS accepted, SUM(done)::int AS done,
+             SUM(converted)::int AS converted, COALESCE(SUM(revenue), 0)::float8 AS revenue,
+             SUM("treatedN")::int AS "treatedN", SUM("treatedConverted")::int AS "treatedConverted",
+             SUM("controlN")::int AS "controlN", SUM("controlConverted")::int AS "controlConverted"
+      FROM cells
+      GROUP BY GROUPING SETS ((), ("actionTypeId"), ("repId"), (week))
+    )
+    SELECT rolled.*, a.key AS "actionKey", a.name AS "actionName", u.name AS "repName"
+    FROM rolled LEFT JOIN "ActionType" a ON a.id = rolled."actionTypeId" LEFT JOIN "User" u ON u.id = rolled."repId"
+    ORDER BY g, a.name, u.name, week`);
   const pick = ({ generated, shown, accepted, done, converted, revenue, treatedN, treatedConverted, controlN, controlConverted }: ConversionRaw): ConversionGroupRow => ({
     generated,
     shown,
@@ -210,7 +212,8 @@ export async function conversionMetrics(s: MetricsScope): Promise<ConversionData
 // ---------------------------------------------------------------- model
 
 export interface CalibrationRow {
-  decile: number;
+  /** 1..10: predicted propensity in [(band-1)/10, band/10). */
+  band: number;
   n: number;
   meanPredicted: number;
   observed: number;
@@ -235,40 +238,41 @@ export interface ModelData {
  * recommendations whose attribution window has closed.
  */
 export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
-  const resolved = Prisma.sql`(NOT recs."isControl" AND (recs.status IN ('ACCEPTED', 'DONE', 'DISMISSED') OR (recs.status = 'EXPIRED' AND recs."shownAt" IS NOT NULL)))`;
-  const decision = Prisma.sql`COALESCE(recs."decidedAt", recs."createdAt")`;
+  const resolved = Prisma.sql`(NOT "isControl" AND (status IN ('ACCEPTED', 'DONE', 'DISMISSED') OR (status = 'EXPIRED' AND "shownAt" IS NOT NULL)))`;
+  const closed = windowsClosedBefore(s);
   const [calibration, grouped] = await Promise.all([
-    db().$queryRaw<CalibrationRow[]>`
-      WITH recs AS (${scopedRecommendations(s)}),
-      ranked AS (
-        SELECT recs.propensity, (recs.status IN ('ACCEPTED', 'DONE'))::int AS outcome,
-               NTILE(10) OVER (ORDER BY recs.propensity, recs."createdAt", recs.id) AS decile
-        FROM recs WHERE ${resolved}
-      )
-      SELECT decile::int, COUNT(*)::int AS n, AVG(propensity)::float8 AS "meanPredicted", AVG(outcome)::float8 AS observed,
+    // Band k (1..10) holds predictions in [(k-1)/10, k/10), as lib/metrics/calibration.ts calibrationBand.
+    aggregate<CalibrationRow[]>(Prisma.sql`
+      WITH recs AS (${scopedRecommendations(s)})
+      SELECT (LEAST(9, GREATEST(0, floor(propensity * 10))) + 1)::int AS band, COUNT(*)::int AS n,
+             AVG(propensity)::float8 AS "meanPredicted", AVG(accepted::int)::float8 AS observed,
              MIN(propensity)::float8 AS "minPredicted", MAX(propensity)::float8 AS "maxPredicted"
-      FROM ranked GROUP BY decile ORDER BY decile`,
-    db().$queryRaw<
+      FROM recs WHERE ${resolved}
+      GROUP BY 1 ORDER BY 1`),
+    aggregate<
       { g: number; week: Date | null; modelVersion: string | null; actionKey: string | null; actionName: string | null; firstUsed: Date; resolved: number; accepted: number; precisionN: number; precisionConverted: number }[]
-    >`
+    >(Prisma.sql`
       WITH recs AS (${scopedRecommendations(s)}),
-      flags AS (
-        SELECT date_trunc('week', recs."createdAt") AS week, recs."modelVersion", recs."actionKey", recs."actionName", recs."createdAt",
-               ${resolved} AS resolved,
-               (NOT recs."isControl" AND recs.status IN ('ACCEPTED', 'DONE')) AS accepted,
-               (NOT recs."isControl" AND recs.status IN ('ACCEPTED', 'DONE') AND ${decision} + make_interval(days => ${WINDOW}::int) <= ${s.now}) AS "precisionEligible",
-               (NOT recs."isControl" AND recs.status IN ('ACCEPTED', 'DONE') AND ${purchaseWithin(decision, s.now)}) AS converted
+      cells AS (
+        SELECT date_trunc('week', "createdAt") AS week, "modelVersion", "actionTypeId", MIN("createdAt") AS "firstUsed",
+               COUNT(*) FILTER (WHERE ${resolved}) AS resolved,
+               COUNT(*) FILTER (WHERE ${resolved} AND accepted) AS accepted,
+               COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed}) AS "precisionN",
+               COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed} AND "convertedAt" <= ${s.now}) AS "precisionConverted"
         FROM recs
+        GROUP BY 1, 2, 3
+      ),
+      rolled AS (
+        SELECT (GROUPING(week) * 4 + GROUPING("modelVersion") * 2 + GROUPING("actionTypeId"))::int AS g,
+               week, "modelVersion", "actionTypeId", MIN("firstUsed") AS "firstUsed",
+               SUM(resolved)::int AS resolved, SUM(accepted)::int AS accepted,
+               SUM("precisionN")::int AS "precisionN", SUM("precisionConverted")::int AS "precisionConverted"
+        FROM cells
+        GROUP BY GROUPING SETS ((week), ("modelVersion"), (week, "actionTypeId"))
       )
-      SELECT (GROUPING(week) * 4 + GROUPING("modelVersion") * 2 + GROUPING("actionKey"))::int AS g,
-             week, "modelVersion", "actionKey", "actionName", MIN("createdAt") AS "firstUsed",
-             COUNT(*) FILTER (WHERE resolved)::int AS resolved,
-             COUNT(*) FILTER (WHERE resolved AND accepted)::int AS accepted,
-             COUNT(*) FILTER (WHERE "precisionEligible")::int AS "precisionN",
-             COUNT(*) FILTER (WHERE "precisionEligible" AND converted)::int AS "precisionConverted"
-      FROM flags
-      GROUP BY GROUPING SETS ((week), ("modelVersion"), (week, "actionKey", "actionName"))
-      ORDER BY g, week, "firstUsed", "actionName"`,
+      SELECT rolled.*, a.key AS "actionKey", a.name AS "actionName"
+      FROM rolled LEFT JOIN "ActionType" a ON a.id = rolled."actionTypeId"
+      ORDER BY g, week, "firstUsed", a.name`),
   ]);
   // g: 3 = by week, 5 = by model version, 2 = by week and action.
   return {

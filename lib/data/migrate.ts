@@ -83,12 +83,12 @@ export async function migrate(conn: SqlConn, migrations: MigrationFile[]): Promi
       }
       await conn.exec("BEGIN");
       try {
-        const startedAt = new Date();
         await conn.exec(m.sql);
+        // Both times from the database clock: now() is when this transaction began, clock_timestamp() is now.
         await conn.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
-           VALUES ($1, $2, now(), $3, NULL, NULL, $4, 1)`,
-          [randomUUID(), m.checksum, m.name, startedAt],
+           VALUES ($1, $2, clock_timestamp(), $3, NULL, NULL, now(), 1)`,
+          [randomUUID(), m.checksum, m.name],
         );
         await conn.exec("COMMIT");
         result.applied.push(m.name);

@@ -77,12 +77,24 @@ export interface CheckShape {
   definition: string;
 }
 
+export interface TriggerShape {
+  table: string;
+  name: string;
+  /** e.g. `AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION nudge_usage_days()` */
+  definition: string;
+}
+
 export interface SchemaShape {
   tables: TableShape[];
   indexes: IndexShape[];
   foreignKeys: ForeignKeyShape[];
   enums: EnumShape[];
   checks: CheckShape[];
+  triggers: TriggerShape[];
+}
+
+function describeTrigger(t: { timing: string; events: readonly string[]; level: string; fn: string }): string {
+  return `${t.timing} ${t.events.join(" OR ")} FOR EACH ${t.level} EXECUTE FUNCTION ${t.fn}()`;
 }
 
 // ---------------------------------------------------------------------------
@@ -400,6 +412,7 @@ export function expectedSchema(schemaPrismaText: string, extras: readonly Schema
     foreignKeys: [],
     enums: datamodel.enums.map((e) => ({ name: e.dbName ?? e.name, values: e.values.map((v) => v.dbName ?? v.name) })),
     checks: [],
+    triggers: [],
   };
 
   const tables = new Map<string, TableShape>();
@@ -492,6 +505,10 @@ export function expectedSchema(schemaPrismaText: string, extras: readonly Schema
   }
 
   for (const extra of extras) {
+    if (extra.kind === "trigger") {
+      shape.triggers.push({ table: extra.table, name: extra.name, definition: describeTrigger({ ...extra, fn: extra.function }) });
+      continue;
+    }
     shape.indexes.push({
       table: extra.table,
       name: extra.name,
@@ -611,6 +628,28 @@ export async function actualSchema(conn: SqlConn, schema = "public"): Promise<Sc
     [schema],
   );
 
+  const triggerRows = await conn.query<{ name: string; table_name: string; type: number; fn: string }>(
+    `SELECT tg.tgname AS name, c.relname AS table_name, tg.tgtype::int AS type, p.proname AS fn
+       FROM pg_trigger tg
+       JOIN pg_class c ON c.oid = tg.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_proc p ON p.oid = tg.tgfoid
+      WHERE n.nspname = $1 AND NOT tg.tgisinternal
+      ORDER BY c.relname, tg.tgname`,
+    [schema],
+  );
+  // pg_trigger.tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 64 instead of.
+  const triggers: TriggerShape[] = triggerRows.map((r) => ({
+    table: r.table_name,
+    name: r.name,
+    definition: describeTrigger({
+      timing: r.type & 64 ? "INSTEAD OF" : r.type & 2 ? "BEFORE" : "AFTER",
+      events: [r.type & 4 ? "INSERT" : null, r.type & 16 ? "UPDATE" : null, r.type & 8 ? "DELETE" : null].filter((e): e is string => e !== null),
+      level: r.type & 1 ? "ROW" : "STATEMENT",
+      fn: r.fn,
+    }),
+  }));
+
   const tables = new Map<string, TableShape>(tableRows.map((r) => [r.table_name, { name: r.table_name, columns: [], primaryKey: null }]));
   for (const r of columnRows) {
     let def = r.column_default;
@@ -660,6 +699,7 @@ export async function actualSchema(conn: SqlConn, schema = "public"): Promise<Sc
     foreignKeys,
     enums: enumRows.map((r) => ({ name: r.name, values: stringArray(r.values) })),
     checks,
+    triggers,
   };
 }
 
@@ -917,6 +957,18 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
   const expectedChecks = new Set(expected.checks.map(checkKey));
   for (const ac of actual.checks) {
     if (!expectedChecks.has(checkKey(ac))) lines.push(`unexpected constraint "${ac.name}" on "${ac.table}": ${ac.definition}`);
+  }
+
+  const triggerKey = (t: TriggerShape) => `${t.table}\u0000${t.name}`;
+  const actualTriggers = byKey(actual.triggers, triggerKey);
+  for (const et of expected.triggers) {
+    const at = actualTriggers.get(triggerKey(et));
+    if (!at) lines.push(`missing trigger "${et.name}" on "${et.table}": ${et.definition}`);
+    else if (et.definition !== at.definition) lines.push(`trigger "${et.name}" on "${et.table}": expected ${et.definition}, found ${at.definition}`);
+  }
+  const expectedTriggers = new Set(expected.triggers.map(triggerKey));
+  for (const at of actual.triggers) {
+    if (!expectedTriggers.has(triggerKey(at))) lines.push(`unexpected trigger "${at.name}" on "${at.table}": ${at.definition}`);
   }
 
   return lines.sort();

@@ -25,8 +25,26 @@ export interface ExtraIndex {
   reason: string;
 }
 
-/** Extend the union when a migration needs another kind of object (check constraint, trigger, ...). */
-export type SchemaExtra = ExtraIndex;
+export interface ExtraTrigger {
+  kind: "trigger";
+  table: string;
+  name: string;
+  timing: "BEFORE" | "AFTER";
+  events: readonly ("INSERT" | "UPDATE" | "DELETE")[];
+  level: "ROW" | "STATEMENT";
+  /** The trigger function's name (its body lives in the migration). */
+  function: string;
+  reason: string;
+}
+
+/** Extend the union when a migration needs another kind of object (check constraint, ...). */
+export type SchemaExtra = ExtraIndex | ExtraTrigger;
+
+const FACTS = "Dashboard facts (migration 20261124000000_dashboard_facts): Prisma's schema language has no triggers.";
+
+function trigger(table: string, name: string, events: ExtraTrigger["events"], level: ExtraTrigger["level"], fn: string, why: string): ExtraTrigger {
+  return { kind: "trigger", table, name, timing: "AFTER", events, level, function: fn, reason: `${FACTS} ${why}` };
+}
 
 export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   {
@@ -39,4 +57,20 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
     reason:
       "At most one open recommendation per customer and action type. Prisma's @@unique cannot take a WHERE clause (partial indexes are not expressible in schema.prisma), so the index lives only in migration.sql.",
   },
+  {
+    kind: "index",
+    table: "Recommendation",
+    name: "Recommendation_reaction_idx",
+    columns: ["createdAt", "actionTypeId", "repId", "firstReactionAt", "shownAt"],
+    unique: false,
+    predicate: `(NOT "isControl") AND ("firstReactionAt" IS NOT NULL)`,
+    reason:
+      "The adoption dashboard's median time to reaction sorts every reacted recommendation in the range; this narrow partial index makes that read a small index-only scan. Partial indexes are not expressible in schema.prisma.",
+  },
+  trigger("CustomerEvent", "CustomerEvent_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_purchases_changed", "A purchase updates the conversions and credited revenue of that customer's recommendations."),
+  trigger("CustomerEvent", "CustomerEvent_outcomes_delete", ["DELETE"], "STATEMENT", "nudge_purchases_changed", "So does a purchase removed."),
+  trigger("Recommendation", "Recommendation_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_recommendations_inserted", "Back-dated or already-accepted recommendations get their outcomes."),
+  trigger("Recommendation", "Recommendation_outcomes_update", ["UPDATE"], "ROW", "nudge_recommendation_decided", "A decision made or undone moves conversions and credited revenue."),
+  trigger("Feedback", "Feedback_facts_insert", ["INSERT"], "STATEMENT", "nudge_feedback_facts", "First reaction, first snooze and dismiss reason on the recommendation."),
+  trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
 ];

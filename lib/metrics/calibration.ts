@@ -1,8 +1,10 @@
 // Calibration: does a predicted propensity of 30% mean that 30% accept? The
-// recommendations are split into ten equal-count groups by predicted
-// propensity (deciles, exactly as Postgres NTILE(10) splits them: the first
-// n mod 10 groups get one extra row), and each group's mean prediction is set
-// against its observed acceptance rate.
+// recommendations are split into ten fixed bands of predicted propensity
+// (0–10%, 10–20%, … 90–100%, the last one including 100%), and each band's
+// mean prediction is set against its observed acceptance rate: a reliability
+// diagram. Fixed bands (rather than equal-count deciles) keep their edges when
+// the period or the filters change, so two views can be compared, and the
+// database counts them in one hashed pass instead of a sort.
 
 export interface CalibrationPoint {
   predicted: number;
@@ -11,7 +13,8 @@ export interface CalibrationPoint {
 }
 
 export interface CalibrationBin {
-  decile: number; // 1..10
+  /** 1..10: band k holds predictions in [(k-1)/10, k/10), band 10 also 1.0. */
+  band: number;
   n: number;
   meanPredicted: number;
   observed: number;
@@ -19,28 +22,28 @@ export interface CalibrationBin {
   maxPredicted: number;
 }
 
-/** The decile groups of `points` by predicted value, with NTILE(10) semantics (ties broken by input order). */
-export function calibrationBins(points: readonly CalibrationPoint[], groups = 10): CalibrationBin[] {
-  const sorted = points.map((p, i) => ({ ...p, i })).sort((a, b) => a.predicted - b.predicted || a.i - b.i);
-  const n = sorted.length;
-  const bins: CalibrationBin[] = [];
-  const base = Math.floor(n / groups);
-  const extra = n % groups;
-  let at = 0;
-  for (let g = 0; g < groups && at < n; g++) {
-    const size = base + (g < extra ? 1 : 0);
-    const slice = sorted.slice(at, at + size);
-    at += size;
-    bins.push({
-      decile: g + 1,
+/** The band (1..bands) of a predicted propensity, exactly as lib/data/metrics.ts computes it in SQL. */
+export function calibrationBand(predicted: number, bands = 10): number {
+  return Math.min(bands - 1, Math.max(0, Math.floor(predicted * bands))) + 1;
+}
+
+/** The non-empty bands of `points`, in order. */
+export function calibrationBins(points: readonly CalibrationPoint[], bands = 10): CalibrationBin[] {
+  const groups = new Map<number, CalibrationPoint[]>();
+  for (const p of points) {
+    const band = calibrationBand(p.predicted, bands);
+    groups.set(band, [...(groups.get(band) ?? []), p]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([band, slice]) => ({
+      band,
       n: slice.length,
       meanPredicted: slice.reduce((s, p) => s + p.predicted, 0) / slice.length,
       observed: slice.reduce((s, p) => s + p.outcome, 0) / slice.length,
-      minPredicted: slice[0]!.predicted,
-      maxPredicted: slice[slice.length - 1]!.predicted,
-    });
-  }
-  return bins;
+      minPredicted: Math.min(...slice.map((p) => p.predicted)),
+      maxPredicted: Math.max(...slice.map((p) => p.predicted)),
+    }));
 }
 
 /**

@@ -156,14 +156,15 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     expect(all.total).toMatchObject({ generated: 8, shown: 6, accepted: 3, done: 2, converted: 3, revenue: 1179 });
   });
 
-  it("model: calibration deciles, precision by week and version, acceptance by week and action", async () => {
+  it("model: calibration bands, precision by week and version, acceptance by week and action", async () => {
     const m = await modelMetrics(scopeA);
     // Resolved: r1 (0.2, accepted), r2 (0.4, dismissed), r3 (0.6, expired after being shown), r4 (0.8, accepted); r7 is pending.
     expect(m.calibration).toEqual([
-      { decile: 1, n: 1, meanPredicted: 0.2, observed: 1, minPredicted: 0.2, maxPredicted: 0.2 },
-      { decile: 2, n: 1, meanPredicted: 0.4, observed: 0, minPredicted: 0.4, maxPredicted: 0.4 },
-      { decile: 3, n: 1, meanPredicted: 0.6, observed: 0, minPredicted: 0.6, maxPredicted: 0.6 },
-      { decile: 4, n: 1, meanPredicted: 0.8, observed: 1, minPredicted: 0.8, maxPredicted: 0.8 },
+      // 10-point bands: 0.2 -> 20-30% (band 3), 0.4 -> band 5, 0.6 -> band 7, 0.8 -> band 9.
+      { band: 3, n: 1, meanPredicted: 0.2, observed: 1, minPredicted: 0.2, maxPredicted: 0.2 },
+      { band: 5, n: 1, meanPredicted: 0.4, observed: 0, minPredicted: 0.4, maxPredicted: 0.4 },
+      { band: 7, n: 1, meanPredicted: 0.6, observed: 0, minPredicted: 0.6, maxPredicted: 0.6 },
+      { band: 9, n: 1, meanPredicted: 0.8, observed: 1, minPredicted: 0.8, maxPredicted: 0.8 },
     ]);
     expect(m.precisionByWeek).toEqual([
       { week: at("2026-03-02T00:00:00"), accepted: 1, converted: 1 },

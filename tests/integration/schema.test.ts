@@ -1,7 +1,7 @@
 // The migrated database matches prisma/schema.prisma (plus lib/data/schema-extras.ts),
 // and the checker itself notices drift: migrations with a column, an index or a
 // type changed produce a diff line naming it.
-import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -12,6 +12,7 @@ import { connectPglite, connectPostgres, createDatabase, postgresReachable } fro
 
 const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 const INIT = "20261123190000_init";
+const FACTS = "20261124000000_dashboard_facts";
 
 let expected: SchemaShape;
 beforeAll(async () => {
@@ -70,24 +71,27 @@ const reachable = await postgresReachable();
 describe.skipIf(!reachable)("the checker detects drift", () => {
   let tempRoot: string;
   let initSql: string;
+  let factsSql: string;
   const dbs: Array<{ drop: () => Promise<void> }> = [];
 
   beforeAll(async () => {
     tempRoot = await mkdtemp(path.join(tmpdir(), "nudge-schema-drift-"));
     initSql = await readFile(path.join(MIGRATIONS_DIR, INIT, "migration.sql"), "utf8");
+    factsSql = await readFile(path.join(MIGRATIONS_DIR, FACTS, "migration.sql"), "utf8");
   });
   afterAll(async () => {
     await Promise.all(dbs.map((d) => d.drop()));
     if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
   });
 
-  /** Applies a copy of the migrations with `mutate` applied to the init migration, and diffs the result. */
-  async function diffAfter(label: string, mutate: (sql: string) => string): Promise<string[]> {
-    const mutated = mutate(initSql);
-    expect(mutated, "the mutation must change the migration").not.toBe(initSql);
+  /** Applies a copy of every migration, with `mutate` applied to one of them (the init one by default), and diffs the result. */
+  async function diffAfter(label: string, mutate: (sql: string) => string, migration = INIT): Promise<string[]> {
+    const original = migration === INIT ? initSql : factsSql;
+    const mutated = mutate(original);
+    expect(mutated, "the mutation must change the migration").not.toBe(original);
     const dir = path.join(tempRoot, label);
-    await mkdir(path.join(dir, INIT), { recursive: true });
-    await writeFile(path.join(dir, INIT, "migration.sql"), mutated);
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await writeFile(path.join(dir, migration, "migration.sql"), mutated);
     const db = await createDatabase("nudge_drift");
     dbs.push(db);
     const conn = await connectPostgres(db.url);
@@ -102,6 +106,22 @@ describe.skipIf(!reachable)("the checker detects drift", () => {
   it("reports a column missing from the migration", async () => {
     const diff = await diffAfter("missing-column", (sql) => sql.replace(/\n\s*"phone" TEXT,/, ""));
     expect(diff).toEqual([`missing column "Customer"."phone" (expected text NULL)`]);
+  });
+
+  it("reports a missing or changed trigger", async () => {
+    const diff = await diffAfter(
+      "trigger",
+      (sql) =>
+        sql
+          .replace(/CREATE TRIGGER "UsageEvent_days_insert"[^;]*;/, "")
+          .replace(`CREATE TRIGGER "Feedback_facts_insert" AFTER INSERT ON "Feedback"`, `CREATE TRIGGER "Feedback_facts_insert" AFTER INSERT OR UPDATE ON "Feedback"`)
+          .replace("REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts()", "FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts()"),
+      FACTS,
+    );
+    expect(diff).toEqual([
+      `missing trigger "UsageEvent_days_insert" on "UsageEvent": AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION nudge_usage_days()`,
+      `trigger "Feedback_facts_insert" on "Feedback": expected AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts(), found AFTER INSERT OR UPDATE FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts()`,
+    ]);
   });
 
   it("reports a missing index", async () => {

@@ -126,10 +126,19 @@ describe("expectedSchema", () => {
   it("adds the migration-only extras by default", () => {
     const withExtras = expectedSchema(SCHEMA);
     for (const extra of SCHEMA_EXTRAS) {
-      expect(withExtras.indexes).toContainEqual(
-        expect.objectContaining({ name: extra.name, table: extra.table, predicate: extra.predicate, unique: extra.unique }),
-      );
+      if (extra.kind === "index") {
+        expect(withExtras.indexes).toContainEqual(
+          expect.objectContaining({ name: extra.name, table: extra.table, predicate: extra.predicate, unique: extra.unique }),
+        );
+      } else {
+        expect(withExtras.triggers).toContainEqual({
+          name: extra.name,
+          table: extra.table,
+          definition: `${extra.timing} ${extra.events.join(" OR ")} FOR EACH ${extra.level} EXECUTE FUNCTION ${extra.function}()`,
+        });
+      }
     }
+    expect(SCHEMA_EXTRAS.some((e) => e.kind === "trigger")).toBe(true);
   });
 
   it("reports Prisma's validation errors readably", () => {
@@ -201,13 +210,14 @@ describe("diffSchemas", () => {
   it("compares partial-index predicates after normalising casts, quoting and IN / = ANY", () => {
     const withExtras = expectedSchema(SCHEMA.replace("model Customer {", "model Recommendation {\n  id Int @id\n  customerId String\n  actionTypeId String\n  status String\n}\n\nmodel Customer {"));
     const actual = clone(withExtras);
+    const OPEN = "Recommendation_open_customer_action_key";
     actual.indexes = actual.indexes.map((i) =>
-      i.predicate
+      i.name === OPEN
         ? { ...i, predicate: `(status = ANY (ARRAY['PENDING'::"RecommendationStatus", 'ACCEPTED'::"RecommendationStatus", 'SNOOZED'::"RecommendationStatus"]))` }
         : i,
     );
     expect(diffSchemas(withExtras, actual)).toEqual([]);
-    actual.indexes = actual.indexes.map((i) => (i.predicate ? { ...i, predicate: `(status = 'PENDING'::"RecommendationStatus")` } : i));
+    actual.indexes = actual.indexes.map((i) => (i.name === OPEN ? { ...i, predicate: `(status = 'PENDING'::"RecommendationStatus")` } : i));
     expect(diffSchemas(withExtras, actual)).toEqual([
       `index "Recommendation_open_customer_action_key": expected UNIQUE on "Recommendation"(customerId, actionTypeId) WHERE "status" IN ('PENDING', 'ACCEPTED', 'SNOOZED'), found UNIQUE on "Recommendation"(customerId, actionTypeId) WHERE (status = 'PENDING'::"RecommendationStatus")`,
     ]);

@@ -10,7 +10,7 @@ import { day } from "../load-dashboard";
 /** The model-quality dashboard's cards. */
 export function ModelView({ data, windowDays }: { data: ModelData; windowDays: number }) {
   const calibration: Row[] = data.calibration.map((b) => ({
-    decile: b.decile,
+    band: `${(b.band - 1) * 10}–${b.band * 10}%`,
     n: b.n,
     meanPredicted: b.meanPredicted,
     observed: b.observed,
@@ -40,17 +40,17 @@ export function ModelView({ data, windowDays }: { data: ModelData; windowDays: n
           <Kpi label="Resolved recommendations" value={displayCell(resolved, "int")} detail="accepted, done, dismissed or expired after being seen" />
           <Kpi label="Mean predicted acceptance" value={displayCell(resolved ? data.calibration.reduce((s, b) => s + b.n * b.meanPredicted, 0) / resolved : null, "pct")} />
           <Kpi label="Observed acceptance" value={displayCell(resolved ? data.calibration.reduce((s, b) => s + b.n * b.observed, 0) / resolved : null, "pct")} />
-          <Kpi label="Calibration error (ECE)" value={ece === null ? "—" : `${(ece * 100).toFixed(1)} pts`} detail="mean |predicted − observed| over deciles" />
+          <Kpi label="Calibration error (ECE)" value={ece === null ? "—" : `${(ece * 100).toFixed(1)} pts`} detail="n-weighted mean |predicted − observed| over the bands" />
           <Kpi label="Precision" value={displayCell(rate(converted, accepted), "pct")} detail={`accepted that converted within ${windowDays} days`} />
           <Kpi label="Accepted with closed window" value={displayCell(accepted, "int")} />
         </KpiGrid>
       </Wide>
       <ChartCard
-        title="Calibration: predicted propensity vs observed acceptance, by decile (%)"
-        description="Resolved recommendations in ten equal-size groups by predicted propensity. Points on the dashed diagonal are perfectly calibrated; above it the model under-predicts."
-        spec={{ type: "calibration", x: "meanPredicted", y: "observed", xLabel: "Predicted acceptance (mean of decile)", yLabel: "Observed acceptance" }}
+        title="Calibration: predicted propensity vs observed acceptance, by 10-point band (%)"
+        description="Resolved recommendations grouped by predicted propensity (0–10%, 10–20%, … 90–100%; empty bands left out). Points on the dashed diagonal are perfectly calibrated; above it the model under-predicts."
+        spec={{ type: "calibration", x: "meanPredicted", y: "observed", xLabel: "Predicted acceptance (mean of band)", yLabel: "Observed acceptance" }}
         columns={[
-          { key: "decile", label: "Decile", kind: "int" },
+          { key: "band", label: "Predicted band", kind: "text" },
           { key: "n", label: "Recommendations", kind: "int" },
           { key: "range", label: "Predicted range", kind: "text" },
           { key: "meanPredicted", label: "Mean predicted", kind: "pct" },
@@ -58,7 +58,7 @@ export function ModelView({ data, windowDays }: { data: ModelData; windowDays: n
           { key: "gap", label: "Observed − predicted", kind: "pts" },
         ]}
         rows={calibration}
-        csvName="calibration-by-decile"
+        csvName="calibration-by-band"
         height={300}
         emptyText="No resolved recommendations in this period."
       />
