@@ -32,6 +32,23 @@ function printCounts(c: LargeCounts) {
   );
 }
 
+/** Creates the target database (through the server's `postgres` database) when it does not exist yet. */
+async function createDatabaseIfMissing(url: string) {
+  const u = new URL(url);
+  const name = decodeURIComponent(u.pathname.slice(1));
+  u.pathname = "/postgres";
+  const admin = await connectPostgres(u.toString());
+  try {
+    const rows = await admin.query<{ exists: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists", [name]);
+    if (!rows[0]?.exists) {
+      await admin.exec(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      console.log(`  created database ${name}`);
+    }
+  } finally {
+    await admin.close();
+  }
+}
+
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
@@ -53,6 +70,7 @@ async function main() {
   const t0 = Date.now();
   console.log(`Large seed on ${redact(url)}`);
 
+  await createDatabaseIfMissing(url);
   if (reset) {
     const conn = await connectPostgres(url);
     try {
