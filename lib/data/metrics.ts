@@ -94,10 +94,14 @@ const WINDOW_MS = ATTRIBUTION_WINDOW_DAYS * 86_400_000;
  * Runs one dashboard aggregate in its own transaction with enough memory to
  * hash and sort a large cohort in RAM (work_mem applies per hash or sort node,
  * and only inside this transaction); with the default 4 MB Postgres spills a
- * quarter of a million rows to disk and takes twice as long.
+ * quarter of a million rows to disk and takes twice as long. A page that runs
+ * several aggregates at once passes `parallel: false`: they already share the
+ * cores, and parallel workers on top only add start-up and contention.
  */
-export async function aggregate<T>(query: Prisma.Sql): Promise<T> {
-  const [, rows] = await db().$transaction([db().$executeRaw`SET LOCAL work_mem = '64MB'`, db().$queryRaw<T>(query)]);
+export async function aggregate<T>(query: Prisma.Sql, opts: { parallel?: boolean } = {}): Promise<T> {
+  const workers = opts.parallel === false ? "0" : "2";
+  const settings = db().$queryRaw`SELECT set_config('work_mem', '64MB', true), set_config('max_parallel_workers_per_gather', ${workers}, true)`;
+  const [, rows] = await db().$transaction([settings, db().$queryRaw<T>(query)]);
   return rows;
 }
 

@@ -146,7 +146,9 @@ async function reactions(s: MetricsScope): Promise<{ total: ReactionSummary; byA
       )
       SELECT rolled.*, a.key AS "actionKey", a.name AS "actionName"
       FROM rolled LEFT JOIN "ActionType" a ON a.id = rolled."actionTypeId"
-      ORDER BY g, a.name, reason`),
+      ORDER BY g, a.name, reason`,
+      { parallel: false },
+    ),
     aggregate<MedianRaw[]>(Prisma.sql`
       WITH recs AS (${scopedRecommendations(s)}),
       reacted AS (
@@ -157,7 +159,9 @@ async function reactions(s: MetricsScope): Promise<{ total: ReactionSummary; byA
       SELECT (GROUPING("actionTypeId") * 2 + GROUPING("repId"))::int AS g, "actionTypeId", "repId",
              (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes"
       FROM reacted
-      GROUP BY GROUPING SETS ((), ("actionTypeId"), ("repId"))`),
+      GROUP BY GROUPING SETS ((), ("actionTypeId"), ("repId"))`,
+      { parallel: false },
+    ),
   ]);
   const median = new Map(medians.map((m) => [`${m.g}:${m.actionTypeId ?? ""}:${m.repId ?? ""}`, m.medianMinutes]));
   const pick = (r: ReactionRaw): ReactionSummary => ({

@@ -172,26 +172,66 @@ END $$;
 CREATE TRIGGER "UsageEvent_days_insert" AFTER INSERT ON "UsageEvent"
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION nudge_usage_days();
 
+-- Recomputes every fact from scratch, set-based: the backfill below, and bulk loads that
+-- insert with these triggers disabled (npm run seed:large) and rebuild once afterwards.
+CREATE FUNCTION nudge_rebuild_dashboard_facts() RETURNS void LANGUAGE sql AS $$
+  UPDATE "Recommendation" r
+     SET "firstReactionAt" = f."firstAt", "snoozedAt" = f."snoozedAt", "dismissReason" = f."dismissReason"
+    FROM (
+      SELECT "recommendationId" AS id,
+             MIN("createdAt") FILTER (WHERE kind <> 'UNDO') AS "firstAt",
+             MIN("createdAt") FILTER (WHERE kind = 'SNOOZE') AS "snoozedAt",
+             (array_agg(COALESCE("dismissReason", 'OTHER') ORDER BY "createdAt" DESC, id DESC) FILTER (WHERE kind = 'DISMISS'))[1] AS "dismissReason"
+        FROM "Feedback"
+       GROUP BY "recommendationId"
+    ) f
+   WHERE r.id = f.id
+     AND (r."firstReactionAt", r."snoozedAt", r."dismissReason") IS DISTINCT FROM (f."firstAt", f."snoozedAt", f."dismissReason");
+
+  DELETE FROM "UsageDay";
+  INSERT INTO "UsageDay" ("userId", "day", "signIns", "queueViews", "customerViews", "reactions", "firstSignInAt", "lastActiveAt")
+  SELECT "userId", "at"::date,
+         COUNT(*) FILTER (WHERE type = 'SIGN_IN'), COUNT(*) FILTER (WHERE type = 'QUEUE_VIEW'),
+         COUNT(*) FILTER (WHERE type = 'CUSTOMER_VIEW'), COUNT(*) FILTER (WHERE type = 'REACTION'),
+         MIN("at") FILTER (WHERE type = 'SIGN_IN'), MAX("at")
+    FROM "UsageEvent"
+   WHERE type <> 'DASHBOARD_VIEW'
+   GROUP BY "userId", "at"::date;
+
+  WITH recs AS (
+    SELECT r.id, r."customerId", r."createdAt",
+           NOT r."isControl" AND r.status IN ('ACCEPTED', 'DONE') AS accepted,
+           COALESCE(r."decidedAt", r."createdAt") AS decision
+      FROM "Recommendation" r
+  ),
+  credited AS (
+    SELECT rec, SUM(amount) AS revenue FROM (
+      SELECT DISTINCT ON (e.id) r.id AS rec, e.amount
+        FROM "CustomerEvent" e
+        JOIN recs r ON r."customerId" = e."customerId" AND r.accepted
+         AND e."occurredAt" > r.decision AND e."occurredAt" <= r.decision + nudge_attribution_window()
+       WHERE e.type = 'PURCHASE'
+       ORDER BY e.id, r.decision DESC, r.id
+    ) c GROUP BY rec
+  ),
+  facts AS (
+    SELECT r.id,
+           (SELECT MIN(e."occurredAt") FROM "CustomerEvent" e
+             WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
+               AND e."occurredAt" > r."createdAt" AND e."occurredAt" <= r."createdAt" + nudge_attribution_window()) AS "purchasedAt",
+           CASE WHEN r.accepted THEN
+             (SELECT MIN(e."occurredAt") FROM "CustomerEvent" e
+               WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
+                 AND e."occurredAt" > r.decision AND e."occurredAt" <= r.decision + nudge_attribution_window()) END AS "convertedAt",
+           COALESCE(c.revenue, 0) AS revenue
+      FROM recs r LEFT JOIN credited c ON c.rec = r.id
+  )
+  UPDATE "Recommendation" t
+     SET "purchasedAt" = f."purchasedAt", "convertedAt" = f."convertedAt", "attributedRevenue" = f.revenue
+    FROM facts f
+   WHERE t.id = f.id
+     AND (t."purchasedAt", t."convertedAt", t."attributedRevenue") IS DISTINCT FROM (f."purchasedAt", f."convertedAt", f.revenue);
+$$;
+
 -- Backfill what is already there.
-UPDATE "Recommendation" r
-   SET "firstReactionAt" = f."firstAt", "snoozedAt" = f."snoozedAt", "dismissReason" = f."dismissReason"
-  FROM (
-    SELECT "recommendationId" AS id,
-           MIN("createdAt") FILTER (WHERE kind <> 'UNDO') AS "firstAt",
-           MIN("createdAt") FILTER (WHERE kind = 'SNOOZE') AS "snoozedAt",
-           (array_agg(COALESCE("dismissReason", 'OTHER') ORDER BY "createdAt" DESC, id DESC) FILTER (WHERE kind = 'DISMISS'))[1] AS "dismissReason"
-      FROM "Feedback"
-     GROUP BY "recommendationId"
-  ) f
- WHERE r.id = f.id AND f."firstAt" IS NOT NULL;
-
-INSERT INTO "UsageDay" ("userId", "day", "signIns", "queueViews", "customerViews", "reactions", "firstSignInAt", "lastActiveAt")
-SELECT "userId", "at"::date,
-       COUNT(*) FILTER (WHERE type = 'SIGN_IN'), COUNT(*) FILTER (WHERE type = 'QUEUE_VIEW'),
-       COUNT(*) FILTER (WHERE type = 'CUSTOMER_VIEW'), COUNT(*) FILTER (WHERE type = 'REACTION'),
-       MIN("at") FILTER (WHERE type = 'SIGN_IN'), MAX("at")
-  FROM "UsageEvent"
- WHERE type <> 'DASHBOARD_VIEW'
- GROUP BY "userId", "at"::date;
-
-SELECT nudge_refresh_outcomes(ARRAY(SELECT DISTINCT "customerId" FROM "CustomerEvent" WHERE type = 'PURCHASE'));
+SELECT nudge_rebuild_dashboard_facts();
