@@ -209,6 +209,7 @@ interface HistoryRow extends HistoryEntry {
   score: number;
 }
 
+/** Index-only through Recommendation_customer_history_idx: keep the columns read here in that index. */
 async function loadHistory(client: Client, customerIds: string[], since: Date): Promise<HistoryRow[]> {
   return client.$queryRaw<HistoryRow[]>`
     SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score
