@@ -270,6 +270,22 @@ describe("demo seed", () => {
     expect(usage?.days).toBeGreaterThan(0);
   });
 
+  it("rebuilds the same dashboard facts from scratch (the bulk-load path of seed:large)", async () => {
+    const snapshot = () =>
+      a.prisma.$queryRaw<{ md5: string }[]>`
+        SELECT md5(string_agg(concat_ws('|', id, "firstReactionAt", "snoozedAt", "dismissReason", "purchasedAt", "convertedAt", "attributedRevenue"), ',' ORDER BY id))
+                 || md5((SELECT string_agg(d::text, ',' ORDER BY "userId", day) FROM "UsageDay" d)) AS md5
+        FROM "Recommendation"`;
+    const [before] = await snapshot();
+    await a.prisma.$executeRaw`UPDATE "Recommendation" SET "firstReactionAt" = NULL, "snoozedAt" = NULL, "dismissReason" = NULL, "purchasedAt" = NULL, "convertedAt" = NULL, "attributedRevenue" = 0`;
+    await a.prisma.$executeRaw`DELETE FROM "UsageDay"`;
+    const [wiped] = await snapshot();
+    expect(wiped?.md5).not.toBe(before?.md5);
+    await a.prisma.$queryRaw`SELECT nudge_rebuild_dashboard_facts()::text`;
+    const [after] = await snapshot();
+    expect(after?.md5).toBe(before?.md5);
+  });
+
   it("spans six months of history ending before today", async () => {
     const agg = await a.prisma.customerEvent.aggregate({ _min: { occurredAt: true }, _max: { occurredAt: true } });
     const min = agg._min.occurredAt?.getTime() ?? 0;

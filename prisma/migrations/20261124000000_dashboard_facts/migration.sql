@@ -174,7 +174,10 @@ CREATE TRIGGER "UsageEvent_days_insert" AFTER INSERT ON "UsageEvent"
 
 -- Recomputes every fact from scratch, set-based: the backfill below, and bulk loads that
 -- insert with these triggers disabled (npm run seed:large) and rebuild once afterwards.
-CREATE FUNCTION nudge_rebuild_dashboard_facts() RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION nudge_rebuild_dashboard_facts() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  ids uuid[];
+BEGIN
   UPDATE "Recommendation" r
      SET "firstReactionAt" = f."firstAt", "snoozedAt" = f."snoozedAt", "dismissReason" = f."dismissReason"
     FROM (
@@ -198,40 +201,17 @@ CREATE FUNCTION nudge_rebuild_dashboard_facts() RETURNS void LANGUAGE sql AS $$
    WHERE type <> 'DASHBOARD_VIEW'
    GROUP BY "userId", "at"::date;
 
-  WITH recs AS (
-    SELECT r.id, r."customerId", r."createdAt",
-           NOT r."isControl" AND r.status IN ('ACCEPTED', 'DONE') AS accepted,
-           COALESCE(r."decidedAt", r."createdAt") AS decision
-      FROM "Recommendation" r
-  ),
-  credited AS (
-    SELECT rec, SUM(amount) AS revenue FROM (
-      SELECT DISTINCT ON (e.id) r.id AS rec, e.amount
-        FROM "CustomerEvent" e
-        JOIN recs r ON r."customerId" = e."customerId" AND r.accepted
-         AND e."occurredAt" > r.decision AND e."occurredAt" <= r.decision + nudge_attribution_window()
-       WHERE e.type = 'PURCHASE'
-       ORDER BY e.id, r.decision DESC, r.id
-    ) c GROUP BY rec
-  ),
-  facts AS (
-    SELECT r.id,
-           (SELECT MIN(e."occurredAt") FROM "CustomerEvent" e
-             WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
-               AND e."occurredAt" > r."createdAt" AND e."occurredAt" <= r."createdAt" + nudge_attribution_window()) AS "purchasedAt",
-           CASE WHEN r.accepted THEN
-             (SELECT MIN(e."occurredAt") FROM "CustomerEvent" e
-               WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
-                 AND e."occurredAt" > r.decision AND e."occurredAt" <= r.decision + nudge_attribution_window()) END AS "convertedAt",
-           COALESCE(c.revenue, 0) AS revenue
-      FROM recs r LEFT JOIN credited c ON c.rec = r.id
-  )
-  UPDATE "Recommendation" t
-     SET "purchasedAt" = f."purchasedAt", "convertedAt" = f."convertedAt", "attributedRevenue" = f.revenue
-    FROM facts f
-   WHERE t.id = f.id
-     AND (t."purchasedAt", t."convertedAt", t."attributedRevenue") IS DISTINCT FROM (f."purchasedAt", f."convertedAt", f.revenue);
-$$;
+  -- Outcomes: nudge_refresh_outcomes over every customer with a purchase, a few thousand at a time
+  -- (small arrays keep its plan on the customerId indexes).
+  FOR ids IN
+    SELECT array_agg(id) FROM (
+      SELECT id, (row_number() OVER (ORDER BY id) - 1) / 2000 AS chunk
+        FROM (SELECT DISTINCT "customerId" AS id FROM "CustomerEvent" WHERE type = 'PURCHASE') p
+    ) c GROUP BY chunk
+  LOOP
+    PERFORM nudge_refresh_outcomes(ids);
+  END LOOP;
+END $$;
 
 -- Backfill what is already there.
 SELECT nudge_rebuild_dashboard_facts();
