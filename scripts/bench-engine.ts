@@ -12,7 +12,7 @@
 // route; /api/health is the closest: one `SELECT 1`).
 import { db, disconnectDb } from "@/lib/data/db";
 import { createApiKey } from "@/lib/data/api-keys";
-import { generateRecommendations, type GenerationResult } from "@/lib/data/generation";
+import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
 import { Rng } from "@/lib/seed/random";
 import {
   arg,

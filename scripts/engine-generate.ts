@@ -1,7 +1,7 @@
 // npm run engine:generate: batch generation for every rep's queue; prints what it did.
 import { databaseMode } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
-import { generateRecommendations } from "@/lib/data/generation";
+import { generateRecommendations } from "@/lib/services/generation";
 
 async function main() {
   const mode = databaseMode();

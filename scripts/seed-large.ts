@@ -7,7 +7,7 @@
 // holding other data unless --reset (drops and recreates the public schema).
 import pg from "pg";
 import { disconnectDb, db } from "@/lib/data/db";
-import { generateRecommendations } from "@/lib/data/generation";
+import { generateRecommendations } from "@/lib/services/generation";
 import { migrate, readMigrations } from "@/lib/data/migrate";
 import { connectPostgres } from "@/lib/data/sql";
 import { BENCH_REP_EMAIL, LARGE_DEFAULTS, isLarge, largeCounts, seedLarge, wipeLarge, type LargeCounts } from "@/lib/seed/large";

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "./db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { generateRecommendations } from "./generation";
+import { generateRecommendations } from "@/lib/services/generation";
 import { apiCustomerSchema, apiEventSchema, issuesToDetails, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
 
 // Batch ingestion for /api/v1: every item is validated on its own, so one bad

@@ -3,7 +3,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { can } from "@/lib/auth/permissions";
 import { filterRange, type DashboardFilters } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
-import { ATTRIBUTION_WINDOW_DAYS } from "./generation";
+import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import type { SessionUser } from "./users";
 
 // Aggregate SQL behind the manager dashboards. Everything is counted by the

@@ -13,7 +13,7 @@
 // Everything the engine decides (signals, rules, scores, reasons, messages,
 // holdout) comes from lib/engine, never from a copy here.
 import bcrypt from "bcryptjs";
-import { generateRecommendations, type GenerationResult } from "@/lib/data/generation";
+import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
 import { isoDate } from "@/lib/engine";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { bulkInsert, type ColumnTypes } from "./bulk";

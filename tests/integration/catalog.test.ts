@@ -11,7 +11,7 @@ if (own) process.env.DATABASE_URL = own.url;
 const { db, disconnectDb } = await import("@/lib/data/db");
 const catalog = await import("@/lib/data/catalog");
 const { previewActionType } = await import("@/lib/data/catalog-preview");
-const { generateRecommendations } = await import("@/lib/data/generation");
+const { generateRecommendations } = await import("@/lib/services/generation");
 const { listAuditLog } = await import("@/lib/data/audit");
 const { createActionTypeSchema } = await import("@/lib/validation/catalog");
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/data/db";
 import { reactToRecommendation } from "@/lib/data/feedback";
-import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/data/generation";
+import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { makeActionType, makeCustomer, makeRecommendation, makeTeam, makeUser } from "../support/fixtures";
 
 const DAY = 86_400_000;

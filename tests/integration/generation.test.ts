@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateRecommendations } from "@/lib/data/generation";
+import { generateRecommendations } from "@/lib/services/generation";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ownDatabase } from "../support/own-db";
 import { postgresReachable } from "../support/test-db";

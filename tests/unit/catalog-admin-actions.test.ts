@@ -21,7 +21,7 @@ vi.mock("@/lib/data/catalog", () => ({
   setActionTypeActive: spy("setActionTypeActive", { active: false, expired: 0 }),
 }));
 vi.mock("@/lib/data/catalog-preview", () => ({ previewActionType: spy("previewActionType") }));
-vi.mock("@/lib/data/generation", () => ({ generateRecommendations: spy("generateRecommendations") }));
+vi.mock("@/lib/services/generation", () => ({ generateRecommendations: spy("generateRecommendations") }));
 vi.mock("@/lib/data/admin-users", () => ({
   AdminError: class extends Error {},
   createUser: spy("createUser", { id: "x" }),

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ActionFailure, authedAction } from "@/lib/auth/action";
 import { CatalogError, createActionType, setActionTypeActive, updateActionType } from "@/lib/data/catalog";
 import { previewActionType } from "@/lib/data/catalog-preview";
-import { generateRecommendations } from "@/lib/data/generation";
+import { generateRecommendations } from "@/lib/services/generation";
 import { createActionTypeSchema, previewActionTypeSchema, setActionTypeActiveSchema, updateActionTypeSchema } from "@/lib/validation/catalog";
 
 function rethrow(err: unknown): never {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
-import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/data/generation";
+import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { conversionMetrics } from "@/lib/data/metrics";
 import { loadDashboard, type SearchParams } from "../load-dashboard";
 import { ConversionView } from "./conversion-view";
