@@ -13,7 +13,7 @@
 import { db, disconnectDb } from "@/lib/data/db";
 import { createApiKey } from "@/lib/data/api-keys";
 import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
-import { Rng } from "@/lib/seed/random";
+import { Rng } from "@/tooling/seed/random";
 import {
   arg,
   baselineLine,

@@ -18,8 +18,8 @@
 import { randomUUID } from "node:crypto";
 import { chromium } from "@playwright/test";
 import { db, disconnectDb } from "@/lib/data/db";
-import { BENCH_REP_EMAIL } from "@/lib/seed/large";
-import { DEMO_PASSWORD } from "@/lib/seed/people";
+import { BENCH_REP_EMAIL } from "@/tooling/seed/large";
+import { DEMO_PASSWORD } from "@/tooling/seed/people";
 import {
   arg,
   baselineLine,

@@ -1,6 +1,6 @@
 // Serves the app for Playwright: a fresh, migrated and seeded database
 // (E2E_DATABASE_URL, recreated each run), a production build, next start.
-import { connectPostgres } from "@/lib/data/sql";
+import { connectPostgres } from "@/tooling/db/sql";
 import { ensureBuild } from "./lib/build";
 import { NEXT, run, tsx } from "./lib/proc";
 

@@ -1,7 +1,7 @@
 // npm run db:migrate: applies pending SQL migrations to the configured database.
 import { databaseMode } from "@/lib/config/env";
-import { migrate, readMigrations } from "@/lib/data/migrate";
-import { connectConfigured } from "@/lib/data/sql";
+import { migrate, readMigrations } from "@/tooling/db/migrate";
+import { connectConfigured } from "@/tooling/db/sql";
 
 async function main() {
   const mode = databaseMode();

@@ -1,5 +1,5 @@
 // npm run seed:large [-- --reset] [--seed=N] [--customers=N] [--reps=N] [--today=YYYY-MM-DD]
-// Builds the large, deterministic benchmark data set (lib/seed/large.ts) on the
+// Builds the large, deterministic benchmark data set (tooling/seed/large.ts) on the
 // Postgres in DATABASE_URL: at least 50 reps, 50,000 customers, 1,000,000
 // events and 300,000 feedback rows, demo-shaped, then runs one batch generation
 // so every rep has today's queue. Never runs on the embedded database.
@@ -8,9 +8,9 @@
 import pg from "pg";
 import { disconnectDb, db } from "@/lib/data/db";
 import { generateRecommendations } from "@/lib/services/generation";
-import { migrate, readMigrations } from "@/lib/data/migrate";
-import { connectPostgres } from "@/lib/data/sql";
-import { BENCH_REP_EMAIL, LARGE_DEFAULTS, isLarge, largeCounts, seedLarge, wipeLarge, type LargeCounts } from "@/lib/seed/large";
+import { migrate, readMigrations } from "@/tooling/db/migrate";
+import { connectPostgres } from "@/tooling/db/sql";
+import { BENCH_REP_EMAIL, LARGE_DEFAULTS, isLarge, largeCounts, seedLarge, wipeLarge, type LargeCounts } from "@/tooling/seed/large";
 
 function arg(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=").slice(1).join("=");

@@ -5,8 +5,8 @@
 import { databaseMode } from "@/lib/config/env";
 import { db, disconnectDb } from "@/lib/data/db";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
-import type { SeedClient } from "@/lib/seed/client";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, wipeAppTables } from "@/lib/seed/demo";
+import type { SeedClient } from "@/tooling/seed/client";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, wipeAppTables } from "@/tooling/seed/demo";
 
 function intArg(name: string, fallback: number): number {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];

@@ -8,7 +8,7 @@ import path from "node:path";
 import { availableParallelism, totalmem } from "node:os";
 import pg from "pg";
 import { percentile } from "@/lib/metrics/summary";
-import { isLarge, largeCounts, type LargeCounts } from "@/lib/seed/large";
+import { isLarge, largeCounts, type LargeCounts } from "@/tooling/seed/large";
 import { ensureBuild } from "./build";
 import { NEXT, ROOT } from "./proc";
 

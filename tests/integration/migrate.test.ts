@@ -1,4 +1,4 @@
-// lib/data/migrate.ts and scripts/migrate.ts against fresh Postgres databases:
+// tooling/db/migrate.ts and scripts/migrate.ts against fresh Postgres databases:
 // bookkeeping identical to `prisma migrate deploy`, idempotence, and atomic
 // failure of a broken migration.
 import { execFile } from "node:child_process";
@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, MigrationError, MIGRATIONS_DIR, readMigrations } from "@/lib/data/migrate";
-import type { SqlConn } from "@/lib/data/sql";
+import { migrate, MigrationError, MIGRATIONS_DIR, readMigrations } from "@/tooling/db/migrate";
+import type { SqlConn } from "@/tooling/db/sql";
 import { connectPostgres, createDatabase, postgresReachable } from "@/tests/support/test-db";
 
 const run = promisify(execFile);

@@ -1,13 +1,13 @@
-// The migrated database matches prisma/schema.prisma (plus lib/data/schema-extras.ts),
+// The migrated database matches prisma/schema.prisma (plus tooling/db/schema-extras.ts),
 // and the checker itself notices drift: migrations with a column, an index or a
 // type changed produce a diff line naming it.
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { migrate, MIGRATIONS_DIR, readMigrations } from "@/lib/data/migrate";
-import { actualSchema, diffSchemas, expectedSchema, type SchemaShape } from "@/lib/data/schema-check";
-import type { SqlConn } from "@/lib/data/sql";
+import { migrate, MIGRATIONS_DIR, readMigrations } from "@/tooling/db/migrate";
+import { actualSchema, diffSchemas, expectedSchema, type SchemaShape } from "@/tooling/db/schema-check";
+import type { SqlConn } from "@/tooling/db/sql";
 import { connectPglite, connectPostgres, createDatabase, postgresReachable } from "@/tests/support/test-db";
 
 const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");

@@ -4,8 +4,8 @@ import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRule } from "@/lib/engine";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { DEMO_CATALOG } from "@/lib/seed/catalog";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, HISTORY_DAYS, seedDemo, type SeedSummary } from "@/lib/seed/demo";
+import { DEMO_CATALOG } from "@/tooling/seed/catalog";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, HISTORY_DAYS, seedDemo, type SeedSummary } from "@/tooling/seed/demo";
 import { connectPglite, connectPostgres, createDatabase, createPgliteDir, migrateConn, postgresReachable } from "../support/test-db";
 
 const TODAY = new Date("2026-03-02T00:00:00.000Z");

@@ -3,8 +3,8 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { migrate, readMigrations } from "@/lib/data/migrate";
-import { connectPglite, connectPostgres, type SqlConn } from "@/lib/data/sql";
+import { migrate, readMigrations } from "@/tooling/db/migrate";
+import { connectPglite, connectPostgres, type SqlConn } from "@/tooling/db/sql";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 

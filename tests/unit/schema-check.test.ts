@@ -8,8 +8,8 @@ import {
   normalizeDefault,
   normalizeExpression,
   type SchemaShape,
-} from "@/lib/data/schema-check";
-import { SCHEMA_EXTRAS } from "@/lib/data/schema-extras";
+} from "@/tooling/db/schema-check";
+import { SCHEMA_EXTRAS } from "@/tooling/db/schema-extras";
 
 const SCHEMA = `
 datasource db {

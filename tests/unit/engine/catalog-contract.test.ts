@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_CATALOG } from "@/lib/seed/catalog";
+import { DEMO_CATALOG } from "@/tooling/seed/catalog";
 import { inferUrgencySignal, parseRule, templateErrors } from "@/lib/engine";
 
 describe("the demo catalog speaks the engine's languages", () => {

@@ -1,7 +1,7 @@
 // Database objects that exist only in the hand-written migrations, because
 // Prisma's schema language cannot express them. `prisma/schema.prisma` is the
 // source of truth for everything else; the schema check
-// (lib/data/schema-check.ts, tests/integration/schema.test.ts) adds these to
+// (tooling/db/schema-check.ts, tests/integration/schema.test.ts) adds these to
 // the shape it derives from schema.prisma, so the migrations must contain them
 // exactly and nothing else beyond what schema.prisma declares.
 //
