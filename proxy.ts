@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { authSecret, embedAllowedOrigins } from "@/lib/config/env";
 
 // An optimistic first gate only: signed-out visitors go to /signin, session-less
 // calls to internal APIs get 401. Every page, action and route checks again
@@ -10,7 +11,7 @@ const PUBLIC = [/^\/signin$/, /^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\/
 // it may redirect to) may be framed, and only by the configured CRM origins.
 const FRAMEABLE = [/^\/embed\//, /^\/signin$/];
 function withFramePolicy(pathname: string, res: NextResponse): NextResponse {
-  const origins = (process.env.EMBED_ALLOWED_ORIGINS ?? "").split(/[\s,]+/).filter(Boolean);
+  const origins = embedAllowedOrigins();
   if (FRAMEABLE.some((re) => re.test(pathname)) && origins.length > 0) {
     res.headers.set("Content-Security-Policy", `frame-ancestors 'self' ${origins.join(" ")}`);
   } else {
@@ -23,7 +24,7 @@ function withFramePolicy(pathname: string, res: NextResponse): NextResponse {
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   if (PUBLIC.some((re) => re.test(pathname))) return withFramePolicy(pathname, NextResponse.next());
-  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
+  const token = await getToken({ req, secret: authSecret() });
   if (token) return withFramePolicy(pathname, NextResponse.next());
   if (pathname.startsWith("/api/")) {
     return NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in to use this endpoint." } }, { status: 401 });

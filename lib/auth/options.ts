@@ -2,6 +2,7 @@ import "server-only";
 import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { embedAllowedOrigins, publicUrl } from "@/lib/config/env";
 import { getUserForSignIn, recordUsage } from "@/lib/data/users";
 import { signInSchema } from "@/lib/validation/auth";
 
@@ -18,7 +19,7 @@ const getDummyHash = () => (dummyHash ??= bcrypt.hashSync("not-a-real-password",
 
 // Inside a CRM's iframe the app is a third party: its cookies must be
 // SameSite=None (and so Secure, so only over https) or the browser drops them.
-const embeddable = Boolean(process.env.EMBED_ALLOWED_ORIGINS?.trim()) && (process.env.NEXTAUTH_URL ?? "").startsWith("https://");
+const embeddable = embedAllowedOrigins().length > 0 && (publicUrl() ?? "").startsWith("https://");
 const crossSite = { httpOnly: true, sameSite: "none", path: "/", secure: true } as const;
 
 export const authOptions: NextAuthOptions = {

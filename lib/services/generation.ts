@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db, type Db } from "@/lib/data/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import {
@@ -271,14 +272,17 @@ async function openVisibleByRep(client: Client, now: Date): Promise<Map<string, 
 // a million events), so a real-time re-score reuses the last batch's or
 // re-score's figures for up to STATS_MAX_AGE_SECONDS; the batch always
 // recomputes. Keyed by database, so tests with several databases never mix.
-const STATS_MAX_AGE_MS = Number(process.env.STATS_MAX_AGE_SECONDS ?? 300) * 1000;
 const statsCache = new Map<string, { loadedAt: number; stats: StatsTable }>();
-const databaseKey = () => process.env.DATABASE_URL ?? `pglite:${process.env.PGLITE_DIR ?? ""}`;
+const databaseKey = () => {
+  const mode = databaseMode();
+  return mode.kind === "postgres" ? mode.url : `pglite:${mode.dir}`;
+};
 
 async function statsForRun(client: Client, now: Date, realTime: boolean): Promise<StatsTable> {
   const key = databaseKey();
   const cached = statsCache.get(key);
-  if (realTime && cached && STATS_MAX_AGE_MS > 0 && Date.now() - cached.loadedAt < STATS_MAX_AGE_MS) return cached.stats;
+  const maxAgeMs = statsMaxAgeMs();
+  if (realTime && cached && maxAgeMs > 0 && Date.now() - cached.loadedAt < maxAgeMs) return cached.stats;
   const stats = await loadStats(client, now);
   statsCache.set(key, { loadedAt: Date.now(), stats });
   return stats;

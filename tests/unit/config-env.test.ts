@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/config/env";
+
+describe("environment (lib/config/env.ts)", () => {
+  it("defaults STATS_MAX_AGE_SECONDS to 300 when unset or empty", () => {
+    expect(parseEnv({}).STATS_MAX_AGE_SECONDS).toBe(300);
+    expect(parseEnv({ STATS_MAX_AGE_SECONDS: "" }).STATS_MAX_AGE_SECONDS).toBe(300);
+  });
+
+  it("parses a whole number of seconds, 0 included", () => {
+    expect(parseEnv({ STATS_MAX_AGE_SECONDS: "0" }).STATS_MAX_AGE_SECONDS).toBe(0);
+    expect(parseEnv({ STATS_MAX_AGE_SECONDS: "60" }).STATS_MAX_AGE_SECONDS).toBe(60);
+  });
+
+  it.each(["five", "-1", "1.5", "300s", "1e3"])("rejects STATS_MAX_AGE_SECONDS=%s with a message naming it", (value) => {
+    expect(() => parseEnv({ STATS_MAX_AGE_SECONDS: value })).toThrow(/STATS_MAX_AGE_SECONDS: must be a whole number of seconds/);
+  });
+
+  it("names every malformed variable", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x", STATS_MAX_AGE_SECONDS: "x" })).toThrow(
+      /Invalid environment configuration:\n {2}DATABASE_URL: .*\n {2}STATS_MAX_AGE_SECONDS: /,
+    );
+  });
+});
