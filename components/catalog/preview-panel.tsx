@@ -1,6 +1,6 @@
 // What the draft would do if saved now: counts, why others miss out, and a
 // sample of customers with the reasons and message they would get.
-import type { PreviewResult } from "@/lib/data/catalog-preview";
+import type { PreviewResult } from "@/lib/services/preview";
 import { formatMoney } from "@/lib/format";
 
 const BLOCK_TEXT: Record<string, string> = {

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "./db";
-import { loadEventAggregates } from "./generation";
+import { loadEventAggregates } from "./decisions";
 import type { SessionUser } from "./users";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { deriveSignalsFromAggregates, type Signals } from "@/lib/engine";

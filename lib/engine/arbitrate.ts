@@ -21,6 +21,7 @@ import { contextWeight, expectedValue, priorityScore, type UrgencySignal } from 
 import type { Signals } from "./signals";
 import { renderTemplate } from "./template";
 import { DAY_MS, addDays } from "./time";
+import { isOpen, type RecommendationStatus } from "@/lib/domain/vocabulary";
 
 export type ActionDefinition = {
   id: string;
@@ -44,10 +45,7 @@ export type ActionDefinition = {
   active?: boolean;
 };
 
-export const RECOMMENDATION_STATUSES = ["PENDING", "ACCEPTED", "DISMISSED", "SNOOZED", "DONE", "EXPIRED"] as const;
-export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
-/** Matches the partial unique index "one open recommendation per customer and action type". */
-export const OPEN_STATUSES: readonly RecommendationStatus[] = ["PENDING", "ACCEPTED", "SNOOZED"];
+export { RECOMMENDATION_STATUSES, OPEN_STATUSES, type RecommendationStatus } from "@/lib/domain/vocabulary";
 
 /** A recent recommendation of this customer (control-group ones included, so both arms share the cadence). */
 export type HistoryEntry = {
@@ -129,7 +127,7 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 
 function cooldownBlock(action: ActionDefinition, history: readonly HistoryEntry[], now: Date): SkippedAction | null {
   const mine = history.filter((h) => h.actionKey === action.key);
-  const open = mine.find((h) => OPEN_STATUSES.includes(h.status));
+  const open = mine.find((h) => isOpen(h.status));
   if (open) {
     return {
       actionId: action.id,

@@ -9,5 +9,6 @@ export * from "./holdout";
 export * from "./explain";
 export * from "./template";
 export * from "./arbitrate";
+export * from "./pipeline";
 export { formatMoney } from "./format";
 export { utcDayNumber, utcDaysBetween, isoDate } from "./time";

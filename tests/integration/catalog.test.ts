@@ -10,7 +10,7 @@ if (own) process.env.DATABASE_URL = own.url;
 
 const { db, disconnectDb } = await import("@/lib/data/db");
 const catalog = await import("@/lib/data/catalog");
-const { previewActionType } = await import("@/lib/data/catalog-preview");
+const { previewActionType } = await import("@/lib/services/preview");
 const { generateRecommendations } = await import("@/lib/services/generation");
 const { listAuditLog } = await import("@/lib/data/audit");
 const { createActionTypeSchema } = await import("@/lib/validation/catalog");

@@ -99,7 +99,7 @@ export interface HistoryResult {
 
 const ENTRIES: ReadonlyMap<string, CatalogEntry> = new Map(DEMO_CATALOG.map((e) => [e.key, e]));
 
-/** The demo catalog as the engine's batch loads it (lib/data/generation.ts, loadActionDefinitions). */
+/** The demo catalog as the engine's batch loads it (lib/data/decisions.ts, loadActionDefinitions). */
 function actionDefinitions(w: World): ActionDefinition[] {
   return DEMO_CATALOG.map((e) => ({
     id: w.actionIds.get(e.key) ?? "",

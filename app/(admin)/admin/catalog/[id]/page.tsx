@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
 import { listAuditLog } from "@/lib/data/audit";
 import { getActionType, listVersions } from "@/lib/data/catalog";
-import { templateSample } from "@/lib/data/catalog-preview";
+import { templateSample } from "@/lib/services/preview";
 import { parseRule } from "@/lib/engine";
 import { formatDate } from "@/lib/format";
 

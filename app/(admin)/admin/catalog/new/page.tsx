@@ -4,7 +4,7 @@ import { ActionForm } from "@/components/catalog/action-form";
 import { emptyDraft } from "@/components/catalog/rule-tree";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
-import { templateSample } from "@/lib/data/catalog-preview";
+import { templateSample } from "@/lib/services/preview";
 
 export const metadata: Metadata = { title: "New action" };
 

@@ -1,13 +1,13 @@
 import "server-only";
-import { db } from "./db";
-import { loadActionDefinitions, loadEventAggregates, loadStats } from "./generation";
+import { db } from "@/lib/data/db";
+import { actionPriorAndVersion, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
+import { loadPipelineChunk } from "./generation";
 import {
-  OPEN_STATUSES,
-  buildQueues,
-  consentBlock,
+  allocate,
+  decideChunk,
   deriveSignalsFromAggregates,
-  evaluateActions,
   evaluateRule,
+  historyDays,
   holdoutPeriod,
   inferUrgencySignal,
   modelVersion as makeModelVersion,
@@ -15,24 +15,20 @@ import {
   statsFingerprint,
   type ActionDefinition,
   type Candidate,
+  type CustomerOutcome,
   type EngineCustomer,
-  type EventAggregates,
-  type HistoryEntry,
-  type RecommendationStatus,
   type Signals,
   type SkipCode,
 } from "@/lib/engine";
 import type { PreviewActionTypeInput } from "@/lib/validation/catalog";
 
-// "What would this action do if I saved it now?" Runs the batch's own steps
-// (signals, consent, rule, cool-down, scoring, per-customer choice, per-rep
-// caps, weekly contact cap, holdout) with the draft in place of the saved
-// action, reading only. Mirrors lib/data/generation.ts's pipeline; the
-// decisions themselves are the engine's.
+// "What would this action do if I saved it now?" The batch's own pipeline
+// (lib/engine/pipeline.ts) with the draft in place of the saved action, read
+// only: lapsed and no-longer-valid suggestions are closed in memory, nothing
+// is written.
 
 const DAY_MS = 86_400_000;
 const CHUNK = 5000;
-const EMPTY_AGG: EventAggregates = { lastContactAt: null, lastPurchaseAt: null, ordersLast90d: 0, spendLast90d: 0, openTickets: 0, webVisitsLast7d: 0, emailClicksLast30d: 0 };
 
 export type PreviewMiss = "OUTRANKED" | "HAS_OPEN_SUGGESTION" | "REP_DAILY_CAP" | "WEEKLY_CONTACT_CAP";
 
@@ -68,49 +64,9 @@ export interface PreviewResult {
   ms: number;
 }
 
-interface PreviewCustomer extends EngineCustomer {
-  ownerName: string;
-}
-
-async function loadCustomers(afterId: string | null, limit: number): Promise<PreviewCustomer[]> {
-  const rows = await db().$queryRaw<
-    (Omit<PreviewCustomer, "lifetimeValue"> & { lifetimeValue: string })[]
-  >`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate",
-           c."lifetimeValue"::text AS "lifetimeValue", c."createdAt", c."doNotContact", c."marketingOptOut"
-    FROM "Customer" c JOIN "User" u ON u.id = c."ownerId"
-    WHERE u.active AND u.role = 'REP' AND (${afterId}::uuid IS NULL OR c.id > ${afterId}::uuid)
-    ORDER BY c.id LIMIT ${limit}`;
-  return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue) }));
-}
-
-interface HistoryRow extends HistoryEntry {
-  id: string;
-  customerId: string;
-  isControl: boolean;
-  expiresAt: Date;
-}
-
-async function loadHistory(customerIds: string[], since: Date): Promise<HistoryRow[]> {
-  return db().$queryRaw<HistoryRow[]>`
-    SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r."expiresAt"
-    FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
-    WHERE r."customerId" = ANY(${customerIds}::uuid[])
-      AND (r.status IN ('PENDING', 'ACCEPTED', 'SNOOZED') OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
-}
-
-async function openVisibleByRep(now: Date): Promise<Map<string, number>> {
-  const rows = await db().$queryRaw<{ repId: string; n: number }[]>`
-    SELECT "repId", COUNT(*)::int AS n FROM "Recommendation"
-    WHERE NOT "isControl" AND status IN ('PENDING', 'ACCEPTED', 'SNOOZED') AND "expiresAt" > ${now}
-    GROUP BY "repId"`;
-  return new Map(rows.map((r) => [r.repId, r.n]));
-}
-
 /** The draft as the engine's ActionDefinition, standing in for the saved action (if any). */
 async function draftDefinition(input: PreviewActionTypeInput): Promise<ActionDefinition> {
-  const saved = input.id
-    ? await db().actionType.findUnique({ where: { id: input.id }, select: { key: true, version: true, priorAlpha: true, priorBeta: true } })
-    : null;
+  const saved = input.id ? await actionPriorAndVersion(input.id) : null;
   return {
     id: input.id ?? "00000000-0000-0000-0000-000000000000",
     // A new action has no history; a key no real action uses keeps the cool-down check honest.
@@ -132,26 +88,18 @@ async function draftDefinition(input: PreviewActionTypeInput): Promise<ActionDef
   };
 }
 
-const MISS_TEXT: Record<Exclude<PreviewMiss, "OUTRANKED">, string> = {
-  HAS_OPEN_SUGGESTION: "Already has an open suggestion; the batch leaves it alone",
-  REP_DAILY_CAP: "The rep's queue is full for today",
-  WEEKLY_CONTACT_CAP: "Already contacted as often as the weekly limit allows",
-};
-
 /** Computes the preview for a draft; writes nothing. */
 export async function previewActionType(input: PreviewActionTypeInput, opts: { now?: Date; sampleSize?: number } = {}): Promise<PreviewResult> {
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   const sampleSize = opts.sampleSize ?? 8;
+  const client = db();
   const draft = await draftDefinition(input);
-  const [saved, stats, openByRep] = await Promise.all([loadActionDefinitions(), loadStats(undefined, now), openVisibleByRep(now)]);
+  const [saved, stats, openByRep] = await Promise.all([loadActionDefinitions(client), loadStats(client, now), openVisibleByRep(client, now)]);
   const actions = [...saved.filter((a) => a.id !== draft.id), draft];
-  const byKey = new Map(actions.map((a) => [a.key, a]));
   const version = makeModelVersion(now, statsFingerprint(stats));
-  const period = holdoutPeriod(now);
-  const rng = seededRng(`preview:${version}`);
-  const since = new Date(now.getTime() - Math.max(7, ...actions.map((a) => a.cooldownDays)) * DAY_MS);
-  const weekAgo = now.getTime() - 7 * DAY_MS;
+  const base = { actions, stats, now, rng: seededRng(`preview:${version}`), period: holdoutPeriod(now), modelVersion: version, mode: "batch" as const, explore: false };
+  const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
 
   const result: PreviewResult = {
     customers: 0,
@@ -166,69 +114,48 @@ export async function previewActionType(input: PreviewActionTypeInput, opts: { n
     missedSample: [],
     ms: 0,
   };
-  const candidatesByCustomer = new Map<string, Candidate[]>();
-  const contactsThisWeek = new Map<string, number>();
+  const outcomes: CustomerOutcome[] = [];
   const people = new Map<string, { name: string; repName: string; segment: string }>();
   const eligibleIds: string[] = [];
   const missReason = new Map<string, string>();
 
   let afterId: string | null = null;
   for (;;) {
-    const customers = await loadCustomers(afterId, CHUNK);
+    const customers = await loadCustomerChunk(client, afterId, CHUNK);
     if (customers.length === 0) break;
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
-    const ids = customers.map((c) => c.id);
-    const [aggs, history] = await Promise.all([loadEventAggregates(db(), ids, now), loadHistory(ids, since)]);
-    const historyBy = new Map<string, HistoryRow[]>();
-    for (const h of history) historyBy.set(h.customerId, [...(historyBy.get(h.customerId) ?? []), h]);
-
-    for (const customer of customers) {
-      const signals: Signals = deriveSignalsFromAggregates(customer, aggs.get(customer.id) ?? EMPTY_AGG, now);
-      // As the batch would see it: expired by time, or withdrawn because no longer eligible.
-      const mine = (historyBy.get(customer.id) ?? []).map((h) => {
-        const open = OPEN_STATUSES.includes(h.status);
-        const action = byKey.get(h.actionKey);
-        const lapsed = open && h.expiresAt <= now;
-        const stale =
-          h.status === "PENDING" && !h.isControl && (!action || consentBlock(customer, action.category) !== null || !evaluateRule(action.rule, signals));
-        return lapsed || stale ? { ...h, status: "EXPIRED" as RecommendationStatus, decidedAt: now } : h;
-      });
-      const recent = mine.filter((h) => h.createdAt.getTime() > weekAgo).length;
-      if (recent) contactsThisWeek.set(customer.id, recent);
-
-      if (evaluateRule(draft.rule, signals)) result.ruleMatches++;
-      const { candidates, skipped } = evaluateActions({ customer, signals, actions, history: mine, stats, now, rng, period, modelVersion: version, explore: false });
-      const skip = skipped.find((s) => s.actionId === draft.id);
+    const inputs = await loadPipelineChunk(client, customers, now, since, { withExpiry: true });
+    for (const c of inputs) if (evaluateRule(draft.rule, c.signals)) result.ruleMatches++;
+    const chunk = decideChunk({ ...base, customers: inputs });
+    chunk.outcomes.forEach((o, i) => {
+      const customer = inputs[i]!.customer;
+      const skip = o.evaluation.skipped.find((s) => s.actionId === draft.id);
       if (skip && skip.code !== "INELIGIBLE") result.blocked[skip.code] = (result.blocked[skip.code] ?? 0) + 1;
-      const mineCandidate = candidates.find((c) => c.actionId === draft.id);
-      if (!mineCandidate) continue;
+      const mine = o.evaluation.candidates.find((c) => c.actionId === draft.id);
+      if (!mine) return;
       result.eligible++;
       eligibleIds.push(customer.id);
       people.set(customer.id, { name: customer.name, repName: customer.ownerName, segment: customer.segment });
-
-      const hasOpen = mine.some((h) => !h.isControl && OPEN_STATUSES.includes(h.status));
-      const best = candidates[0]!;
-      if (hasOpen) {
+      const d = o.decision;
+      if (d.kind === "keep") {
         result.missed.HAS_OPEN_SUGGESTION++;
-        missReason.set(customer.id, MISS_TEXT.HAS_OPEN_SUGGESTION);
-      } else if (best.actionId !== draft.id) {
+        missReason.set(customer.id, d.text);
+      } else if (d.kind === "propose" && d.candidate.actionId !== draft.id) {
         result.missed.OUTRANKED++;
-        missReason.set(customer.id, `"${best.actionName}" ranks higher (score ${best.score.toFixed(0)} vs ${mineCandidate.score.toFixed(0)})`);
+        missReason.set(customer.id, `"${d.candidate.actionName}" ranks higher (score ${d.candidate.score.toFixed(0)} vs ${mine.score.toFixed(0)})`);
       }
-      if (!hasOpen) candidatesByCustomer.set(customer.id, [best]);
-    }
+    });
+    for (const o of chunk.outcomes) outcomes.push(o);
+    if (customers.length < CHUNK) break;
   }
 
-  const queues = buildQueues(candidatesByCustomer, { contactsThisWeek, openByRep });
-  const winners: Candidate[] = [];
-  for (const q of queues.values()) {
-    for (const c of [...q.visible, ...q.control]) if (c.actionId === draft.id) winners.push(c);
-    for (const d of q.dropped) {
-      if (d.candidate.actionId !== draft.id) continue;
-      result.missed[d.code]++;
-      missReason.set(d.candidate.customerId, MISS_TEXT[d.code]);
-    }
+  const allocation = allocate(outcomes, { openByRep });
+  const winners: Candidate[] = [...allocation.create, ...allocation.control].filter((c) => c.actionId === draft.id);
+  for (const h of allocation.heldBack) {
+    if (h.candidate.actionId !== draft.id) continue;
+    result.missed[h.code]++;
+    missReason.set(h.candidate.customerId, h.text);
   }
   winners.sort((a, b) => Number(a.isControl) - Number(b.isControl) || b.score - a.score);
   result.wouldGet = winners.length;
@@ -282,7 +209,7 @@ export async function templateSample(now = new Date()): Promise<TemplateSample |
   if (!row) return null;
   const customer: EngineCustomer = { ...row, lifetimeValue: Number(row.lifetimeValue) };
   const aggs = await loadEventAggregates(db(), [row.id], now);
-  const signals = deriveSignalsFromAggregates(customer, aggs.get(row.id) ?? EMPTY_AGG, now);
+  const signals = deriveSignalsFromAggregates(customer, aggs.get(row.id) ?? EMPTY_AGGREGATES, now);
   const { name, company, segment, birthday, renewalDate, lifetimeValue } = customer;
   return { customer: { name, company, segment, birthday, renewalDate, lifetimeValue }, signals };
 }

@@ -1,0 +1,252 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { db, type Db } from "./db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { ACTED_ON_SQL, DECIDED_SQL, OPEN_SQL, sqlLiteral } from "./vocabulary-sql";
+import {
+  buildStatsTable,
+  inferUrgencySignal,
+  parseRule,
+  type ActionDefinition,
+  type Candidate,
+  type EngineCustomer,
+  type EventAggregates,
+  type HistoryRecord,
+  type StatsRow,
+  type StatsTable,
+} from "@/lib/engine";
+import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
+
+// What the decision pipeline reads and writes, set-based: per chunk of
+// customers one query each for profiles, event aggregates and suggestion
+// history; writes are one multi-row statement per chunk. Queries only: the
+// decisions are lib/engine/pipeline.ts's, the orchestration lib/services'.
+
+/** A Prisma client or an interactive-transaction client. */
+export type Client = Pick<Db, "$queryRaw" | "$executeRaw">;
+
+const DAY_MS = 86_400_000;
+const EXPIRED = sqlLiteral("EXPIRED");
+const PENDING = sqlLiteral("PENDING");
+
+export const EMPTY_AGGREGATES: EventAggregates = {
+  lastContactAt: null,
+  lastPurchaseAt: null,
+  ordersLast90d: 0,
+  spendLast90d: 0,
+  openTickets: 0,
+  webVisitsLast7d: 0,
+  emailClicksLast30d: 0,
+};
+
+/** The active catalog as the engine's definitions; an action whose stored rule no longer parses is skipped with a warning. */
+export async function loadActionDefinitions(client: Client = db()): Promise<ActionDefinition[]> {
+  const rows = await client.$queryRaw<
+    {
+      id: string;
+      key: string;
+      name: string;
+      category: ActionDefinition["category"];
+      messageTemplate: string;
+      rule: unknown;
+      businessValue: string;
+      lever: number;
+      cooldownDays: number;
+      expiresAfterDays: number;
+      controlGroupPct: number;
+      priorAlpha: number;
+      priorBeta: number;
+      exploration: boolean;
+      version: number;
+    }[]
+  >`SELECT id, key, name, category::text AS category, "messageTemplate", rule, "businessValue"::text AS "businessValue", lever,
+            "cooldownDays", "expiresAfterDays", "controlGroupPct", "priorAlpha", "priorBeta", exploration, version
+     FROM "ActionType" WHERE active ORDER BY key`;
+  const defs: ActionDefinition[] = [];
+  for (const r of rows) {
+    const parsed = parseRule(r.rule);
+    if (!parsed.ok) {
+      console.warn(`action ${r.key}: invalid rule skipped (${parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; ")})`);
+      continue;
+    }
+    defs.push({
+      id: r.id,
+      key: r.key,
+      name: r.name,
+      category: r.category,
+      messageTemplate: r.messageTemplate,
+      rule: parsed.rule,
+      businessValue: Number(r.businessValue),
+      lever: r.lever,
+      cooldownDays: r.cooldownDays,
+      expiresAfterDays: r.expiresAfterDays,
+      controlGroupPct: r.controlGroupPct,
+      prior: { alpha: r.priorAlpha, beta: r.priorBeta },
+      exploration: r.exploration,
+      version: r.version,
+      urgencySignal: inferUrgencySignal(parsed.rule),
+    });
+  }
+  return defs;
+}
+
+/**
+ * Acted on: accepted or done, including an accepted suggestion that later
+ * expired (only a rep's own decision sets decidedAt; undo clears it).
+ */
+const ACTED_ON = Prisma.sql`(r.status IN ${ACTED_ON_SQL} OR (r.status = ${EXPIRED} AND r."decidedAt" IS NOT NULL))`;
+
+/**
+ * Learning data: per action and segment, how many shown suggestions were
+ * resolved (trials), acted on (accepted or done) and followed by a purchase
+ * within the attribution window (converted). Control-group rows are excluded.
+ */
+export async function loadStats(client: Client = db(), now = new Date()): Promise<StatsTable> {
+  const rows = await client.$queryRaw<{ actionKey: string; segment: string; shown: number; accepted: number; converted: number }[]>`
+    SELECT a.key AS "actionKey", c.segment,
+           COUNT(*)::int AS shown,
+           COUNT(*) FILTER (WHERE ${ACTED_ON})::int AS accepted,
+           COUNT(*) FILTER (WHERE ${ACTED_ON} AND EXISTS (
+             SELECT 1 FROM "CustomerEvent" e
+             WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
+               AND e."occurredAt" > COALESCE(r."decidedAt", r."createdAt")
+               AND e."occurredAt" <= COALESCE(r."decidedAt", r."createdAt") + make_interval(days => ${ATTRIBUTION_WINDOW_DAYS}::int)
+           ))::int AS converted
+    FROM "Recommendation" r
+    JOIN "ActionType" a ON a.id = r."actionTypeId"
+    JOIN "Customer" c ON c.id = r."customerId"
+    WHERE NOT r."isControl"
+      AND r."createdAt" <= ${now}
+      AND (r.status IN ${DECIDED_SQL} OR (r.status = ${EXPIRED} AND r."shownAt" IS NOT NULL))
+    GROUP BY a.key, c.segment`;
+  return buildStatsTable(rows satisfies StatsRow[]);
+}
+
+export interface DecisionCustomer extends EngineCustomer {
+  ownerName: string;
+}
+
+/** The next chunk of customers owned by active reps, in id order (optionally only the given ids). */
+export async function loadCustomerChunk(client: Client, afterId: string | null, limit: number, ids?: string[]): Promise<DecisionCustomer[]> {
+  const rows = await client.$queryRaw<
+    { id: string; ownerId: string; ownerName: string; name: string; company: string | null; segment: string; birthday: Date | null; renewalDate: Date | null; lifetimeValue: string; createdAt: Date; doNotContact: boolean; marketingOptOut: boolean }[]
+  >`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate", c."lifetimeValue"::text AS "lifetimeValue",
+           c."createdAt", c."doNotContact", c."marketingOptOut"
+    FROM "Customer" c JOIN "User" u ON u.id = c."ownerId"
+    WHERE u.active AND u.role = 'REP'
+      AND (${afterId}::uuid IS NULL OR c.id > ${afterId}::uuid)
+      AND (${ids ?? null}::uuid[] IS NULL OR c.id = ANY(${ids ?? null}::uuid[]))
+    ORDER BY c.id LIMIT ${limit}`;
+  return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue) }));
+}
+
+/** The same aggregates as lib/engine's aggregateEvents, computed by the database. */
+export async function loadEventAggregates(client: Client, customerIds: string[], now: Date): Promise<Map<string, EventAggregates>> {
+  const rows = await client.$queryRaw<
+    { customerId: string; lastContactAt: Date | null; lastPurchaseAt: Date | null; orders: number; spend: string; tickets: number; visits: number; clicks: number }[]
+  >`SELECT "customerId",
+           MAX("occurredAt") FILTER (WHERE type IN ('MEETING', 'CALL', 'EMAIL_SENT')) AS "lastContactAt",
+           MAX("occurredAt") FILTER (WHERE type = 'PURCHASE') AS "lastPurchaseAt",
+           COUNT(*) FILTER (WHERE type = 'PURCHASE' AND "occurredAt" > ${new Date(now.getTime() - 90 * DAY_MS)})::int AS orders,
+           COALESCE(SUM(amount) FILTER (WHERE type = 'PURCHASE' AND "occurredAt" > ${new Date(now.getTime() - 90 * DAY_MS)}), 0)::text AS spend,
+           COUNT(*) FILTER (WHERE type = 'SUPPORT_TICKET' AND "occurredAt" > ${new Date(now.getTime() - 30 * DAY_MS)}
+                            AND COALESCE(lower(payload->>'status'), '') <> 'closed')::int AS tickets,
+           COUNT(*) FILTER (WHERE type = 'WEB_VISIT' AND "occurredAt" > ${new Date(now.getTime() - 7 * DAY_MS)})::int AS visits,
+           COUNT(*) FILTER (WHERE type = 'EMAIL_CLICK' AND "occurredAt" > ${new Date(now.getTime() - 30 * DAY_MS)})::int AS clicks
+    FROM "CustomerEvent"
+    WHERE "customerId" = ANY(${customerIds}::uuid[]) AND "occurredAt" <= ${now}
+    GROUP BY "customerId"`;
+  return new Map(
+    rows.map((r) => [
+      r.customerId,
+      {
+        lastContactAt: r.lastContactAt,
+        lastPurchaseAt: r.lastPurchaseAt,
+        ordersLast90d: r.orders,
+        spendLast90d: Math.round(Number(r.spend) * 100) / 100,
+        openTickets: r.tickets,
+        webVisitsLast7d: r.visits,
+        emailClicksLast30d: r.clicks,
+      },
+    ]),
+  );
+}
+
+export type HistoryRow = HistoryRecord & { customerId: string };
+
+/**
+ * The chunk's open suggestions and those created or decided since `since`.
+ * Index-only through Recommendation_customer_history_idx: keep the columns read
+ * here in that index. `withExpiry` also reads expiresAt (a heap fetch), for a
+ * preview that cannot expire lapsed suggestions in the database first.
+ */
+export async function loadHistory(client: Client, customerIds: string[], since: Date, opts: { withExpiry?: boolean } = {}): Promise<HistoryRow[]> {
+  if (opts.withExpiry) {
+    return client.$queryRaw<HistoryRow[]>`
+      SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score, r."expiresAt"
+      FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
+      WHERE r."customerId" = ANY(${customerIds}::uuid[])
+        AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
+  }
+  return client.$queryRaw<HistoryRow[]>`
+    SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score
+    FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
+    WHERE r."customerId" = ANY(${customerIds}::uuid[])
+      AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
+}
+
+/** Visible open suggestions per rep (what the daily cap counts). */
+export async function openVisibleByRep(client: Client, now: Date): Promise<Map<string, number>> {
+  const rows = await client.$queryRaw<{ repId: string; n: number }[]>`
+    SELECT "repId", COUNT(*)::int AS n FROM "Recommendation"
+    WHERE NOT "isControl" AND status IN ${OPEN_SQL} AND "expiresAt" > ${now}
+    GROUP BY "repId"`;
+  return new Map(rows.map((r) => [r.repId, r.n]));
+}
+
+// Expiry and withdrawal are not a rep's decision, so decidedAt is left as it
+// was (an accepted-then-expired suggestion keeps its acceptance time).
+
+/** Expires open suggestions past their time (all, or the given customers'). */
+export async function expireLapsed(client: Client, now: Date, customerIds?: string[]): Promise<number> {
+  return client.$executeRaw`
+    UPDATE "Recommendation" SET status = ${EXPIRED}
+    WHERE status IN ${OPEN_SQL} AND "expiresAt" <= ${now}
+      AND (${customerIds ?? null}::uuid[] IS NULL OR "customerId" = ANY(${customerIds ?? null}::uuid[]))`;
+}
+
+/** Withdraws pending suggestions by id (those a rep has acted on in the meantime are left alone). */
+export async function withdrawPending(client: Client, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return client.$executeRaw`
+    UPDATE "Recommendation" SET status = ${EXPIRED}
+    WHERE id = ANY(${ids}::uuid[]) AND status = ${PENDING}`;
+}
+
+/** A UUID derived from a seed and the row's identity, so seeded batches are reproducible. */
+function seededUuid(seed: string, c: Candidate, now: Date): string {
+  const h = createHash("sha256").update(`${seed}|${c.customerId}|${c.actionId}|${now.toISOString()}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Inserts suggestions; the partial unique index silently keeps one open per customer and action. */
+export async function insertSuggestions(client: Client, rows: Candidate[], now: Date, seed: string | undefined): Promise<number> {
+  if (rows.length === 0) return 0;
+  const nowIso = now.toISOString();
+  return client.$executeRaw`
+    INSERT INTO "Recommendation" (id, "customerId", "actionTypeId", "actionTypeVersion", "repId", score, propensity, "expectedValue",
+                                  message, reasons, "isControl", "modelVersion", "createdAt", "expiresAt")
+    SELECT COALESCE(id, gen_random_uuid()), c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3)
+    FROM unnest(${rows.map((x) => (seed ? seededUuid(seed, x, now) : null))}::uuid[], ${rows.map((x) => x.customerId)}::uuid[], ${rows.map((x) => x.actionId)}::uuid[], ${rows.map((x) => x.version)}::int[],
+                ${rows.map((x) => x.repId)}::uuid[], ${rows.map((x) => x.score)}::float8[], ${rows.map((x) => x.propensity)}::float8[],
+                ${rows.map((x) => Math.round(x.expectedValue * 100) / 100)}::float8[], ${rows.map((x) => x.message)}::text[],
+                ${rows.map((x) => JSON.stringify(x.reasons))}::text[], ${rows.map((x) => x.isControl)}::bool[],
+                ${rows.map((x) => x.modelVersion)}::text[], ${rows.map((x) => x.expiresAt.toISOString())}::text[])
+         AS t(id, c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp)
+    ON CONFLICT ("customerId", "actionTypeId") WHERE status IN ${OPEN_SQL} DO NOTHING`;
+}
+
+/** The saved version and prior of an action (for a preview's draft). */
+export async function actionPriorAndVersion(id: string): Promise<{ key: string; version: number; priorAlpha: number; priorBeta: number } | null> {
+  return db().actionType.findUnique({ where: { id }, select: { key: true, version: true, priorAlpha: true, priorBeta: true } });
+}

@@ -1,0 +1,221 @@
+// The one decision pipeline. Batch generation, the real-time re-score and the
+// admin preview all run it; they differ only in what they load and whether
+// they write. Two steps, because the caps are shared across customers:
+//
+//   decideChunk(...)  per customer: which open suggestions lapse or are
+//                     withdrawn, whether an open one is kept, replaced, or the
+//                     best candidate goes forward;
+//   allocate(...)     across all customers, best score first: create (shown),
+//                     put in control, or hold back by a cap.
+//
+// Pure: no I/O, no clock, no randomness but the rng passed in.
+import {
+  buildQueues,
+  evaluateActions,
+  type ActionDefinition,
+  type Candidate,
+  type DropCode,
+  type Evaluation,
+  type HistoryEntry,
+} from "./arbitrate";
+import { consentBlock } from "./consent";
+import type { EngineCustomer } from "./features";
+import type { Rng, StatsTable } from "./learning";
+import { evaluateRule } from "./rules";
+import type { Signals } from "./signals";
+import { DAY_MS } from "./time";
+import { isOpen } from "@/lib/domain/vocabulary";
+
+/** A real-time re-score replaces a pending suggestion only if the new best action beats it by this factor. */
+export const REPLACE_MARGIN = 1.25;
+/** The weekly contact cap looks back this many days; history is loaded for at least this long. */
+export const HISTORY_FLOOR_DAYS = 7;
+
+/**
+ * batch: a customer with an open suggestion is left alone.
+ * realtime: after an event, a pending suggestion clearly outranked by the new best action is replaced.
+ */
+export type PipelineMode = "batch" | "realtime";
+
+/** One of the customer's recent or open suggestions. */
+export type HistoryRecord = HistoryEntry & {
+  id: string;
+  isControl: boolean;
+  score: number;
+  /** When known: an open suggestion past it counts as lapsed (the batch expires those in the database first). */
+  expiresAt?: Date;
+};
+
+export type CustomerInput = { customer: EngineCustomer; signals: Signals; history: readonly HistoryRecord[] };
+
+export type WithdrawCode = "LAPSED" | "ACTION_INACTIVE" | "CONSENT" | "RULE_UNMET" | "REPLACED";
+export type Withdrawal = { recommendationId: string; customerId: string; code: WithdrawCode; text: string };
+
+export type CustomerDecision =
+  /** The best candidate goes to allocation (replacing `replaces`, when a re-score outranks them). */
+  | { kind: "propose"; customerId: string; candidate: Candidate; replaces: string[]; text: string }
+  /** An open suggestion stays; nothing new for this customer. */
+  | { kind: "keep"; customerId: string; openIds: string[]; best: Candidate; text: string }
+  /** No action is eligible now. */
+  | { kind: "none"; customerId: string; text: string };
+
+export type CustomerOutcome = {
+  customerId: string;
+  decision: CustomerDecision;
+  /** Every action's verdict for this customer (candidates best first, and why the rest were skipped). */
+  evaluation: Evaluation;
+  /** The customer's history as the pipeline sees it after lapses and withdrawals. */
+  history: HistoryRecord[];
+  /** Suggestions (shown or control) the customer got in the last 7 days, for the weekly contact cap. */
+  contactsThisWeek: number;
+};
+
+export type ChunkInput = {
+  customers: readonly CustomerInput[];
+  actions: readonly ActionDefinition[];
+  stats: StatsTable;
+  now: Date;
+  rng: Rng;
+  period: string;
+  modelVersion: string;
+  mode: PipelineMode;
+  /** Thompson sampling on for actions that ask for it; off for an admin preview. Default true. */
+  explore?: boolean;
+};
+
+export type ChunkDecisions = { outcomes: CustomerOutcome[]; withdrawals: Withdrawal[] };
+
+/** How far back the history must reach: the longest cool-down, and at least a week for the contact cap. */
+export function historyDays(actions: readonly ActionDefinition[]): number {
+  return Math.max(HISTORY_FLOOR_DAYS, ...actions.map((a) => a.cooldownDays));
+}
+
+function withdrawalFor(h: HistoryRecord, input: CustomerInput, byKey: ReadonlyMap<string, ActionDefinition>, now: Date): Withdrawal | null {
+  if (!isOpen(h.status)) return null;
+  const base = { recommendationId: h.id, customerId: input.customer.id };
+  if (h.expiresAt && h.expiresAt <= now) return { ...base, code: "LAPSED", text: "Its time ran out" };
+  // Only pending, shown-arm suggestions are withdrawn: an accepted or snoozed one is the rep's to close.
+  if (h.status !== "PENDING" || h.isControl) return null;
+  const action = byKey.get(h.actionKey);
+  if (!action) return { ...base, code: "ACTION_INACTIVE", text: "The action is switched off" };
+  const consent = consentBlock(input.customer, action.category);
+  if (consent) return { ...base, code: "CONSENT", text: consent.text };
+  if (!evaluateRule(action.rule, input.signals)) return { ...base, code: "RULE_UNMET", text: "No longer eligible" };
+  return null;
+}
+
+/** Per-customer decisions for one chunk. */
+export function decideChunk(input: ChunkInput): ChunkDecisions {
+  const { actions, stats, now, rng, period, modelVersion, mode } = input;
+  const byKey = new Map(actions.map((a) => [a.key, a]));
+  const weekAgo = now.getTime() - 7 * DAY_MS;
+  const outcomes: CustomerOutcome[] = [];
+  const withdrawals: Withdrawal[] = [];
+
+  for (const c of input.customers) {
+    const customerId = c.customer.id;
+    // Lapsed and no-longer-valid suggestions close first; the engine then sees
+    // them as expired today (which also starts their action's cool-down).
+    const closed = new Map<string, Withdrawal>();
+    for (const h of c.history) {
+      const w = withdrawalFor(h, c, byKey, now);
+      if (w) closed.set(h.id, w);
+    }
+    withdrawals.push(...closed.values());
+    const history = c.history.map((h) => (closed.has(h.id) ? { ...h, status: "EXPIRED" as const, decidedAt: now } : h));
+    const contactsThisWeek = history.filter((h) => h.createdAt.getTime() > weekAgo).length;
+
+    const evaluation = evaluateActions({
+      customer: c.customer,
+      signals: c.signals,
+      actions,
+      history,
+      stats,
+      now,
+      rng,
+      period,
+      modelVersion,
+      explore: input.explore ?? true,
+    });
+    const best = evaluation.candidates[0];
+    const outcome = (decision: CustomerDecision) => outcomes.push({ customerId, decision, evaluation, history, contactsThisWeek });
+    if (!best) {
+      outcome({ kind: "none", customerId, text: "No action is eligible now" });
+      continue;
+    }
+    // One live suggestion per customer at a time.
+    const open = history.filter((h) => !h.isControl && isOpen(h.status));
+    if (open.length === 0) {
+      outcome({ kind: "propose", customerId, candidate: best, replaces: [], text: "Best eligible action" });
+      continue;
+    }
+    const replaceable = mode === "realtime" ? open.filter((h) => h.status === "PENDING" && best.score > h.score * REPLACE_MARGIN) : [];
+    if (replaceable.length > 0 && replaceable.length === open.length) {
+      for (const h of replaceable) {
+        withdrawals.push({ recommendationId: h.id, customerId, code: "REPLACED", text: `Outranked by "${best.actionName}"` });
+      }
+      outcome({ kind: "propose", customerId, candidate: best, replaces: replaceable.map((h) => h.id), text: `Replaces a pending suggestion it outranks by ${Math.round((REPLACE_MARGIN - 1) * 100)}% or more` });
+      continue;
+    }
+    outcome({
+      kind: "keep",
+      customerId,
+      openIds: open.map((h) => h.id),
+      best,
+      text: mode === "realtime" ? "Has an open suggestion the new best action does not clearly outrank" : "Already has an open suggestion; the batch leaves it alone",
+    });
+  }
+  return { outcomes, withdrawals };
+}
+
+export type CapState = {
+  /** Visible suggestions per rep per day; default 25. */
+  perRepDailyCap?: number;
+  /** Suggestions per customer per week across reps; default 2. */
+  weeklyContactCap?: number;
+  /** Visible open suggestions already in each rep's queue. */
+  openByRep: ReadonlyMap<string, number>;
+};
+
+export type HeldBack = { candidate: Candidate; code: DropCode; text: string };
+export type Allocation = {
+  /** Shown to their reps. */
+  create: Candidate[];
+  /** Stored with isControl, never shown. */
+  control: Candidate[];
+  heldBack: HeldBack[];
+};
+
+export const HOLD_BACK_TEXT: Record<DropCode, string> = {
+  REP_DAILY_CAP: "The rep's queue is full for today",
+  WEEKLY_CONTACT_CAP: "Already contacted as often as the weekly limit allows",
+};
+
+/** Across customers, best score first: who gets their proposal, in which arm, and who is held back by a cap. */
+export function allocate(outcomes: Iterable<CustomerOutcome>, caps: CapState): Allocation {
+  const candidatesByCustomer = new Map<string, Candidate[]>();
+  const contactsThisWeek = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.contactsThisWeek > 0) contactsThisWeek.set(o.customerId, o.contactsThisWeek);
+    if (o.decision.kind === "propose") candidatesByCustomer.set(o.customerId, [o.decision.candidate]);
+  }
+  const queues = buildQueues(candidatesByCustomer, {
+    perRepDailyCap: caps.perRepDailyCap,
+    weeklyContactCap: caps.weeklyContactCap,
+    contactsThisWeek,
+    openByRep: caps.openByRep,
+  });
+  const allocation: Allocation = { create: [], control: [], heldBack: [] };
+  for (const q of queues.values()) {
+    allocation.create.push(...q.visible);
+    allocation.control.push(...q.control);
+    allocation.heldBack.push(...q.dropped.map((d) => ({ candidate: d.candidate, code: d.code, text: HOLD_BACK_TEXT[d.code] })));
+  }
+  return allocation;
+}
+
+/** Both steps over a single chunk (a real-time re-score, or a test). */
+export function decide(input: ChunkInput & { caps: CapState }): ChunkDecisions & { allocation: Allocation } {
+  const chunk = decideChunk(input);
+  return { ...chunk, allocation: allocate(chunk.outcomes, input.caps) };
+}
