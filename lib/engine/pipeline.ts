@@ -114,15 +114,21 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
 
   for (const c of input.customers) {
     const customerId = c.customer.id;
-    // Lapsed and no-longer-valid suggestions close first; the engine then sees
-    // them as expired today (which also starts their action's cool-down).
+    // Lapsed and no-longer-valid suggestions close first.
     const closed = new Map<string, Withdrawal>();
     for (const h of c.history) {
       const w = withdrawalFor(h, c, byKey, now);
       if (w) closed.set(h.id, w);
     }
     withdrawals.push(...closed.values());
-    const history = c.history.map((h) => (closed.has(h.id) ? { ...h, status: "EXPIRED" as const, decidedAt: now } : h));
+    // A lapse is what the database's expiry does (status only; a cool-down runs
+    // from creation as before). A withdrawal also counts as handled today, so
+    // the same action is not proposed again in the same run.
+    const history = c.history.map((h) => {
+      const w = closed.get(h.id);
+      if (!w) return h;
+      return w.code === "LAPSED" ? { ...h, status: "EXPIRED" as const } : { ...h, status: "EXPIRED" as const, decidedAt: now };
+    });
     const contactsThisWeek = history.filter((h) => h.createdAt.getTime() > weekAgo).length;
 
     const evaluation = evaluateActions({

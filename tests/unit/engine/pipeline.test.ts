@@ -76,6 +76,12 @@ describe("decideChunk: per customer", () => {
     expect(outcomes[0]!.decision.kind).toBe("propose");
   });
 
+  it("a lapse, like the database's expiry, does not restart the action's cool-down", () => {
+    const short = makeAction({ ...winback, cooldownDays: 7 });
+    const c = { ...lapsed("c1"), history: [rec({ id: "old", actionKey: "winback", createdAt: daysAgo(8), expiresAt: daysAgo(1) })] };
+    expect(decideChunk(base([short], [c])).outcomes[0]!.decision).toMatchObject({ kind: "propose", candidate: { actionKey: "winback" } });
+  });
+
   it("batch: keeps an open suggestion and proposes nothing new", () => {
     const c = { ...lapsed("c1"), signals: makeSignals({ daysSinceLastPurchase: 120, openTickets: 2 }), history: [rec({ id: "r1", actionKey: "winback", score: 1 })] };
     const { outcomes, withdrawals } = decideChunk(base([winback, support], [c]));
