@@ -7,6 +7,7 @@
 //
 // When you add an object here, add it to a migration too (and vice versa):
 // the schema test fails on either side of the mismatch.
+import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
 
 export interface ExtraIndex {
   kind: "index";
@@ -53,7 +54,7 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
     name: "Recommendation_open_customer_action_key",
     columns: ["customerId", "actionTypeId"],
     unique: true,
-    predicate: `"status" IN ('PENDING', 'ACCEPTED', 'SNOOZED')`,
+    predicate: `"status" IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(", ")})`,
     reason:
       "At most one open recommendation per customer and action type. Prisma's @@unique cannot take a WHERE clause (partial indexes are not expressible in schema.prisma), so the index lives only in migration.sql.",
   },
