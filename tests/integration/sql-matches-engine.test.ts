@@ -1,0 +1,81 @@
+// The database computes, for speed, what the engine defines in TypeScript.
+// These tests hold the SQL to the TypeScript definitions on random data, so
+// the two cannot drift: event aggregates (lib/engine/features.ts
+// aggregateEvents vs lib/data/decisions.ts loadEventAggregates).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aggregateEvents, type EngineEvent } from "@/lib/engine";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { ownDatabase } from "../support/own-db";
+import { postgresReachable } from "../support/test-db";
+
+const reachable = await postgresReachable();
+const { loadEventAggregates } = await import("@/lib/data/decisions");
+
+const NOW = new Date("2026-11-23T12:00:00.000Z");
+const DAY = 86_400_000;
+const TYPES = ["PURCHASE", "MEETING", "CALL", "EMAIL_SENT", "EMAIL_CLICK", "WEB_VISIT", "SUPPORT_TICKET"] as const;
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.skipIf(!reachable)("SQL aggregates match the engine's definitions", () => {
+  let prisma: PrismaClient;
+  let drop: () => Promise<void>;
+  const eventsBy = new Map<string, EngineEvent[]>();
+
+  beforeAll(async () => {
+    const own = await ownDatabase("nudge_parity");
+    prisma = own.prisma;
+    drop = own.drop;
+    const rep = await prisma.user.create({ data: { email: "p@parity.test", name: "P", role: "REP", passwordHash: "x" } });
+    const r = rng(20261123);
+    for (let i = 0; i < 40; i++) {
+      const c = await prisma.customer.create({ data: { externalId: `P-${i}`, name: `P ${i}`, segment: "SMB", ownerId: rep.id } });
+      const events: EngineEvent[] = [];
+      const n = Math.floor(r() * 25);
+      for (let k = 0; k < n; k++) {
+        const type = TYPES[Math.floor(r() * TYPES.length)]!;
+        // Around every window edge (7, 30, 90 days), a few in the future, whole-day boundaries included.
+        const daysAgo = r() < 0.15 ? [7, 30, 90, 0][Math.floor(r() * 4)]! : r() * 120 - 5;
+        const occurredAt = new Date(NOW.getTime() - Math.round(daysAgo * DAY));
+        const amount = type === "PURCHASE" ? (r() < 0.1 ? null : Math.round(r() * 100_000) / 100) : null;
+        const payload = type === "SUPPORT_TICKET" ? [{ status: "closed" }, { status: "CLOSED" }, { status: "open" }, {}, null][Math.floor(r() * 5)] : null;
+        events.push({ type, occurredAt, amount, payload });
+      }
+      if (events.length) {
+        await prisma.customerEvent.createMany({
+          data: events.map((e) => ({ customerId: c.id, type: e.type, occurredAt: e.occurredAt, amount: e.amount, payload: e.payload === null ? undefined : (e.payload as object) })),
+        });
+      }
+      eventsBy.set(c.id, events);
+    }
+  });
+  afterAll(async () => drop?.());
+
+  it("per customer, on 40 customers with random events around every window edge", async () => {
+    const ids = [...eventsBy.keys()];
+    const sql = await loadEventAggregates(prisma, ids, NOW);
+    let compared = 0;
+    for (const id of ids) {
+      const ts = aggregateEvents(eventsBy.get(id)!, NOW);
+      const fromSql = sql.get(id);
+      if (!fromSql) {
+        // No row: the customer has no event at or before now; the engine then sees empty aggregates.
+        expect(ts).toEqual({ lastContactAt: null, lastPurchaseAt: null, ordersLast90d: 0, spendLast90d: 0, openTickets: 0, webVisitsLast7d: 0, emailClicksLast30d: 0 });
+        continue;
+      }
+      expect({ ...fromSql, spendLast90d: Math.round(fromSql.spendLast90d * 100) }).toEqual({ ...ts, spendLast90d: Math.round(ts.spendLast90d * 100) });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+});
