@@ -1,5 +1,5 @@
 // npm run apikey:create -- <name>: prints a new API key with every scope on its last line.
-import { createApiKey } from "@/lib/data/api-keys";
+import { createApiKey } from "@/lib/services/api-keys";
 import { disconnectDb } from "@/lib/data/db";
 
 async function main() {

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { createApiKeyAction, revokeApiKeyAction } from "@/app/(admin)/admin/api-keys/actions";
+import { createApiKeyAction, revokeApiKeyAction } from "@/lib/actions/api-keys";
 import { API_SCOPES, type ApiScope } from "@/lib/validation/api";
 import { Field, FieldErrors, inputClass } from "./form";
 import { useAdminAction } from "./use-admin-action";

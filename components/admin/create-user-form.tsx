@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { createUserAction } from "@/app/(admin)/admin/users/actions";
+import { createUserAction } from "@/lib/actions/users";
 import { ROLES, ROLE_LABELS } from "@/lib/validation/admin";
 import { Field, inputClass } from "./form";
 import { useAdminAction } from "./use-admin-action";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { reassignCustomersAction } from "@/app/(admin)/admin/users/actions";
+import { reassignCustomersAction } from "@/lib/actions/users";
 import { Field, inputClass } from "./form";
 import { useAdminAction } from "./use-admin-action";
 

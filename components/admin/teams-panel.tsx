@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { createTeamAction, updateTeamAction } from "@/app/(admin)/admin/users/actions";
+import { createTeamAction, updateTeamAction } from "@/lib/actions/users";
 import { FieldErrors, inputClass } from "./form";
 import { useAdminAction } from "./use-admin-action";
 

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { setActionTypeActiveAction } from "@/app/(admin)/admin/catalog/actions";
+import { setActionTypeActiveAction } from "@/lib/actions/catalog";
 
 /** Activate, or deactivate after confirming that its open suggestions expire. */
 export function ActiveToggle({ id, name, active, openRecommendations, compact = false }: { id: string; name: string; active: boolean; openRecommendations: number; compact?: boolean }) {

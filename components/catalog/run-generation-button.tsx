@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { runGenerationAction } from "@/app/(admin)/admin/catalog/actions";
+import { runGenerationAction } from "@/lib/actions/catalog";
 
 /** Runs batch generation now and says what it did. */
 export function RunGenerationButton() {

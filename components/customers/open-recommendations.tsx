@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { reactAction } from "@/app/(rep)/queue/actions";
+import { reactAction } from "@/lib/actions/reactions";
 import { QueueCard, type Panel } from "@/components/queue/queue-card";
 import { useToast } from "@/components/ui/toast";
 import type { QueueItemDto } from "@/lib/data/recommendations";

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef } from "react";
-import { reactAction } from "@/app/(rep)/queue/actions";
+import { reactAction } from "@/lib/actions/reactions";
 import { useToast } from "@/components/ui/toast";
 import type { QueueItemDto } from "@/lib/data/recommendations";
 import type { ReactionInput } from "@/lib/validation/feedback";

@@ -3,23 +3,16 @@ import type { z } from "zod";
 import { getSessionUser } from "./guard";
 import { can, type Permission } from "./permissions";
 import type { SessionUser } from "@/lib/data/users";
+import { isDomainError, type ErrorCode } from "@/lib/domain/errors";
 
-export type ActionError = { code: "UNAUTHENTICATED" | "FORBIDDEN" | "INVALID" | "NOT_FOUND" | "CONFLICT" | "INTERNAL"; message: string; fieldErrors?: Record<string, string[]> };
+export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string[]> };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
-
-/** Thrown by the work behind an action to return a specific, user-facing error. */
-export class ActionFailure extends Error {
-  constructor(
-    readonly code: ActionError["code"],
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Every server action goes through here: session -> permission -> zod parse ->
- * handler -> typed result. Unexpected errors are logged, never leaked.
+ * handler -> typed result. The one place a DomainError thrown by the work
+ * behind an action becomes its user-facing error; unexpected errors are
+ * logged, never leaked.
  */
 export function authedAction<S extends z.ZodType, T>(
   permission: Permission,
@@ -42,9 +35,16 @@ export function authedAction<S extends z.ZodType, T>(
     try {
       return { ok: true, data: await handler(user, parsed.data) };
     } catch (err) {
-      if (err instanceof ActionFailure) return { ok: false, error: { code: err.code, message: err.message } };
+      if (isDomainError(err)) return { ok: false, error: toActionError(err) };
       console.error("server action failed", err);
       return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Try again." } };
     }
   };
+}
+
+function toActionError(err: { code: ErrorCode; message: string; details?: { path: string; message: string }[] }): ActionError {
+  if (!err.details?.length) return { code: err.code, message: err.message };
+  const fieldErrors: Record<string, string[]> = {};
+  for (const d of err.details) (fieldErrors[d.path || "_"] ??= []).push(d.message);
+  return { code: err.code, message: err.message, fieldErrors };
 }

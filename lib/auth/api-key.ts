@@ -1,6 +1,6 @@
 import "server-only";
-import { apiError } from "./api";
-import { verifyApiKey } from "@/lib/data/api-keys";
+import { answering, apiError } from "./api";
+import { verifyApiKey } from "@/lib/services/api-keys";
 import type { ApiScope } from "@/lib/validation/api";
 
 export interface ApiCaller {
@@ -8,20 +8,24 @@ export interface ApiCaller {
   scopes: ApiScope[];
 }
 
-/** Wraps a /api/v1 route: Bearer key (401 when missing, unknown or revoked), scope (403). */
+/**
+ * Wraps a /api/v1 route: Bearer key (401 when missing, unknown or revoked),
+ * scope (403); a DomainError the handler throws is answered by toApiResponse.
+ */
 export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req: Request, ctx: C) => Promise<Response>) {
-  return async (req: Request, ctx: C): Promise<Response> => {
-    const header = req.headers.get("authorization");
-    const presented = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
-    const check = await verifyApiKey(presented);
-    if (!check.ok) {
-      const message =
-        check.reason === "missing" ? "Send an API key as 'Authorization: Bearer <key>'." : check.reason === "revoked" ? "This API key has been revoked." : "This API key is not valid.";
-      return apiError(401, "UNAUTHORIZED", message);
-    }
-    if (!check.scopes.includes(scope)) return apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
-    return handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx);
-  };
+  return async (req: Request, ctx: C): Promise<Response> =>
+    answering(async () => {
+      const header = req.headers.get("authorization");
+      const presented = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+      const check = await verifyApiKey(presented);
+      if (!check.ok) {
+        const message =
+          check.reason === "missing" ? "Send an API key as 'Authorization: Bearer <key>'." : check.reason === "revoked" ? "This API key has been revoked." : "This API key is not valid.";
+        return apiError(401, "UNAUTHORIZED", message);
+      }
+      if (!check.scopes.includes(scope)) return apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
+      return handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx);
+    });
 }
 
 /** Reads a JSON body, or returns the 400 response to send. */

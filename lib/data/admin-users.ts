@@ -1,33 +1,26 @@
 import "server-only";
-import bcrypt from "bcryptjs";
-import { recordAudit } from "./audit";
-import { db } from "./db";
-import { Prisma } from "@/lib/generated/prisma/client";
-import type { CreateTeamInput, CreateUserInput, ReassignCustomersInput, UpdateTeamInput, UpdateUserInput } from "@/lib/validation/admin";
+import { db, type Db } from "./db";
+import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
+import type { Role } from "@/lib/generated/prisma/enums";
 
-// Users and teams as the admin manages them. Every write is one transaction
-// with its audit row; password hashes never enter an audit row or a return value.
+// Users and teams as the admin manages them: the reads behind the admin pages
+// and the queries lib/services/users.ts runs in its audited transactions.
+// Password hashes never leave this module in a return value.
 
-export class AdminError extends Error {
-  constructor(
-    readonly code: "NOT_FOUND" | "CONFLICT",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const BCRYPT_COST = 10;
-const OPEN = ["PENDING", "ACCEPTED", "SNOOZED"] as const;
+type Client = Pick<Db, "user" | "team" | "customer" | "recommendation">;
 
 const userSelect = { id: true, email: true, name: true, role: true, teamId: true, active: true, createdAt: true, team: { select: { name: true } } } as const;
-const audited = (u: { email: string; name: string; role: string; teamId: string | null; active: boolean }) => ({
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  teamId: u.teamId,
-  active: u.active,
-});
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  active: boolean;
+  createdAt: Date;
+  team: { name: string } | null;
+}
 
 export async function listUsers() {
   const users = await db().user.findMany({
@@ -40,7 +33,7 @@ export async function listUsers() {
 export async function getUser(id: string) {
   const u = await db().user.findUnique({ where: { id }, select: { ...userSelect, _count: { select: { customers: true } } } });
   if (!u) return null;
-  const openRecommendations = await db().recommendation.count({ where: { repId: id, status: { in: [...OPEN] }, isControl: false } });
+  const openRecommendations = await db().recommendation.count({ where: { repId: id, status: { in: [...OPEN_STATUSES] }, isControl: false } });
   const { _count, ...rest } = u;
   return { ...rest, customers: _count.customers, openRecommendations };
 }
@@ -52,125 +45,66 @@ export async function listTeams() {
   });
 }
 
-function conflictOnUnique<T>(message: string) {
-  return (err: unknown): T => {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw new AdminError("CONFLICT", message);
-    throw err;
-  };
+// ---------- users ----------
+
+/** Inserts a user (unique email: a duplicate throws a unique violation). */
+export async function insertUser(
+  client: Client,
+  data: { email: string; name: string; role: Role; teamId: string | null; passwordHash: string; active: boolean },
+): Promise<UserRow> {
+  return client.user.create({ data, select: userSelect });
 }
 
-export async function createUser(actorId: string, input: CreateUserInput): Promise<{ id: string }> {
-  const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
-  return db()
-    .$transaction(async (tx) => {
-      const u = await tx.user.create({
-        data: { email: input.email, name: input.name, role: input.role, teamId: input.teamId, passwordHash, active: true },
-        select: userSelect,
-      });
-      await recordAudit(tx, { actorId, entity: "User", entityId: u.id, action: "create", after: audited(u) });
-      return { id: u.id };
-    })
-    .catch(conflictOnUnique<{ id: string }>(`A user with the email ${input.email} already exists`));
+export async function findUser(client: Client, id: string): Promise<UserRow | null> {
+  return client.user.findUnique({ where: { id }, select: userSelect });
 }
 
-function assertNotSelf(actorId: string, id: string, what: string) {
-  if (actorId === id) throw new AdminError("CONFLICT", `You cannot ${what} your own account; ask another admin`);
+export async function updateUserRow(client: Client, id: string, data: { name: string; role: Role; teamId: string | null }): Promise<UserRow> {
+  return client.user.update({ where: { id }, data, select: userSelect });
 }
 
-export async function updateUser(actorId: string, input: UpdateUserInput): Promise<void> {
-  await db().$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { id: input.id }, select: userSelect });
-    if (!before) throw new AdminError("NOT_FOUND", "This user no longer exists");
-    if (before.role !== input.role) assertNotSelf(actorId, input.id, "change the role of");
-    const after = await tx.user.update({ where: { id: input.id }, data: { name: input.name, role: input.role, teamId: input.teamId }, select: userSelect });
-    if (JSON.stringify(audited(before)) === JSON.stringify(audited(after))) return;
-    await recordAudit(tx, { actorId, entity: "User", entityId: input.id, action: "update", before: audited(before), after: audited(after) });
-  });
+export async function setUserActiveFlag(client: Client, id: string, active: boolean): Promise<void> {
+  await client.user.update({ where: { id }, data: { active } });
 }
 
-/**
- * Deactivates or reactivates a user. The guard re-reads the user on every
- * request, so a deactivated user's session stops working with their next click.
- */
-export async function setUserActive(actorId: string, id: string, active: boolean): Promise<void> {
-  if (!active) assertNotSelf(actorId, id, "deactivate");
-  await db().$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { id }, select: { active: true } });
-    if (!before) throw new AdminError("NOT_FOUND", "This user no longer exists");
-    if (before.active === active) return;
-    await tx.user.update({ where: { id }, data: { active } });
-    await recordAudit(tx, { actorId, entity: "User", entityId: id, action: active ? "reactivate" : "deactivate", before: { active: before.active }, after: { active } });
-  });
+export async function setPasswordHash(client: Client, id: string, passwordHash: string): Promise<void> {
+  await client.user.update({ where: { id }, data: { passwordHash } });
 }
 
-export async function resetPassword(actorId: string, id: string, password: string): Promise<void> {
-  const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
-  await db().$transaction(async (tx) => {
-    const found = await tx.user.findUnique({ where: { id }, select: { id: true } });
-    if (!found) throw new AdminError("NOT_FOUND", "This user no longer exists");
-    await tx.user.update({ where: { id }, data: { passwordHash } });
-    await recordAudit(tx, { actorId, entity: "User", entityId: id, action: "reset_password", after: { passwordChanged: true } });
-  });
+// ---------- teams ----------
+
+export interface TeamRow {
+  name: string;
+  managerId: string | null;
 }
 
-async function assertManager(tx: Pick<Prisma.TransactionClient, "user">, managerId: string | null) {
-  if (!managerId) return;
-  const m = await tx.user.findUnique({ where: { id: managerId }, select: { role: true, active: true } });
-  if (!m || !m.active || m.role === "REP") throw new AdminError("CONFLICT", "A team's manager must be an active manager or admin");
+/** Inserts a team (unique name: a duplicate throws a unique violation). */
+export async function insertTeam(client: Client, data: TeamRow): Promise<TeamRow & { id: string }> {
+  return client.team.create({ data, select: { id: true, name: true, managerId: true } });
 }
 
-export async function createTeam(actorId: string, input: CreateTeamInput): Promise<{ id: string }> {
-  return db()
-    .$transaction(async (tx) => {
-      await assertManager(tx, input.managerId);
-      const t = await tx.team.create({ data: { name: input.name, managerId: input.managerId }, select: { id: true, name: true, managerId: true } });
-      await recordAudit(tx, { actorId, entity: "Team", entityId: t.id, action: "create", after: { name: t.name, managerId: t.managerId } });
-      return { id: t.id };
-    })
-    .catch(conflictOnUnique<{ id: string }>(`A team named ${input.name} already exists`));
+export async function findTeam(client: Client, id: string): Promise<TeamRow | null> {
+  return client.team.findUnique({ where: { id }, select: { name: true, managerId: true } });
 }
 
-export async function updateTeam(actorId: string, input: UpdateTeamInput): Promise<void> {
-  await db()
-    .$transaction(async (tx) => {
-      const before = await tx.team.findUnique({ where: { id: input.id }, select: { name: true, managerId: true } });
-      if (!before) throw new AdminError("NOT_FOUND", "This team no longer exists");
-      await assertManager(tx, input.managerId);
-      const after = await tx.team.update({ where: { id: input.id }, data: { name: input.name, managerId: input.managerId }, select: { name: true, managerId: true } });
-      if (before.name === after.name && before.managerId === after.managerId) return;
-      await recordAudit(tx, { actorId, entity: "Team", entityId: input.id, action: "update", before, after });
-    })
-    .catch(conflictOnUnique<void>(`A team named ${input.name} already exists`));
+/** Renames a team or changes its manager (unique name: a duplicate throws a unique violation). */
+export async function updateTeamRow(client: Client, id: string, data: TeamRow): Promise<TeamRow> {
+  return client.team.update({ where: { id }, data, select: { name: true, managerId: true } });
 }
 
-/**
- * Moves customers from one rep to another; their open recommendations
- * (pending, accepted, snoozed; control-group ones too) move with them, so the
- * new owner sees them in their queue at once.
- */
-export async function reassignCustomers(actorId: string, input: ReassignCustomersInput): Promise<{ customers: number; recommendations: number }> {
-  return db().$transaction(async (tx) => {
-    const [from, to] = await Promise.all([
-      tx.user.findUnique({ where: { id: input.fromRepId }, select: { id: true, email: true } }),
-      tx.user.findUnique({ where: { id: input.toRepId }, select: { id: true, email: true, role: true, active: true } }),
-    ]);
-    if (!from) throw new AdminError("NOT_FOUND", "The rep to move customers from no longer exists");
-    if (!to || !to.active || to.role !== "REP") throw new AdminError("CONFLICT", "Customers can only move to an active sales rep");
-    const only = input.customerIds?.length ? input.customerIds : null;
-    const ids = (
-      await tx.customer.findMany({ where: { ownerId: from.id, ...(only ? { id: { in: only } } : {}) }, select: { id: true } })
-    ).map((c) => c.id);
-    if (ids.length === 0) return { customers: 0, recommendations: 0 };
-    const customers = await tx.customer.updateMany({ where: { id: { in: ids } }, data: { ownerId: to.id } });
-    const recs = await tx.recommendation.updateMany({ where: { customerId: { in: ids }, status: { in: [...OPEN] } }, data: { repId: to.id } });
-    await recordAudit(tx, {
-      actorId,
-      entity: "User",
-      entityId: from.id,
-      action: "reassign_customers",
-      before: { ownerId: from.id, ownerEmail: from.email, customers: customers.count },
-      after: { ownerId: to.id, ownerEmail: to.email, customers: customers.count, openRecommendationsMoved: recs.count, customerIds: ids.slice(0, 50) },
-    });
-    return { customers: customers.count, recommendations: recs.count };
-  });
+// ---------- customers changing owner ----------
+
+/** The ids of a user's customers, optionally only those among `only`. */
+export async function customerIdsOwnedBy(client: Client, ownerId: string, only: string[] | null): Promise<string[]> {
+  const rows = await client.customer.findMany({ where: { ownerId, ...(only ? { id: { in: only } } : {}) }, select: { id: true } });
+  return rows.map((c) => c.id);
+}
+
+export async function setCustomersOwner(client: Client, customerIds: string[], ownerId: string): Promise<number> {
+  return (await client.customer.updateMany({ where: { id: { in: customerIds } }, data: { ownerId } })).count;
+}
+
+/** Moves the customers' open recommendations (control-group ones too) to a rep. */
+export async function setOpenRecommendationsRep(client: Client, customerIds: string[], repId: string): Promise<number> {
+  return (await client.recommendation.updateMany({ where: { customerId: { in: customerIds }, status: { in: [...OPEN_STATUSES] } }, data: { repId } })).count;
 }

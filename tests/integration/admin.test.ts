@@ -1,10 +1,12 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
-import { issueApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "@/lib/data/api-keys";
-import { AdminError, createTeam, createUser, reassignCustomers, resetPassword, setUserActive, updateTeam, updateUser } from "@/lib/data/admin-users";
+import { listApiKeys } from "@/lib/data/api-keys";
 import { listAuditLog } from "@/lib/data/audit";
 import { db } from "@/lib/data/db";
 import { getActiveUserById, getUserForSignIn } from "@/lib/data/users";
+import { DomainError } from "@/lib/domain/errors";
+import { issueApiKey, revokeApiKey, verifyApiKey } from "@/lib/services/api-keys";
+import { createTeam, createUser, reassignCustomers, resetPassword, setUserActive, updateTeam, updateUser } from "@/lib/services/users";
 import { createUserSchema } from "@/lib/validation/admin";
 import { makeActionType, makeCustomer, makeRecommendation, makeTeam, makeUser } from "../support/fixtures";
 import { postgresReachable } from "../support/test-db";
@@ -27,7 +29,7 @@ describe.skipIf(!reachable)("admin: users", () => {
     expect(audit.entries[0]).toMatchObject({ action: "create", actor: { id: admin.id }, after: { email: input.email, role: "REP", teamId: team.id, active: true } });
     expect(JSON.stringify(audit.entries)).not.toContain(row!.passwordHash);
     // The same email again is a conflict and writes nothing more.
-    await expect(createUser(admin.id, input)).rejects.toBeInstanceOf(AdminError);
+    await expect(createUser(admin.id, input)).rejects.toBeInstanceOf(DomainError);
     expect((await listAuditLog({ entity: "User", entityId: id })).entries).toHaveLength(1);
   });
 

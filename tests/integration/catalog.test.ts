@@ -9,7 +9,7 @@ const own = reachable ? await ownDatabase("nudge_catalog") : null;
 if (own) process.env.DATABASE_URL = own.url;
 
 const { db, disconnectDb } = await import("@/lib/data/db");
-const catalog = await import("@/lib/data/catalog");
+const catalog = { ...(await import("@/lib/data/catalog")), ...(await import("@/lib/services/catalog")) };
 const { previewActionType } = await import("@/lib/services/preview");
 const { generateRecommendations } = await import("@/lib/services/generation");
 const { listAuditLog } = await import("@/lib/data/audit");

@@ -3,7 +3,7 @@
 // drive them through the application's own write paths and check the result.
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/data/db";
-import { reactToRecommendation } from "@/lib/data/feedback";
+import { reactToRecommendation } from "@/lib/services/reactions";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { makeActionType, makeCustomer, makeRecommendation, makeTeam, makeUser } from "../support/fixtures";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/data/db";
-import { reactToRecommendation, ReactionError } from "@/lib/data/feedback";
+import { DomainError } from "@/lib/domain/errors";
+import { reactToRecommendation } from "@/lib/services/reactions";
 import { makeUser, repWithRecommendation } from "../support/fixtures";
 
 const feedbackCount = (recommendationId: string) => db().feedback.count({ where: { recommendationId } });
@@ -58,7 +59,7 @@ describe("reacting to a recommendation", () => {
       ["DISMISS", "BAD_TIMING", "on holiday"],
       ["UNDO", null, null],
     ]);
-    await expect(reactToRecommendation(rep, { kind: "UNDO", recommendationId: rec.id })).rejects.toBeInstanceOf(ReactionError);
+    await expect(reactToRecommendation(rep, { kind: "UNDO", recommendationId: rec.id })).rejects.toBeInstanceOf(DomainError);
   });
 
   it("snooze hides it until the date and done closes it", async () => {

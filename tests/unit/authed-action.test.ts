@@ -5,7 +5,8 @@ import type { SessionUser } from "@/lib/data/users";
 const session: { user: SessionUser | null } = { user: null };
 vi.mock("@/lib/auth/guard", () => ({ getSessionUser: async () => session.user }));
 
-const { authedAction, ActionFailure } = await import("@/lib/auth/action");
+const { authedAction } = await import("@/lib/auth/action");
+const { DomainError } = await import("@/lib/domain/errors");
 
 const rep: SessionUser = { id: "u1", email: "r@x.test", name: "R", role: "REP", teamId: null };
 const admin: SessionUser = { ...rep, id: "u2", role: "ADMIN" };
@@ -43,10 +44,10 @@ describe("authedAction", () => {
     expect(await action({ n: "21" as unknown as number })).toEqual({ ok: true, data: 42 });
   });
 
-  it("turns an ActionFailure into a typed error and hides unexpected ones", async () => {
+  it("turns a DomainError into a typed error and hides unexpected ones", async () => {
     session.user = rep;
     const failing = authedAction("queue.work", z.object({}), async () => {
-      throw new ActionFailure("NOT_FOUND", "Gone");
+      throw new DomainError("NOT_FOUND", "Gone");
     });
     expect(await failing({})).toEqual({ ok: false, error: { code: "NOT_FOUND", message: "Gone" } });
     const crashing = authedAction("queue.work", z.object({}), async () => {

@@ -14,16 +14,14 @@ const spy =
     calls.push(name);
     return result;
   };
-vi.mock("@/lib/data/catalog", () => ({
-  CatalogError: class extends Error {},
+vi.mock("@/lib/services/catalog", () => ({
   createActionType: spy("createActionType", { id: "x", key: "k", version: 1 }),
   updateActionType: spy("updateActionType", { id: "x", version: 2, changed: true }),
   setActionTypeActive: spy("setActionTypeActive", { active: false, expired: 0 }),
 }));
-vi.mock("@/lib/data/catalog-preview", () => ({ previewActionType: spy("previewActionType") }));
+vi.mock("@/lib/services/preview", () => ({ previewActionType: spy("previewActionType") }));
 vi.mock("@/lib/services/generation", () => ({ generateRecommendations: spy("generateRecommendations") }));
-vi.mock("@/lib/data/admin-users", () => ({
-  AdminError: class extends Error {},
+vi.mock("@/lib/services/users", () => ({
   createUser: spy("createUser", { id: "x" }),
   updateUser: spy("updateUser"),
   setUserActive: spy("setUserActive"),
@@ -32,14 +30,14 @@ vi.mock("@/lib/data/admin-users", () => ({
   updateTeam: spy("updateTeam"),
   reassignCustomers: spy("reassignCustomers", { customers: 0, recommendations: 0 }),
 }));
-vi.mock("@/lib/data/api-keys", () => ({
+vi.mock("@/lib/services/api-keys", () => ({
   issueApiKey: spy("issueApiKey", { id: "x", key: "nk_x" }),
   revokeApiKey: spy("revokeApiKey", { revokedAt: new Date() }),
 }));
 
-const catalog = await import("@/app/(admin)/admin/catalog/actions");
-const users = await import("@/app/(admin)/admin/users/actions");
-const keys = await import("@/app/(admin)/admin/api-keys/actions");
+const catalog = await import("@/lib/actions/catalog");
+const users = await import("@/lib/actions/users");
+const keys = await import("@/lib/actions/api-keys");
 
 const U1 = "11111111-1111-4111-8111-111111111111";
 const U2 = "22222222-2222-4222-8222-222222222222";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { readBatch, withApiKey } from "@/lib/auth/api-key";
-import { upsertCustomers } from "@/lib/data/ingest";
+import { upsertCustomers } from "@/lib/services/ingest";
 import { MAX_BATCH } from "@/lib/validation/api";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { readBatch, withApiKey } from "@/lib/auth/api-key";
-import { recordEvents } from "@/lib/data/ingest";
+import { recordEvents } from "@/lib/services/ingest";
 import { MAX_BATCH } from "@/lib/validation/api";
 
 export const dynamic = "force-dynamic";

@@ -1,9 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiError } from "@/lib/auth/api";
 import { readJson, withApiKey } from "@/lib/auth/api-key";
-import { ReactionError, reactToRecommendation } from "@/lib/data/feedback";
-import { recommendationOwner } from "@/lib/data/recommendations";
-import { getActiveUserByEmail } from "@/lib/data/users";
+import { reactOnBehalf } from "@/lib/services/reactions";
 import { issuesToDetails } from "@/lib/validation/api";
 import { apiFeedbackSchema } from "@/lib/validation/api-feedback";
 import { reactionSchema } from "@/lib/validation/feedback";
@@ -19,16 +17,7 @@ export const POST = withApiKey("feedback:write", async (_caller, req, ctx: { par
   if (!body.success) return apiError(400, "INVALID_BODY", "The feedback is not valid.", issuesToDetails(body.error.issues));
   const reaction = reactionSchema.safeParse({ ...body.data, recommendationId: id });
   if (!reaction.success) return apiError(400, "INVALID_BODY", "The feedback is not valid.", issuesToDetails(reaction.error.issues));
-
-  const owner = /^[0-9a-f-]{36}$/i.test(id) ? await recommendationOwner(id) : null;
-  if (!owner || owner.isControl) return apiError(404, "NOT_FOUND", "No recommendation has this id.");
-  const actor = await getActiveUserByEmail(body.data.actorEmail);
-  if (!actor || actor.id !== owner.repId) return apiError(403, "FORBIDDEN", "This user may not act on this recommendation.");
-  try {
-    const res = await reactToRecommendation(actor, reaction.data);
-    return NextResponse.json({ recommendation: { id: res.id, status: res.status } });
-  } catch (err) {
-    if (err instanceof ReactionError) return apiError(err.code === "NOT_FOUND" ? 404 : 409, err.code, err.message);
-    throw err;
-  }
+  // NOT_FOUND (404), FORBIDDEN (403) and CONFLICT (409) are answered by withApiKey.
+  const res = await reactOnBehalf(body.data.actorEmail, reaction.data);
+  return NextResponse.json({ recommendation: { id: res.id, status: res.status } });
 });

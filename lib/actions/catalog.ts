@@ -1,27 +1,22 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ActionFailure, authedAction } from "@/lib/auth/action";
-import { CatalogError, createActionType, setActionTypeActive, updateActionType } from "@/lib/data/catalog";
-import { previewActionType } from "@/lib/data/catalog-preview";
+import { authedAction } from "@/lib/auth/action";
+import { createActionType, setActionTypeActive, updateActionType } from "@/lib/services/catalog";
 import { generateRecommendations } from "@/lib/services/generation";
+import { previewActionType } from "@/lib/services/preview";
 import { createActionTypeSchema, previewActionTypeSchema, setActionTypeActiveSchema, updateActionTypeSchema } from "@/lib/validation/catalog";
-
-function rethrow(err: unknown): never {
-  if (err instanceof CatalogError) throw new ActionFailure(err.code, err.message);
-  throw err;
-}
 
 /** Creates an action type (version 1). */
 export const createActionTypeAction = authedAction("catalog.manage", createActionTypeSchema, async (user, input) => {
-  const created = await createActionType(user.id, input).catch(rethrow);
+  const created = await createActionType(user.id, input);
   revalidatePath("/admin/catalog");
   return created;
 });
 
 /** Saves an edit as a new version. */
 export const updateActionTypeAction = authedAction("catalog.manage", updateActionTypeSchema, async (user, input) => {
-  const saved = await updateActionType(user.id, input).catch(rethrow);
+  const saved = await updateActionType(user.id, input);
   revalidatePath("/admin/catalog");
   revalidatePath(`/admin/catalog/${input.id}`);
   return saved;
@@ -29,7 +24,7 @@ export const updateActionTypeAction = authedAction("catalog.manage", updateActio
 
 /** Switches an action on or off; off expires its open recommendations. */
 export const setActionTypeActiveAction = authedAction("catalog.manage", setActionTypeActiveSchema, async (user, input) => {
-  const res = await setActionTypeActive(user.id, input.id, input.active).catch(rethrow);
+  const res = await setActionTypeActive(user.id, input.id, input.active);
   revalidatePath("/admin/catalog");
   revalidatePath(`/admin/catalog/${input.id}`);
   return res;

@@ -1,7 +1,8 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { ActionFailure, authedAction } from "@/lib/auth/action";
-import { issueApiKey, revokeApiKey } from "@/lib/data/api-keys";
+import { authedAction } from "@/lib/auth/action";
+import { DomainError } from "@/lib/domain/errors";
+import { issueApiKey, revokeApiKey } from "@/lib/services/api-keys";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/validation/admin";
 
 /** Issues a key; the secret is in this response only. */
@@ -14,7 +15,7 @@ export const createApiKeyAction = authedAction("apiKeys.manage", createApiKeySch
 /** Revokes a key; the API refuses it from the next request on. */
 export const revokeApiKeyAction = authedAction("apiKeys.manage", revokeApiKeySchema, async (user, input) => {
   const res = await revokeApiKey(user.id, input.id);
-  if (!res) throw new ActionFailure("NOT_FOUND", "This API key no longer exists");
+  if (!res) throw new DomainError("NOT_FOUND", "This API key no longer exists");
   revalidatePath("/admin/api-keys");
   return res;
 });
