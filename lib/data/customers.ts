@@ -1,21 +1,14 @@
 import "server-only";
 import { db } from "./db";
 import { loadEventAggregates } from "./decisions";
-import type { SessionUser } from "./users";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { customerWhere, type RowScope } from "./scope";
+import { ATTRIBUTION_WINDOW_DAYS, isActedOn, OPEN_STATUSES, type RecommendationStatus } from "@/lib/domain/vocabulary";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { deriveSignalsFromAggregates, type Signals } from "@/lib/engine";
 import type { CustomerFilters } from "@/lib/validation/customers";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
 
 export const CUSTOMER_PAGE_SIZE = 25;
-const NO_TEAM = "00000000-0000-0000-0000-000000000000";
-
-/** Who the viewer may see: a rep their own customers, a manager their team's, an admin everyone's. */
-export function customerScope(user: Pick<SessionUser, "id" | "role" | "teamId">): Prisma.CustomerWhereInput {
-  if (user.role === "ADMIN") return {};
-  if (user.role === "MANAGER") return { owner: { teamId: user.teamId ?? NO_TEAM } };
-  return { ownerId: user.id };
-}
 
 export interface CustomerRow {
   id: string;
@@ -30,13 +23,13 @@ export interface CustomerRow {
   openRecommendations: number;
 }
 
-/** Search, filter, sort and paginate the customers the viewer may see, in the database. */
-export async function listCustomers(user: SessionUser, f: CustomerFilters, now = new Date()): Promise<{ rows: CustomerRow[]; total: number; page: number; pages: number }> {
-  const open = { status: { in: ["PENDING", "ACCEPTED", "SNOOZED"] as ("PENDING" | "ACCEPTED" | "SNOOZED")[] }, isControl: false, expiresAt: { gt: now } };
+/** Search, filter, sort and paginate the customers in the viewer's row scope, in the database. */
+export async function listCustomers(scope: RowScope, f: CustomerFilters, now = new Date()): Promise<{ rows: CustomerRow[]; total: number; page: number; pages: number }> {
+  const open = { status: { in: [...OPEN_STATUSES] }, isControl: false, expiresAt: { gt: now } };
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const where: Prisma.CustomerWhereInput = {
     AND: [
-      customerScope(user),
+      customerWhere(scope),
       f.q
         ? {
             OR: [
@@ -100,8 +93,8 @@ export async function listCustomers(user: SessionUser, f: CustomerFilters, now =
   };
 }
 
-export async function listSegments(user: SessionUser): Promise<string[]> {
-  const rows = await db().customer.groupBy({ by: ["segment"], where: customerScope(user), orderBy: { segment: "asc" } });
+export async function listSegments(scope: RowScope): Promise<string[]> {
+  const rows = await db().customer.groupBy({ by: ["segment"], where: customerWhere(scope), orderBy: { segment: "asc" } });
   return rows.map((r) => r.segment);
 }
 
@@ -123,11 +116,11 @@ export interface CustomerDetail {
   signals: Signals;
 }
 
-/** One customer the viewer may see, by id or externalId; null when absent or out of scope (callers answer 404). */
-export async function getCustomerForUser(user: SessionUser, by: { id: string } | { externalId: string }, now = new Date()): Promise<CustomerDetail | null> {
+/** One customer in the viewer's row scope, by id or externalId; null when absent or out of scope (callers answer 404). */
+export async function getCustomerForUser(scope: RowScope, by: { id: string } | { externalId: string }, now = new Date()): Promise<CustomerDetail | null> {
   if ("id" in by && !/^[0-9a-f-]{36}$/i.test(by.id)) return null;
   const c = await db().customer.findFirst({
-    where: { AND: [customerScope(user), by] },
+    where: { AND: [customerWhere(scope), by] },
     select: {
       id: true, externalId: true, name: true, email: true, phone: true, company: true, segment: true, birthday: true, renewalDate: true,
       lifetimeValue: true, doNotContact: true, marketingOptOut: true, createdAt: true, ownerId: true, owner: { select: { id: true, name: true } },
@@ -179,7 +172,7 @@ export async function customerTimeline(customerId: string, limit = 50): Promise<
 export interface PastRecommendation {
   id: string;
   actionName: string;
-  status: string;
+  status: RecommendationStatus;
   isControl: boolean;
   message: string;
   reasons: Reason[];
@@ -191,7 +184,7 @@ export interface PastRecommendation {
 }
 
 /** The customer's recommendations (newest first) with each reaction and the attributed purchase, if any. */
-export async function customerRecommendationHistory(customerId: string, attributionDays = 14, limit = 30): Promise<PastRecommendation[]> {
+export async function customerRecommendationHistory(customerId: string, attributionDays = ATTRIBUTION_WINDOW_DAYS, limit = 30): Promise<PastRecommendation[]> {
   const recs = await db().recommendation.findMany({
     where: { customerId },
     orderBy: { createdAt: "desc" },
@@ -209,7 +202,7 @@ export async function customerRecommendationHistory(customerId: string, attribut
     select: { occurredAt: true, amount: true },
   });
   return recs.map((r) => {
-    const start = (r.status === "ACCEPTED" || r.status === "DONE" ? r.decidedAt : null) ?? (r.isControl ? r.createdAt : null);
+    const start = (isActedOn(r.status) ? r.decidedAt : null) ?? (r.isControl ? r.createdAt : null);
     const hit = start ? purchases.find((p) => p.occurredAt > start && p.occurredAt.getTime() <= start.getTime() + attributionDays * 86_400_000) : undefined;
     return {
       id: r.id,

@@ -1,10 +1,9 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { can } from "@/lib/auth/permissions";
 import { filterRange, type DashboardFilters } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
-import type { SessionUser } from "./users";
+import { NO_TEAM, type RowScope } from "./scope";
 
 // Aggregate SQL behind the manager dashboards. Everything is counted by the
 // database (GROUP BY / GROUPING SETS / percentile_cont) and only the
@@ -24,7 +23,7 @@ import type { SessionUser } from "./users";
 //   measured from shownAt where it is set, else from createdAt.
 // - accepted: status ACCEPTED or DONE; done: status DONE.
 // - converted (accepted): a PURCHASE by the customer within ATTRIBUTION_WINDOW_DAYS
-//   after the decision (decidedAt, else createdAt): the definition lib/data/generation.ts learns from.
+//   after the decision (decidedAt, else createdAt): the definition lib/data/decisions.ts loadStats learns from.
 // - attributed revenue: each purchase is credited once, to the most recent
 //   accepted recommendation for that customer whose window covers it (every
 //   recorded purchase, including any dated after `now`).
@@ -55,25 +54,24 @@ export type DashboardContext =
   | { kind: "forbidden" }
   | { kind: "ok"; scope: MetricsScope; teams: TeamOption[]; actions: ActionOption[]; teamName: string; notes: string[]; canPickTeam: boolean };
 
-// A team id that matches nothing, for a manager who has no team.
-const NO_TEAM = "00000000-0000-0000-0000-000000000000";
-
 /**
  * Turns URL filters into a scope the viewer may see. A manager asking for any
  * team but their own is refused (the page answers 403), never clamped
- * silently; an admin may pick any existing team or all of them.
+ * silently; an admin may pick any existing team or all of them. `viewer` is
+ * the viewer's row scope (rowScope in lib/auth/permissions.ts).
  */
-export async function resolveDashboardScope(viewer: SessionUser, filters: DashboardFilters, now = new Date()): Promise<DashboardContext> {
+export async function resolveDashboardScope(viewer: RowScope, filters: DashboardFilters, now = new Date()): Promise<DashboardContext> {
   const notes: string[] = [];
-  const allTeams = can(viewer.role, "dashboards.allTeams");
+  const allTeams = viewer.kind === "all";
+  const ownTeam = viewer.kind === "all" ? null : viewer.teamId;
   const [teams, actions] = await Promise.all([
-    db().team.findMany({ where: allTeams ? {} : { id: viewer.teamId ?? NO_TEAM }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db().team.findMany({ where: allTeams ? {} : { id: ownTeam ?? NO_TEAM }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     db().actionType.findMany({ select: { key: true, name: true }, orderBy: { name: "asc" } }),
   ]);
   let teamId: string | null;
   if (!allTeams) {
-    if (filters.team && filters.team !== viewer.teamId) return { kind: "forbidden" };
-    teamId = viewer.teamId ?? NO_TEAM;
+    if (filters.team && filters.team !== ownTeam) return { kind: "forbidden" };
+    teamId = ownTeam ?? NO_TEAM;
   } else if (filters.team && !teams.some((t) => t.id === filters.team)) {
     notes.push("That team does not exist; showing all teams.");
     teamId = null;
@@ -237,7 +235,7 @@ export interface ModelData {
 
 /**
  * Model quality. "Resolved" is the population the model learns from
- * (lib/data/generation.ts loadStats): shown recommendations accepted, done or
+ * (lib/data/decisions.ts loadStats): shown recommendations accepted, done or
  * dismissed, or expired after a rep saw them. Precision counts accepted
  * recommendations whose attribution window has closed.
  */

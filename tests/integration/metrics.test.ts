@@ -12,6 +12,7 @@ if (own) process.env.DATABASE_URL = own.url;
 
 const { db } = await import("@/lib/data/db");
 const { conversionMetrics, modelMetrics, resolveDashboardScope } = await import("@/lib/data/metrics");
+const { rowScope } = await import("@/lib/auth/permissions");
 const { adoptionMetrics } = await import("@/lib/data/usage");
 type Scope = import("@/lib/data/metrics").MetricsScope;
 
@@ -235,13 +236,13 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     const manager = { id: ids.mgrA!, email: "mgrA@m.test", name: "mgrA", role: "MANAGER" as const, teamId: ids.teamA! };
     const admin = { id: ids.admin!, email: "admin@m.test", name: "admin", role: "ADMIN" as const, teamId: null };
     const base = { from: "2026-03-01", to: "2026-03-31", team: null, action: null };
-    const own = await resolveDashboardScope(manager, base, NOW);
+    const own = await resolveDashboardScope(rowScope(manager), base, NOW);
     expect(own.kind === "ok" && own.scope.teamId).toBe(ids.teamA);
     expect(own.kind === "ok" && own.teams.map((t) => t.name)).toEqual(["A"]);
-    expect((await resolveDashboardScope(manager, { ...base, team: ids.teamB! }, NOW)).kind).toBe("forbidden");
-    const adminB = await resolveDashboardScope(admin, { ...base, team: ids.teamB! }, NOW);
+    expect((await resolveDashboardScope(rowScope(manager), { ...base, team: ids.teamB! }, NOW)).kind).toBe("forbidden");
+    const adminB = await resolveDashboardScope(rowScope(admin), { ...base, team: ids.teamB! }, NOW);
     expect(adminB.kind === "ok" && adminB.scope.teamId).toBe(ids.teamB);
-    const adminAll = await resolveDashboardScope(admin, { ...base, team: "00000000-0000-4000-8000-000000000000", action: "nope" }, NOW);
+    const adminAll = await resolveDashboardScope(rowScope(admin), { ...base, team: "00000000-0000-4000-8000-000000000000", action: "nope" }, NOW);
     expect(adminAll.kind === "ok" && [adminAll.scope.teamId, adminAll.scope.actionKey, adminAll.notes.length]).toEqual([null, null, 2]);
   });
 });

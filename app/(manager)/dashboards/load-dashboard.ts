@@ -1,6 +1,7 @@
 import "server-only";
 import { forbidden } from "next/navigation";
 import { requirePermission } from "@/lib/auth/guard";
+import { rowScope } from "@/lib/auth/permissions";
 import { resolveDashboardScope, type MetricsScope } from "@/lib/data/metrics";
 import { recordUsage } from "@/lib/data/users";
 import { isoDay, parseDashboardFilters, type DashboardFilters } from "@/lib/validation/dashboard-filters";
@@ -16,7 +17,7 @@ export async function loadDashboard(key: DashboardKey, searchParams: SearchParam
   const user = await requirePermission("dashboards.view");
   const now = new Date();
   const { filters, notes } = parseDashboardFilters(await searchParams, now);
-  const ctx = await resolveDashboardScope(user, filters, now);
+  const ctx = await resolveDashboardScope(rowScope(user), filters, now);
   if (ctx.kind === "forbidden") forbidden();
   await recordUsage(user.id, "DASHBOARD_VIEW", { dashboard: key });
   const effective: DashboardFilters = { ...filters, team: ctx.canPickTeam ? ctx.scope.teamId : filters.team, action: ctx.scope.actionKey };

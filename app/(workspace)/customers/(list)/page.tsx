@@ -5,6 +5,7 @@ import { Pagination } from "@/components/customers/pagination";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
+import { rowScope } from "@/lib/auth/permissions";
 import { listCustomers, listSegments } from "@/lib/data/customers";
 import { parseCustomerFilters } from "@/lib/validation/customers";
 
@@ -13,8 +14,9 @@ export const metadata: Metadata = { title: "Customers" };
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePermission("customers.view");
   const filters = parseCustomerFilters(await searchParams);
-  const [result, segments] = await Promise.all([listCustomers(user, filters), listSegments(user)]);
-  const scope = user.role === "REP" ? "Your customers" : user.role === "MANAGER" ? "Your team's customers" : "All customers";
+  const rows = rowScope(user);
+  const [result, segments] = await Promise.all([listCustomers(rows, filters), listSegments(rows)]);
+  const scope = rows.kind === "own" ? "Your customers" : rows.kind === "team" ? "Your team's customers" : "All customers";
   return (
     <div>
       <PageHeader title="Customers" description={`${scope} · ${result.total.toLocaleString("en-US")} ${filters.q || filters.segment || filters.open || filters.renewal ? "matching" : "in total"}`} />
@@ -23,7 +25,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         <EmptyState title="No customers match">Try a shorter search or clear the filters.</EmptyState>
       ) : (
         <>
-          <CustomerList rows={result.rows} showOwner={user.role !== "REP"} />
+          <CustomerList rows={result.rows} showOwner={rows.kind !== "own"} />
           <Pagination filters={filters} page={result.page} pages={result.pages} />
         </>
       )}

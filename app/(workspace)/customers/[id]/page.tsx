@@ -7,7 +7,7 @@ import { OpenRecommendations } from "@/components/customers/open-recommendations
 import { SignalGrid } from "@/components/customers/signal-grid";
 import { Timeline } from "@/components/customers/timeline";
 import { requirePermission } from "@/lib/auth/guard";
-import { can } from "@/lib/auth/permissions";
+import { can, rowScope } from "@/lib/auth/permissions";
 import { customerRecommendationHistory, customerTimeline, getCustomerForUser } from "@/lib/data/customers";
 import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
 import { recordUsage } from "@/lib/data/users";
@@ -26,7 +26,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePermission("customers.view");
   const { id } = await params;
-  const customer = await getCustomerForUser(user, { id });
+  const customer = await getCustomerForUser(rowScope(user), { id });
   // Out of scope looks exactly like absent: no hint that the customer exists.
   if (!customer) notFound();
   const [open, timeline, history] = await Promise.all([

@@ -4,7 +4,7 @@ import { CustomerHeader } from "@/components/customers/customer-header";
 import { OpenRecommendations } from "@/components/customers/open-recommendations";
 import { SignalGrid } from "@/components/customers/signal-grid";
 import { requirePermission } from "@/lib/auth/guard";
-import { can } from "@/lib/auth/permissions";
+import { can, rowScope } from "@/lib/auth/permissions";
 import { getCustomerForUser } from "@/lib/data/customers";
 import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
 import { recordUsage } from "@/lib/data/users";
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Nudge" };
 export default async function EmbedCustomerPage({ params }: { params: Promise<{ externalId: string }> }) {
   const user = await requirePermission("customers.view");
   const { externalId } = await params;
-  const customer = await getCustomerForUser(user, { externalId: decodeURIComponent(externalId) });
+  const customer = await getCustomerForUser(rowScope(user), { externalId: decodeURIComponent(externalId) });
   if (!customer) notFound();
   const [open] = await Promise.all([openForCustomer(customer.id), recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id, embed: true })]);
   return (
