@@ -1,4 +1,5 @@
 import type { PastRecommendation } from "@/lib/data/customers";
+import { isOpen } from "@/lib/domain/vocabulary";
 import { formatDate, formatMoney } from "@/lib/format";
 
 const STATUS: Record<string, string> = {
@@ -18,7 +19,7 @@ const REASON: Record<string, string> = {
 };
 
 export function RecommendationHistory({ items }: { items: PastRecommendation[] }) {
-  const past = items.filter((i) => !i.isControl && !["PENDING", "ACCEPTED", "SNOOZED"].includes(i.status));
+  const past = items.filter((i) => !i.isControl && !isOpen(i.status));
   if (past.length === 0) return <p className="text-sm text-slate-600">No suggestions yet.</p>;
   return (
     <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" aria-label="Past suggestions">

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "./db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SessionUser } from "./users";
+import { OPEN_STATUSES, type OpenStatus } from "@/lib/domain/vocabulary";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
 
 export interface QueueItem {
@@ -12,7 +13,7 @@ export interface QueueItem {
   reasons: Reason[];
   score: number;
   expectedValue: number;
-  status: "PENDING" | "ACCEPTED" | "SNOOZED";
+  status: OpenStatus;
   expiresAt: Date;
 }
 
@@ -92,7 +93,7 @@ export async function openRecommendationsForExternalId(externalId: string, now =
   const customer = await db().customer.findUnique({ where: { externalId }, select: { id: true } });
   if (!customer) return null;
   const rows = await db().recommendation.findMany({
-    where: { customerId: customer.id, isControl: false, status: { in: ["PENDING", "ACCEPTED", "SNOOZED"] }, expiresAt: { gt: now } },
+    where: { customerId: customer.id, isControl: false, status: { in: [...OPEN_STATUSES] }, expiresAt: { gt: now } },
     orderBy: [{ score: "desc" }, { id: "asc" }],
     select: {
       id: true, message: true, score: true, propensity: true, expectedValue: true, reasons: true, status: true, createdAt: true, expiresAt: true,

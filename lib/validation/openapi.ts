@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiCustomerSchema, apiEventSchema, MAX_BATCH } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
+import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
 
 // The OpenAPI document of /api/v1, built from the same zod schemas the routes use.
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
@@ -37,7 +38,7 @@ const recommendation = {
     propensity: { type: "number" },
     expectedValue: { type: "number" },
     reasons: { type: "array", items: { type: "object", properties: { code: { type: "string" }, text: { type: "string" } } } },
-    status: { type: "string", enum: ["PENDING", "ACCEPTED", "SNOOZED"] },
+    status: { type: "string", enum: [...OPEN_STATUSES] },
     createdAt: { type: "string", format: "date-time" },
     expiresAt: { type: "string", format: "date-time" },
   },
