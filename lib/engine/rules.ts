@@ -34,7 +34,13 @@ export const OPS_BY_TYPE: Readonly<Record<SignalType, readonly ComparisonOp[]>> 
   boolean: ["eq", "neq"],
 };
 
-export const MAX_RULE_DEPTH = 20;
+export const MAX_RULE_DEPTH = 8;
+/** Conditions (leaves) in one rule: enough for any real targeting, small enough to preview in seconds. */
+export const MAX_RULE_CONDITIONS = 50;
+/** Values in one "in" list. */
+export const MAX_IN_VALUES = 100;
+/** The rule as JSON, in characters. */
+export const MAX_RULE_CHARS = 20_000;
 
 export type RuleError = { path: string; message: string };
 type Issue = { path: (string | number)[]; message: string };
@@ -178,6 +184,10 @@ function checkComparison(node: Record<string, unknown>, path: Issue["path"], iss
         issues.push({ path: valuePath, message: `"in" needs at least one value` });
         return null;
       }
+      if (value.length > MAX_IN_VALUES) {
+        issues.push({ path: valuePath, message: `"in" takes at most ${MAX_IN_VALUES} values (got ${value.length})` });
+        return null;
+      }
       const out: Scalar[] = [];
       value.forEach((v: unknown, i) => {
         if (scalarOfType(v, def.type)) out.push(v);
@@ -239,12 +249,51 @@ function checkRule(input: unknown, path: Issue["path"], issues: Issue[], depth: 
 }
 
 /**
+ * Size limits, checked before anything else walks the rule: depth and
+ * condition count without recursion (so a 10,000-deep rule is refused cheaply),
+ * then the JSON length. Null when within limits.
+ */
+export function ruleLimitIssue(input: unknown): string | null {
+  const stack: { node: unknown; depth: number }[] = [{ node: input, depth: 0 }];
+  let conditions = 0;
+  let nodes = 0;
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (++nodes > 4 * MAX_RULE_CONDITIONS + 4 * MAX_RULE_DEPTH) return `A rule can have at most ${MAX_RULE_CONDITIONS} conditions`;
+    if (depth > MAX_RULE_DEPTH) return `Rules can be nested at most ${MAX_RULE_DEPTH} levels deep`;
+    if (!isRecord(node)) continue;
+    if ("signal" in node || "op" in node || "value" in node) {
+      if (++conditions > MAX_RULE_CONDITIONS) return `A rule can have at most ${MAX_RULE_CONDITIONS} conditions`;
+      continue;
+    }
+    for (const key of GROUP_KEYS) {
+      const child = node[key];
+      if (Array.isArray(child)) for (const c of child) stack.push({ node: c, depth: depth + 1 });
+      else if (child !== undefined) stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+  let chars = 0;
+  try {
+    chars = JSON.stringify(input)?.length ?? 0;
+  } catch {
+    return "The rule is not valid JSON";
+  }
+  if (chars > MAX_RULE_CHARS) return `The rule is too large (${chars.toLocaleString("en-US")} characters; at most ${MAX_RULE_CHARS.toLocaleString("en-US")})`;
+  return null;
+}
+
+/**
  * The zod schema for rule JSON. Hand-walked inside one transform rather than
  * a z.union, because union failures yield "Invalid input" where an admin needs
  * "Unknown signal \"foo\"" at the exact field.
  */
 export const ruleSchema: z.ZodType<Rule, unknown> = z.unknown().transform((input, ctx): Rule => {
   const issues: Issue[] = [];
+  const limit = ruleLimitIssue(input);
+  if (limit) {
+    ctx.addIssue({ code: "custom", message: limit, path: [], input });
+    return z.NEVER;
+  }
   const rule = checkRule(input, [], issues, 0);
   if (rule === null || issues.length > 0) {
     for (const issue of issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRule, evaluateRule, parseRule, ruleSchema, ruleSignals, type Rule } from "@/lib/engine";
+import { describeRule, evaluateRule, MAX_IN_VALUES, MAX_RULE_CHARS, MAX_RULE_CONDITIONS, MAX_RULE_DEPTH, parseRule, ruleSchema, ruleSignals, type Rule } from "@/lib/engine";
 import { makeSignals } from "./fixtures";
 
 const s = makeSignals({ daysUntilBirthday: 5, ordersLast90d: 3, segment: "MID" });
@@ -231,5 +231,32 @@ describe("ruleSignals", () => {
         ],
       }),
     ).toEqual(["openTickets", "segment"]);
+  });
+});
+
+describe("rule limits", () => {
+  const cond = (i: number) => ({ signal: "ordersLast90d", op: "gte", value: i });
+  it("takes a rule at the condition limit and refuses one over it, with a message an admin can act on", () => {
+    expect(parseRule({ any: Array.from({ length: MAX_RULE_CONDITIONS }, (_, i) => cond(i)) }).ok).toBe(true);
+    expect(expectErrors({ any: Array.from({ length: MAX_RULE_CONDITIONS + 1 }, (_, i) => cond(i)) })).toEqual([
+      { path: "", message: `A rule can have at most ${MAX_RULE_CONDITIONS} conditions` },
+    ]);
+    // 19,000 conditions, as an attacker sent: refused without evaluating any of them.
+    expect(expectErrors({ any: Array.from({ length: 19_000 }, (_, i) => cond(i)) })[0]!.message).toMatch(/at most 50 conditions/);
+  });
+
+  it("refuses nesting deeper than the limit, even 10,000 levels, without recursion", () => {
+    let deep: unknown = cond(1);
+    for (let i = 0; i < 10_000; i++) deep = { not: deep };
+    expect(expectErrors(deep)[0]!.message).toBe(`Rules can be nested at most ${MAX_RULE_DEPTH} levels deep`);
+    let ok: unknown = cond(1);
+    for (let i = 0; i < MAX_RULE_DEPTH; i++) ok = { not: ok };
+    expect(parseRule(ok).ok).toBe(true);
+  });
+
+  it("caps the values of an in-list and the rule's size", () => {
+    expect(expectErrors({ signal: "segment", op: "in", value: Array.from({ length: MAX_IN_VALUES + 1 }, (_, i) => `S${i}`) })[0]!.message).toMatch(/at most 100 values/);
+    const big = { all: [{ signal: "segment", op: "in", value: Array.from({ length: 90 }, (_, i) => `${"x".repeat(250)}${i}`) }] };
+    expect(expectErrors(big)[0]!.message).toMatch(new RegExp(`too large .* at most ${MAX_RULE_CHARS.toLocaleString("en-US")}`));
   });
 });
