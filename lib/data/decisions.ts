@@ -250,3 +250,10 @@ export async function insertSuggestions(client: Client, rows: Candidate[], now: 
 export async function actionPriorAndVersion(id: string): Promise<{ key: string; version: number; priorAlpha: number; priorBeta: number } | null> {
   return db().actionType.findUnique({ where: { id }, select: { key: true, version: true, priorAlpha: true, priorBeta: true } });
 }
+
+/** How many customers the pipeline runs over (owned by active reps): the denominator of a run's progress. */
+export async function countDecisionCustomers(client: Client = db()): Promise<number> {
+  const [row] = await client.$queryRaw<{ n: number }[]>`
+    SELECT COUNT(*)::int AS n FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP'`;
+  return row?.n ?? 0;
+}

@@ -1,7 +1,9 @@
 import "server-only";
 import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
+import { Yielder, type JobContext } from "./jobs";
 import {
+  countDecisionCustomers,
   EMPTY_AGGREGATES,
   expireLapsed,
   insertSuggestions,
@@ -24,6 +26,8 @@ import {
   modelVersion as makeModelVersion,
   seededRng,
   statsFingerprint,
+  type ChunkDecisions,
+  type ChunkInput,
   type CustomerInput,
   type CustomerOutcome,
   type StatsTable,
@@ -45,6 +49,8 @@ export interface GenerationOptions {
   weeklyContactCap?: number;
   /** Seed for Thompson sampling, so a batch is reproducible. */
   seed?: string;
+  /** When run as a background job: cancellation and progress. */
+  job?: Pick<JobContext, "signal" | "progress">;
 }
 
 export interface GenerationResult {
@@ -90,6 +96,25 @@ export function historyByCustomer(rows: HistoryRow[]): Map<string, HistoryRow[]>
   return by;
 }
 
+/** Slice of customers decided between two turns of the event loop. */
+const SLICE = 250;
+
+/**
+ * decideChunk over a chunk in slices, giving the event loop a turn between
+ * them (and stopping if cancelled), so a large chunk never blocks the server.
+ * Slicing changes nothing: customers are decided one by one, in order.
+ */
+export async function decideInSlices(input: ChunkInput, yielder: Yielder): Promise<ChunkDecisions> {
+  const out: ChunkDecisions = { outcomes: [], withdrawals: [] };
+  for (let i = 0; i < input.customers.length; i += SLICE) {
+    const part = decideChunk({ ...input, customers: input.customers.slice(i, i + SLICE) });
+    for (const o of part.outcomes) out.outcomes.push(o);
+    for (const w of part.withdrawals) out.withdrawals.push(w);
+    await yielder.tick();
+  }
+  return out;
+}
+
 /** Customers with their signals and history, ready for the pipeline. */
 export async function loadPipelineChunk<C extends CustomerInput["customer"]>(
   client: Client,
@@ -132,17 +157,23 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
 
   const outcomes: CustomerOutcome[] = [];
   const toWithdraw: string[] = [];
+  const yielder = new Yielder(opts.job?.signal);
+  const total = opts.job ? await countDecisionCustomers(client) : 0;
   let afterId: string | null = null;
   for (;;) {
     const customers = await loadCustomerChunk(client, afterId, chunkSize, ids);
     if (customers.length === 0) break;
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
-    const chunk = decideChunk({ ...base, customers: await loadPipelineChunk(client, customers, now, since) });
+    const chunk = await decideInSlices({ ...base, customers: await loadPipelineChunk(client, customers, now, since) }, yielder);
     for (const o of chunk.outcomes) outcomes.push(o);
     for (const w of chunk.withdrawals) toWithdraw.push(w.recommendationId);
+    opts.job?.progress(total > 0 ? (0.9 * result.customers) / total : 0.9, `Scored ${result.customers.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} customers`);
     if (customers.length < chunkSize) break;
   }
+  // Past this point the run writes; a cancellation now would leave half a batch.
+  await yielder.check();
+  opts.job?.progress(0.92, "Writing suggestions");
 
   result.superseded = await withdrawPending(client, toWithdraw);
   const allocation = allocate(outcomes, {

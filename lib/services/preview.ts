@@ -1,10 +1,10 @@
 import "server-only";
 import { db } from "@/lib/data/db";
-import { actionPriorAndVersion, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
-import { loadPipelineChunk } from "./generation";
+import { actionPriorAndVersion, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
+import { decideInSlices, loadPipelineChunk } from "./generation";
+import { Yielder, type JobContext } from "./jobs";
 import {
   allocate,
-  decideChunk,
   deriveSignalsFromAggregates,
   evaluateRule,
   historyDays,
@@ -89,13 +89,23 @@ async function draftDefinition(input: PreviewActionTypeInput): Promise<ActionDef
 }
 
 /** Computes the preview for a draft; writes nothing. */
-export async function previewActionType(input: PreviewActionTypeInput, opts: { now?: Date; sampleSize?: number } = {}): Promise<PreviewResult> {
+export async function previewActionType(
+  input: PreviewActionTypeInput,
+  opts: { now?: Date; sampleSize?: number; job?: Pick<JobContext, "signal" | "progress"> } = {},
+): Promise<PreviewResult> {
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   const sampleSize = opts.sampleSize ?? 8;
   const client = db();
   const draft = await draftDefinition(input);
-  const [saved, stats, openByRep] = await Promise.all([loadActionDefinitions(client), loadStats(client, now), openVisibleByRep(client, now)]);
+  const yielder = new Yielder(opts.job?.signal);
+  opts.job?.progress(0, "Reading the catalog and learning statistics");
+  const [saved, stats, openByRep, total] = await Promise.all([
+    loadActionDefinitions(client),
+    loadStats(client, now),
+    openVisibleByRep(client, now),
+    countDecisionCustomers(client),
+  ]);
   const actions = [...saved.filter((a) => a.id !== draft.id), draft];
   const version = makeModelVersion(now, statsFingerprint(stats));
   const base = { actions, stats, now, rng: seededRng(`preview:${version}`), period: holdoutPeriod(now), modelVersion: version, mode: "batch" as const, explore: false };
@@ -126,8 +136,9 @@ export async function previewActionType(input: PreviewActionTypeInput, opts: { n
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
     const inputs = await loadPipelineChunk(client, customers, now, since, { withExpiry: true });
+    await yielder.check();
     for (const c of inputs) if (evaluateRule(draft.rule, c.signals)) result.ruleMatches++;
-    const chunk = decideChunk({ ...base, customers: inputs });
+    const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
     chunk.outcomes.forEach((o, i) => {
       const customer = inputs[i]!.customer;
       const skip = o.evaluation.skipped.find((s) => s.actionId === draft.id);
@@ -147,8 +158,10 @@ export async function previewActionType(input: PreviewActionTypeInput, opts: { n
       }
     });
     for (const o of chunk.outcomes) outcomes.push(o);
+    opts.job?.progress(total > 0 ? (0.95 * result.customers) / total : 0.95, `Scored ${result.customers.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} customers`);
     if (customers.length < CHUNK) break;
   }
+  await yielder.check();
 
   const allocation = allocate(outcomes, { openByRep });
   const winners: Candidate[] = [...allocation.create, ...allocation.control].filter((c) => c.actionId === draft.id);
