@@ -4,6 +4,7 @@ import { filterRange, type DashboardFilters } from "@/lib/validation/dashboard-f
 import { db } from "./db";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { NO_TEAM, type RowScope } from "./scope";
+import { ACTED_ON_SQL, DECIDED_SQL } from "./vocabulary-sql";
 
 // Aggregate SQL behind the manager dashboards. Everything is counted by the
 // database (GROUP BY / GROUPING SETS / percentile_cont) and only the
@@ -119,7 +120,7 @@ export function scopedRecommendations(s: MetricsScope): Prisma.Sql {
   return Prisma.sql`
     SELECT r."repId", r."actionTypeId", r.status, r."isControl", r.propensity, r."modelVersion", r."createdAt", r."shownAt", r."decidedAt",
            r."firstReactionAt", r."snoozedAt", r."dismissReason", r."purchasedAt", r."convertedAt", r."attributedRevenue",
-           NOT r."isControl" AND r.status IN ('ACCEPTED', 'DONE') AS accepted
+           NOT r."isControl" AND r.status IN ${ACTED_ON_SQL} AS accepted
     FROM "Recommendation" r
     WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${s.now}
       ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
@@ -240,7 +241,7 @@ export interface ModelData {
  * recommendations whose attribution window has closed.
  */
 export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
-  const resolved = Prisma.sql`(NOT "isControl" AND (status IN ('ACCEPTED', 'DONE', 'DISMISSED') OR (status = 'EXPIRED' AND "shownAt" IS NOT NULL)))`;
+  const resolved = Prisma.sql`(NOT "isControl" AND (status IN ${DECIDED_SQL} OR (status = 'EXPIRED' AND "shownAt" IS NOT NULL)))`;
   const closed = windowsClosedBefore(s);
   const [calibration, grouped] = await Promise.all([
     // Band k (1..10) holds predictions in [(k-1)/10, k/10), as lib/metrics/calibration.ts calibrationBand.
