@@ -18,6 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { chromium } from "@playwright/test";
 import { db, disconnectDb } from "@/lib/data/db";
+import { OPEN_SQL } from "@/lib/data/vocabulary-sql";
 import { BENCH_REP_EMAIL } from "@/tooling/seed/large";
 import { DEMO_PASSWORD } from "@/tooling/seed/people";
 import {
@@ -86,7 +87,7 @@ async function main() {
   const [own] = await db().$queryRaw<{ customers: number; matches: number; open: number }[]>`
     SELECT COUNT(*)::int AS customers,
            COUNT(*) FILTER (WHERE name ILIKE ${`%${q}%`} OR company ILIKE ${`%${q}%`} OR email ILIKE ${`%${q}%`})::int AS matches,
-           (SELECT COUNT(*)::int FROM "Recommendation" r WHERE r."repId" = ${rep.id}::uuid AND NOT r."isControl" AND r.status IN ('PENDING', 'ACCEPTED', 'SNOOZED') AND r."expiresAt" > now()) AS open
+           (SELECT COUNT(*)::int FROM "Recommendation" r WHERE r."repId" = ${rep.id}::uuid AND NOT r."isControl" AND r.status IN ${OPEN_SQL} AND r."expiresAt" > now()) AS open
     FROM "Customer" WHERE "ownerId" = ${rep.id}::uuid`;
   for (const line of headerLines("bench:web", facts, timing, [
     `signed in as ${BENCH_REP_EMAIL}: ${own!.customers} customers, ${own!.open} open suggestions; search q="${q}" matches ${own!.matches} of them`,
@@ -130,7 +131,7 @@ async function main() {
              'SNOOZED', false, ${BENCH_MODEL}, now(), now() + interval '30 days', now() + interval '20 days'
       FROM "Customer" c CROSS JOIN "ActionType" a
       WHERE c."ownerId" = ${rep.id}::uuid AND a.active
-        AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."customerId" = c.id AND r."actionTypeId" = a.id AND r.status IN ('PENDING', 'ACCEPTED', 'SNOOZED'))
+        AND NOT EXISTS (SELECT 1 FROM "Recommendation" r WHERE r."customerId" = c.id AND r."actionTypeId" = a.id AND r.status IN ${OPEN_SQL})
       ORDER BY c."externalId", a.key
       LIMIT ${needed + 1}`;
     const created = await db().recommendation.findMany({

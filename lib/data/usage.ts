@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "./db";
 import { aggregate, scopedRecommendations, type MetricsScope } from "./metrics";
+import { ACTED_ON_SQL, DECIDED_SQL } from "./vocabulary-sql";
 
 // Adoption aggregates for /dashboards/adoption, computed by the database.
 // Usage is read from UsageDay (one row per user and UTC day with any rep
@@ -131,9 +132,9 @@ async function reactions(s: MetricsScope): Promise<{ total: ReactionSummary; byA
                CASE WHEN status = 'DISMISSED' THEN "dismissReason"::text END AS reason,
                COUNT(*) AS shown,
                COUNT(*) FILTER (WHERE "firstReactionAt" <= ${s.now}) AS reacted,
-               COUNT(*) FILTER (WHERE status IN ('ACCEPTED', 'DONE')) AS accepted,
+               COUNT(*) FILTER (WHERE status IN ${ACTED_ON_SQL}) AS accepted,
                COUNT(*) FILTER (WHERE status = 'DISMISSED') AS dismissed,
-               COUNT(*) FILTER (WHERE status NOT IN ('ACCEPTED', 'DONE', 'DISMISSED') AND "snoozedAt" <= ${s.now}) AS snoozed
+               COUNT(*) FILTER (WHERE status NOT IN ${DECIDED_SQL} AND "snoozedAt" <= ${s.now}) AS snoozed
         FROM recs WHERE NOT "isControl"
         GROUP BY 1, 2, 3
       ),

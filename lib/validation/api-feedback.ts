@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { DISMISS_REASONS } from "./feedback";
+import { REACTION_KINDS } from "@/lib/domain/vocabulary";
 
 export const apiFeedbackSchema = z
   .object({
-    kind: z.enum(["ACCEPT", "DISMISS", "SNOOZE", "DONE", "UNDO"], { message: "Must be one of ACCEPT, DISMISS, SNOOZE, DONE, UNDO" }),
+    kind: z.enum(REACTION_KINDS, { message: `Must be one of ${REACTION_KINDS.join(", ")}` }),
     actorEmail: z.string().trim().toLowerCase().email("Not a valid email address"),
     reason: z.enum(DISMISS_REASONS, { message: `Must be one of ${DISMISS_REASONS.join(", ")}` }).optional(),
     note: z.string().trim().max(500).optional(),

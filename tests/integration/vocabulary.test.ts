@@ -3,7 +3,8 @@
 // check really fails when they drift.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusLists, vocabularyMismatches } from "@/tooling/db/vocabulary-check";
-import { connectPostgres, createDatabase, migrateConn, postgresReachable, type SqlConn } from "../support/test-db";
+import type { SqlConn } from "@/tooling/db/sql";
+import { connectPostgres, createDatabase, migrateConn, postgresReachable } from "../support/test-db";
 
 const reachable = await postgresReachable();
 

@@ -19,6 +19,9 @@ import { DEMO_CATALOG, catalogSnapshot, type ActionKey } from "./catalog";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./people";
 import * as N from "./names";
 import { Rng } from "./random";
+import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
+
+const OPEN_LIST = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
 export const LARGE_DEFAULTS = { seed: 42, customers: 60_000, reps: 60, teams: 6 } as const;
 /** The bench rep: owns exactly BENCH_REP_CUSTOMERS customers (every reps-th customer). */
@@ -380,8 +383,8 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
           WHEN exp_at > ${T} THEN 'PENDING' ELSE 'EXPIRED' END AS st0
       FROM ro, LATERAL (SELECT LEAST(0.95, pa / (pa + pb) * 0.5 + p * 0.5 * (0.85 + 0.3 * o9)) AS prop) x
     ), capped AS (
-      SELECT s.*, CASE WHEN st0 IN ('PENDING', 'ACCEPTED', 'SNOOZED') AND NOT is_control
-                        AND row_number() OVER (PARTITION BY rep_id, st0 IN ('PENDING', 'ACCEPTED', 'SNOOZED') AND NOT is_control ORDER BY sc DESC, n) > ${OPEN_PER_REP}
+      SELECT s.*, CASE WHEN st0 IN ${OPEN_LIST} AND NOT is_control
+                        AND row_number() OVER (PARTITION BY rep_id, st0 IN ${OPEN_LIST} AND NOT is_control ORDER BY sc DESC, n) > ${OPEN_PER_REP}
                        THEN 'EXPIRED' ELSE st0 END AS st
       FROM s
     )
