@@ -200,12 +200,15 @@ test("an admin creates an API key (shown once) and revokes it; the events API th
 
 type Manifest = { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> };
 
+/** Server actions live in lib/actions; these modules are the admin's. */
+const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts"];
+
 /** The admin actions of this build, from Next's server-reference manifest (so a new action is covered automatically). */
 function adminActions(): { id: string; name: string; page: string }[] {
   const dist = process.env.NEXT_DIST_DIR || ".next";
   const manifest = JSON.parse(readFileSync(path.join(dist, "server", "server-reference-manifest.json"), "utf8")) as Manifest;
   return Object.entries(manifest.node)
-    .filter(([, v]) => v.filename?.startsWith("app/(admin)/") && v.exportedName)
+    .filter(([, v]) => ADMIN_ACTION_FILES.some((f) => v.filename === f) && v.exportedName)
     .map(([id, v]) => {
       const worker = Object.keys(v.workers).find((w) => !w.includes("[")) ?? Object.keys(v.workers)[0]!;
       const page = worker.replace(/^app/, "").replace(/\/\([^)]+\)/g, "").replace(/\/page$/, "") || "/";
@@ -260,6 +263,8 @@ async function inputs(): Promise<Record<string, unknown>> {
     setActionTypeActiveAction: { id: ids.action, active: false },
     previewActionTypeAction: fields,
     runGenerationAction: {},
+    jobStatusAction: { id: "00000000-0000-4000-8000-000000000000" },
+    cancelJobAction: { id: "00000000-0000-4000-8000-000000000000" },
     createUserAction: { email: `hijack-${run}@nudge.test`, name: "Hijack", role: "ADMIN", teamId: "", password: "hijack-password" },
     updateUserAction: { id: ids.rep, name: "Hijacked", role: "ADMIN", teamId: "" },
     setUserActiveAction: { id: ids.rep, active: false },
@@ -278,6 +283,8 @@ const ADMIN_ACTIONS = [
   "setActionTypeActiveAction",
   "previewActionTypeAction",
   "runGenerationAction",
+  "jobStatusAction",
+  "cancelJobAction",
   "createUserAction",
   "updateUserAction",
   "setUserActiveAction",

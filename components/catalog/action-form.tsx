@@ -3,14 +3,16 @@
 // fields and a live preview for a real customer, the visual rule builder,
 // and "Preview" (what the engine would do now) before "Save".
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
+import { useMemo, useRef, useState, useTransition } from "react";
 import { Field, inputClass } from "@/components/admin/form";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import type { PreviewResult } from "@/lib/services/preview";
 import { ACTION_CATEGORIES, CATEGORY_LABELS, actionTypeFieldsSchema, createActionTypeSchema, fieldErrorsOf, suggestKey, type ActionCategoryName } from "@/lib/validation/catalog";
 import { createActionTypeAction, previewActionTypeAction, updateActionTypeAction } from "@/lib/actions/catalog";
+import { JobProgress } from "./job-progress";
 import { PreviewPanel } from "./preview-panel";
+import { useJob } from "./use-job";
 import { RuleBuilder } from "./rule-builder";
 import { RuleJson } from "./rule-json";
 import { draftToJson, type RuleDraft } from "./rule-tree";
@@ -50,7 +52,14 @@ export function ActionForm(props: Props) {
   const [formError, setFormError] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ result: PreviewResult; for: string } | null>(null);
   const [saving, startSave] = useTransition();
-  const [previewing, startPreview] = useTransition();
+  const previewJob = useJob<PreviewResult>({
+    onDone: (result) => setPreview({ result, for: previewFor.current }),
+    onError: (message) => {
+      setFormError(message);
+      toast.show(message, { tone: "error" });
+    },
+  });
+  const previewFor = useRef("");
 
   const payload = useMemo(() => ({ ...values, rule: draftToJson(draft) }), [values, draft]);
   const payloadKey = JSON.stringify(payload);
@@ -85,13 +94,11 @@ export function ActionForm(props: Props) {
       return;
     }
     setFormError(null);
-    startPreview(async () => {
+    previewFor.current = payloadKey;
+    void previewJob.start(async () => {
       const res = await previewActionTypeAction({ ...payload, id: props.mode === "edit" ? props.id : undefined, key: values.key });
-      if (res.ok) setPreview({ result: res.data, for: payloadKey });
-      else {
-        setServerErrors(res.error.fieldErrors ?? {});
-        toast.show(res.error.message, { tone: "error" });
-      }
+      if (!res.ok) setServerErrors(res.error.fieldErrors ?? {});
+      return res;
     });
   }
 
@@ -215,13 +222,14 @@ export function ActionForm(props: Props) {
             </p>
           ) : null}
           <div className="flex flex-wrap gap-2">
-            <Button variant="secondary" onClick={runPreview} disabled={previewing}>
-              {previewing ? "Previewing…" : "Preview"}
+            <Button variant="secondary" onClick={runPreview} disabled={previewJob.running}>
+              {previewJob.running ? "Previewing…" : "Preview"}
             </Button>
             <Button type="submit" disabled={saving}>
               {saving ? "Saving…" : props.mode === "create" ? "Create action" : `Save as version ${props.version + 1}`}
             </Button>
           </div>
+          {previewJob.running ? <JobProgress label="Preview" progress={previewJob.progress} stage={previewJob.stage} onCancel={() => void previewJob.cancel()} /> : null}
           <p className="mt-2 text-xs text-slate-500">
             {props.mode === "edit"
               ? "Saving makes a new version. Open suggestions keep the version and text they were made with."

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authedAction } from "@/lib/auth/action";
 import { createActionType, setActionTypeActive, updateActionType } from "@/lib/services/catalog";
 import { generateRecommendations } from "@/lib/services/generation";
+import { cancelJob, getJob, startJob } from "@/lib/services/jobs";
 import { previewActionType } from "@/lib/services/preview";
 import { createActionTypeSchema, previewActionTypeSchema, setActionTypeActiveSchema, updateActionTypeSchema } from "@/lib/validation/catalog";
 
@@ -30,12 +31,30 @@ export const setActionTypeActiveAction = authedAction("catalog.manage", setActio
   return res;
 });
 
-/** What the draft would do now, computed by the engine; writes nothing. */
-export const previewActionTypeAction = authedAction("catalog.manage", previewActionTypeSchema, async (_user, input) => previewActionType(input));
+/**
+ * Starts computing what the draft would do now (the engine's real pipeline,
+ * writing nothing) as a background job; returns the job to poll.
+ */
+export const previewActionTypeAction = authedAction("catalog.manage", previewActionTypeSchema, async (user, input) =>
+  startJob("preview", user.id, (job) => previewActionType(input, { job }), { timeBudgetMs: 60_000 }),
+);
 
-/** Runs batch generation now, as `npm run engine:generate` does. */
-export const runGenerationAction = authedAction("catalog.manage", z.object({}), async () => {
-  const res = await generateRecommendations();
-  revalidatePath("/admin/catalog");
-  return res;
+/** Starts batch generation now, as `npm run engine:generate` does, as a background job; returns the job to poll. */
+export const runGenerationAction = authedAction("catalog.manage", z.object({}), async (user) =>
+  startJob("generation", user.id, async (job) => {
+    const res = await generateRecommendations({ job });
+    revalidatePath("/admin/catalog");
+    return res;
+  }, { timeBudgetMs: 10 * 60_000 }),
+);
+
+const jobIdSchema = z.object({ id: z.string().uuid("Unknown run") });
+
+/** Progress and, when finished, the result of one of the caller's jobs. */
+export const jobStatusAction = authedAction("catalog.manage", jobIdSchema, async (user, { id }) => getJob(id, user.id));
+
+/** Cancels one of the caller's running jobs (a generation run stops before it writes). */
+export const cancelJobAction = authedAction("catalog.manage", jobIdSchema, async (user, { id }) => {
+  cancelJob(id, user.id);
+  return { id };
 });

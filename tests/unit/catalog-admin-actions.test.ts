@@ -20,6 +20,15 @@ vi.mock("@/lib/services/catalog", () => ({
   setActionTypeActive: spy("setActionTypeActive", { active: false, expired: 0 }),
 }));
 vi.mock("@/lib/services/preview", () => ({ previewActionType: spy("previewActionType") }));
+// Jobs run their work at once here, so a call that gets through shows up in `calls`.
+vi.mock("@/lib/services/jobs", () => ({
+  startJob: (_kind: string, _owner: string, work: (ctx: unknown) => Promise<unknown>) => {
+    void work({ signal: new AbortController().signal, progress() {} });
+    return { id: "job", state: "running" };
+  },
+  getJob: spy("getJob", { id: "job", state: "done" }),
+  cancelJob: spy("cancelJob"),
+}));
 vi.mock("@/lib/services/generation", () => ({ generateRecommendations: spy("generateRecommendations") }));
 vi.mock("@/lib/services/users", () => ({
   createUser: spy("createUser", { id: "x" }),
@@ -62,6 +71,8 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["setActionTypeActiveAction", catalog.setActionTypeActiveAction, { id: U1, active: false }, "setActionTypeActive"],
   ["previewActionTypeAction", catalog.previewActionTypeAction, fields, "previewActionType"],
   ["runGenerationAction", catalog.runGenerationAction, {}, "generateRecommendations"],
+  ["jobStatusAction", catalog.jobStatusAction, { id: U1 }, "getJob"],
+  ["cancelJobAction", catalog.cancelJobAction, { id: U1 }, "cancelJob"],
   ["createUserAction", users.createUserAction, { email: "n@x.test", name: "N", role: "REP", teamId: "", password: "long enough pw" }, "createUser"],
   ["updateUserAction", users.updateUserAction, { id: U1, name: "N", role: "MANAGER", teamId: U2 }, "updateUser"],
   ["setUserActiveAction", users.setUserActiveAction, { id: U1, active: false }, "setUserActive"],
