@@ -5,6 +5,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { embedAllowedOrigins, publicUrl } from "@/lib/config/env";
 import { getUserForSignIn, recordUsage } from "@/lib/data/users";
 import { signInSchema } from "@/lib/validation/auth";
+import { safeRedirect } from "@/lib/validation/callback-url";
 
 // Raised to the sign-in form as `error` codes; the form turns them into sentences.
 export const SIGN_IN_ERRORS = {
@@ -51,6 +52,10 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // Only normalised same-origin paths (lib/validation/callback-url.ts); anything else goes home.
+    redirect({ url, baseUrl }) {
+      return safeRedirect(url, baseUrl);
+    },
     jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
