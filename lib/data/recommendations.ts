@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "./db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SessionUser } from "./users";
-import { OPEN_STATUSES, type OpenStatus } from "@/lib/domain/vocabulary";
+import { OPEN_STATUSES, UNSNOOZED_OPEN_STATUSES, type OpenStatus } from "@/lib/domain/vocabulary";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
 
 export interface QueueItem {
@@ -49,7 +49,7 @@ function toQueueItem(r: QueueRow): QueueItem {
 const visibleNow = (now: Date): Prisma.RecommendationWhereInput => ({
   isControl: false,
   expiresAt: { gt: now },
-  OR: [{ status: { in: ["PENDING", "ACCEPTED"] } }, { status: "SNOOZED", snoozedUntil: { lte: now } }],
+  OR: [{ status: { in: [...UNSNOOZED_OPEN_STATUSES] } }, { status: "SNOOZED", snoozedUntil: { lte: now } }],
 });
 
 /** The rep's open, visible recommendations, best first. Ownership is in the where clause. */

@@ -14,7 +14,7 @@ export function sqlLiteral(value: string): Prisma.Sql {
   return Prisma.raw(`'${value}'`);
 }
 
-/** A parenthesised list of quoted literals, e.g. `('PENDING', 'ACCEPTED', 'SNOOZED')`, for `IN`. */
+/** A parenthesised list of quoted literals, e.g. `('A', 'B')`, for `IN`. */
 export function sqlList(values: readonly string[]): Prisma.Sql {
   if (values.length === 0) throw new Error("An SQL IN list needs at least one value");
   for (const v of values) if (!IDENTIFIER.test(v)) throw new Error(`Not a vocabulary constant: ${JSON.stringify(v)}`);

@@ -11,6 +11,9 @@ export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
 export const OPEN_STATUSES = ["PENDING", "ACCEPTED", "SNOOZED"] as const satisfies readonly RecommendationStatus[];
 export type OpenStatus = (typeof OPEN_STATUSES)[number];
 
+/** Open and not waiting on a snooze: visible whatever the time (a snoozed one shows again when its date passes). */
+export const UNSNOOZED_OPEN_STATUSES = ["PENDING", "ACCEPTED"] as const satisfies readonly OpenStatus[];
+
 /** Acted on by the rep: counts as an acceptance for learning and conversion. */
 export const ACTED_ON_STATUSES = ["ACCEPTED", "DONE"] as const satisfies readonly RecommendationStatus[];
 
