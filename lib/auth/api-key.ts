@@ -1,4 +1,5 @@
 import "server-only";
+import { admitted } from "./admission";
 import { answering, apiError } from "./api";
 import { verifyApiKey } from "@/lib/services/api-keys";
 import type { ApiScope } from "@/lib/validation/api";
@@ -9,7 +10,8 @@ export interface ApiCaller {
 }
 
 /**
- * Wraps a /api/v1 route: Bearer key (401 when missing, unknown or revoked),
+ * Wraps a /api/v1 route: admission (503/429 with Retry-After when the
+ * server is saturated), Bearer key (401 when missing, unknown or revoked),
  * scope (403); a DomainError the handler throws is answered by toApiResponse.
  */
 export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req: Request, ctx: C) => Promise<Response>) {
@@ -17,14 +19,16 @@ export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req:
     answering(async () => {
       const header = req.headers.get("authorization");
       const presented = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
-      const check = await verifyApiKey(presented);
-      if (!check.ok) {
-        const message =
-          check.reason === "missing" ? "Send an API key as 'Authorization: Bearer <key>'." : check.reason === "revoked" ? "This API key has been revoked." : "This API key is not valid.";
-        return apiError(401, "UNAUTHORIZED", message);
-      }
-      if (!check.scopes.includes(scope)) return apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
-      return handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx);
+      return admitted(`key:${presented ?? "none"}`, async () => {
+        const check = await verifyApiKey(presented);
+        if (!check.ok) {
+          const message =
+            check.reason === "missing" ? "Send an API key as 'Authorization: Bearer <key>'." : check.reason === "revoked" ? "This API key has been revoked." : "This API key is not valid.";
+          return apiError(401, "UNAUTHORIZED", message);
+        }
+        if (!check.scopes.includes(scope)) return apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
+        return handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx);
+      });
     });
 }
 

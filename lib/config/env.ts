@@ -8,6 +8,20 @@ import { z } from "zod";
 /** An unset or empty variable takes the default. */
 const blankAsUnset = (v: unknown) => (v === "" ? undefined : v);
 
+/** A whole number (at least `min`), defaulting when unset or empty. */
+function wholeNumber(fallback: number, min: number) {
+  return z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `must be a whole number (e.g. ${fallback})`)
+      .transform(Number)
+      .refine((n) => n >= min, `must be at least ${min}`)
+      .default(fallback),
+  );
+}
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -29,6 +43,14 @@ const envSchema = z.object({
       .transform(Number)
       .default(300),
   ),
+  // Database capacity (see README, Configuration): pool size, how long a
+  // transaction may wait for a connection and run, and the admission queue in
+  // front of the database-heavy requests.
+  DATABASE_POOL_SIZE: wholeNumber(10, 1),
+  DATABASE_TX_MAX_WAIT_MS: wholeNumber(5000, 1),
+  DATABASE_TX_TIMEOUT_MS: wholeNumber(30000, 1),
+  ADMISSION_QUEUE_SIZE: wholeNumber(1000, 0),
+  ADMISSION_MAX_WAIT_MS: wholeNumber(10000, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -74,4 +96,16 @@ export function publicUrl(): string | undefined {
 /** How long a real-time re-score may reuse the learning statistics, in milliseconds (0: never). */
 export function statsMaxAgeMs(): number {
   return env().STATS_MAX_AGE_SECONDS * 1000;
+}
+
+/** Database capacity: pool size, transaction wait and timeout, admission queue. */
+export function databaseCapacity(): { poolSize: number; txMaxWaitMs: number; txTimeoutMs: number; queueSize: number; queueMaxWaitMs: number } {
+  const e = env();
+  return {
+    poolSize: e.DATABASE_POOL_SIZE,
+    txMaxWaitMs: e.DATABASE_TX_MAX_WAIT_MS,
+    txTimeoutMs: e.DATABASE_TX_TIMEOUT_MS,
+    queueSize: e.ADMISSION_QUEUE_SIZE,
+    queueMaxWaitMs: e.ADMISSION_MAX_WAIT_MS,
+  };
 }

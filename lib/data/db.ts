@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { databaseMode } from "@/lib/config/env";
+import { databaseCapacity, databaseMode } from "@/lib/config/env";
 
 // One Prisma client per process, cached on globalThis so hot reload in dev does
 // not open a new pool each time. The password hash is omitted globally: no query
@@ -8,12 +8,23 @@ import { databaseMode } from "@/lib/config/env";
 function createClient() {
   const mode = databaseMode();
   const omit = { user: { passwordHash: true }, apiKey: { secretHash: true } } as const;
+  const capacity = databaseCapacity();
+  // How long an interactive transaction may wait for a connection (maxWait,
+  // then P2028, which lib/data/retry.ts retries) and run (timeout).
+  const transactionOptions = { maxWait: capacity.txMaxWaitMs, timeout: capacity.txTimeoutMs };
   if (mode.kind === "postgres") {
     // Loaded lazily so the embedded path never needs pg and vice versa. JIT off:
     // compiling the learning aggregate cost more than running it (measured).
+    // A plain query waits for a pooled connection at most as long as a
+    // transaction does (pg's default is forever). An idle connection the
+    // server drops (restart, failover) is logged and replaced, never fatal.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: mode.url, max: 10, options: "-c jit=off" }), omit });
+    const adapter = new PrismaPg(
+      { connectionString: mode.url, max: capacity.poolSize, connectionTimeoutMillis: capacity.txMaxWaitMs, options: "-c jit=off" },
+      { onPoolError: (err) => console.warn("database connection lost:", err.message) },
+    );
+    return new PrismaClient({ adapter, omit, transactionOptions });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGlite } = require("@electric-sql/pglite") as typeof import("@electric-sql/pglite");
@@ -21,7 +32,7 @@ function createClient() {
   const { PrismaPGlite } = require("pglite-prisma-adapter") as typeof import("pglite-prisma-adapter");
   const pglite = new PGlite(mode.dir);
   globalForDb.nudgePglite = pglite;
-  return new PrismaClient({ adapter: new PrismaPGlite(pglite), omit });
+  return new PrismaClient({ adapter: new PrismaPGlite(pglite), omit, transactionOptions });
 }
 
 export type Db = ReturnType<typeof createClient>;
