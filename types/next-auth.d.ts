@@ -3,6 +3,8 @@ import type { Role } from "@/lib/generated/prisma/enums";
 declare module "next-auth" {
   interface Session {
     user: { id: string; email: string; name: string; role: Role; teamId: string | null };
+    /** The user's sessionVersion when the token was issued (lib/data/sessions.ts). */
+    sessionVersion?: number;
   }
   interface User {
     id: string;
@@ -10,6 +12,7 @@ declare module "next-auth" {
     name: string;
     role: Role;
     teamId: string | null;
+    sessionVersion: number;
   }
 }
 
@@ -18,5 +21,7 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: Role;
     teamId?: string | null;
+    /** sessionVersion at sign-in; a bump in the database ends this session. */
+    sv?: number;
   }
 }

@@ -4,17 +4,20 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { authOptions } from "./options";
 import { can, type Permission } from "./permissions";
-import { getActiveUserById, type SessionUser } from "@/lib/data/users";
+import { getCurrentSessionUser } from "@/lib/data/sessions";
+import type { SessionUser } from "@/lib/data/users";
 
 /**
  * The signed-in user, re-read from the database on every request (once, via
- * cache), so a deactivated user's session stops working at once.
+ * cache), so a deactivated user's session stops working at once, and so does a
+ * session issued before the user's last sign-out, password reset or role change
+ * (its sessionVersion is stale).
  */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
-  return getActiveUserById(id);
+  return getCurrentSessionUser(id, session.sessionVersion);
 });
 
 /** For pages and layouts: signed-out visitors go to /signin. */

@@ -1,22 +1,16 @@
 import "server-only";
-import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { embedAllowedOrigins, publicUrl } from "@/lib/config/env";
-import { getUserForSignIn, recordUsage } from "@/lib/data/users";
+import { endSessions } from "@/lib/data/sessions";
+import { db } from "@/lib/data/db";
+import { isDomainError } from "@/lib/domain/errors";
+import { clientAddress } from "@/lib/services/sign-in-throttle";
+import { signInWithPassword } from "@/lib/services/sign-in";
 import { signInSchema } from "@/lib/validation/auth";
 import { safeRedirect } from "@/lib/validation/callback-url";
 
-// Raised to the sign-in form as `error` codes; the form turns them into sentences.
-export const SIGN_IN_ERRORS = {
-  invalid: "CredentialsSignin",
-  inactive: "AccountDeactivated",
-} as const;
-
-// Compare against a dummy hash when the user is unknown, so response time does
-// not reveal which emails have accounts.
-let dummyHash: string | undefined;
-const getDummyHash = () => (dummyHash ??= bcrypt.hashSync("not-a-real-password", 10));
+import { rateLimitedCode, SIGN_IN_ERRORS } from "./sign-in-errors";
 
 // Inside a CRM's iframe the app is a third party: its cookies must be
 // SameSite=None (and so Secure, so only over https) or the browser drops them.
@@ -39,15 +33,17 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      // Errors thrown here reach the form as `error` codes (lib/auth/sign-in-errors.ts).
+      async authorize(credentials, req) {
         const parsed = signInSchema.safeParse(credentials);
         if (!parsed.success) return null;
-        const user = await getUserForSignIn(parsed.data.email);
-        const ok = await bcrypt.compare(parsed.data.password, user?.passwordHash ?? getDummyHash());
-        if (!user || !ok) return null;
-        if (!user.active) throw new Error(SIGN_IN_ERRORS.inactive);
-        await recordUsage(user.id, "SIGN_IN");
-        return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
+        try {
+          return await signInWithPassword(parsed.data, clientAddress(req?.headers));
+        } catch (e) {
+          if (isDomainError(e) && e.code === "RATE_LIMITED") throw new Error(rateLimitedCode(e.retryAfter ?? 60));
+          if (isDomainError(e) && e.code === "FORBIDDEN") throw new Error(SIGN_IN_ERRORS.inactive);
+          throw e;
+        }
       },
     }),
   ],
@@ -61,6 +57,7 @@ export const authOptions: NextAuthOptions = {
         token.uid = user.id;
         token.role = user.role;
         token.teamId = user.teamId;
+        token.sv = user.sessionVersion;
       }
       return token;
     },
@@ -73,8 +70,16 @@ export const authOptions: NextAuthOptions = {
           role: token.role,
           teamId: token.teamId ?? null,
         };
+        session.sessionVersion = token.sv;
       }
       return session;
+    },
+  },
+  events: {
+    // Signing out ends every session of the account at once (lib/data/sessions.ts),
+    // so a copied or stolen cookie stops working too, not only this browser's.
+    async signOut({ token }) {
+      if (token?.uid) await endSessions(db(), token.uid);
     },
   },
 };

@@ -23,7 +23,7 @@ export async function getActiveUserById(id: string): Promise<SessionUser | null>
 export async function getUserForSignIn(email: string) {
   return db().user.findUnique({
     where: { email },
-    select: { ...sessionUserSelect, passwordHash: true },
+    select: { ...sessionUserSelect, passwordHash: true, sessionVersion: true },
   });
 }
 

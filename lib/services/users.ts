@@ -16,6 +16,7 @@ import {
 } from "@/lib/data/admin-users";
 import { recordAudit } from "@/lib/data/audit";
 import { db } from "@/lib/data/db";
+import { endSessions } from "@/lib/data/sessions";
 import { isUniqueViolation } from "@/lib/data/errors";
 import { DomainError } from "@/lib/domain/errors";
 import type { CreateTeamInput, CreateUserInput, ReassignCustomersInput, UpdateTeamInput, UpdateUserInput } from "@/lib/validation/admin";
@@ -62,6 +63,7 @@ export async function updateUser(actorId: string, input: UpdateUserInput): Promi
     if (!before) throw new DomainError("NOT_FOUND", "This user no longer exists");
     if (before.role !== input.role) assertNotSelf(actorId, input.id, "change the role of");
     const after = await updateUserRow(tx, input.id, { name: input.name, role: input.role, teamId: input.teamId });
+    if (before.role !== after.role) await endSessions(tx, input.id);
     if (JSON.stringify(audited(before)) === JSON.stringify(audited(after))) return;
     await recordAudit(tx, { actorId, entity: "User", entityId: input.id, action: "update", before: audited(before), after: audited(after) });
   });
@@ -78,6 +80,7 @@ export async function setUserActive(actorId: string, id: string, active: boolean
     if (!before) throw new DomainError("NOT_FOUND", "This user no longer exists");
     if (before.active === active) return;
     await setUserActiveFlag(tx, id, active);
+    if (!active) await endSessions(tx, id);
     await recordAudit(tx, { actorId, entity: "User", entityId: id, action: active ? "reactivate" : "deactivate", before: { active: before.active }, after: { active } });
   });
 }
@@ -87,6 +90,7 @@ export async function resetPassword(actorId: string, id: string, password: strin
   await db().$transaction(async (tx) => {
     if (!(await findUser(tx, id))) throw new DomainError("NOT_FOUND", "This user no longer exists");
     await setPasswordHash(tx, id, passwordHash);
+    await endSessions(tx, id);
     await recordAudit(tx, { actorId, entity: "User", entityId: id, action: "reset_password", after: { passwordChanged: true } });
   });
 }

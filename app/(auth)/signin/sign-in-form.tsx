@@ -1,18 +1,20 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { signInSchema } from "@/lib/validation/auth";
-
-const MESSAGES: Record<string, string> = {
-  CredentialsSignin: "That email and password don't match an account. Check both and try again.",
-  AccountDeactivated: "This account has been deactivated. Ask your admin to reactivate it.",
-};
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [pending, setPending] = useState(false);
+  // Each new error takes focus, so screen readers announce it and keyboard users start from it.
+  const alertRef = useRef<HTMLDivElement>(null);
+  const [errorSerial, setErrorSerial] = useState(0);
+  useEffect(() => {
+    if (errorSerial > 0) alertRef.current?.focus();
+  }, [errorSerial]);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -34,13 +36,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
     try {
       const res = await signIn("credentials", { ...parsed.data, redirect: false });
       if (!res || res.error) {
-        setError(MESSAGES[res?.error ?? ""] ?? MESSAGES.CredentialsSignin ?? "Sign-in failed.");
+        setError(signInErrorMessage(res?.error));
+        setErrorSerial((n) => n + 1);
         setPending(false);
         return;
       }
       window.location.assign(callbackUrl ?? "/");
     } catch {
       setError("We couldn't reach the server. Check your connection and try again.");
+      setErrorSerial((n) => n + 1);
       setPending(false);
     }
   }
@@ -48,7 +52,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? (
-        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <div ref={alertRef} role="alert" tabIndex={-1} className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}
         </div>
       ) : null}

@@ -1,0 +1,26 @@
+import "server-only";
+import { db, type Db } from "./db";
+import type { SessionUser } from "./users";
+
+// Session revocation. A session token carries the user's sessionVersion at
+// sign-in; the guard accepts it only while the row still has that version, so
+// bumping it ends every session the user has, at once (sign-out, password
+// reset, deactivation, role change).
+
+type Client = Pick<Db, "user">;
+
+/** Ends every existing session of the user (call inside the use case's transaction). */
+export async function endSessions(client: Client, userId: string): Promise<void> {
+  await client.user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+}
+
+/** The user behind a session token, or null when they were deactivated, deleted, or the token's version is stale. */
+export async function getCurrentSessionUser(id: string, sessionVersion: number | undefined): Promise<SessionUser | null> {
+  if (typeof sessionVersion !== "number") return null;
+  const user = await db().user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, teamId: true, active: true, sessionVersion: true },
+  });
+  if (!user || !user.active || user.sessionVersion !== sessionVersion) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
+}
