@@ -2,7 +2,7 @@ import "server-only";
 import { admitted } from "./admission";
 import { answering, apiError } from "./api";
 import { verifyApiKey } from "@/lib/services/api-keys";
-import type { ApiScope } from "@/lib/validation/api";
+import { MAX_BODY_BYTES, type ApiScope } from "@/lib/validation/api";
 
 export interface ApiCaller {
   keyId: string;
@@ -32,13 +32,72 @@ export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req:
     });
 }
 
-/** Reads a JSON body, or returns the 400 response to send. */
-export async function readJson(req: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+type BodyResult = { ok: true; body: unknown } | { ok: false; response: Response };
+
+/** JSON media types: application/json and application/*+json (parameters such as charset allowed). */
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
+
+/**
+ * Reads a JSON body, or returns the 4xx response to send: 415 for a declared
+ * non-JSON content type, 413 over MAX_BODY_BYTES (stops reading there), 400 for
+ * an empty body, bytes that are not UTF-8, or text that is not JSON.
+ */
+export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
+  const type = req.headers.get("content-type");
+  if (type !== null && type.trim() !== "" && !JSON_TYPE.test(type.trim())) {
+    return { ok: false, response: apiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with 'Content-Type: application/json'.") };
+  }
+  const tooLarge = () => ({ ok: false as const, response: apiError(413, "BODY_TOO_LARGE", `The body is larger than ${maxBytes} bytes; split the batch.`) });
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    return { ok: true, body: await req.json() };
+    if (req.body) {
+      const reader = req.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+          await reader.cancel().catch(() => {});
+          return tooLarge();
+        }
+        chunks.push(value);
+      }
+    }
+  } catch {
+    return { ok: false, response: apiError(400, "INVALID_BODY", "The request body could not be read.") };
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not UTF-8 text.") };
+  }
+  if (text.trim() === "") return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is empty; send a JSON object.") };
+  try {
+    return { ok: true, body: JSON.parse(text) };
   } catch {
     return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not valid JSON.") };
   }
+}
+
+/** Reads a JSON object body (not an array, string, number or null), or returns the 4xx response to send. */
+export async function readJsonObject(req: Request): Promise<BodyResult> {
+  const json = await readJson(req);
+  if (!json.ok) return json;
+  if (typeof json.body !== "object" || json.body === null || Array.isArray(json.body)) {
+    return { ok: false, response: apiError(400, "INVALID_BODY", "The body must be a JSON object.", [{ path: "", message: "Expected an object" }]) };
+  }
+  return json;
 }
 
 /** Reads `{ [key]: [...] }`, or returns the 400/413 response to send. */

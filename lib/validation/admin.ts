@@ -2,6 +2,7 @@
 // forms and the server actions.
 import { z } from "zod";
 import { API_SCOPES } from "./api";
+import { safeEmail, safeText } from "./postgres-safe";
 
 export const ROLES = ["REP", "MANAGER", "ADMIN"] as const;
 export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = { REP: "Sales rep", MANAGER: "Manager", ADMIN: "Admin" };
@@ -13,8 +14,8 @@ const optionalId = (what: string) => z.preprocess((v) => (v === "" ? null : v), 
 export const passwordSchema = z.string().min(10, "Use at least 10 characters").max(200, "Use at most 200 characters");
 
 export const createUserSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Not a valid email address").max(320),
-  name: z.string().trim().min(1, "Enter a name").max(120),
+  email: safeEmail({ lower: true }),
+  name: safeText(120, { min: 1, tooShort: "Enter a name" }),
   role: z.enum(ROLES, { message: "Choose a role" }),
   teamId: optionalId("team"),
   password: passwordSchema,
@@ -22,7 +23,7 @@ export const createUserSchema = z.object({
 
 export const updateUserSchema = z.object({
   id: id("user"),
-  name: z.string().trim().min(1, "Enter a name").max(120),
+  name: safeText(120, { min: 1, tooShort: "Enter a name" }),
   role: z.enum(ROLES, { message: "Choose a role" }),
   teamId: optionalId("team"),
 });
@@ -31,7 +32,7 @@ export const setUserActiveSchema = z.object({ id: id("user"), active: z.boolean(
 export const resetPasswordSchema = z.object({ id: id("user"), password: passwordSchema });
 
 export const createTeamSchema = z.object({
-  name: z.string().trim().min(1, "Enter a team name").max(80),
+  name: safeText(80, { min: 1, tooShort: "Enter a team name" }),
   managerId: optionalId("manager"),
 });
 export const updateTeamSchema = createTeamSchema.extend({ id: id("team") });
@@ -46,7 +47,7 @@ export const reassignCustomersSchema = z
   .refine((v) => v.fromRepId !== v.toRepId, { message: "Choose a different rep to move the customers to", path: ["toRepId"] });
 
 export const createApiKeySchema = z.object({
-  name: z.string().trim().min(1, "Name the key after the system that will use it").max(80),
+  name: safeText(80, { min: 1, tooShort: "Name the key after the system that will use it" }),
   scopes: z.array(z.enum(API_SCOPES)).min(1, "Choose at least one scope"),
 });
 export const revokeApiKeySchema = z.object({ id: id("API key") });

@@ -1,41 +1,45 @@
 import { z } from "zod";
+import { decimal, safeEmail, safeIsoDate, safeJson, safeText, safeTimestamp } from "./postgres-safe";
 
 export const API_SCOPES = ["customers:write", "events:write", "recommendations:read", "feedback:write"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const MAX_BATCH = 1000;
+/** Largest request body the API reads (1,000 items with their payloads fit). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Longest externalId (a path parameter longer than this names no customer). */
+export const MAX_EXTERNAL_ID = 100;
 
 export const EVENT_TYPES = ["PURCHASE", "WEB_VISIT", "EMAIL_CLICK", "SUPPORT_TICKET", "MEETING", "CALL", "EMAIL_SENT"] as const;
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Not a real calendar date");
+/** Money columns are NUMERIC(14, 2): at most 999,999,999,999.99. */
+export const MONEY = { precision: 14, scale: 2 } as const;
+const money = () => decimal(MONEY.precision, MONEY.scale, { min: 0 });
 
 export const apiCustomerSchema = z.object({
-  externalId: z.string().trim().min(1, "Required").max(100),
-  name: z.string().trim().min(1, "Required").max(200),
+  externalId: safeText(MAX_EXTERNAL_ID, { min: 1, identifier: true }),
+  name: safeText(200, { min: 1 }),
   // Optional fields: omitted keeps the stored value on update; null clears it.
-  email: z.string().trim().email("Not a valid email address").max(320).nullable().optional(),
-  phone: z.string().trim().max(50).nullable().optional(),
-  company: z.string().trim().max(200).nullable().optional(),
-  segment: z.string().trim().min(1, "Required").max(40),
-  birthday: isoDate.nullable().optional(),
-  renewalDate: isoDate.nullable().optional(),
-  lifetimeValue: z.number().finite().min(0, "Must be zero or more").max(1e11).optional(),
-  ownerEmail: z.string().trim().toLowerCase().email("Not a valid email address"),
+  email: safeEmail().nullable().optional(),
+  phone: safeText(50).nullable().optional(),
+  company: safeText(200).nullable().optional(),
+  segment: safeText(40, { min: 1 }),
+  birthday: safeIsoDate().nullable().optional(),
+  renewalDate: safeIsoDate().nullable().optional(),
+  lifetimeValue: money().optional(),
+  ownerEmail: safeEmail({ lower: true }),
   doNotContact: z.boolean().optional(),
   marketingOptOut: z.boolean().optional(),
 });
 export type ApiCustomer = z.infer<typeof apiCustomerSchema>;
 
 export const apiEventSchema = z.object({
-  customerExternalId: z.string().trim().min(1, "Required").max(100),
+  customerExternalId: safeText(MAX_EXTERNAL_ID, { min: 1, identifier: true }),
   type: z.enum(EVENT_TYPES, { message: `Must be one of ${EVENT_TYPES.join(", ")}` }),
-  occurredAt: z.string().datetime({ offset: true, message: "Use an ISO 8601 timestamp, e.g. 2026-11-23T10:00:00Z" }),
-  amount: z.number().finite().min(0, "Must be zero or more").max(1e11).optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
-  source: z.string().trim().max(100).optional(),
-  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  occurredAt: safeTimestamp(),
+  amount: money().optional(),
+  payload: safeJson().optional(),
+  source: safeText(100).optional(),
+  idempotencyKey: safeText(200, { min: 1, identifier: true }).optional(),
 });
 export type ApiEvent = z.infer<typeof apiEventSchema>;
 

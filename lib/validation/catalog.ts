@@ -3,6 +3,7 @@
 // checked by the engine's own ruleSchema, so a rule the editor accepts is a
 // rule the engine can run, and its messages arrive at "rule.all.0.value".
 import { z } from "zod";
+import { refineJson, safeText, strictNumberInput } from "./postgres-safe";
 import { ruleSchema, templateErrors } from "@/lib/engine";
 
 export const ACTION_CATEGORIES = ["OFFER", "MEETING", "RELATIONSHIP", "RETENTION", "GROWTH", "SERVICE"] as const;
@@ -17,29 +18,21 @@ export const CATEGORY_LABELS: Record<ActionCategoryName, string> = {
   SERVICE: "Service",
 };
 
-/** Form inputs arrive as strings: "" means "not filled in" (never 0), anything else must be a number. */
+/** Form inputs arrive as strings: "" means "not filled in" (never 0), anything else must be a strictly decimal number ("0x10" is not). */
 function numberField(opts: { min: number; max: number; int?: boolean; label: string }) {
   let n = z.number({ message: `Enter ${opts.label} as a number` }).finite(`Enter ${opts.label} as a number`);
   if (opts.int) n = n.int(`Use a whole number of ${opts.label}`);
   n = n.min(opts.min, `Must be at least ${opts.min}`).max(opts.max, `Must be at most ${opts.max}`);
-  return z.preprocess((v) => {
-    if (typeof v !== "string") return v;
-    const t = v.trim();
-    return t === "" ? undefined : Number(t);
-  }, n);
+  return z.preprocess(strictNumberInput, n);
 }
 
 export const ACTION_KEY_PATTERN = /^[a-z][a-z0-9_]{2,39}$/;
 
 export const actionTypeFieldsSchema = z.object({
-  name: z.string().trim().min(2, "Give the action a name").max(80, "Keep the name under 80 characters"),
+  name: safeText(80, { min: 2, tooShort: "Give the action a name", tooLong: "Keep the name under 80 characters" }),
   category: z.enum(ACTION_CATEGORIES, { message: "Choose a category" }),
-  description: z.string().trim().max(500, "Keep the description under 500 characters"),
-  messageTemplate: z
-    .string()
-    .trim()
-    .min(1, "Write the message the rep will see")
-    .max(500, "Keep the message under 500 characters")
+  description: safeText(500, { tooLong: "Keep the description under 500 characters" }),
+  messageTemplate: safeText(500, { min: 1, tooShort: "Write the message the rep will see", tooLong: "Keep the message under 500 characters" })
     .superRefine((t, ctx) => {
       for (const e of templateErrors(t)) ctx.addIssue({ code: "custom", message: e.message });
     }),
@@ -49,7 +42,8 @@ export const actionTypeFieldsSchema = z.object({
   expiresAfterDays: numberField({ min: 1, max: 90, int: true, label: "days" }),
   controlGroupPct: numberField({ min: 0, max: 50, label: "a percentage" }),
   exploration: z.boolean(),
-  rule: ruleSchema,
+  // Stored as jsonb: no NUL or lone surrogate in any key or string (size and depth are the rule limits' job).
+  rule: ruleSchema.superRefine(refineJson({ depth: 1000, bytes: 10_000_000 })),
 });
 
 export const createActionTypeSchema = actionTypeFieldsSchema.extend({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeDate, safeText } from "./postgres-safe";
 
 export const DISMISS_REASONS = ["NOT_RELEVANT", "ALREADY_DONE", "BAD_TIMING", "CUSTOMER_DECLINED", "OTHER"] as const;
 export const DISMISS_REASON_LABELS: Record<(typeof DISMISS_REASONS)[number], string> = {
@@ -11,8 +12,8 @@ export const DISMISS_REASON_LABELS: Record<(typeof DISMISS_REASONS)[number], str
 
 const base = {
   recommendationId: z.string().uuid("Unknown recommendation"),
-  idempotencyKey: z.string().min(8).max(100).optional(),
-  note: z.string().trim().max(500, "Keep the note under 500 characters").optional(),
+  idempotencyKey: safeText(100, { trim: false, min: 8, identifier: true }).optional(),
+  note: safeText(500, { tooLong: "Keep the note under 500 characters" }).optional(),
 };
 
 // One schema for every reaction, shared by the queue's server action and the API.
@@ -24,8 +25,7 @@ export const reactionSchema = z.discriminatedUnion("kind", [
   z.object({
     ...base,
     kind: z.literal("SNOOZE"),
-    snoozeUntil: z.coerce
-      .date({ message: "Choose a date to snooze until" })
+    snoozeUntil: safeDate("Choose a date to snooze until")
       .refine((d) => d.getTime() > Date.now(), "Snooze until a date in the future")
       .refine((d) => d.getTime() < Date.now() + 90 * 86_400_000, "Snooze for at most 90 days"),
   }),

@@ -2,12 +2,20 @@ import { NextResponse } from "next/server";
 import { apiError } from "@/lib/auth/api";
 import { withApiKey } from "@/lib/auth/api-key";
 import { openRecommendationsForExternalId } from "@/lib/data/recommendations";
+import { MAX_EXTERNAL_ID } from "@/lib/validation/api";
+import { pathParamProblem } from "@/lib/validation/postgres-safe";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withApiKey("recommendations:read", async (_caller, _req, ctx: { params: Promise<{ externalId: string }> }) => {
+  // The router has decoded the segment once already: decoding again would turn "%25" into "%" and fail.
   const { externalId } = await ctx.params;
-  const recommendations = await openRecommendationsForExternalId(decodeURIComponent(externalId));
+  const problem = pathParamProblem(externalId, MAX_EXTERNAL_ID);
+  if (problem === "bad") {
+    return apiError(400, "INVALID_PARAMETER", "The externalId in the path contains control characters or is not valid Unicode.", [{ path: "externalId", message: "Not a valid externalId" }]);
+  }
+  if (problem === "too-long") return apiError(404, "NOT_FOUND", `No customer has this externalId (externalIds have at most ${MAX_EXTERNAL_ID} characters).`);
+  const recommendations = await openRecommendationsForExternalId(externalId);
   if (!recommendations) return apiError(404, "NOT_FOUND", `No customer has the externalId "${externalId}".`);
   return NextResponse.json({ recommendations });
 });
