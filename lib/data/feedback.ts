@@ -8,38 +8,63 @@ import type { DismissReason, FeedbackKind, RecommendationStatus } from "@/lib/ge
 
 type Client = Pick<Db, "$queryRaw" | "feedback" | "recommendation" | "usageEvent">;
 
+export interface StoredReaction {
+  recommendationId: string;
+  userId: string;
+  /** Null on rows from before idempotency hashes were kept. */
+  requestHash: string | null;
+  /** The status the reaction led to; null on rows from before it was kept. */
+  status: RecommendationStatus | null;
+}
+
 /** The reaction recorded under an idempotency key, if any. */
-export async function findFeedbackByIdempotencyKey(client: Client, key: string): Promise<{ recommendationId: string; userId: string } | null> {
-  return client.feedback.findUnique({ where: { idempotencyKey: key }, select: { recommendationId: true, userId: true } });
+export async function findFeedbackByIdempotencyKey(client: Client, key: string): Promise<StoredReaction | null> {
+  return client.feedback.findUnique({ where: { idempotencyKey: key }, select: { recommendationId: true, userId: true, requestHash: true, status: true } });
 }
 
 export async function recommendationStatus(client: Client, id: string): Promise<{ id: string; status: RecommendationStatus }> {
   return client.recommendation.findUniqueOrThrow({ where: { id }, select: { id: true, status: true } });
 }
 
-export interface LockedRecommendation {
-  id: string;
+/** Everything a reaction may change on a recommendation (undo restores exactly this). */
+export interface ReactionState {
   status: RecommendationStatus;
+  snoozedUntil: Date | null;
+  decidedAt: Date | null;
+  expiresAt: Date;
+}
+
+export interface LockedRecommendation extends ReactionState {
+  id: string;
   repId: string;
   isControl: boolean;
-  expiresAt: Date;
+  /** The database's clock once the lock is held: the time the reaction is applied. */
+  lockedAt: Date;
 }
 
 /** The rep's recommendation, row-locked until the transaction ends; null when absent or someone else's. */
 export async function lockRecommendationOfRep(client: Client, id: string, repId: string): Promise<LockedRecommendation | null> {
   const rows = await client.$queryRaw<LockedRecommendation[]>`
-    SELECT id, status, "repId", "isControl", "expiresAt" FROM "Recommendation"
+    SELECT id, status, "repId", "isControl", "expiresAt", "snoozedUntil", "decidedAt", clock_timestamp() AS "lockedAt" FROM "Recommendation"
     WHERE id = ${id}::uuid AND "repId" = ${repId}::uuid
     FOR UPDATE`;
   return rows[0] ?? null;
 }
 
-/** The latest reaction to a recommendation. */
-export async function lastFeedback(client: Client, recommendationId: string): Promise<{ kind: FeedbackKind; previousStatus: RecommendationStatus } | null> {
+export interface LastReaction {
+  kind: FeedbackKind;
+  previousStatus: RecommendationStatus;
+  previousSnoozedUntil: Date | null;
+  previousDecidedAt: Date | null;
+  previousExpiresAt: Date | null;
+}
+
+/** The latest reaction applied to a recommendation: highest id (ids are taken under the row lock, so in the order applied). */
+export async function lastFeedback(client: Client, recommendationId: string): Promise<LastReaction | null> {
   return client.feedback.findFirst({
     where: { recommendationId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { kind: true, previousStatus: true },
+    orderBy: { id: "desc" },
+    select: { kind: true, previousStatus: true, previousSnoozedUntil: true, previousDecidedAt: true, previousExpiresAt: true },
   });
 }
 
@@ -47,23 +72,24 @@ export interface ReactionWrite {
   recommendationId: string;
   userId: string;
   kind: FeedbackKind;
-  previousStatus: RecommendationStatus;
-  status: RecommendationStatus;
-  decidedAt: Date | null;
+  /** The state before the reaction, kept on the Feedback row for undo. */
+  previous: ReactionState;
+  /** The state after it. */
+  next: ReactionState;
+  /** The snooze date the rep asked for (SNOOZE only). */
   snoozeUntil: Date | null;
-  /** Set to move the expiry; undefined keeps it. */
-  expiresAt?: Date;
   dismissReason: DismissReason | null;
   note: string | null;
   idempotencyKey: string | null;
+  requestHash: string | null;
   at: Date;
 }
 
-/** Writes a reaction: the recommendation's new status, its Feedback row and the rep's usage event. */
+/** Writes a reaction: the recommendation's new state, its Feedback row and the rep's usage event. */
 export async function writeReaction(client: Client, w: ReactionWrite): Promise<void> {
   await client.recommendation.update({
     where: { id: w.recommendationId },
-    data: { status: w.status, decidedAt: w.decidedAt, snoozedUntil: w.snoozeUntil, ...(w.expiresAt ? { expiresAt: w.expiresAt } : {}) },
+    data: { status: w.next.status, decidedAt: w.next.decidedAt, snoozedUntil: w.next.snoozedUntil, expiresAt: w.next.expiresAt },
   });
   await client.feedback.create({
     data: {
@@ -73,8 +99,13 @@ export async function writeReaction(client: Client, w: ReactionWrite): Promise<v
       dismissReason: w.dismissReason,
       note: w.note,
       snoozeUntil: w.snoozeUntil,
-      previousStatus: w.previousStatus,
+      previousStatus: w.previous.status,
+      previousSnoozedUntil: w.previous.snoozedUntil,
+      previousDecidedAt: w.previous.decidedAt,
+      previousExpiresAt: w.previous.expiresAt,
+      status: w.next.status,
       idempotencyKey: w.idempotencyKey,
+      requestHash: w.requestHash,
       createdAt: w.at,
     },
   });

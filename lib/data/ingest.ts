@@ -27,22 +27,29 @@ export type CustomerUpsert = ApiCustomer & { ownerId: string };
 
 /**
  * Updates the customers that exist (only the fields sent), then inserts the
- * rest. Returns the ids of each, by externalId.
+ * rest. Returns the ids of each, by externalId. Safe under concurrency: an
+ * insert that meets a row another transaction inserted meanwhile waits for it
+ * (ON CONFLICT) and that row is then updated instead, so sending one new
+ * externalId many times at once creates it once and never fails.
  */
-export async function upsertCustomerRows(client: Client, rows: CustomerUpsert[]): Promise<{ updated: { externalId: string; id: string }[]; inserted: { externalId: string; id: string }[] }> {
-  const date = (s: string | null | undefined) => (s ? `${s}T00:00:00Z` : null);
-  const col = <T,>(f: (c: CustomerUpsert) => T) => rows.map(f);
-  const has = (k: keyof ApiCustomer) => col((c) => c[k] !== undefined);
-  const input = Prisma.sql`
+export async function upsertCustomerRows(client: Client, all: CustomerUpsert[]): Promise<{ updated: { externalId: string; id: string }[]; inserted: { externalId: string; id: string }[] }> {
+  // One lock order for every batch (by externalId), so two batches never wait on each other crosswise.
+  const sorted = [...all].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const input = (rows: CustomerUpsert[]) => {
+    const date = (s: string | null | undefined) => (s ? `${s}T00:00:00Z` : null);
+    const col = <T,>(f: (c: CustomerUpsert) => T) => rows.map(f);
+    const has = (k: keyof ApiCustomer) => col((c) => c[k] !== undefined);
+    return Prisma.sql`
       SELECT * FROM unnest(${col((c) => c.externalId)}::text[], ${col((c) => c.name)}::text[], ${col((c) => c.segment)}::text[],
         ${col((c) => c.ownerId)}::uuid[],
         ${col((c) => c.email ?? null)}::text[], ${has("email")}::bool[], ${col((c) => c.phone ?? null)}::text[], ${has("phone")}::bool[],
         ${col((c) => c.company ?? null)}::text[], ${has("company")}::bool[], ${col((c) => date(c.birthday))}::text[], ${has("birthday")}::bool[],
-        ${col((c) => date(c.renewalDate))}::text[], ${has("renewalDate")}::bool[], ${col((c) => c.lifetimeValue ?? null)}::float8[],
+        ${col((c) => date(c.renewalDate))}::text[], ${has("renewalDate")}::bool[], ${col((c) => (c.lifetimeValue === undefined ? null : String(c.lifetimeValue)))}::text[],
         ${col((c) => c.doNotContact ?? null)}::bool[], ${col((c) => c.marketingOptOut ?? null)}::bool[])
       AS t(x, n, s, o, e, he, p, hp, co, hco, b, hb, r, hr, l, dnc, opt)`;
-  const updated = await client.$queryRaw<{ externalId: string; id: string }[]>`
-      WITH i AS (${input})
+  };
+  const update = (rows: CustomerUpsert[]) => client.$queryRaw<{ externalId: string; id: string }[]>`
+      WITH i AS (${input(rows)})
       UPDATE "Customer" c SET name = i.n, segment = i.s, "ownerId" = i.o,
         email = CASE WHEN i.he THEN i.e ELSE c.email END,
         phone = CASE WHEN i.hp THEN i.p ELSE c.phone END,
@@ -55,12 +62,21 @@ export async function upsertCustomerRows(client: Client, rows: CustomerUpsert[])
         "updatedAt" = now()
       FROM i WHERE c."externalId" = i.x
       RETURNING c."externalId", c.id`;
+  const updated = await update(sorted);
+  const done = new Set(updated.map((r) => r.externalId));
+  const fresh = sorted.filter((c) => !done.has(c.externalId));
+  if (fresh.length === 0) return { updated, inserted: [] };
   const inserted = await client.$queryRaw<{ externalId: string; id: string }[]>`
-      WITH i AS (${input})
+      WITH i AS (${input(fresh)})
       INSERT INTO "Customer" ("externalId", name, segment, "ownerId", email, phone, company, birthday, "renewalDate", "lifetimeValue", "doNotContact", "marketingOptOut", "updatedAt")
-      SELECT i.x, i.n, i.s, i.o, i.e, i.p, i.co, i.b::date, i.r::date, COALESCE(i.l, 0), COALESCE(i.dnc, false), COALESCE(i.opt, false), now()
-      FROM i WHERE NOT EXISTS (SELECT 1 FROM "Customer" c WHERE c."externalId" = i.x)
+      SELECT i.x, i.n, i.s, i.o, i.e, i.p, i.co, i.b::date, i.r::date, COALESCE(i.l::numeric, 0), COALESCE(i.dnc, false), COALESCE(i.opt, false), now()
+      FROM i
+      ON CONFLICT ("externalId") DO NOTHING
       RETURNING "externalId", id`;
+  // Inserted by a concurrent call since our update: update them now (their row is committed and visible).
+  const made = new Set(inserted.map((r) => r.externalId));
+  const raced = fresh.filter((c) => !made.has(c.externalId));
+  if (raced.length) updated.push(...(await update(raced)));
   return { updated, inserted };
 }
 
@@ -72,21 +88,40 @@ export async function moveOpenRecommendationsToOwner(client: Client, customerIds
         AND r.status IN ${OPEN_SQL}`;
 }
 
-export type EventInsert = ApiEvent & { customerId: string };
+export type EventInsert = ApiEvent & { customerId: string; requestHash: string | null };
 
 /**
- * Inserts events; one whose idempotency key was recorded before is skipped.
- * Returns the rows actually inserted.
+ * Inserts events; one whose idempotency key was recorded before (or is being
+ * recorded by a concurrent call, which it waits for) is skipped. Returns the
+ * rows actually inserted.
  */
 export async function insertEvents(client: Client, rows: EventInsert[]): Promise<{ customerId: string; idempotencyKey: string | null }[]> {
   return client.$queryRaw<{ customerId: string; idempotencyKey: string | null }[]>`
-      INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount, payload, source, "idempotencyKey")
-      SELECT c, t::"EventType", (o::timestamptz AT TIME ZONE 'UTC')::timestamp(3), a, p::jsonb, s, k
+      INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount, payload, source, "idempotencyKey", "requestHash")
+      SELECT c, t::"EventType", (o::timestamptz AT TIME ZONE 'UTC')::timestamp(3), a::numeric, p::jsonb, s, k, h
       FROM unnest(${rows.map((w) => w.customerId)}::uuid[], ${rows.map((w) => w.type)}::text[],
-                  ${rows.map((w) => w.occurredAt)}::text[], ${rows.map((w) => w.amount ?? null)}::float8[],
+                  ${rows.map((w) => w.occurredAt)}::text[], ${rows.map((w) => (w.amount === undefined ? null : String(w.amount)))}::text[],
                   ${rows.map((w) => (w.payload ? JSON.stringify(w.payload) : null))}::text[], ${rows.map((w) => w.source ?? null)}::text[],
-                  ${rows.map((w) => w.idempotencyKey ?? null)}::text[])
-           AS t(c, t, o, a, p, s, k)
+                  ${rows.map((w) => w.idempotencyKey ?? null)}::text[], ${rows.map((w) => w.requestHash)}::text[])
+           AS t(c, t, o, a, p, s, k, h)
       ON CONFLICT ("idempotencyKey") DO NOTHING
       RETURNING "customerId", "idempotencyKey"`;
+}
+
+/** The request hashes stored with these idempotency keys (null for rows from before hashes were kept), as key -> hash. */
+export async function eventRequestHashes(client: Client, keys: string[]): Promise<Map<string, string | null>> {
+  if (keys.length === 0) return new Map();
+  const rows = await client.$queryRaw<{ k: string; h: string | null }[]>`
+      SELECT "idempotencyKey" AS k, "requestHash" AS h FROM "CustomerEvent" WHERE "idempotencyKey" = ANY(${keys}::text[])`;
+  return new Map(rows.map((r) => [r.k, r.h]));
+}
+
+/** Each customer's total of recorded purchases in cents (customers with none are absent), as id -> cents. */
+export async function purchaseTotalCents(client: Client, customerIds: string[]): Promise<Map<string, number>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await client.$queryRaw<{ id: string; total: string }[]>`
+      SELECT "customerId" AS id, (SUM(amount) * 100)::text AS total FROM "CustomerEvent"
+      WHERE "customerId" = ANY(${customerIds}::uuid[]) AND type = 'PURCHASE' AND amount IS NOT NULL
+      GROUP BY "customerId"`;
+  return new Map(rows.map((r) => [r.id, Number(r.total)]));
 }

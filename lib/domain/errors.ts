@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   "INVALID",
   "NOT_FOUND",
   "CONFLICT",
+  "IDEMPOTENCY_KEY_REUSED",
   "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
   "UNAVAILABLE",
@@ -22,6 +23,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The idempotency key was used before with a different request (Stripe's idempotency_error). */
+  IDEMPOTENCY_KEY_REUSED: 422,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,

@@ -1,8 +1,10 @@
 import "server-only";
-import { db } from "@/lib/data/db";
-import { activeUserIdsByEmail, customerIdsByExternalId, insertEvents, moveOpenRecommendationsToOwner, upsertCustomerRows } from "@/lib/data/ingest";
+import { createHash } from "node:crypto";
+import { transaction } from "@/lib/data/db";
+import { activeUserIdsByEmail, customerIdsByExternalId, eventRequestHashes, insertEvents, moveOpenRecommendationsToOwner, purchaseTotalCents, upsertCustomerRows } from "@/lib/data/ingest";
 import { generateRecommendations } from "@/lib/services/generation";
-import { apiCustomerSchema, apiEventSchema, issuesToDetails, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
+import { apiCustomerSchema, apiEventSchema, issuesToDetails, MONEY, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
+import { numericMax } from "@/lib/validation/postgres-safe";
 
 // Use case: another system sends customers and events (/api/v1). Every item is
 // validated on its own, so one bad item never blocks the rest; accepted items
@@ -21,7 +23,8 @@ export async function upsertCustomers(items: unknown[]): Promise<CustomerResult[
   const seen = new Set<string>();
   items.forEach((item, index) => {
     const parsed = apiCustomerSchema.safeParse(item);
-    const externalId = typeof item === "object" && item !== null && "externalId" in item ? String(item.externalId) : "";
+    const raw = typeof item === "object" && item !== null && "externalId" in item ? item.externalId : undefined;
+    const externalId = typeof raw === "string" ? raw : raw === undefined ? "" : JSON.stringify(raw).slice(0, 200);
     if (!parsed.success) {
       results[index] = { externalId, status: "rejected", errors: issuesToDetails(parsed.error.issues) };
     } else if (seen.has(parsed.data.externalId)) {
@@ -42,7 +45,7 @@ export async function upsertCustomers(items: unknown[]): Promise<CustomerResult[
   });
   if (accepted.length === 0) return results;
 
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const { updated, inserted } = await upsertCustomerRows(
       tx,
       accepted.map((a) => ({ ...a.c, ownerId: ownerId.get(a.c.ownerEmail)! })),
@@ -60,46 +63,110 @@ export async function upsertCustomers(items: unknown[]): Promise<CustomerResult[
 export interface EventResult {
   index: number;
   status: "recorded" | "duplicate" | "rejected";
+  /** IDEMPOTENCY_KEY_REUSED: the key was used before with a different event. */
+  code?: "IDEMPOTENCY_KEY_REUSED";
   errors?: FieldError[];
 }
 
+/** The event as it will be stored, hashed: a retry under the same key must send the same event. */
+export function eventRequestHash(e: ApiEvent): string {
+  const canonical = JSON.stringify([e.customerExternalId, e.type, e.occurredAt, e.amount ?? null, e.payload ?? null, e.source ?? null]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Most a customer's purchases may add up to: credited revenue (a part of them) is stored as NUMERIC(14, 2). */
+export const MAX_PURCHASE_TOTAL = numericMax(MONEY.precision, MONEY.scale);
+const MAX_PURCHASE_CENTS = Math.round(MAX_PURCHASE_TOTAL * 100);
+
+const reused = (index: number): EventResult => ({
+  index,
+  status: "rejected",
+  code: "IDEMPOTENCY_KEY_REUSED",
+  errors: [{ path: "idempotencyKey", message: "This idempotency key was already used with a different event; use a new key for a new event" }],
+});
+
+/**
+ * Records events. Each item is validated on its own; a repeated idempotency key
+ * with the same event is a "duplicate" (recorded once), with a different event
+ * it is rejected (IDEMPOTENCY_KEY_REUSED); a purchase that would bring its
+ * customer's purchases past what credited revenue can store is rejected. The
+ * rest are written and their customers re-scored in one transaction.
+ */
 export async function recordEvents(items: unknown[]): Promise<{ results: EventResult[]; rescored: string[] }> {
   const results: EventResult[] = items.map((_, index) => ({ index, status: "recorded" }));
-  const valid: { index: number; e: ApiEvent }[] = [];
+  const valid: { index: number; e: ApiEvent; hash: string | null }[] = [];
   items.forEach((item, index) => {
     const parsed = apiEventSchema.safeParse(item);
-    if (parsed.success) valid.push({ index, e: parsed.data });
+    if (parsed.success) valid.push({ index, e: parsed.data, hash: parsed.data.idempotencyKey ? eventRequestHash(parsed.data) : null });
     else results[index] = { index, status: "rejected", errors: issuesToDetails(parsed.error.issues) };
   });
   if (valid.length === 0) return { results, rescored: [] };
 
   const idOf = await customerIdsByExternalId([...new Set(valid.map((v) => v.e.customerExternalId))]);
-  const keysInBatch = new Set<string>();
-  const toWrite = valid.filter(({ index, e }) => {
+  const keysInBatch = new Map<string, string | null>();
+  const candidates = valid.filter(({ index, e, hash }) => {
     if (!idOf.has(e.customerExternalId)) {
       results[index] = { index, status: "rejected", errors: [{ path: "customerExternalId", message: "No customer has this externalId; send it to /api/v1/customers first" }] };
       return false;
     }
     if (e.idempotencyKey) {
       if (keysInBatch.has(e.idempotencyKey)) {
-        results[index] = { index, status: "duplicate" };
+        results[index] = keysInBatch.get(e.idempotencyKey) === hash ? { index, status: "duplicate" } : reused(index);
         return false;
       }
-      keysInBatch.add(e.idempotencyKey);
+      keysInBatch.set(e.idempotencyKey, hash);
     }
     return true;
   });
-  if (toWrite.length === 0) return { results, rescored: [] };
+  if (candidates.length === 0) return { results, rescored: [] };
 
-  const rescored = await db().$transaction(async (tx) => {
+  const rescored = await transaction(async (tx) => {
+    // Keys recorded by an earlier call: the same event is a duplicate, another one is refused.
+    const stored = await eventRequestHashes(tx, candidates.flatMap((c) => (c.e.idempotencyKey ? [c.e.idempotencyKey] : [])));
+    const seenBefore = (c: (typeof candidates)[number]) => {
+      const h = stored.get(c.e.idempotencyKey!);
+      results[c.index] = h === null || h === c.hash ? { index: c.index, status: "duplicate" } : reused(c.index);
+    };
+    const fresh = candidates.filter((c) => {
+      if (c.e.idempotencyKey && stored.has(c.e.idempotencyKey)) {
+        seenBefore(c);
+        return false;
+      }
+      return true;
+    });
+
+    // Purchases that would overflow what credited revenue can hold are refused on their own.
+    const totals = await purchaseTotalCents(tx, [...new Set(fresh.filter((c) => c.e.type === "PURCHASE" && c.e.amount).map((c) => idOf.get(c.e.customerExternalId)!))]);
+    const toWrite = fresh.filter(({ index, e }) => {
+      if (e.type !== "PURCHASE" || !e.amount) return true;
+      const id = idOf.get(e.customerExternalId)!;
+      const total = (totals.get(id) ?? 0) + Math.round(e.amount * 100);
+      if (total > MAX_PURCHASE_CENTS) {
+        results[index] = {
+          index,
+          status: "rejected",
+          errors: [{ path: "amount", message: `This purchase would bring the customer's purchases past ${MAX_PURCHASE_TOTAL.toLocaleString("en-US")}, the most credited revenue can store` }],
+        };
+        return false;
+      }
+      totals.set(id, total);
+      return true;
+    });
+    if (toWrite.length === 0) return [];
+
     const inserted = await insertEvents(
       tx,
-      toWrite.map((w) => ({ ...w.e, customerId: idOf.get(w.e.customerExternalId)! })),
+      toWrite.map((w) => ({ ...w.e, customerId: idOf.get(w.e.customerExternalId)!, requestHash: w.hash })),
     );
-    // A key that was not inserted was recorded by an earlier call: a retry.
+    // A key that was not inserted was recorded meanwhile by a concurrent call (we waited for it to commit).
     const newKeys = new Set(inserted.map((r) => r.idempotencyKey).filter((k): k is string => k !== null));
-    for (const { index, e } of toWrite) {
-      if (e.idempotencyKey && !newKeys.has(e.idempotencyKey)) results[index] = { index, status: "duplicate" };
+    const raced = toWrite.filter((w) => w.e.idempotencyKey && !newKeys.has(w.e.idempotencyKey));
+    if (raced.length) {
+      const now = await eventRequestHashes(tx, raced.map((w) => w.e.idempotencyKey!));
+      for (const c of raced) {
+        const h = now.get(c.e.idempotencyKey!);
+        results[c.index] = h === undefined || h === null || h === c.hash ? { index: c.index, status: "duplicate" } : reused(c.index);
+      }
     }
     const touched = [...new Set(inserted.map((r) => r.customerId))];
     if (touched.length) await generateRecommendations({ customerIds: touched }, tx);

@@ -1,6 +1,8 @@
 import "server-only";
-import { db } from "@/lib/data/db";
-import { findFeedbackByIdempotencyKey, lastFeedback, lockRecommendationOfRep, recommendationStatus, writeReaction } from "@/lib/data/feedback";
+import { createHash } from "node:crypto";
+import { db, transaction } from "@/lib/data/db";
+import { isUniqueViolation } from "@/lib/data/errors";
+import { findFeedbackByIdempotencyKey, lastFeedback, lockRecommendationOfRep, recommendationStatus, writeReaction, type ReactionState, type StoredReaction } from "@/lib/data/feedback";
 import { recommendationOwner } from "@/lib/data/recommendations";
 import { getActiveUserByEmail } from "@/lib/data/users";
 import { DomainError } from "@/lib/domain/errors";
@@ -19,57 +21,105 @@ export interface ReactionResult {
 
 const DAY_MS = 86_400_000;
 
+/** What a request asks for, hashed: the same idempotency key with a different request is refused. */
+export function reactionRequestHash(actorId: string, input: ReactionInput): string {
+  const canonical = JSON.stringify([
+    actorId,
+    input.recommendationId,
+    input.kind,
+    input.kind === "DISMISS" ? input.reason : null,
+    input.kind === "SNOOZE" ? input.snoozeUntil.toISOString() : null,
+    input.note ?? null,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** The answer to a request whose key is already stored: the stored result, or 422 when the request differs. */
+async function replay(prior: StoredReaction, hash: string, input: ReactionInput, read: () => Promise<{ id: string; status: RecommendationStatus }>): Promise<ReactionResult> {
+  // Rows from before hashes were kept compare by recommendation only.
+  const same = prior.requestHash !== null ? prior.requestHash === hash : prior.recommendationId === input.recommendationId;
+  if (!same) {
+    throw new DomainError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used with a different request; use a new key for a new request.", [
+      { path: "idempotencyKey", message: "Already used with a different request" },
+    ]);
+  }
+  if (prior.status) return { id: prior.recommendationId, status: prior.status, recorded: false };
+  return { ...(await read()), recorded: false };
+}
+
 /**
  * Applies a rep's reaction: checks the actor owns the recommendation, validates
- * the transition (the vocabulary's state machine), and writes the new status, a
- * Feedback row and a usage event in one transaction (row-locked, so a double
- * click or a retry records once). Throws DomainError NOT_FOUND / CONFLICT.
+ * the transition (the vocabulary's state machine), and writes the new state, a
+ * Feedback row (with the state it replaced, for an exact undo) and a usage
+ * event in one transaction. The row lock orders reactions to one suggestion;
+ * the reaction's time is taken once the lock is held. An idempotency key
+ * answers a retry, concurrent or later, with the stored result, and refuses a
+ * different request under the same key (IDEMPOTENCY_KEY_REUSED). Throws
+ * DomainError NOT_FOUND / CONFLICT / IDEMPOTENCY_KEY_REUSED.
  */
-export async function reactToRecommendation(actor: { id: string }, input: ReactionInput, now = new Date()): Promise<ReactionResult> {
-  return db().$transaction(async (tx) => {
-    if (input.idempotencyKey) {
-      const prior = await findFeedbackByIdempotencyKey(tx, input.idempotencyKey);
-      if (prior) {
-        if (prior.recommendationId !== input.recommendationId || prior.userId !== actor.id) {
-          throw new DomainError("CONFLICT", "This request key was already used for another reaction.");
-        }
-        return { ...(await recommendationStatus(tx, input.recommendationId)), recorded: false };
+export async function reactToRecommendation(actor: { id: string }, input: ReactionInput, now?: Date): Promise<ReactionResult> {
+  const hash = input.idempotencyKey ? reactionRequestHash(actor.id, input) : null;
+  try {
+    return await transaction(async (tx) => {
+      const rec = await lockRecommendationOfRep(tx, input.recommendationId, actor.id);
+      // Checked after the lock, so a concurrent request with the same key that committed first is seen here.
+      if (input.idempotencyKey) {
+        const prior = await findFeedbackByIdempotencyKey(tx, input.idempotencyKey);
+        if (prior) return replay(prior, hash!, input, () => recommendationStatus(tx, prior.recommendationId));
       }
-    }
-    const rec = await lockRecommendationOfRep(tx, input.recommendationId, actor.id);
-    // Someone else's recommendation is reported exactly like a missing one.
-    if (!rec || rec.isControl) throw new DomainError("NOT_FOUND", "This suggestion no longer exists or isn't yours.");
+      // Someone else's recommendation is reported exactly like a missing one.
+      if (!rec || rec.isControl) throw new DomainError("NOT_FOUND", "This suggestion no longer exists or isn't yours.");
+      const at = now ?? rec.lockedAt;
+      const previous: ReactionState = { status: rec.status, snoozedUntil: rec.snoozedUntil, decidedAt: rec.decidedAt, expiresAt: rec.expiresAt };
 
-    let next: RecommendationStatus;
-    if (input.kind === "UNDO") {
-      const last = await lastFeedback(tx, rec.id);
-      if (!last || last.kind === "UNDO") throw new DomainError("CONFLICT", "There is nothing to undo.");
-      next = last.previousStatus;
-    } else {
-      const check = checkTransition(input.kind, rec.status, rec.expiresAt, now);
-      if (check.kind === "noop") return { id: rec.id, status: rec.status, recorded: false };
-      if (check.kind === "refuse") throw new DomainError("CONFLICT", check.message);
-      next = check.next;
-    }
+      let next: ReactionState;
+      if (input.kind === "UNDO") {
+        const last = await lastFeedback(tx, rec.id);
+        if (!last || last.kind === "UNDO") throw new DomainError("CONFLICT", "There is nothing to undo.");
+        // The state the last reaction replaced. Rows from before it was kept: status only, as before.
+        next = {
+          status: last.previousStatus,
+          snoozedUntil: last.previousExpiresAt ? last.previousSnoozedUntil : null,
+          decidedAt: last.previousExpiresAt ? last.previousDecidedAt : keepsDecisionTime(last.previousStatus) ? rec.decidedAt : null,
+          expiresAt: last.previousExpiresAt ?? rec.expiresAt,
+        };
+      } else {
+        const check = checkTransition(input.kind, rec.status, rec.expiresAt, at);
+        if (check.kind === "noop") return { id: rec.id, status: rec.status, recorded: false };
+        if (check.kind === "refuse") throw new DomainError("CONFLICT", check.message);
+        const snoozeUntil = input.kind === "SNOOZE" ? input.snoozeUntil : null;
+        next = {
+          status: check.next,
+          snoozedUntil: snoozeUntil,
+          decidedAt: keepsDecisionTime(check.next) ? at : null,
+          // A snooze past the expiry keeps the suggestion alive until the rep is back.
+          expiresAt: snoozeUntil && snoozeUntil >= rec.expiresAt ? new Date(snoozeUntil.getTime() + DAY_MS) : rec.expiresAt,
+        };
+      }
 
-    const snoozeUntil = input.kind === "SNOOZE" ? input.snoozeUntil : null;
-    await writeReaction(tx, {
-      recommendationId: rec.id,
-      userId: actor.id,
-      kind: input.kind,
-      previousStatus: rec.status,
-      status: next,
-      decidedAt: keepsDecisionTime(next) ? now : null,
-      snoozeUntil,
-      // A snooze past the expiry keeps the suggestion alive until the rep is back.
-      expiresAt: snoozeUntil && snoozeUntil >= rec.expiresAt ? new Date(snoozeUntil.getTime() + DAY_MS) : undefined,
-      dismissReason: input.kind === "DISMISS" ? input.reason : null,
-      note: input.note ?? null,
-      idempotencyKey: input.idempotencyKey ?? null,
-      at: now,
+      await writeReaction(tx, {
+        recommendationId: rec.id,
+        userId: actor.id,
+        kind: input.kind,
+        previous,
+        next,
+        snoozeUntil: input.kind === "SNOOZE" ? input.snoozeUntil : null,
+        dismissReason: input.kind === "DISMISS" ? input.reason : null,
+        note: input.note ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        requestHash: hash,
+        at,
+      });
+      return { id: rec.id, status: next.status, recorded: true };
     });
-    return { id: rec.id, status: next, recorded: true };
-  });
+  } catch (err) {
+    // The same key committed by a concurrent request on another suggestion (ours was not locked by it): answer as a retry.
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const prior = await findFeedbackByIdempotencyKey(db(), input.idempotencyKey);
+      if (prior) return replay(prior, hash!, input, () => recommendationStatus(db(), prior.recommendationId));
+    }
+    throw err;
+  }
 }
 
 /**
@@ -77,7 +127,7 @@ export async function reactToRecommendation(actor: { id: string }, input: Reacti
  * recommendation must exist and not be a control, and the acting user must be
  * its active rep; then the same rules and idempotency as the queue.
  */
-export async function reactOnBehalf(actorEmail: string, input: ReactionInput, now = new Date()): Promise<ReactionResult> {
+export async function reactOnBehalf(actorEmail: string, input: ReactionInput, now?: Date): Promise<ReactionResult> {
   const owner = /^[0-9a-f-]{36}$/i.test(input.recommendationId) ? await recommendationOwner(input.recommendationId) : null;
   if (!owner || owner.isControl) throw new DomainError("NOT_FOUND", "No recommendation has this id.");
   const actor = await getActiveUserByEmail(actorEmail);

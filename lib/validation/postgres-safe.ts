@@ -22,10 +22,8 @@ export const MAX_YEAR = 2100;
 /** Limits of JSON the API stores (event payloads). */
 export const JSON_LIMITS = { depth: 10, bytes: 16 * 1024 } as const;
 
-// eslint-disable-next-line no-control-regex
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 
 export const hasNul = (s: string): boolean => NUL.test(s);

@@ -140,8 +140,27 @@ describe.skipIf(!reachable)("/api/v1", () => {
   it("a retried event with the same idempotency key records once", async () => {
     const before = await db().customerEvent.count();
     const event = { customerExternalId: "API-1", type: "PURCHASE", occurredAt: new Date().toISOString(), amount: 250, idempotencyKey: "order-1001" };
-    const res = await eventsRoute.POST(post("/api/v1/events", { events: [event, { ...event, idempotencyKey: "order-2002" }, { ...event, idempotencyKey: "order-2002" }] }), noCtx);
-    expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(["duplicate", "recorded", "duplicate"]);
+    const res = await eventsRoute.POST(post("/api/v1/events", { events: [{ ...event, idempotencyKey: "order-2002" }, { ...event, idempotencyKey: "order-2002" }] }), noCtx);
+    expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(["recorded", "duplicate"]);
+    const retry = await eventsRoute.POST(post("/api/v1/events", { events: [{ ...event, idempotencyKey: "order-2002" }] }), noCtx);
+    expect((await retry.json()).results).toEqual([{ index: 0, status: "duplicate" }]);
+    expect(await db().customerEvent.count()).toBe(before + 1);
+  });
+
+  it("the same idempotency key with a different event is refused on its own, earlier or in the same batch", async () => {
+    const before = await db().customerEvent.count();
+    const event = { customerExternalId: "API-1", type: "PURCHASE", occurredAt: new Date().toISOString(), amount: 250, idempotencyKey: "order-1001" };
+    const res = await eventsRoute.POST(
+      post("/api/v1/events", { events: [event, { ...event, idempotencyKey: "order-4004" }, { ...event, amount: 251, idempotencyKey: "order-4004" }] }),
+      noCtx,
+    );
+    const body = await res.json();
+    expect(body.results.map((r: { status: string; code?: string }) => [r.status, r.code])).toEqual([
+      ["rejected", "IDEMPOTENCY_KEY_REUSED"],
+      ["recorded", undefined],
+      ["rejected", "IDEMPOTENCY_KEY_REUSED"],
+    ]);
+    expect(body.results[0].errors).toEqual([{ path: "idempotencyKey", message: expect.stringContaining("different event") }]);
     expect(await db().customerEvent.count()).toBe(before + 1);
   });
 
