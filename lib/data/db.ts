@@ -1,6 +1,7 @@
 import "server-only";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseCapacity, databaseMode } from "@/lib/config/env";
+import { withTransientRetry } from "./retry";
 
 // One Prisma client per process, cached on globalThis so hot reload in dev does
 // not open a new pool each time. The password hash is omitted globally: no query
@@ -43,6 +44,21 @@ const globalForDb = globalThis as unknown as { nudgeDb?: Db; nudgePglite?: { clo
 export function db(): Db {
   globalForDb.nudgeDb ??= createClient();
   return globalForDb.nudgeDb;
+}
+
+/** The client an interactive transaction's callback receives. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * An interactive transaction on the process-wide client, run again (with a
+ * jittered back-off, a bounded number of times) when it fails transiently:
+ * no connection within DATABASE_TX_MAX_WAIT_MS, serialization failure,
+ * deadlock, a connection lost while Postgres restarts (lib/data/retry.ts).
+ * The callback must only touch the database (it may run more than once).
+ * Still failing, it throws DomainError UNAVAILABLE (503 with Retry-After).
+ */
+export function transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+  return withTransientRetry(() => db().$transaction(fn, options));
 }
 
 /** Closes the client (scripts and tests call this before exiting). */

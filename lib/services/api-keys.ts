@@ -1,7 +1,7 @@
 import "server-only";
 import { findApiKey, findApiKeyByPresented, insertApiKey, setApiKeyRevoked, touchApiKeyUsed, type CreatedApiKey } from "@/lib/data/api-keys";
 import { recordAudit } from "@/lib/data/audit";
-import { db } from "@/lib/data/db";
+import { transaction } from "@/lib/data/db";
 import type { ApiScope } from "@/lib/validation/api";
 
 // Use case: API keys. Admins issue and revoke them (audited); scripts create
@@ -26,7 +26,7 @@ export async function verifyApiKey(presented: string | null, now = new Date()): 
 
 /** Issues a key with an audit row, in one transaction; the key is returned once and never stored. */
 export async function issueApiKey(actorId: string, name: string, scopes: readonly ApiScope[]): Promise<CreatedApiKey> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const created = await insertApiKey(tx, name, scopes, actorId);
     await recordAudit(tx, { actorId, entity: "ApiKey", entityId: created.id, action: "create", after: { name, prefix: created.prefix, scopes: [...scopes] } });
     return created;
@@ -35,7 +35,7 @@ export async function issueApiKey(actorId: string, name: string, scopes: readonl
 
 /** Revokes a key; verifyApiKey refuses it from the next request on. Revoking twice is a no-op; null: no such key. */
 export async function revokeApiKey(actorId: string, id: string, now = new Date()): Promise<{ revokedAt: Date } | null> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const row = await findApiKey(tx, id);
     if (!row) return null;
     if (row.revokedAt) return { revokedAt: row.revokedAt };

@@ -11,7 +11,7 @@ import {
   updateActionTypeContent,
   type ActionTypeSnapshot,
 } from "@/lib/data/catalog";
-import { db } from "@/lib/data/db";
+import { transaction } from "@/lib/data/db";
 import { isUniqueViolation } from "@/lib/data/errors";
 import { DomainError } from "@/lib/domain/errors";
 import type { CreateActionTypeInput, UpdateActionTypeInput } from "@/lib/validation/catalog";
@@ -76,7 +76,7 @@ const GONE = "This action type no longer exists";
 /** Creates an action type at version 1, with its first snapshot and an audit row. */
 export async function createActionType(actorId: string, input: CreateActionTypeInput): Promise<{ id: string; key: string; version: number }> {
   try {
-    return await db().$transaction(async (tx) => {
+    return await transaction(async (tx) => {
       const row = await insertActionType(tx, { ...input, active: true, version: 1, updatedById: actorId });
       const snapshot = snapshotOf({ ...input, priorAlpha: row.priorAlpha, priorBeta: row.priorBeta, active: true, version: 1 });
       await insertActionTypeVersion(tx, row.id, 1, snapshot);
@@ -96,7 +96,7 @@ export async function createActionType(actorId: string, input: CreateActionTypeI
  * the editor; a save that changes nothing creates no version.
  */
 export async function updateActionType(actorId: string, input: UpdateActionTypeInput): Promise<{ id: string; version: number; changed: boolean }> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     if (!(await lockActionType(tx, input.id))) throw new DomainError("NOT_FOUND", GONE);
     const current = await getActionType(input.id, tx);
     if (!current) throw new DomainError("NOT_FOUND", GONE);
@@ -125,7 +125,7 @@ export async function updateActionType(actorId: string, input: UpdateActionTypeI
  * recommendations (control-group ones too) in the same transaction.
  */
 export async function setActionTypeActive(actorId: string, id: string, active: boolean, now = new Date()): Promise<{ active: boolean; expired: number }> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const current = await actionTypeActive(tx, id);
     if (!current) throw new DomainError("NOT_FOUND", GONE);
     if (current.active === active) return { active, expired: 0 };

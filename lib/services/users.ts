@@ -15,7 +15,7 @@ import {
   type UserRow,
 } from "@/lib/data/admin-users";
 import { recordAudit } from "@/lib/data/audit";
-import { db } from "@/lib/data/db";
+import { transaction } from "@/lib/data/db";
 import { endSessions } from "@/lib/data/sessions";
 import { isUniqueViolation } from "@/lib/data/errors";
 import { DomainError } from "@/lib/domain/errors";
@@ -48,8 +48,7 @@ function assertNotSelf(actorId: string, id: string, what: string) {
 
 export async function createUser(actorId: string, input: CreateUserInput): Promise<{ id: string }> {
   const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
-  return db()
-    .$transaction(async (tx) => {
+  return transaction(async (tx) => {
       const u = await insertUser(tx, { email: input.email, name: input.name, role: input.role, teamId: input.teamId, passwordHash, active: true });
       await recordAudit(tx, { actorId, entity: "User", entityId: u.id, action: "create", after: audited(u) });
       return { id: u.id };
@@ -58,7 +57,7 @@ export async function createUser(actorId: string, input: CreateUserInput): Promi
 }
 
 export async function updateUser(actorId: string, input: UpdateUserInput): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const before = await findUser(tx, input.id);
     if (!before) throw new DomainError("NOT_FOUND", "This user no longer exists");
     if (before.role !== input.role) assertNotSelf(actorId, input.id, "change the role of");
@@ -75,7 +74,7 @@ export async function updateUser(actorId: string, input: UpdateUserInput): Promi
  */
 export async function setUserActive(actorId: string, id: string, active: boolean): Promise<void> {
   if (!active) assertNotSelf(actorId, id, "deactivate");
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const before = await findUser(tx, id);
     if (!before) throw new DomainError("NOT_FOUND", "This user no longer exists");
     if (before.active === active) return;
@@ -87,7 +86,7 @@ export async function setUserActive(actorId: string, id: string, active: boolean
 
 export async function resetPassword(actorId: string, id: string, password: string): Promise<void> {
   const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     if (!(await findUser(tx, id))) throw new DomainError("NOT_FOUND", "This user no longer exists");
     await setPasswordHash(tx, id, passwordHash);
     await endSessions(tx, id);
@@ -102,8 +101,7 @@ async function assertManager(tx: Parameters<typeof findUser>[0], managerId: stri
 }
 
 export async function createTeam(actorId: string, input: CreateTeamInput): Promise<{ id: string }> {
-  return db()
-    .$transaction(async (tx) => {
+  return transaction(async (tx) => {
       await assertManager(tx, input.managerId);
       const t = await insertTeam(tx, { name: input.name, managerId: input.managerId });
       await recordAudit(tx, { actorId, entity: "Team", entityId: t.id, action: "create", after: { name: t.name, managerId: t.managerId } });
@@ -113,8 +111,7 @@ export async function createTeam(actorId: string, input: CreateTeamInput): Promi
 }
 
 export async function updateTeam(actorId: string, input: UpdateTeamInput): Promise<void> {
-  await db()
-    .$transaction(async (tx) => {
+  await transaction(async (tx) => {
       const before = await findTeam(tx, input.id);
       if (!before) throw new DomainError("NOT_FOUND", "This team no longer exists");
       await assertManager(tx, input.managerId);
@@ -131,7 +128,7 @@ export async function updateTeam(actorId: string, input: UpdateTeamInput): Promi
  * new owner sees them in their queue at once.
  */
 export async function reassignCustomers(actorId: string, input: ReassignCustomersInput): Promise<{ customers: number; recommendations: number }> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const [from, to] = await Promise.all([findUser(tx, input.fromRepId), findUser(tx, input.toRepId)]);
     if (!from) throw new DomainError("NOT_FOUND", "The rep to move customers from no longer exists");
     if (!to || !to.active || to.role !== "REP") throw new DomainError("CONFLICT", "Customers can only move to an active sales rep");
