@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { db, type Db } from "./db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { ACTED_ON_SQL, DECIDED_SQL, OPEN_SQL, sqlLiteral } from "./vocabulary-sql";
+import { ACTED_ON_SQL, OPEN_SQL, resolvedSql, sqlLiteral } from "./vocabulary-sql";
 import {
   buildStatsTable,
   inferUrgencySignal,
@@ -115,9 +115,7 @@ export async function loadStats(client: Client = db(), now = new Date()): Promis
     FROM "Recommendation" r
     JOIN "ActionType" a ON a.id = r."actionTypeId"
     JOIN "Customer" c ON c.id = r."customerId"
-    WHERE NOT r."isControl"
-      AND r."createdAt" <= ${now}
-      AND (r.status IN ${DECIDED_SQL} OR (r.status = ${EXPIRED} AND r."shownAt" IS NOT NULL))
+    WHERE r."createdAt" <= ${now} AND ${resolvedSql("r")}
     GROUP BY a.key, c.segment`;
   return buildStatsTable(rows satisfies StatsRow[]);
 }

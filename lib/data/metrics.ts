@@ -4,7 +4,7 @@ import { filterRange, type DashboardFilters } from "@/lib/validation/dashboard-f
 import { db } from "./db";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { NO_TEAM, type RowScope } from "./scope";
-import { ACTED_ON_SQL, DECIDED_SQL } from "./vocabulary-sql";
+import { ACTED_ON_SQL, resolvedSql } from "./vocabulary-sql";
 
 // Aggregate SQL behind the manager dashboards. Everything is counted by the
 // database (GROUP BY / GROUPING SETS / percentile_cont) and only the
@@ -240,14 +240,17 @@ export interface ModelData {
  * dismissed, or expired after a rep saw them. Precision counts accepted
  * recommendations whose attribution window has closed.
  */
+/** lib/metrics/calibration.ts calibrationBand(propensity) in SQL (held to it by tests/integration/sql-matches-engine.test.ts). */
+export const CALIBRATION_BAND_SQL = Prisma.sql`(LEAST(9, GREATEST(0, floor(propensity * 10))) + 1)::int`;
+
 export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
-  const resolved = Prisma.sql`(NOT "isControl" AND (status IN ${DECIDED_SQL} OR (status = 'EXPIRED' AND "shownAt" IS NOT NULL)))`;
+  const resolved = resolvedSql();
   const closed = windowsClosedBefore(s);
   const [calibration, grouped] = await Promise.all([
     // Band k (1..10) holds predictions in [(k-1)/10, k/10), as lib/metrics/calibration.ts calibrationBand.
     aggregate<CalibrationRow[]>(Prisma.sql`
       WITH recs AS (${scopedRecommendations(s)})
-      SELECT (LEAST(9, GREATEST(0, floor(propensity * 10))) + 1)::int AS band, COUNT(*)::int AS n,
+      SELECT ${CALIBRATION_BAND_SQL} AS band, COUNT(*)::int AS n,
              AVG(propensity)::float8 AS "meanPredicted", AVG(accepted::int)::float8 AS observed,
              MIN(propensity)::float8 AS "minPredicted", MAX(propensity)::float8 AS "maxPredicted"
       FROM recs WHERE ${resolved}

@@ -32,3 +32,9 @@ export const CLOSED_SQL = sqlList(CLOSED_STATUSES);
 
 /** The attribution window as an interval literal, e.g. `interval '14 days'`. */
 export const ATTRIBUTION_WINDOW_SQL = Prisma.raw(`interval '${Number(ATTRIBUTION_WINDOW_DAYS)} days'`);
+
+/** SQL for lib/domain/vocabulary.ts `isResolved`, on the Recommendation row aliased `alias` (or unqualified). */
+export function resolvedSql(alias?: "r"): Prisma.Sql {
+  const c = (col: string) => Prisma.raw(alias ? `${alias}."${col}"` : `"${col}"`);
+  return Prisma.sql`(NOT ${c("isControl")} AND (${c("status")} IN ${DECIDED_SQL} OR (${c("status")} = ${sqlLiteral("EXPIRED")} AND ${c("shownAt")} IS NOT NULL)))`;
+}

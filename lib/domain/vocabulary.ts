@@ -76,3 +76,12 @@ export function checkTransition(kind: ForwardReaction, status: RecommendationSta
 
 /** A rep's decision time is kept for acted-on and closed statuses; pending and snoozed have none. */
 export const keepsDecisionTime = (s: RecommendationStatus): boolean => !isOpen(s) || s === "ACCEPTED";
+
+/**
+ * Resolved: a shown-arm suggestion whose outcome is known, i.e. a trial for
+ * learning and calibration: the rep decided (accepted, done, dismissed), or it
+ * expired after the rep saw it (silence counts as a no). Control rows never are.
+ */
+export function isResolved(r: { status: RecommendationStatus; isControl: boolean; shownAt: Date | null }): boolean {
+  return !r.isControl && ((DECIDED_STATUSES as readonly string[]).includes(r.status) || (r.status === "EXPIRED" && r.shownAt !== null));
+}

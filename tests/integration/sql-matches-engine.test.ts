@@ -79,3 +79,36 @@ describe.skipIf(!reachable)("SQL aggregates match the engine's definitions", () 
     expect(compared).toBeGreaterThan(30);
   });
 });
+
+describe.skipIf(!reachable)("SQL predicates match their TypeScript definitions", () => {
+  let prisma: PrismaClient;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const own = await ownDatabase("nudge_parity2");
+    prisma = own.prisma;
+    drop = own.drop;
+  });
+  afterAll(async () => drop?.());
+
+  it("resolved (learning's trials) is the vocabulary's isResolved, for every status, arm and shown state", async () => {
+    const { resolvedSql } = await import("@/lib/data/vocabulary-sql");
+    const { RECOMMENDATION_STATUSES, isResolved } = await import("@/lib/domain/vocabulary");
+    const { Prisma } = await import("@/lib/generated/prisma/client");
+    const rows = RECOMMENDATION_STATUSES.flatMap((status) => [true, false].flatMap((isControl) => [null, NOW].map((shownAt) => ({ status, isControl, shownAt }))));
+    const values = Prisma.join(rows.map((r, i) => Prisma.sql`(${i}::int, ${r.status}::text, ${r.isControl}::bool, ${r.shownAt}::timestamp)`));
+    const got = await prisma.$queryRaw<{ i: number; resolved: boolean }[]>`
+      SELECT i, ${resolvedSql("r")} AS resolved FROM (VALUES ${values}) AS r(i, status, "isControl", "shownAt") ORDER BY i`;
+    expect(got.map((g) => g.resolved)).toEqual(rows.map((r) => isResolved(r)));
+    expect(got.filter((g) => g.resolved).length).toBeGreaterThan(0);
+  });
+
+  it("the calibration band is calibrationBand, at and around every edge", async () => {
+    const { CALIBRATION_BAND_SQL } = await import("@/lib/data/metrics");
+    const { calibrationBand } = await import("@/lib/metrics/calibration");
+    const { Prisma } = await import("@/lib/generated/prisma/client");
+    const ps = [0, 1e-9, 0.05, ...Array.from({ length: 11 }, (_, k) => [k / 10 - 1e-9, k / 10, k / 10 + 1e-9]).flat(), 0.999999, 1].filter((p) => p >= 0 && p <= 1);
+    const values = Prisma.join(ps.map((p, i) => Prisma.sql`(${i}::int, ${p}::float8)`));
+    const got = await prisma.$queryRaw<{ band: number }[]>`SELECT ${CALIBRATION_BAND_SQL} AS band FROM (VALUES ${values}) AS t(i, propensity) ORDER BY i`;
+    expect(got.map((g) => g.band)).toEqual(ps.map((p) => calibrationBand(p)));
+  });
+});
