@@ -103,7 +103,7 @@ export function jsonProblem(value: unknown, limits: { depth: number; bytes: numb
           stack.push({ v: x, path: [...path, k], depth: depth + 1 });
         }
       }
-    } else if (typeof v !== "boolean") {
+    } else if (v !== null && typeof v !== "boolean") {
       return { path, message: "Not a JSON value" };
     }
   }
