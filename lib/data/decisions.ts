@@ -193,6 +193,23 @@ export async function loadHistory(client: Client, customerIds: string[], since: 
       AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
 }
 
+/** Advisory-lock namespace of the per-rep allocation lock ("NU"). */
+const REP_ALLOCATION_LOCK = 0x4e55;
+
+/**
+ * Takes a transaction-scoped advisory lock per rep, in a fixed order (so two
+ * runs never deadlock on them): counting a rep's open suggestions and
+ * inserting new ones is then one step per rep, and concurrent re-scores
+ * cannot both take the last slot of the daily cap. Released at commit or
+ * rollback; a no-op outside a transaction.
+ */
+export async function lockRepsForAllocation(client: Client, repIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(repIds)].sort();
+  if (ids.length === 0) return;
+  await client.$executeRaw`
+    SELECT pg_advisory_xact_lock(${REP_ALLOCATION_LOCK}::int, hashtext(rep)) FROM (SELECT unnest(${ids}::text[]) AS rep ORDER BY 1) AS reps`;
+}
+
 /** Visible open suggestions per rep (what the daily cap counts). */
 export async function openVisibleByRep(client: Client, now: Date): Promise<Map<string, number>> {
   const rows = await client.$queryRaw<{ repId: string; n: number }[]>`

@@ -1,6 +1,7 @@
 import "server-only";
 import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
+import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
 import {
   countDecisionCustomers,
@@ -12,6 +13,7 @@ import {
   loadEventAggregates,
   loadHistory,
   loadStats,
+  lockRepsForAllocation,
   openVisibleByRep,
   withdrawPending,
   type Client,
@@ -175,19 +177,45 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   await yielder.check();
   opts.job?.progress(0.92, "Writing suggestions");
 
-  result.superseded = await withdrawPending(client, toWithdraw);
-  const allocation = allocate(outcomes, {
-    perRepDailyCap: opts.perRepDailyCap,
-    weeklyContactCap: opts.weeklyContactCap,
-    openByRep: await openVisibleByRep(client, now),
-  });
-  const toInsert = [...allocation.create, ...allocation.control];
-  result.control = allocation.control.length;
-  result.droppedByCap = allocation.heldBack.length;
+  // The daily cap counts each rep's open suggestions, then inserts: two runs
+  // at once (concurrent re-scores of one rep's customers, or one beside the
+  // batch) would both see the last free slot. A lock per rep with a proposal,
+  // held until the transaction ends, makes count-and-insert one step per rep.
+  const reps = new Set<string>();
+  for (const o of outcomes) if (o.decision.kind === "propose") reps.add(o.decision.candidate.repId);
+  const write = async (w: Client) => {
+    await lockRepsForAllocation(w, reps);
+    const superseded = await withdrawPending(w, toWithdraw);
+    const allocation = allocate(outcomes, {
+      perRepDailyCap: opts.perRepDailyCap,
+      weeklyContactCap: opts.weeklyContactCap,
+      openByRep: await openVisibleByRep(w, now),
+    });
+    const toInsert = [...allocation.create, ...allocation.control];
+    let created = 0;
+    for (let i = 0; i < toInsert.length; i += chunkSize) {
+      created += await insertSuggestions(w, toInsert.slice(i, i + chunkSize), now, opts.seed);
+    }
+    return { superseded, created, control: allocation.control.length, droppedByCap: allocation.heldBack.length };
+  };
+  // Called inside a transaction (the real-time re-score), the locks are that
+  // transaction's; called on the client itself (the batch), the writes get
+  // their own transaction, run again if it fails transiently (a deadlock with
+  // a re-score, say: they only re-apply what was decided).
+  const own = rootClient(client);
+  const written = own ? await withTransientRetry(() => own.$transaction((tx) => write(tx), { timeout: BATCH_WRITE_TIMEOUT_MS })) : await write(client);
+  Object.assign(result, written);
   result.candidates = outcomes.filter((o) => o.decision.kind === "propose").length;
-  for (let i = 0; i < toInsert.length; i += chunkSize) {
-    result.created += await insertSuggestions(client, toInsert.slice(i, i + chunkSize), now, opts.seed);
-  }
   result.ms = Math.round(performance.now() - t0);
   return result;
+}
+
+/** The batch's writes may take a while on a large data set (60,000 customers: a few seconds). */
+const BATCH_WRITE_TIMEOUT_MS = 10 * 60_000;
+
+type RootClient = Client & { $transaction<T>(fn: (tx: Client) => Promise<T>, options?: { timeout?: number }): Promise<T> };
+
+/** The client itself (it can open a transaction), or null for a transaction's client. */
+function rootClient(client: Client): RootClient | null {
+  return typeof (client as Partial<RootClient>).$transaction === "function" ? (client as RootClient) : null;
 }
