@@ -29,15 +29,7 @@ const DAY_MS = 86_400_000;
 const EXPIRED = sqlLiteral("EXPIRED");
 const PENDING = sqlLiteral("PENDING");
 
-export const EMPTY_AGGREGATES: EventAggregates = {
-  lastContactAt: null,
-  lastPurchaseAt: null,
-  ordersLast90d: 0,
-  spendLast90d: 0,
-  openTickets: 0,
-  webVisitsLast7d: 0,
-  emailClicksLast30d: 0,
-};
+export { EMPTY_AGGREGATES } from "@/lib/engine";
 
 /** The active catalog as the engine's definitions; an action whose stored rule no longer parses is skipped with a warning. */
 export async function loadActionDefinitions(client: Client = db()): Promise<ActionDefinition[]> {

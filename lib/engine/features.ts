@@ -102,17 +102,20 @@ function later(a: Date | null, b: Date): Date {
   return a === null || b.getTime() > a.getTime() ? b : a;
 }
 
+/** A customer with no events. */
+export const EMPTY_AGGREGATES: Readonly<EventAggregates> = Object.freeze({
+  lastContactAt: null,
+  lastPurchaseAt: null,
+  ordersLast90d: 0,
+  spendLast90d: 0,
+  openTickets: 0,
+  webVisitsLast7d: 0,
+  emailClicksLast30d: 0,
+});
+
 /** Reduces an event list to the aggregates the batch would compute in SQL. Events after `now` are ignored. */
 export function aggregateEvents(events: readonly EngineEvent[], now: Date): EventAggregates {
-  const agg: EventAggregates = {
-    lastContactAt: null,
-    lastPurchaseAt: null,
-    ordersLast90d: 0,
-    spendLast90d: 0,
-    openTickets: 0,
-    webVisitsLast7d: 0,
-    emailClicksLast30d: 0,
-  };
+  const agg: EventAggregates = { ...EMPTY_AGGREGATES };
   const nowMs = now.getTime();
   for (const e of events) {
     if (e.occurredAt.getTime() > nowMs) continue;
