@@ -94,6 +94,13 @@ export async function updateTeamRow(client: Client, id: string, data: TeamRow): 
 
 // ---------- customers changing owner ----------
 
+/** What a rep still owns: customers, and open suggestions in their queue (control-group ones too). */
+export async function ownedWork(client: Client, repId: string): Promise<{ customers: number; openRecommendations: number }> {
+  const customers = await client.customer.count({ where: { ownerId: repId } });
+  const openRecommendations = await client.recommendation.count({ where: { repId, status: { in: [...OPEN_STATUSES] } } });
+  return { customers, openRecommendations };
+}
+
 /** The ids of a user's customers, optionally only those among `only`. */
 export async function customerIdsOwnedBy(client: Client, ownerId: string, only: string[] | null): Promise<string[]> {
   const rows = await client.customer.findMany({ where: { ownerId, ...(only ? { id: { in: only } } : {}) }, select: { id: true } });

@@ -6,6 +6,7 @@ import {
   findUser,
   insertTeam,
   insertUser,
+  ownedWork,
   setCustomersOwner,
   setOpenRecommendationsRep,
   setPasswordHash,
@@ -56,11 +57,28 @@ export async function createUser(actorId: string, input: CreateUserInput): Promi
     .catch(conflictOnUnique(`A user with the email ${input.email} already exists`));
 }
 
+/**
+ * Refuses to take a rep out of the queue's reach (another role, or
+ * deactivated) while they still own customers or open suggestions: those
+ * would be orphaned, with nobody working them. The admin reassigns first.
+ */
+async function assertNothingOrphaned(tx: Parameters<typeof findUser>[0], user: UserRow, what: string) {
+  if (user.role !== "REP") return;
+  const owned = await ownedWork(tx, user.id);
+  if (owned.customers === 0 && owned.openRecommendations === 0) return;
+  const parts = [
+    owned.customers > 0 ? `${owned.customers.toLocaleString("en-US")} customer${owned.customers === 1 ? "" : "s"}` : null,
+    owned.openRecommendations > 0 ? `${owned.openRecommendations.toLocaleString("en-US")} open suggestion${owned.openRecommendations === 1 ? "" : "s"}` : null,
+  ].filter(Boolean);
+  throw new DomainError("CONFLICT", `${user.name} still owns ${parts.join(" and ")}. Reassign their customers to another rep first, then ${what}.`);
+}
+
 export async function updateUser(actorId: string, input: UpdateUserInput): Promise<void> {
   await transaction(async (tx) => {
     const before = await findUser(tx, input.id);
     if (!before) throw new DomainError("NOT_FOUND", "This user no longer exists");
     if (before.role !== input.role) assertNotSelf(actorId, input.id, "change the role of");
+    if (before.role === "REP" && input.role !== "REP") await assertNothingOrphaned(tx, before, "change their role");
     const after = await updateUserRow(tx, input.id, { name: input.name, role: input.role, teamId: input.teamId });
     if (before.role !== after.role) await endSessions(tx, input.id);
     if (JSON.stringify(audited(before)) === JSON.stringify(audited(after))) return;
@@ -78,6 +96,7 @@ export async function setUserActive(actorId: string, id: string, active: boolean
     const before = await findUser(tx, id);
     if (!before) throw new DomainError("NOT_FOUND", "This user no longer exists");
     if (before.active === active) return;
+    if (!active) await assertNothingOrphaned(tx, before, "deactivate them");
     await setUserActiveFlag(tx, id, active);
     if (!active) await endSessions(tx, id);
     await recordAudit(tx, { actorId, entity: "User", entityId: id, action: active ? "reactivate" : "deactivate", before: { active: before.active }, after: { active } });
