@@ -9,6 +9,7 @@ describe("GET /api/health with the database down", () => {
     const { GET } = await import("@/app/api/health/route");
     const res = await GET();
     expect(res.status).toBe(503);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await res.json()).toEqual({ status: "error", database: "down" });
   });
 });
