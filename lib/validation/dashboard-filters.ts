@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeIsoDate } from "./postgres-safe";
 
 // Dashboard filters live in the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<uuid>&action=<key>)
 // so a view can be shared. Each parameter is parsed on its own: a bad one falls
@@ -9,10 +10,8 @@ export const DEFAULT_RANGE_DAYS = 90;
 export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a real date");
+// Years 1900–2100 only (year 0000 parses in JS but not in Postgres).
+const isoDate = safeIsoDate();
 
 export const dashboardFiltersSchema = z.object({
   from: isoDate,
