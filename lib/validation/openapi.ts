@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiCustomerSchema, apiEventSchema, MAX_BATCH } from "./api";
+import { apiCustomerSchema, apiEventSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
 import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
 
@@ -21,8 +21,11 @@ const error = {
     },
   },
 };
+const errorBody = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
 const errors = {
-  "400": { description: "Malformed body; details name each problem", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "400": { description: "Malformed body (empty, not UTF-8, not JSON, wrong shape, a field Postgres could not store); details name each problem", content: errorBody },
+  "413": { description: `More than ${MAX_BATCH} items, or a body over ${MAX_BODY_BYTES} bytes`, content: errorBody },
+  "415": { description: "A declared content type that is not JSON", content: errorBody },
   "401": { description: "Missing, unknown or revoked API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   "403": { description: "The key lacks the scope", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
 };
@@ -66,7 +69,6 @@ export function openApiDocument(serverUrl: string) {
           requestBody: { required: true, content: { "application/json": { schema: batch("customers", "Customer") } } },
           responses: {
             "200": { description: "One result per item, in order: created, updated or rejected with errors" },
-            "413": { description: `More than ${MAX_BATCH} items` },
             ...errors,
           },
         },
@@ -76,8 +78,10 @@ export function openApiDocument(serverUrl: string) {
           summary: "Record events and re-score the customers they touch (scope events:write)",
           requestBody: { required: true, content: { "application/json": { schema: batch("events", "Event") } } },
           responses: {
-            "200": { description: "results: recorded, duplicate (same idempotencyKey) or rejected, per item in order; rescored: externalIds" },
-            "413": { description: `More than ${MAX_BATCH} items` },
+            "200": {
+              description:
+                "results: recorded, duplicate (same idempotencyKey and event) or rejected (errors; code IDEMPOTENCY_KEY_REUSED when the key came with another event), per item in order; rescored: externalIds",
+            },
             ...errors,
           },
         },
@@ -88,7 +92,7 @@ export function openApiDocument(serverUrl: string) {
           parameters: [{ name: "externalId", in: "path", required: true, schema: { type: "string" } }],
           responses: {
             "200": { description: "Open recommendations", content: { "application/json": { schema: { type: "object", properties: { recommendations: { type: "array", items: { $ref: "#/components/schemas/Recommendation" } } } } } } },
-            "404": { description: "Unknown customer" },
+            "404": { description: "Unknown customer (or an externalId over 100 characters)" },
             ...errors,
           },
         },
@@ -102,6 +106,7 @@ export function openApiDocument(serverUrl: string) {
             "200": { description: "The recommendation's new status" },
             "404": { description: "Unknown recommendation" },
             "409": { description: "The reaction does not apply to its current status" },
+            "422": { description: "IDEMPOTENCY_KEY_REUSED: the idempotencyKey was used before with a different request", content: errorBody },
             ...errors,
           },
         },
