@@ -260,7 +260,7 @@ function feedbackBody(w: ProbeWorld): fc.Arbitrary<ProbeBody> {
     actorEmail: fc.oneof({ weight: 4, arbitrary: fc.constant(w.repEmail) }, { weight: 1, arbitrary: wrong }),
     reason: field(fc.constantFrom(...DISMISS_REASONS)),
     note: field(fc.string({ maxLength: 40 })),
-    snoozeUntil: field(fc.oneof(future, isoish)),
+    snoozeUntil: field(fc.oneof({ weight: 4, arbitrary: future }, { weight: 1, arbitrary: isoish })),
     idempotencyKey: field(fc.oneof(fc.uuid(), fc.constantFrom("probe-fb-key-1", "probe-fb-key-2"))),
   });
   return fc.oneof(
@@ -372,8 +372,8 @@ export async function fuzzRoutes(w: ProbeWorld, opts: { perRoute: number; seed: 
       fc.asyncProperty(batchBody("customers", customerItem(w)), async (body) => {
         const json = (await check(s, await w.routes.customers(request("/api/v1/customers", body, w.key), noCtx), () => describeBody(body))) as { results?: { status: string; externalId: string }[] } | null;
         if (json?.results) {
-          const items = body.kind === "json" ? ((body.value as { customers: unknown[] }).customers ?? []) : [];
-          if (json.results.length !== items.length) s.failures.push(`results ${json.results.length} for ${items.length} items`);
+          const items = body.kind === "json" ? ((body.value as { customers: unknown[] }).customers ?? []) : null;
+          if (items && json.results.length !== items.length) s.failures.push(`results ${json.results.length} for ${items.length} items`);
           for (const r of json.results) {
             if (r.status === "created") created++;
             if (r.status === "created" || r.status === "updated") accepted.add(r.externalId);
@@ -399,12 +399,12 @@ export async function fuzzRoutes(w: ProbeWorld, opts: { perRoute: number; seed: 
       fc.asyncProperty(batchBody("events", eventItem(w)), async (body) => {
         const json = (await check(s, await w.routes.events(request("/api/v1/events", body, w.key), noCtx), () => describeBody(body))) as { results?: { status: string; index: number }[] } | null;
         if (json?.results) {
-          const items = body.kind === "json" ? ((body.value as { events: unknown[] }).events ?? []) : [];
-          if (json.results.length !== items.length) s.failures.push(`results ${json.results.length} for ${items.length} items`);
+          const items = body.kind === "json" ? ((body.value as { events: unknown[] }).events ?? []) : null;
+          if (items && json.results.length !== items.length) s.failures.push(`results ${json.results.length} for ${items.length} items`);
           for (const r of json.results) {
             if (r.status !== "recorded") continue;
             recorded++;
-            const k = (items[r.index] as { idempotencyKey?: unknown }).idempotencyKey;
+            const k = (items?.[r.index] as { idempotencyKey?: unknown } | undefined)?.idempotencyKey;
             if (typeof k === "string") keys.add(k.trim());
           }
         }
@@ -490,7 +490,10 @@ export async function fuzzRoutes(w: ProbeWorld, opts: { perRoute: number; seed: 
 
 export interface BurstReport {
   requests: number;
+  /** Final answers, after retrying 429/503 as Retry-After says. */
   byStatus: Record<number, number>;
+  /** Every answer, retries included. */
+  attempts: Record<number, number>;
   over500: number;
   failures: string[];
 }
@@ -510,8 +513,17 @@ interface RecState {
  * with that key's stored status, and each suggestion's state equal to the
  * replay of its recorded reactions.
  */
-export async function reactionBurst(w: ProbeWorld, opts: { n: number; seed: number }): Promise<BurstReport> {
-  const recs = w.recIds.slice(0, Math.min(5, w.externalIds.length)); // open ones (one per customer)
+export async function reactionBurst(w: ProbeWorld, opts: { n: number; seed: number; maxRetryWaitMs?: number }): Promise<BurstReport> {
+  // Fresh open suggestions (one per new customer: the one-open-per-customer-and-action index).
+  const action = await db().actionType.findFirstOrThrow({ where: { key: { startsWith: "probe_" } }, orderBy: { createdAt: "desc" } });
+  const recs: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const c = await db().customer.create({ data: { externalId: `BURST-${opts.seed}-${Date.now().toString(36)}-${i}`, name: "Burst", segment: "SMB", ownerId: w.repId } });
+    const r = await db().recommendation.create({
+      data: { customerId: c.id, actionTypeId: action.id, actionTypeVersion: 1, repId: w.repId, score: 1, propensity: 0.3, expectedValue: 3, message: "Call", reasons: [], modelVersion: "probe", expiresAt: new Date(Date.now() + 7 * DAY) },
+    });
+    recs.push(r.id);
+  }
   const initial = new Map<string, RecState>();
   for (const id of recs) {
     const r = await db().recommendation.findUniqueOrThrow({ where: { id }, select: { status: true, snoozedUntil: true, decidedAt: true, expiresAt: true } });
@@ -538,16 +550,26 @@ export async function reactionBurst(w: ProbeWorld, opts: { n: number; seed: numb
     ...(p.kind === "SNOOZE" ? { snoozeUntil: new Date(base + p.days * DAY).toISOString() } : {}),
   });
 
-  const report: BurstReport = { requests: plan.length, byStatus: {}, over500: 0, failures: [] };
+  const report: BurstReport = { requests: plan.length, byStatus: {}, attempts: {}, over500: 0, failures: [] };
+  const maxWait = opts.maxRetryWaitMs ?? 2000;
   const answers = await Promise.all(
     plan.map(async (p) => {
-      const res = await w.routes.feedback(request(`/api/v1/recommendations/${p.rec}/feedback`, { kind: "json", value: bodyOf(p) }, w.key), { params: Promise.resolve({ id: p.rec }) });
-      const stats: RouteStats = { route: "burst", bodies: 0, byStatus: report.byStatus, failures: report.failures };
-      const json = (await check(stats, res, () => JSON.stringify(bodyOf(p)))) as { recommendation?: { status: string } } | null;
-      return { p, status: res.status, result: json?.recommendation?.status };
+      // A well-behaved client: a 429/503 is retried after Retry-After (capped, jittered), up to 40 times.
+      for (let attempt = 0; ; attempt++) {
+        const res = await w.routes.feedback(request(`/api/v1/recommendations/${p.rec}/feedback`, { kind: "json", value: bodyOf(p) }, w.key), { params: Promise.resolve({ id: p.rec }) });
+        const stats: RouteStats = { route: "burst", bodies: 0, byStatus: report.attempts, failures: report.failures };
+        const json = (await check(stats, res, () => JSON.stringify(bodyOf(p)))) as { recommendation?: { status: string } } | null;
+        if ((res.status === 429 || res.status === 503) && attempt < 40) {
+          const after = Number(res.headers.get("retry-after") ?? 1);
+          await new Promise((r) => setTimeout(r, Math.min(maxWait, after * 1000) * (0.5 + Math.random())));
+          continue;
+        }
+        report.byStatus[res.status] = (report.byStatus[res.status] ?? 0) + 1;
+        return { p, status: res.status, result: json?.recommendation?.status };
+      }
     }),
   );
-  report.over500 = Object.entries(report.byStatus).filter(([s]) => Number(s) >= 500 && Number(s) !== 503).reduce((m, [, c]) => m + c, 0);
+  report.over500 = Object.entries(report.attempts).filter(([s]) => Number(s) >= 500 && Number(s) !== 503).reduce((m, [, c]) => m + c, 0);
 
   // Keys: at most one row each; a stored key was answered 200 with its stored status by every 200 under that key.
   const rows = await db().feedback.findMany({ where: { recommendationId: { in: recs }, id: { gt: firstFeedbackId } }, orderBy: { id: "asc" } });
@@ -594,6 +616,8 @@ export async function reactionBurst(w: ProbeWorld, opts: { n: number; seed: numb
 }
 
 export function summaryLine(fuzz: FuzzReport, burst: BurstReport | null, seconds: number): string {
-  const b = burst ? `; burst: ${burst.requests} concurrent reactions, ${burst.over500} responses ≥ 500 (503 with Retry-After allowed), statuses ${JSON.stringify(burst.byStatus)}` : "";
+  const b = burst
+    ? `; burst: ${burst.requests} concurrent reactions, ${burst.over500} responses ≥ 500 (503 with Retry-After allowed), final statuses ${JSON.stringify(burst.byStatus)}, every answer ${JSON.stringify(burst.attempts)}`
+    : "";
   return `probe: ${fuzz.bodies} bodies, ${fuzz.over500} responses ≥ 500, rejected items wrote ${fuzz.strayRows} rows${b}; ${fuzz.failures.length + (burst?.failures.length ?? 0)} failures (${seconds.toFixed(1)} s)`;
 }
