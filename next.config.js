@@ -11,8 +11,9 @@ const nextConfig = {
     // forbidden() renders app/forbidden.tsx with HTTP 403.
     authInterrupts: true,
   },
-  // Framing (CSP frame-ancestors) is set per request in proxy.ts, from
-  // EMBED_ALLOWED_ORIGINS at run time; these apply to every response.
+  // The Content-Security-Policy (with a nonce per request and frame-ancestors
+  // from EMBED_ALLOWED_ORIGINS) and HSTS (over https only) are set in proxy.ts;
+  // these apply to every response, static files included.
   async headers() {
     return [
       {
@@ -20,6 +21,11 @@ const nextConfig = {
         headers: [
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          // Nothing in the app uses these browser features; no page or frame may ask for them.
+          {
+            key: "Permissions-Policy",
+            value: "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()",
+          },
         ],
       },
     ];

@@ -6,6 +6,9 @@ import { defineConfig, devices } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 process.env.E2E_DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/nudge_e2e";
+// A second run on another port (E2E_PORT, E2E_DATABASE_URL, NEXT_DIST_DIR) keeps
+// its results, report and saved sessions apart from the main run's.
+const RESULTS = PORT === 3100 ? "test-results" : `test-results/port-${PORT}`;
 
 const chromium = {
   ...devices["Desktop Chrome"],
@@ -22,8 +25,8 @@ export default defineConfig({
   workers: 2,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["json"], ["html", { open: "never" }]],
-  outputDir: "test-results/e2e",
+  reporter: [["list"], ["json"], ["html", { open: "never", outputFolder: PORT === 3100 ? "playwright-report" : `playwright-report-${PORT}` }]],
+  outputDir: `${RESULTS}/e2e`,
   use: { baseURL: BASE_URL, trace: "retain-on-failure", screenshot: "only-on-failure" },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/, use: chromium },
@@ -38,6 +41,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     stderr: "pipe",
-    env: { E2E_PORT: String(PORT), E2E_DATABASE_URL: process.env.E2E_DATABASE_URL },
+    env: { E2E_PORT: String(PORT), E2E_DATABASE_URL: process.env.E2E_DATABASE_URL, ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}) },
   },
 });

@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { authSecret, embedAllowedOrigins } from "@/lib/config/env";
+import { authSecret, embedAllowedOrigins, env, publicUrl } from "@/lib/config/env";
+import { contentSecurityPolicy } from "@/lib/config/security-headers";
 
 // An optimistic first gate only: signed-out visitors go to /signin, session-less
 // calls to internal APIs get 401. Every page, action and route checks again
@@ -10,30 +11,68 @@ const PUBLIC = [/^\/signin$/, /^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\/
 // Framing policy, read at run time: only the embed panel (and the sign-in page
 // it may redirect to) may be framed, and only by the configured CRM origins.
 const FRAMEABLE = [/^\/embed\//, /^\/signin$/];
-function withFramePolicy(pathname: string, res: NextResponse): NextResponse {
+
+/** 128 random bits, base64: a fresh nonce per request. */
+function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** Served over https: the public URL says so, or the proxy in front of us does. */
+function servedOverHttps(req: NextRequest): boolean {
+  return (publicUrl() ?? "").startsWith("https://") || req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || req.nextUrl.protocol === "https:";
+}
+
+interface Security {
+  nonce: string;
+  csp: string;
+  frameable: boolean;
+  https: boolean;
+}
+
+function security(req: NextRequest): Security {
   const origins = embedAllowedOrigins();
-  if (FRAMEABLE.some((re) => re.test(pathname)) && origins.length > 0) {
-    res.headers.set("Content-Security-Policy", `frame-ancestors 'self' ${origins.join(" ")}`);
-  } else {
-    res.headers.set("Content-Security-Policy", "frame-ancestors 'none'");
-    res.headers.set("X-Frame-Options", "DENY");
-  }
+  const frameable = FRAMEABLE.some((re) => re.test(req.nextUrl.pathname)) && origins.length > 0;
+  const nonce = newNonce();
+  const https = servedOverHttps(req);
+  const csp = contentSecurityPolicy(nonce, { frameAncestors: frameable ? `'self' ${origins.join(" ")}` : "'none'", dev: env().NODE_ENV === "development", https });
+  return { nonce, csp, frameable, https };
+}
+
+/**
+ * Headers every proxied response carries. The static ones (X-Content-Type-Options,
+ * Referrer-Policy, Permissions-Policy) are in next.config.js, so files under
+ * /_next/static have them too.
+ */
+function withSecurityHeaders(s: Security, res: NextResponse): NextResponse {
+  res.headers.set("Content-Security-Policy", s.csp);
+  if (!s.frameable) res.headers.set("X-Frame-Options", "DENY");
+  if (s.https) res.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   return res;
+}
+
+/** Continue to the page, handing it the nonce (Next applies it to its scripts). */
+function next(req: NextRequest, s: Security): NextResponse {
+  const headers = new Headers(req.headers);
+  headers.set("x-nonce", s.nonce);
+  headers.set("Content-Security-Policy", s.csp);
+  return withSecurityHeaders(s, NextResponse.next({ request: { headers } }));
 }
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC.some((re) => re.test(pathname))) return withFramePolicy(pathname, NextResponse.next());
+  const s = security(req);
+  if (PUBLIC.some((re) => re.test(pathname))) return next(req, s);
   const token = await getToken({ req, secret: authSecret() });
-  if (token) return withFramePolicy(pathname, NextResponse.next());
+  if (token) return next(req, s);
   if (pathname.startsWith("/api/")) {
-    return NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in to use this endpoint." } }, { status: 401 });
+    return withSecurityHeaders(s, NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in to use this endpoint." } }, { status: 401 }));
   }
   const url = req.nextUrl.clone();
   url.pathname = "/signin";
   url.search = "";
   if (pathname !== "/") url.searchParams.set("callbackUrl", `${pathname}${search}`);
-  return withFramePolicy(pathname, NextResponse.redirect(url));
+  return withSecurityHeaders(s, NextResponse.redirect(url));
 }
 
 export const config = {

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -9,7 +10,11 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: the Content-Security-Policy's nonce
+  // (proxy.ts) is new each time, and Next puts it on the page's scripts. A page
+  // prerendered at build time would carry no nonce and its scripts would be blocked.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh font-sans">

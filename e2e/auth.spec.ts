@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ACCOUNTS, expectSignedOut, signIn, storageState, withDb } from "./support";
+import { ACCOUNTS, expectSignedOut, signIn, storageState, throwawayUser, withDb } from "./support";
 
 test.describe("signing in", () => {
   for (const [role, account] of Object.entries(ACCOUNTS)) {
@@ -29,11 +29,12 @@ test.describe("signing in", () => {
   });
 
   test("signing out ends the session", async ({ page }) => {
-    await signIn(page, ACCOUNTS.manager.email);
-    await expect(page).toHaveURL(/\/dashboards\/adoption$/);
+    // Signing out ends every session of the account, so not a demo account whose saved session other tests use.
+    await signIn(page, await throwawayUser());
+    await expect(page).toHaveURL(/\/queue$/);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expectSignedOut(page);
-    await page.goto("/dashboards/adoption");
+    await page.goto("/queue");
     await expectSignedOut(page);
   });
 

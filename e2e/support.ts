@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 
 export const PASSWORD = "nudge-demo";
@@ -9,7 +10,9 @@ export const ACCOUNTS = {
 } as const;
 export type RoleName = keyof typeof ACCOUNTS;
 
-export const storageState = (role: RoleName) => `test-results/.auth/${role}.json`;
+// Per port, so a second run beside the main one (E2E_PORT) does not overwrite its saved sessions.
+const port = process.env.E2E_PORT ?? "3100";
+export const storageState = (role: RoleName) => (port === "3100" ? `test-results/.auth/${role}.json` : `test-results/port-${port}/.auth/${role}.json`);
 
 export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.goto("/signin");
@@ -27,6 +30,22 @@ export async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A new account with the demo password (hash copied from the demo rep), for
+ * tests that sign out (which ends every session of the account) or lock an
+ * account, so the demo accounts' saved sessions stay valid for the others.
+ */
+export async function throwawayUser(role: "REP" | "MANAGER" | "ADMIN" = "REP"): Promise<string> {
+  const email = `e2e-${randomUUID().slice(0, 8)}@nudge.test`;
+  await withDb((db) =>
+    db.query(
+      `INSERT INTO "User" (email, name, role, "teamId", "passwordHash") SELECT $1, 'Throwaway ' || $2, $2::"Role", "teamId", "passwordHash" FROM "User" WHERE email = $3`,
+      [email, role, ACCOUNTS.rep.email],
+    ),
+  );
+  return email;
 }
 
 export async function expectSignedOut(page: Page) {
