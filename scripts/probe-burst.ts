@@ -17,6 +17,7 @@
 // `next start` like the benches (scripts/lib/bench.ts). It writes: the
 // reactions and events it sends stay in the database (use a copy of the
 // large data set, e.g. CREATE DATABASE nudge_burst TEMPLATE nudge_bench).
+import http from "node:http";
 import pg from "pg";
 import { createApiKey } from "@/lib/data/api-keys";
 import { disconnectDb } from "@/lib/data/db";
@@ -53,15 +54,16 @@ async function main() {
     console.log(`# probe:burst ${new Date().toISOString()} · ${facts.counts.customers} customers, ${facts.counts.recommendations} recommendations · ${base} · n=${n}`);
 
     // ---------- reactions ----------
-    const { rows: repRows } = await client.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [REP_EMAIL]);
-    const repId = repRows[0]?.id;
-    if (!repId) throw new Error(`no ${REP_EMAIL} in this database`);
+    // Pending suggestions of any active rep, each reacted to by its own rep.
     const distinct = Math.round(n * 0.6);
-    const { rows: pending } = await client.query<{ id: string }>(
-      `SELECT id FROM "Recommendation" WHERE "repId" = $1 AND status = 'PENDING' AND NOT "isControl" AND "expiresAt" > now() ORDER BY id LIMIT $2`,
-      [repId, distinct + 1],
+    const { rows: pending } = await client.query<{ id: string; email: string }>(
+      `SELECT r.id, u.email FROM "Recommendation" r JOIN "User" u ON u.id = r."repId" AND u.active AND u.role = 'REP'
+        WHERE r.status = 'PENDING' AND NOT r."isControl" AND r."expiresAt" > now() + interval '1 hour'
+        ORDER BY md5(r.id::text || $2) LIMIT $1`,
+      [distinct + 1, run],
     );
-    if (pending.length < 2) throw new Error(`${REP_EMAIL} has too few pending suggestions (${pending.length}); reseed or use another copy`);
+    if (pending.length < 2) throw new Error(`too few pending suggestions (${pending.length}); use a fresh copy of the large data set`);
+    const actorOf = new Map(pending.map((r) => [r.id, r.email]));
     const contested = pending[0]!.id;
     const targets = pending.slice(1).map((r) => r.id);
     type Reaction = { rec: string; key: string; body: Record<string, unknown> };
@@ -79,27 +81,47 @@ async function main() {
     const kinds = [{ kind: "ACCEPT" }, { kind: "DISMISS", reason: "BAD_TIMING" }, { kind: "SNOOZE", snoozeUntil }, { kind: "DONE" }, { kind: "UNDO" }];
     for (let i = 0; reactions.length < n; i++) reactions.push({ rec: contested, key: `burst-${run}-c${i}`, body: kinds[i % kinds.length]! });
 
+    // node:http rather than fetch, one connection per call: fetch gives up connecting after 10 s, and a
+    // thousand connections at once can wait longer than that in the listen
+    // backlog of a busy server, and a kept-alive connection the server closes
+    // as it is reused reads ECONNRESET; either would be the client failing.
+    const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
     const post = (path: string, body: unknown) =>
-      fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+      new Promise<{ status: number; retryAfter: string | null; text: string }>((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = http.request(
+          `${base}${path}`,
+          { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), authorization: `Bearer ${key}` } },
+          (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (d) => (text += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: (res.headers["retry-after"] as string | undefined) ?? null, text }));
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.end(data);
+      });
     const send = async (path: string, body: unknown, k: string): Promise<Sent> => {
       try {
         const res = await post(path, body);
-        const text = await res.text();
         let json: { error?: { code?: string }; results?: { status: string }[] } = {};
         try {
-          json = JSON.parse(text);
+          json = JSON.parse(res.text);
         } catch {
           /* not JSON: counted by status */
         }
-        return { key: k, status: res.status, retryAfter: res.headers.get("retry-after"), code: json.error?.code, itemStatus: json.results?.[0]?.status };
+        return { key: k, status: res.status, retryAfter: res.retryAfter, code: json.error?.code, itemStatus: json.results?.[0]?.status };
       } catch (err) {
-        return { key: k, status: 599, retryAfter: null, code: `network: ${(err as Error).message}` };
+        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? "";
+        return { key: k, status: 599, retryAfter: null, code: `network: ${(err as Error).message} ${cause}`.trim() };
       }
     };
 
     let t0 = performance.now();
     const reactionResults = await Promise.all(
-      reactions.map((r) => send(`/api/v1/recommendations/${r.rec}/feedback`, { ...r.body, actorEmail: REP_EMAIL, idempotencyKey: r.key }, r.key)),
+      reactions.map((r) => send(`/api/v1/recommendations/${r.rec}/feedback`, { ...r.body, actorEmail: actorOf.get(r.rec), idempotencyKey: r.key }, r.key)),
     );
     const reactionSeconds = (performance.now() - t0) / 1000;
     const rt = tally(reactionResults);
@@ -108,7 +130,10 @@ async function main() {
     );
 
     // ---------- events ----------
-    const { rows: custRows } = await client.query<{ externalId: string }>(`SELECT "externalId" FROM "Customer" WHERE "ownerId" = $1 ORDER BY "externalId" LIMIT 500`, [repId]);
+    const { rows: custRows } = await client.query<{ externalId: string }>(
+      `SELECT c."externalId" FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.email = $1 ORDER BY c."externalId" LIMIT 500`,
+      [REP_EMAIL],
+    );
     const events: { key: string; body: unknown }[] = [];
     const uniqueEvents = Math.round(n * 0.9);
     for (let i = 0; i < uniqueEvents; i++) {
@@ -153,7 +178,16 @@ async function main() {
     // Reactions on distinct suggestions: each 200 wrote its row (none of them is a no-op).
     const distinctKeys = new Set(reactions.slice(0, distinct).map((r) => r.key));
     const missingDistinct = okReactionKeys.filter((k) => distinctKeys.has(k) && !fbCount.has(k));
-    if (missingDistinct.length) problems.push(`${missingDistinct.length} reactions answered 200 are missing`);
+    if (missingDistinct.length) {
+      problems.push(`${missingDistinct.length} reactions answered 200 are missing`);
+      for (const k of missingDistinct.slice(0, 3)) {
+        const r = reactions.find((x) => x.key === k)!;
+        const answers = reactionResults.filter((x) => x.key === k).map((x) => `${x.status}${x.code ? ` ${x.code}` : ""}`);
+        const { rows } = await client.query(`SELECT status::text, "decidedAt" FROM "Recommendation" WHERE id = $1`, [r.rec]);
+        const { rows: fbs } = await client.query(`SELECT kind::text, "idempotencyKey", "createdAt" FROM "Feedback" WHERE "recommendationId" = $1 ORDER BY "createdAt"`, [r.rec]);
+        console.log(`# missing ${k} on ${r.rec}: answers ${answers.join(", ")}; now ${JSON.stringify(rows[0])}; feedback ${JSON.stringify(fbs)}`);
+      }
+    }
     const withoutRetryAfter = [...reactionResults, ...eventResults].filter((r) => (r.status === 429 || r.status === 503) && !/^\d+$/.test(r.retryAfter ?? "")).length;
     if (withoutRetryAfter) problems.push(`${withoutRetryAfter} 429/503 answers without Retry-After`);
     const fiveHundreds = rt.s5xx + et.s5xx;
@@ -173,6 +207,7 @@ async function main() {
     } else {
       console.log("burst: ok (0 5xx, every 200 in the database exactly once, every 429/503 with Retry-After)");
     }
+    agent.destroy();
   } finally {
     await client.end();
     await server?.stop();

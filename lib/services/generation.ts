@@ -77,14 +77,33 @@ const databaseKey = () => {
   return mode.kind === "postgres" ? mode.url : `pglite:${mode.dir}`;
 };
 
+// A load in progress, per database: a burst of re-scores that finds the cache
+// stale waits for one load instead of each running the aggregate at once
+// (ten at once on a busy server took longer than the burst itself).
+const statsLoading = new Map<string, Promise<StatsTable>>();
+
 async function statsForRun(client: Client, now: Date, realTime: boolean): Promise<StatsTable> {
   const key = databaseKey();
   const cached = statsCache.get(key);
   const maxAgeMs = statsMaxAgeMs();
-  if (realTime && cached && maxAgeMs > 0 && Date.now() - cached.loadedAt < maxAgeMs) return cached.stats;
-  const stats = await loadStats(client, now);
-  statsCache.set(key, { loadedAt: Date.now(), stats });
-  return stats;
+  const reuse = realTime && maxAgeMs > 0;
+  if (reuse && cached && Date.now() - cached.loadedAt < maxAgeMs) return cached.stats;
+  if (reuse) {
+    const shared = await statsLoading.get(key)?.catch(() => null);
+    if (shared) return shared;
+  }
+  const load = loadStats(client, now).then((stats) => {
+    statsCache.set(key, { loadedAt: Date.now(), stats });
+    return stats;
+  });
+  if (reuse) {
+    statsLoading.set(key, load);
+    load.then(
+      () => statsLoading.get(key) === load && statsLoading.delete(key),
+      () => statsLoading.get(key) === load && statsLoading.delete(key),
+    );
+  }
+  return load;
 }
 
 /** Groups history rows by customer. */
