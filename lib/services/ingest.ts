@@ -24,7 +24,8 @@ export async function upsertCustomers(items: unknown[]): Promise<CustomerResult[
   items.forEach((item, index) => {
     const parsed = apiCustomerSchema.safeParse(item);
     const raw = typeof item === "object" && item !== null && "externalId" in item ? item.externalId : undefined;
-    const externalId = typeof raw === "string" ? raw : raw === undefined ? "" : JSON.stringify(raw).slice(0, 200);
+    // Echoed back as sent when it is a plain value (never serialised: it may be nested thousands deep).
+    const externalId = typeof raw === "string" ? raw.slice(0, 200) : typeof raw === "number" || typeof raw === "boolean" ? String(raw) : "";
     if (!parsed.success) {
       results[index] = { externalId, status: "rejected", errors: issuesToDetails(parsed.error.issues) };
     } else if (seen.has(parsed.data.externalId)) {

@@ -154,9 +154,17 @@ describe.skipIf(!reachable)("input checked against what Postgres stores", () => 
       [post("/api/v1/events", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), 400],
       [post("/api/v1/events", "[".repeat(100_000) + "]".repeat(100_000)), 400],
       [post("/api/v1/events", { events: [] }, { "content-type": "text/plain" }), 415],
+      [post("/api/v1/events", '{"events":[{"customerExternalId":' + '{"a":'.repeat(200_000) + "1" + "}".repeat(200_000) + "}]}"), 200],
       [post("/api/v1/events", JSON.stringify({ events: ["x".repeat(11 * 1024 * 1024)] })), 413],
     ];
-    for (const [req, status] of cases) await expectError(await eventsRoute.POST(req, noCtx), status);
+    for (const [req, status] of cases) {
+      const res = await eventsRoute.POST(req, noCtx);
+      if (status === 200) expect((await res.json()).results[0].status).toBe("rejected");
+      else await expectError(res, status);
+    }
+    // An id nested 200,000 deep is rejected as an item, never serialised back.
+    const deepId = await customersRoute.POST(post("/api/v1/customers", '{"customers":[{"externalId":' + '{"a":'.repeat(200_000) + "1" + "}".repeat(200_000) + "}]}"), noCtx);
+    expect((await deepId.json()).results[0]).toMatchObject({ externalId: "", status: "rejected" });
     const fbUrl = "/api/v1/recommendations/00000000-0000-0000-0000-000000000000/feedback";
     const ctx = { params: Promise.resolve({ id: "00000000-0000-0000-0000-000000000000" }) };
     for (const body of ["[1]", "null", "", "{", JSON.stringify({ kind: "ACCEPT", actorEmail: "a\u0000@b.co" }), JSON.stringify({ kind: "SNOOZE", actorEmail: repEmail, snoozeUntil: "0000-01-01T00:00:00Z" })]) {

@@ -225,6 +225,8 @@ const rawBodies: fc.Arbitrary<ProbeBody> = fc.oneof(
     { kind: "raw", text: "[".repeat(50_000) + "]".repeat(50_000) },
     { kind: "raw", text: '{"events": [' + '{"d":'.repeat(10_000) + "1" + "}".repeat(10_000) + "]}" },
     { kind: "raw", text: '{"customers": [' + '{"d":'.repeat(10_000) + "1" + "}".repeat(10_000) + "]}" },
+    { kind: "raw", text: '{"customers": [{"externalId":' + '{"d":'.repeat(200_000) + "1" + "}".repeat(200_000) + "}]}" },
+    { kind: "raw", text: '{"events": [{"payload":' + '{"d":'.repeat(200_000) + "1" + "}".repeat(200_000) + "}]}" },
     { kind: "raw", text: new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]) },
     { kind: "raw", text: new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]) },
     { kind: "raw", text: "\u0000" },
