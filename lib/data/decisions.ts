@@ -202,11 +202,16 @@ export async function lockRepsForAllocation(client: Client, repIds: Iterable<str
     SELECT pg_advisory_xact_lock(${REP_ALLOCATION_LOCK}::int, hashtext(rep)) FROM (SELECT unnest(${ids}::text[]) AS rep ORDER BY 1) AS reps`;
 }
 
-/** Visible open suggestions per rep (what the daily cap counts). */
-export async function openVisibleByRep(client: Client, now: Date): Promise<Map<string, number>> {
+/**
+ * Visible open suggestions per rep (what the daily cap counts): every rep's, or
+ * only the given reps' (an index range each, instead of a pass over every open
+ * suggestion; a re-score counts under its reps' locks, so this must be quick).
+ */
+export async function openVisibleByRep(client: Client, now: Date, repIds?: string[]): Promise<Map<string, number>> {
   const rows = await client.$queryRaw<{ repId: string; n: number }[]>`
     SELECT "repId", COUNT(*)::int AS n FROM "Recommendation"
     WHERE NOT "isControl" AND status IN ${OPEN_SQL} AND "expiresAt" > ${now}
+      ${repIds ? Prisma.sql`AND "repId" = ANY(${repIds}::uuid[])` : Prisma.empty}
     GROUP BY "repId"`;
   return new Map(rows.map((r) => [r.repId, r.n]));
 }

@@ -77,9 +77,9 @@ const databaseKey = () => {
   return mode.kind === "postgres" ? mode.url : `pglite:${mode.dir}`;
 };
 
-// A load in progress, per database: a burst of re-scores that finds the cache
-// stale waits for one load instead of each running the aggregate at once
-// (ten at once on a busy server took longer than the burst itself).
+// A load in progress, per database: a burst of re-scores that finds no
+// figures yet waits for one load instead of each running the aggregate at
+// once (ten at once on a busy server took longer than the burst itself).
 const statsLoading = new Map<string, Promise<StatsTable>>();
 
 async function statsForRun(client: Client, now: Date, realTime: boolean): Promise<StatsTable> {
@@ -87,21 +87,29 @@ async function statsForRun(client: Client, now: Date, realTime: boolean): Promis
   const cached = statsCache.get(key);
   const maxAgeMs = statsMaxAgeMs();
   const reuse = realTime && maxAgeMs > 0;
-  if (reuse && cached && Date.now() - cached.loadedAt < maxAgeMs) return cached.stats;
+  if (reuse && cached) {
+    // Past their age, the next re-score starts one refresh on its own
+    // connection and, like the ones after it, uses the previous figures
+    // until it lands: no re-score waits for the aggregate.
+    if (Date.now() - cached.loadedAt >= maxAgeMs && !statsLoading.has(key)) void startStatsLoad(key, db(), new Date()).catch(() => {});
+    return cached.stats;
+  }
   if (reuse) {
     const shared = await statsLoading.get(key)?.catch(() => null);
     if (shared) return shared;
   }
+  return startStatsLoad(key, client, now, reuse);
+}
+
+function startStatsLoad(key: string, client: Client, now: Date, share = true): Promise<StatsTable> {
   const load = loadStats(client, now).then((stats) => {
     statsCache.set(key, { loadedAt: Date.now(), stats });
     return stats;
   });
-  if (reuse) {
+  if (share) {
     statsLoading.set(key, load);
-    load.then(
-      () => statsLoading.get(key) === load && statsLoading.delete(key),
-      () => statsLoading.get(key) === load && statsLoading.delete(key),
-    );
+    const done = () => statsLoading.get(key) === load && statsLoading.delete(key);
+    load.then(done, done);
   }
   return load;
 }
@@ -208,7 +216,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
     const allocation = allocate(outcomes, {
       perRepDailyCap: opts.perRepDailyCap,
       weeklyContactCap: opts.weeklyContactCap,
-      openByRep: await openVisibleByRep(w, now),
+      openByRep: await openVisibleByRep(w, now, [...reps]),
     });
     const toInsert = [...allocation.create, ...allocation.control];
     let created = 0;
