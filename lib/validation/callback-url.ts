@@ -9,7 +9,6 @@ const PROBE_ORIGIN = "http://x.invalid";
 const MAX_LENGTH = 2048;
 const MAX_DECODES = 5;
 // C0 controls (tab, newline, NUL, ...), DEL and C1 controls, and backslashes.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\\]/;
 
 /**
