@@ -10,8 +10,16 @@ import path from "node:path";
 
 const BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
+/** initdb and pg_ctl are installed (and, as root, there is a `postgres` user to run them as). */
 export function clusterAvailable(): boolean {
-  return existsSync(path.join(BIN, "initdb")) && existsSync(path.join(BIN, "pg_ctl"));
+  if (!existsSync(path.join(BIN, "initdb")) || !existsSync(path.join(BIN, "pg_ctl"))) return false;
+  if (process.getuid?.() !== 0) return true;
+  try {
+    execFileSync("id", ["-u", "postgres"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function freePort(): Promise<number> {
