@@ -240,9 +240,14 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
 /** The batch's writes may take a while on a large data set (60,000 customers: a few seconds). */
 const BATCH_WRITE_TIMEOUT_MS = 10 * 60_000;
 
-type RootClient = Client & { $transaction<T>(fn: (tx: Client) => Promise<T>, options?: { timeout?: number }): Promise<T> };
+type RootClient = Client & { $connect(): Promise<void>; $transaction<T>(fn: (tx: Client) => Promise<T>, options?: { timeout?: number }): Promise<T> };
 
-/** The client itself (it can open a transaction), or null for a transaction's client. */
+/**
+ * The client itself, or null for a transaction's client. (A transaction's
+ * client has a $transaction too, which nests with a savepoint; it has no
+ * $connect.)
+ */
 function rootClient(client: Client): RootClient | null {
-  return typeof (client as Partial<RootClient>).$transaction === "function" ? (client as RootClient) : null;
+  const c = client as Partial<RootClient>;
+  return typeof c.$connect === "function" && typeof c.$transaction === "function" ? (client as RootClient) : null;
 }
