@@ -114,6 +114,8 @@ test.describe("as the demo manager", () => {
   });
 
   test("CSV downloads hold the same numbers as the tables", async ({ page }) => {
+    // Four dashboard loads and four downloads: ~13 s alone, more beside the other worker.
+    test.setTimeout(90_000);
     for (const [path, title] of [
       ["/dashboards/conversion", /^Funnel/],
       ["/dashboards/conversion", /^Treated vs control/],
