@@ -36,7 +36,7 @@ export const setActionTypeActiveAction = authedAction("catalog.manage", setActio
  * writing nothing) as a background job; returns the job to poll.
  */
 export const previewActionTypeAction = authedAction("catalog.manage", previewActionTypeSchema, async (user, input) =>
-  startJob("preview", user.id, (job) => previewActionType(input, { job }), { timeBudgetMs: 60_000 }),
+  startJob("preview", user.id, (job) => previewActionType(input, { job }), { timeBudgetMs: 120_000 }),
 );
 
 /** Starts batch generation now, as `npm run engine:generate` does, as a background job; returns the job to poll. */
