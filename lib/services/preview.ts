@@ -28,7 +28,9 @@ import type { PreviewActionTypeInput } from "@/lib/validation/catalog";
 // is written.
 
 const DAY_MS = 86_400_000;
-const CHUNK = 5000;
+// Smaller reads than the batch's 5,000: parsing a chunk's rows is work the event loop cannot
+// interleave, and a preview shares the server with people's requests.
+const CHUNK = 1000;
 
 export type PreviewMiss = "OUTRANKED" | "HAS_OPEN_SUGGESTION" | "REP_DAILY_CAP" | "WEEKLY_CONTACT_CAP";
 
