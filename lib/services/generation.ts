@@ -126,7 +126,7 @@ export function historyByCustomer(rows: HistoryRow[]): Map<string, HistoryRow[]>
 }
 
 /** Slice of customers decided between two turns of the event loop. */
-const SLICE = 100;
+const SLICE = 50;
 
 /**
  * decideChunk over a chunk in slices, giving the event loop a turn between

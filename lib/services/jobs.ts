@@ -150,7 +150,9 @@ export class Yielder {
   private last = performance.now();
   constructor(
     private readonly signal?: AbortSignal,
-    private readonly everyMs = 8,
+    // A request needs several turns of the event loop (proxy, handler, query,
+    // response); each waits at most this long behind the job.
+    private readonly everyMs = 2,
   ) {}
   async tick(): Promise<void> {
     if (performance.now() - this.last < this.everyMs) return;
