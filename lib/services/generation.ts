@@ -186,7 +186,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
 
   const outcomes: CustomerOutcome[] = [];
   const toWithdraw: string[] = [];
-  const yielder = new Yielder(opts.job?.signal);
+  const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   const total = opts.job ? await countDecisionCustomers(client) : 0;
   let afterId: string | null = null;
   for (;;) {

@@ -145,18 +145,25 @@ export function cancelJob(id: string, ownerId: string): void {
  * Cooperative yielding for CPU work on the server's only thread: call
  * `await y.tick()` in a loop; every `everyMs` of work it gives the event loop
  * a turn (so other requests are served) and throws if the job was cancelled.
+ * With `background` the job also rests as long as it worked (a 50% duty
+ * cycle, counting the database work it waits on), so on a small machine
+ * people's requests keep most of the CPU while a preview or a run goes on;
+ * scripts run at full speed.
  */
 export class Yielder {
   private last = performance.now();
   constructor(
     private readonly signal?: AbortSignal,
-    // A request needs several turns of the event loop (proxy, handler, query,
-    // response); each waits at most this long behind the job.
-    private readonly everyMs = 2,
+    private readonly opts: { background?: boolean; everyMs?: number } = {},
   ) {}
   async tick(): Promise<void> {
-    if (performance.now() - this.last < this.everyMs) return;
-    await new Promise((r) => setImmediate(r));
+    // A request needs several turns of the event loop (proxy, handler, query,
+    // response); each waits at most this long behind the job.
+    const everyMs = this.opts.everyMs ?? 2;
+    const worked = performance.now() - this.last;
+    if (worked < everyMs) return;
+    if (this.opts.background) await new Promise((r) => setTimeout(r, Math.min(50, Math.ceil(worked))));
+    else await new Promise((r) => setImmediate(r));
     this.last = performance.now();
     if (this.signal?.aborted) throw this.signal.reason;
   }

@@ -100,7 +100,7 @@ export async function previewActionType(
   const sampleSize = opts.sampleSize ?? 8;
   const client = db();
   const draft = await draftDefinition(input);
-  const yielder = new Yielder(opts.job?.signal);
+  const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   opts.job?.progress(0, "Reading the catalog and learning statistics");
   const [saved, stats, openByRep, total] = await Promise.all([
     loadActionDefinitions(client),
@@ -138,7 +138,7 @@ export async function previewActionType(
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
     const inputs = await loadPipelineChunk(client, customers, now, since, { withExpiry: true });
-    await yielder.check();
+    await yielder.tick();
     for (const c of inputs) if (evaluateRule(draft.rule, c.signals)) result.ruleMatches++;
     const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
     chunk.outcomes.forEach((o, i) => {
