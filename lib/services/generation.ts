@@ -115,7 +115,7 @@ function startStatsLoad(key: string, client: Client, now: Date, share = true): P
 }
 
 /** Groups history rows by customer. */
-export function historyByCustomer(rows: HistoryRow[]): Map<string, HistoryRow[]> {
+function historyByCustomer(rows: HistoryRow[]): Map<string, HistoryRow[]> {
   const by = new Map<string, HistoryRow[]>();
   for (const h of rows) {
     const list = by.get(h.customerId);
