@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   "MEETING",
   "CALL",
   "EMAIL_SENT",
+  "CONTACT_FEEDBACK",
 ] as const;
 export type EngineEventType = (typeof EVENT_TYPES)[number];
 
@@ -140,6 +141,9 @@ export function aggregateEvents(events: readonly EngineEvent[], now: Date): Even
         break;
       case "EMAIL_CLICK":
         if (inWindow(e.occurredAt, now, EVENT_WINDOWS_DAYS.emailClicks)) agg.emailClicksLast30d += 1;
+        break;
+      case "CONTACT_FEEDBACK":
+        // The customer's view of a contact feeds the sentiment figures, not the signals.
         break;
       default: {
         const unhandled: never = e.type;

@@ -73,5 +73,16 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   trigger("Recommendation", "Recommendation_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_recommendations_inserted", "Back-dated or already-accepted recommendations get their outcomes."),
   trigger("Recommendation", "Recommendation_outcomes_update", ["UPDATE"], "ROW", "nudge_recommendation_decided", "A decision made or undone moves conversions and credited revenue."),
   trigger("Feedback", "Feedback_facts_insert", ["INSERT"], "STATEMENT", "nudge_feedback_facts", "First reaction, first snooze and dismiss reason on the recommendation."),
+  {
+    kind: "trigger",
+    table: "CustomerEvent",
+    name: "CustomerEvent_purchase_facts",
+    timing: "BEFORE",
+    events: ["INSERT"],
+    level: "ROW",
+    function: "nudge_purchase_facts",
+    reason:
+      "Cross-sell and up-sell flags of a purchase, judged against the customer's earlier purchases when it is recorded, so every writer agrees (migration 20261202120000_holdouts_and_business_kpis). Prisma's schema language has no triggers.",
+  },
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
 ];

@@ -26,9 +26,9 @@ type EventRates = Record<EventType, number>;
 
 /** Expected events per customer over the whole history window, before bursts. */
 const EVENT_RATES: Record<Segment, EventRates> = {
-  SMB: { PURCHASE: 0.9, WEB_VISIT: 12, EMAIL_CLICK: 4, SUPPORT_TICKET: 0.9, MEETING: 0.4, CALL: 2.5, EMAIL_SENT: 7 },
-  MID_MARKET: { PURCHASE: 1.5, WEB_VISIT: 18, EMAIL_CLICK: 6, SUPPORT_TICKET: 1.7, MEETING: 1.8, CALL: 4.5, EMAIL_SENT: 10 },
-  ENTERPRISE: { PURCHASE: 1.8, WEB_VISIT: 26, EMAIL_CLICK: 8, SUPPORT_TICKET: 2.8, MEETING: 3.5, CALL: 6.5, EMAIL_SENT: 13 },
+  SMB: { PURCHASE: 0.9, WEB_VISIT: 12, EMAIL_CLICK: 4, SUPPORT_TICKET: 0.9, MEETING: 0.4, CALL: 2.5, EMAIL_SENT: 7, CONTACT_FEEDBACK: 0 },
+  MID_MARKET: { PURCHASE: 1.5, WEB_VISIT: 18, EMAIL_CLICK: 6, SUPPORT_TICKET: 1.7, MEETING: 1.8, CALL: 4.5, EMAIL_SENT: 10, CONTACT_FEEDBACK: 0 },
+  ENTERPRISE: { PURCHASE: 1.8, WEB_VISIT: 26, EMAIL_CLICK: 8, SUPPORT_TICKET: 2.8, MEETING: 3.5, CALL: 6.5, EMAIL_SENT: 13, CONTACT_FEEDBACK: 0 },
 };
 
 const SEGMENT_SHARE: readonly (readonly [Segment, number])[] = [
@@ -141,6 +141,8 @@ function eventPayload(w: World, rng: Rng, type: EventType): Payload {
       return { outcome: rng.pick(N.CALL_OUTCOMES), durationMin: rng.int(2, 35) };
     case "EMAIL_SENT":
       return { subject: rng.pick(N.EMAIL_SUBJECTS) };
+    case "CONTACT_FEEDBACK":
+      return {};
   }
 }
 
