@@ -71,7 +71,7 @@ async function main() {
   const teamName = arg("team");
   const team = teamName ? await db().team.findFirst({ where: { name: teamName }, select: { id: true } }) : null;
   if (teamName && !team) throw new Error(`no team named ${teamName}`);
-  const scope: MetricsScope = { from: range.from, toExclusive: range.toExclusive, teamId: team?.id ?? null, actionKey: null, now };
+  const scope: MetricsScope = { from: range.from, toExclusive: range.toExclusive, teamId: team?.id ?? null, actionKey: null, segment: null, grain: "week", now };
 
   let git = "unknown";
   try {

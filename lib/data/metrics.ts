@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { filterRange, type DashboardFilters } from "@/lib/validation/dashboard-filters";
+import { filterRange, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { NO_TEAM, type RowScope } from "./scope";
@@ -38,6 +38,10 @@ export interface MetricsScope {
   /** null: every team (admins only; resolveDashboardScope enforces it). */
   teamId: string | null;
   actionKey: string | null;
+  /** Customers of this segment only (KPIs); null: every segment. */
+  segment: string | null;
+  /** Bucket of the time series: date_trunc(grain, ...). */
+  grain: Grain;
   /** The instant figures are computed as of (tests pin it). */
   now: Date;
 }
@@ -84,7 +88,7 @@ export async function resolveDashboardScope(viewer: RowScope, filters: Dashboard
   }
   const { from, toExclusive } = filterRange(filters);
   const teamName = teamId === null ? "All teams" : (teams.find((t) => t.id === teamId)?.name ?? "No team");
-  return { kind: "ok", scope: { from, toExclusive, teamId, actionKey, now }, teams, actions, teamName, notes, canPickTeam: allTeams };
+  return { kind: "ok", scope: { from, toExclusive, teamId, actionKey, segment: filters.segment, grain: filters.grain, now }, teams, actions, teamName, notes, canPickTeam: allTeams };
 }
 
 const WINDOW_MS = ATTRIBUTION_WINDOW_DAYS * 86_400_000;

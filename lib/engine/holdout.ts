@@ -20,3 +20,32 @@ export function holdoutPeriod(now: Date): string {
   const week = Math.floor((thursday.getTime() - jan1) / DAY_MS / 7) + 1;
   return `${isoYear}-W${String(week).padStart(2, "0")}`;
 }
+
+// ---------------------------------------------------------------- global holdout
+
+export type HoldoutRedraw = "MONTH" | "QUARTER" | "HALF_YEAR";
+
+export type HoldoutDraw = { key: string; startsAt: Date; endsAt: Date };
+
+/** The draw of the global holdout that covers `now`: calendar months, quarters or halves of the year (UTC). */
+export function holdoutDraw(now: Date, redraw: HoldoutRedraw): HoldoutDraw {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth();
+  const months = redraw === "MONTH" ? 1 : redraw === "QUARTER" ? 3 : 6;
+  const first = Math.floor(month / months) * months;
+  const startsAt = new Date(Date.UTC(year, first, 1));
+  const endsAt = new Date(Date.UTC(year, first + months, 1));
+  const index = first / months + 1;
+  const key = redraw === "MONTH" ? `${year}-${String(index).padStart(2, "0")}` : redraw === "QUARTER" ? `${year}-Q${index}` : `${year}-H${index}`;
+  return { key, startsAt, endsAt };
+}
+
+/**
+ * True when the customer is in the global holdout of the draw with this salt:
+ * hashToUnit("global|<salt>|<customer id>") below pct/100. Deterministic and
+ * independent of each action's own holdout (which hashes customer, action and week).
+ */
+export function inGlobalHoldout(customerId: string, salt: string, pct: number): boolean {
+  const share = Math.min(100, Math.max(0, pct)) / 100;
+  return hashToUnit(`global|${salt}|${customerId}`) < share;
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { safeIsoDate } from "./postgres-safe";
 
-// Dashboard filters live in the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<uuid>&action=<key>)
+// Dashboard filters live in the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD&team=<uuid>&action=<key>&segment=<name>&grain=week|month|quarter)
 // so a view can be shared. Each parameter is parsed on its own: a bad one falls
 // back to its default and adds a note the page shows, it never breaks the page.
 // Dates are whole UTC days; `to` is inclusive.
@@ -18,7 +18,13 @@ export const dashboardFiltersSchema = z.object({
   to: isoDate,
   team: z.string().uuid("not a team id").nullable(),
   action: z.string().regex(/^[a-z0-9_]{1,64}$/, "not an action key").nullable(),
+  segment: z.string().regex(/^[A-Za-z0-9_ -]{1,64}$/, "not a segment name").nullable(),
+  grain: z.enum(["week", "month", "quarter"]),
 });
+
+/** Time buckets of the dashboards' series and of the periodic review. */
+export const GRAINS = ["week", "month", "quarter"] as const;
+export type Grain = (typeof GRAINS)[number];
 
 export type DashboardFilters = z.infer<typeof dashboardFiltersSchema>;
 
@@ -32,7 +38,14 @@ export const dayStart = (iso: string) => new Date(`${iso}T00:00:00Z`);
 export function parseDashboardFilters(params: SearchParams, now = new Date()): { filters: DashboardFilters; notes: string[] } {
   const notes: string[] = [];
   const today = isoDay(now);
-  const raw = { from: first(params.from), to: first(params.to), team: first(params.team), action: first(params.action) };
+  const raw = {
+    from: first(params.from),
+    to: first(params.to),
+    team: first(params.team),
+    action: first(params.action),
+    segment: first(params.segment),
+    grain: first(params.grain),
+  };
 
   let to = today;
   if (raw.to) {
@@ -64,7 +77,19 @@ export function parseDashboardFilters(params: SearchParams, now = new Date()): {
     if (!r.success) notes.push(`Ignored action type "${raw.action}" (${r.error.issues[0]?.message}).`);
     else action = r.data;
   }
-  return { filters: { from, to, team, action }, notes };
+  let segment: string | null = null;
+  if (raw.segment) {
+    const r = dashboardFiltersSchema.shape.segment.safeParse(raw.segment);
+    if (!r.success) notes.push(`Ignored segment "${raw.segment}" (${r.error.issues[0]?.message}).`);
+    else segment = r.data;
+  }
+  let grain: Grain = "week";
+  if (raw.grain) {
+    const r = dashboardFiltersSchema.shape.grain.safeParse(raw.grain);
+    if (!r.success) notes.push(`Ignored grain "${raw.grain}" (use week, month or quarter); showing weeks.`);
+    else grain = r.data;
+  }
+  return { filters: { from, to, team, action, segment, grain }, notes };
 }
 
 /** The half-open instant range [from, toExclusive) the filters cover. */
@@ -79,5 +104,7 @@ export function filtersToQuery(f: DashboardFilters): string {
   const q = new URLSearchParams({ from: f.from, to: f.to });
   if (f.team) q.set("team", f.team);
   if (f.action) q.set("action", f.action);
+  if (f.segment) q.set("segment", f.segment);
+  if (f.grain !== "week") q.set("grain", f.grain);
   return q.toString();
 }

@@ -122,7 +122,7 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     await usage("B1", "SIGN_IN", "2026-03-02T08:00:00");
     await usage("mgrA", "DASHBOARD_VIEW", "2026-03-04T08:00:00");
 
-    scopeA = { from: at("2026-03-01T00:00:00"), toExclusive: at("2026-04-01T00:00:00"), teamId: ids.teamA!, actionKey: null, now: NOW };
+    scopeA = { from: at("2026-03-01T00:00:00"), toExclusive: at("2026-04-01T00:00:00"), teamId: ids.teamA!, actionKey: null, segment: null, grain: "week", now: NOW };
   });
 
   afterAll(async () => {
@@ -235,7 +235,7 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
   it("scopes: a manager is held to their team and refused another; an admin may pick any team", async () => {
     const manager = { id: ids.mgrA!, email: "mgrA@m.test", name: "mgrA", role: "MANAGER" as const, teamId: ids.teamA! };
     const admin = { id: ids.admin!, email: "admin@m.test", name: "admin", role: "ADMIN" as const, teamId: null };
-    const base = { from: "2026-03-01", to: "2026-03-31", team: null, action: null };
+    const base = { from: "2026-03-01", to: "2026-03-31", team: null, action: null, segment: null, grain: "week" as const };
     const own = await resolveDashboardScope(rowScope(manager), base, NOW);
     expect(own.kind === "ok" && own.scope.teamId).toBe(ids.teamA);
     expect(own.kind === "ok" && own.teams.map((t) => t.name)).toEqual(["A"]);

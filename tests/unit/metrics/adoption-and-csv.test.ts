@@ -29,18 +29,25 @@ describe("parseDashboardFilters", () => {
   const now = new Date("2026-11-23T15:00:00Z");
   it("defaults to the last 90 days including today", () => {
     const { filters, notes } = parseDashboardFilters({}, now);
-    expect(filters).toEqual({ from: "2026-08-26", to: "2026-11-23", team: null, action: null });
+    expect(filters).toEqual({ from: "2026-08-26", to: "2026-11-23", team: null, action: null, segment: null, grain: "week" });
     expect(notes).toEqual([]);
     expect(filterRange(filters)).toEqual({ from: new Date("2026-08-26T00:00:00Z"), toExclusive: new Date("2026-11-24T00:00:00Z"), days: 90 });
   });
   it("keeps valid filters", () => {
     const team = "3f1c2a9e-8d4b-4c1a-9e2f-1a2b3c4d5e6f";
-    expect(parseDashboardFilters({ from: "2026-10-01", to: "2026-10-31", team, action: "cross_sell" }, now).filters).toEqual({ from: "2026-10-01", to: "2026-10-31", team, action: "cross_sell" });
+    expect(parseDashboardFilters({ from: "2026-10-01", to: "2026-10-31", team, action: "cross_sell", segment: "SMB", grain: "quarter" }, now).filters).toEqual({
+      from: "2026-10-01",
+      to: "2026-10-31",
+      team,
+      action: "cross_sell",
+      segment: "SMB",
+      grain: "quarter",
+    });
   });
   it("falls back with a visible note for each invalid parameter", () => {
-    const { filters, notes } = parseDashboardFilters({ from: "2026-02-30", to: "tomorrow", team: "north", action: "DROP TABLE" }, now);
-    expect(filters).toEqual({ from: "2026-08-26", to: "2026-11-23", team: null, action: null });
-    expect(notes).toHaveLength(4);
+    const { filters, notes } = parseDashboardFilters({ from: "2026-02-30", to: "tomorrow", team: "north", action: "DROP TABLE", segment: "x'; --", grain: "decade" }, now);
+    expect(filters).toEqual({ from: "2026-08-26", to: "2026-11-23", team: null, action: null, segment: null, grain: "week" });
+    expect(notes).toHaveLength(6);
     expect(notes[0]).toContain('Ignored end date "tomorrow"');
   });
   it("refuses future end dates, inverted and over-long ranges", () => {
