@@ -40,7 +40,7 @@ export interface MetricsScope {
   actionKey: string | null;
   /** Customers of this segment only (KPIs); null: every segment. */
   segment: string | null;
-  /** Bucket of the time series: date_trunc(grain, ...). */
+  /** Bucket of the time series: periodStart(grain, ...). */
   grain: Grain;
   /** The instant figures are computed as of (tests pin it). */
   now: Date;
@@ -89,6 +89,37 @@ export async function resolveDashboardScope(viewer: RowScope, filters: Dashboard
   const { from, toExclusive } = filterRange(filters);
   const teamName = teamId === null ? "All teams" : (teams.find((t) => t.id === teamId)?.name ?? "No team");
   return { kind: "ok", scope: { from, toExclusive, teamId, actionKey, segment: filters.segment, grain: filters.grain, now }, teams, actions, teamName, notes, canPickTeam: allTeams };
+}
+
+// ---------------------------------------------------------------- grain
+
+/**
+ * The SQL for a grain, from a fixed table: the grain never reaches SQL as
+ * text, so an unexpected value (it comes from a URL) throws instead of
+ * being spliced in. Weeks start on Monday (ISO), months and quarters on the
+ * 1st, all in UTC (timestamps are stored as UTC).
+ */
+function grainSql(grain: Grain): { unit: Prisma.Sql; step: Prisma.Sql } {
+  switch (grain) {
+    case "week":
+      return { unit: Prisma.sql`'week'`, step: Prisma.sql`interval '7 days'` };
+    case "month":
+      return { unit: Prisma.sql`'month'`, step: Prisma.sql`interval '1 month'` };
+    case "quarter":
+      return { unit: Prisma.sql`'quarter'`, step: Prisma.sql`interval '3 months'` };
+    default:
+      throw new Error(`Unknown grain ${JSON.stringify(grain satisfies never)}`);
+  }
+}
+
+/** Start of the grain's period holding `expr` (a timestamp expression): date_trunc('week' | 'month' | 'quarter', expr). */
+export function periodStart(grain: Grain, expr: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`date_trunc(${grainSql(grain).unit}, ${expr})`;
+}
+
+/** The length of one period, as an SQL interval (for generate_series). */
+export function periodStep(grain: Grain): Prisma.Sql {
+  return grainSql(grain).step;
 }
 
 const WINDOW_MS = ATTRIBUTION_WINDOW_DAYS * 86_400_000;
@@ -151,6 +182,7 @@ export interface ConversionData {
   total: ConversionGroupRow;
   byAction: (ConversionGroupRow & { actionKey: string; actionName: string })[];
   byRep: (ConversionGroupRow & { repId: string; repName: string })[];
+  /** By period of scope.grain; `week` is the period's start (the name predates the grain switch). */
   byWeek: (ConversionGroupRow & { week: Date })[];
 }
 
@@ -161,14 +193,14 @@ type ConversionRaw = ConversionGroupRow & { g: number; actionKey: string | null;
 /**
  * Funnel, conversion, attributed revenue and treated-vs-control counts, by
  * action, rep and week, in one pass: counted per week, rep and action first,
- * then rolled up.
+ * then rolled up. Periods are of scope.grain.
  */
 export async function conversionMetrics(s: MetricsScope): Promise<ConversionData> {
   const closed = windowsClosedBefore(s);
   const rows = await aggregate<ConversionRaw[]>(Prisma.sql`
     WITH recs AS (${scopedRecommendations(s)}),
     cells AS (
-      SELECT date_trunc('week', "createdAt") AS week, "repId", "actionTypeId",
+      SELECT ${periodStart(s.grain, Prisma.sql`"createdAt"`)} AS week, "repId", "actionTypeId",
              COUNT(*) AS generated,
              COUNT(*) FILTER (WHERE NOT "isControl") AS shown,
              COUNT(*) FILTER (WHERE accepted) AS accepted,
@@ -233,6 +265,7 @@ export interface PrecisionRow {
 }
 export interface ModelData {
   calibration: CalibrationRow[];
+  /** By period of scope.grain (`week` = the period's start), as acceptanceByWeek. */
   precisionByWeek: (PrecisionRow & { week: Date })[];
   precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date })[];
   acceptanceByWeek: { week: Date; actionKey: string; actionName: string; resolved: number; accepted: number }[];
@@ -264,7 +297,7 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
     >(Prisma.sql`
       WITH recs AS (${scopedRecommendations(s)}),
       cells AS (
-        SELECT date_trunc('week', "createdAt") AS week, "modelVersion", "actionTypeId", MIN("createdAt") AS "firstUsed",
+        SELECT ${periodStart(s.grain, Prisma.sql`"createdAt"`)} AS week, "modelVersion", "actionTypeId", MIN("createdAt") AS "firstUsed",
                COUNT(*) FILTER (WHERE ${resolved}) AS resolved,
                COUNT(*) FILTER (WHERE ${resolved} AND accepted) AS accepted,
                COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed}) AS "precisionN",

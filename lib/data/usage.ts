@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "./db";
-import { aggregate, scopedRecommendations, type MetricsScope } from "./metrics";
+import { aggregate, periodStart, periodStep, scopedRecommendations, type MetricsScope } from "./metrics";
 import { ACTED_ON_SQL, DECIDED_SQL } from "./vocabulary-sql";
 
 // Adoption aggregates for /dashboards/adoption, computed by the database.
@@ -59,6 +59,7 @@ export interface RepRow extends ReactionSummary {
 
 export interface AdoptionData {
   daily: ActiveRow[];
+  /** By period of scope.grain (the name predates the grain switch); bucket = the period's start. */
   weekly: WeeklyUsageRow[];
   reactions: ReactionSummary;
   byAction: ActionOutcomeRow[];
@@ -79,8 +80,13 @@ function repsInScope(s: MetricsScope): Prisma.Sql {
       AND (${s.teamId}::uuid IS NULL OR u."teamId" = ${s.teamId}::uuid)`;
 }
 
-/** Active reps per day and per week, with weekly sessions and queue views. */
+/**
+ * Active reps per day and per period of scope.grain (week, month or quarter),
+ * with the period's sessions and queue views. Edge periods are cut to the
+ * date range: a rep counts towards the team if on it during the cut period.
+ */
 async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: WeeklyUsageRow[] }> {
+  const step = periodStep(s.grain);
   const rows = await db().$queryRaw<(WeeklyUsageRow & { unit: string })[]>`
     WITH reps AS (${repsInScope(s)}),
     days AS (
@@ -91,14 +97,14 @@ async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: 
       SELECT 'day' AS unit, d AS bucket, d AS "start", d + interval '1 day' AS "end"
       FROM generate_series(${s.from}::timestamp, ${s.toExclusive}::timestamp - interval '1 day', interval '1 day') d
       UNION ALL
-      SELECT 'week', w, GREATEST(w, ${s.from}::timestamp), LEAST(w + interval '7 days', ${s.toExclusive}::timestamp)
-      FROM generate_series(date_trunc('week', ${s.from}::timestamp), ${s.toExclusive}::timestamp - interval '1 day', interval '7 days') w
+      SELECT 'period', w, GREATEST(w, ${s.from}::timestamp), LEAST(w + ${step}, ${s.toExclusive}::timestamp)
+      FROM generate_series(${periodStart(s.grain, Prisma.sql`${s.from}::timestamp`)}, ${s.toExclusive}::timestamp - interval '1 day', ${step}) w
     ),
     counts AS (
       SELECT 'day' AS unit, day AS bucket, COUNT(*) AS active, SUM("signIns") AS sessions, SUM("queueViews") AS views
       FROM days GROUP BY day
       UNION ALL
-      SELECT 'week', date_trunc('week', day), COUNT(DISTINCT "userId"), SUM("signIns"), SUM("queueViews")
+      SELECT 'period', ${periodStart(s.grain, Prisma.sql`day`)}, COUNT(DISTINCT "userId"), SUM("signIns"), SUM("queueViews")
       FROM days GROUP BY 2
     )
     SELECT b.unit, b.bucket,
@@ -110,7 +116,7 @@ async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: 
     ORDER BY b.unit, b.bucket`;
   return {
     daily: rows.filter((r) => r.unit === "day").map(({ bucket, activeReps, teamReps }) => ({ bucket, activeReps, teamReps })),
-    weekly: rows.filter((r) => r.unit === "week").map(({ bucket, activeReps, teamReps, sessions, queueViews }) => ({ bucket, activeReps, teamReps, sessions, queueViews })),
+    weekly: rows.filter((r) => r.unit === "period").map(({ bucket, activeReps, teamReps, sessions, queueViews }) => ({ bucket, activeReps, teamReps, sessions, queueViews })),
   };
 }
 

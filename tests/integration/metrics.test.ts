@@ -11,7 +11,8 @@ const own = reachable ? await ownDatabase("nudge_metrics") : null;
 if (own) process.env.DATABASE_URL = own.url;
 
 const { db } = await import("@/lib/data/db");
-const { conversionMetrics, modelMetrics, resolveDashboardScope } = await import("@/lib/data/metrics");
+const { conversionMetrics, modelMetrics, periodStart, resolveDashboardScope } = await import("@/lib/data/metrics");
+const { Prisma } = await import("@/lib/generated/prisma/client");
 const { rowScope } = await import("@/lib/auth/permissions");
 const { adoptionMetrics } = await import("@/lib/data/usage");
 type Scope = import("@/lib/data/metrics").MetricsScope;
@@ -230,6 +231,51 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
       { id: ids.A1, name: "A1", accountActive: true, firstSignIn: at("2026-02-10T08:00:00"), lastActive: at("2026-03-25T10:00:00"), activeDays: 4, sessions: 2, queueViews: 2, shown: 2, reacted: 2, accepted: 1, dismissed: 0, snoozed: 1, medianMinutes: 20 },
       { id: ids.A2, name: "A2", accountActive: true, firstSignIn: at("2026-03-02T08:30:00"), lastActive: at("2026-03-02T08:35:00"), activeDays: 1, sessions: 1, queueViews: 1, shown: 3, reacted: 2, accepted: 1, dismissed: 1, snoozed: 0, medianMinutes: 90 },
     ]);
+  });
+
+  it("grain: month and quarter buckets (February and March; r8 on 02-20 is the only February recommendation)", async () => {
+    const febMar = { ...scopeA, from: at("2026-02-01T00:00:00") };
+    const month = await conversionMetrics({ ...febMar, grain: "month" });
+    // r8: accepted (done), converted by cA1's 03-05 purchase (within 14 days of 02-20), its revenue credited to r1 (the more recent).
+    const feb = { generated: 1, shown: 1, accepted: 1, done: 1, converted: 1, revenue: 0, treatedN: 1, treatedConverted: 1, controlN: 0, controlConverted: 0 };
+    // March: the whole March total of the first test.
+    const mar = { generated: 7, shown: 5, accepted: 2, done: 1, converted: 2, revenue: 180, treatedN: 4, treatedConverted: 3, controlN: 2, controlConverted: 1 };
+    expect(month.byWeek).toEqual([
+      { week: at("2026-02-01T00:00:00"), ...feb },
+      { week: at("2026-03-01T00:00:00"), ...mar },
+    ]);
+    const quarter = await conversionMetrics({ ...febMar, grain: "quarter" });
+    expect(quarter.byWeek).toEqual([{ week: at("2026-01-01T00:00:00"), generated: 8, shown: 6, accepted: 3, done: 2, converted: 3, revenue: 180, treatedN: 5, treatedConverted: 4, controlN: 2, controlConverted: 1 }]);
+    expect(quarter.total).toEqual(month.total);
+
+    const m = await modelMetrics({ ...febMar, grain: "month" });
+    expect(m.precisionByWeek).toEqual([
+      { week: at("2026-02-01T00:00:00"), accepted: 1, converted: 1 },
+      { week: at("2026-03-01T00:00:00"), accepted: 2, converted: 2 },
+    ]);
+    // Resolved: r8 (done) in February; r1, r2 (alpha) and r3, r4 (beta) in March (r7 pending, r5 and r6 control).
+    expect(m.acceptanceByWeek).toEqual([
+      { week: at("2026-02-01T00:00:00"), actionKey: "alpha", actionName: "Alpha", resolved: 1, accepted: 1 },
+      { week: at("2026-03-01T00:00:00"), actionKey: "alpha", actionName: "Alpha", resolved: 2, accepted: 1 },
+      { week: at("2026-03-01T00:00:00"), actionKey: "beta", actionName: "Beta", resolved: 2, accepted: 1 },
+    ]);
+
+    // Usage: A1 signed in on 02-10 (one session, no queue view); March as in the weekly test, summed.
+    const row = (w: { bucket: Date; activeReps: number; teamReps: number; sessions: number; queueViews: number }) => [w.bucket.toISOString().slice(0, 10), w.activeReps, w.teamReps, w.sessions, w.queueViews];
+    const am = await adoptionMetrics({ ...febMar, grain: "month" });
+    expect(am.daily).toHaveLength(59);
+    expect(am.weekly.map(row)).toEqual([
+      ["2026-02-01", 1, 2, 1, 0],
+      ["2026-03-01", 2, 2, 3, 3],
+    ]);
+    const aq = await adoptionMetrics({ ...febMar, grain: "quarter" });
+    // One quarter (it starts 01-01, before the range; the reps are counted over February and March only).
+    expect(aq.weekly.map(row)).toEqual([["2026-01-01", 2, 2, 4, 3]]);
+  });
+
+  it("grain: a value outside the three is refused, never written into SQL", () => {
+    expect(() => periodStart("day'; DROP TABLE x; --" as "week", Prisma.sql`"createdAt"`)).toThrow(/Unknown grain/);
+    expect(periodStart("quarter", Prisma.sql`"createdAt"`).sql).toBe(`date_trunc('quarter', "createdAt")`);
   });
 
   it("scopes: a manager is held to their team and refused another; an admin may pick any team", async () => {
