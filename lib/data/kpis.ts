@@ -1,0 +1,344 @@
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
+import { RETENTION_LOOKBACK_DAYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
+import { GRAINS } from "@/lib/validation/dashboard-filters";
+import { db } from "./db";
+import { aggregate, type MetricsScope } from "./metrics";
+
+// The SQL behind "does it sell?": each business KPI (lib/metrics/kpi-definitions.ts,
+// whose definitions this module implements word for word) counted per arm as
+// n, sum and sum of squares, so lib/metrics/experiment.ts can compare treated
+// against control. Three comparisons:
+// - programKpi: customers treated vs held out by the global holdout. The unit
+//   is a customer in one draw (HoldoutAssignment); all units of a draw share
+//   the window [max(from, draw start), min(to, draw end, now)), so a unit
+//   without events is counted from the assignments alone and only customers
+//   with events are joined (the join is the cost). A customer without an
+//   assignment row for a draw is not counted for it. Team = customers whose
+//   owner is on the team now (as the other dashboards count reps currently on
+//   the team); segment = Customer.segment.
+// - actionKpis: each action's shown recommendations vs its control group
+//   (intention to treat), outcomes in (createdAt, createdAt + 14 days], only
+//   windows closed by `now` (as conversionMetrics' treated vs control).
+// - adopterTiers: reps in terciles of active days, and the program KPI of
+//   their treated customers during the range and in the equal period before.
+//
+// Expected control share (for a sample-ratio check): the mean, over the units
+// counted, of each unit's own assignment probability: the draw's pct for the
+// global holdout, the action's current controlGroupPct for a recommendation
+// (the percentage is not stamped on the recommendation; an action whose
+// percentage was edited in the range is judged against today's). Pooling
+// draws or actions this way gives the exact expected share of control units.
+
+/** One arm's sufficient statistics: units, sum and sum of squares of the outcome (a proportion: sum = sumSq = successes). */
+export interface ArmCounts {
+  n: number;
+  sum: number;
+  sumSq: number;
+}
+
+export interface KpiArms {
+  treated: ArmCounts;
+  control: ArmCounts;
+  /** Days from the first unit's window start to the last unit's window end (0 without units). */
+  accrualDays: number;
+  /** 0..1: the share of control units the assignment alone would give (see the header). */
+  expectedControlShare: number;
+}
+
+export interface ProgramKpi {
+  total: KpiArms;
+  byPeriod: (KpiArms & { start: Date })[];
+  byTeam: (KpiArms & { teamId: string; teamName: string })[];
+  bySegment: (KpiArms & { segment: string })[];
+}
+
+const DAY_MS = 86_400_000;
+const LOOKBACK = Prisma.raw(`interval '${Number(RETENTION_LOOKBACK_DAYS)} days'`);
+const WINDOW = Prisma.raw(`interval '${Number(ATTRIBUTION_WINDOW_DAYS)} days'`);
+const EMPTY_ARMS: KpiArms = { treated: { n: 0, sum: 0, sumSq: 0 }, control: { n: 0, sum: 0, sumSq: 0 }, accrualDays: 0, expectedControlShare: 0 };
+
+function grainSql(grain: MetricsScope["grain"]): { unit: Prisma.Sql; step: Prisma.Sql } {
+  if (!GRAINS.includes(grain)) throw new Error(`Unknown grain ${String(grain)}`);
+  return { unit: Prisma.raw(`'${grain}'`), step: Prisma.raw(`interval '1 ${grain}'`) };
+}
+
+/**
+ * How one KPI reads the events joined to a unit (columns at, amount; the
+ * unit's window start in `lo`): which events, how far back before the window,
+ * the unit's outcome `y` and whether the unit counts (`inc`), both aggregate
+ * expressions over the unit's events. `zeroFill`: a unit without any of those
+ * events counts, with y = 0.
+ */
+interface KpiSql {
+  events: Prisma.Sql;
+  lookback: "none" | "retention" | "all";
+  y: Prisma.Sql;
+  inc: Prisma.Sql;
+  zeroFill: boolean;
+}
+
+/** `inWindow`: SQL true for an event in the unit's window (program [lo, hi); per action (lo, hi]); `before`: in the lookback before it. */
+function kpiSql(kpi: KpiKey, inWindow: Prisma.Sql, before: Prisma.Sql): KpiSql {
+  const purchase = Prisma.sql`e.type = 'PURCHASE'`;
+  const count = Prisma.sql`COUNT(*) FILTER (WHERE ${inWindow})`;
+  switch (kpi) {
+    case "conversion":
+      return { events: purchase, lookback: "none", y: Prisma.sql`(${count} > 0)::int`, inc: Prisma.sql`true`, zeroFill: true };
+    case "orderValue":
+      return {
+        events: Prisma.sql`${purchase} AND e.amount IS NOT NULL`,
+        lookback: "none",
+        y: Prisma.sql`AVG(amount) FILTER (WHERE ${inWindow})`,
+        inc: Prisma.sql`(${count} > 0)`,
+        zeroFill: false,
+      };
+    case "purchaseFrequency":
+      return { events: purchase, lookback: "none", y: count, inc: Prisma.sql`true`, zeroFill: true };
+    case "revenuePerCustomer":
+      return { events: purchase, lookback: "none", y: Prisma.sql`COALESCE(SUM(amount) FILTER (WHERE ${inWindow}), 0)`, inc: Prisma.sql`true`, zeroFill: true };
+    case "lifetimeValue":
+      return { events: Prisma.sql`${purchase} AND e.amount IS NOT NULL`, lookback: "all", y: Prisma.sql`COALESCE(SUM(amount), 0)`, inc: Prisma.sql`true`, zeroFill: true };
+    case "retention":
+    case "churn":
+      return {
+        events: purchase,
+        lookback: "retention",
+        y: kpi === "retention" ? Prisma.sql`(${count} > 0)::int` : Prisma.sql`(${count} = 0)::int`,
+        inc: Prisma.sql`COALESCE(BOOL_OR(${before}), false)`,
+        zeroFill: false,
+      };
+    case "crossSell":
+    case "upSell":
+      return {
+        events: kpi === "crossSell" ? Prisma.sql`${purchase} AND e."crossSell"` : Prisma.sql`${purchase} AND e."upSell"`,
+        lookback: "none",
+        y: Prisma.sql`(${count} > 0)::int`,
+        inc: Prisma.sql`true`,
+        zeroFill: true,
+      };
+    case "emailClicks":
+    case "webVisits":
+      return { events: Prisma.sql`e.type = ${kpi === "emailClicks" ? "EMAIL_CLICK" : "WEB_VISIT"}::"EventType"`, lookback: "none", y: count, inc: Prisma.sql`true`, zeroFill: true };
+  }
+}
+
+interface ArmRow {
+  level: string;
+  key: string | null;
+  start: Date | null;
+  held: boolean;
+  n: number;
+  sum: number;
+  sumSq: number;
+  p: number;
+  ws: Date | null;
+  we: Date | null;
+}
+
+/** Folds one group's treated and control rows into KpiArms. */
+function toArms(rows: ArmRow[]): KpiArms {
+  const arm = (held: boolean): ArmCounts => {
+    const r = rows.find((x) => x.held === held);
+    return r ? { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sumSq) } : { n: 0, sum: 0, sumSq: 0 };
+  };
+  const n = rows.reduce((a, r) => a + Number(r.n), 0);
+  const p = rows.reduce((a, r) => a + Number(r.p), 0);
+  const starts = rows.flatMap((r) => (r.ws ? [r.ws.getTime()] : []));
+  const ends = rows.flatMap((r) => (r.we ? [r.we.getTime()] : []));
+  const accrual = starts.length && ends.length ? (Math.max(...ends) - Math.min(...starts)) / DAY_MS : 0;
+  return { treated: arm(false), control: arm(true), accrualDays: Math.round(accrual * 100) / 100, expectedControlShare: n > 0 ? p / n : 0 };
+}
+
+function groupBy<R, K>(rows: R[], key: (r: R) => K): Map<K, R[]> {
+  const m = new Map<K, R[]>();
+  for (const r of rows) {
+    const k = key(r);
+    m.set(k, [...(m.get(k) ?? []), r]);
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------- program
+
+/** Units of the global holdout in scope: customer × draw, with the draw's window clipped to the range and to now. */
+function programUnits(s: MetricsScope, from: Date, toExclusive: Date, repIds: Prisma.Sql | null): Prisma.Sql {
+  const end = new Date(Math.min(toExclusive.getTime(), s.now.getTime()));
+  return Prisma.sql`
+    draws AS (
+      SELECT id AS draw, pct / 100.0 AS p, GREATEST("startsAt", ${from}) AS ws, LEAST("endsAt", ${end}) AS we
+      FROM "HoldoutPeriod" WHERE "startsAt" < ${end} AND "endsAt" > ${from}
+    ),
+    units AS MATERIALIZED (
+      SELECT ha."customerId" AS cid, d.draw, ha."heldOut" AS held, d.p, d.ws, d.we, u."teamId" AS team, c.segment
+      FROM draws d
+      JOIN "HoldoutAssignment" ha ON ha."periodId" = d.draw
+      JOIN "Customer" c ON c.id = ha."customerId"
+      JOIN "User" u ON u.id = c."ownerId"
+      WHERE d.ws < d.we
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND u."teamId" = ${s.teamId}::uuid`}
+        ${s.segment === null ? Prisma.empty : Prisma.sql`AND c.segment = ${s.segment}`}
+        ${repIds === null ? Prisma.empty : Prisma.sql`AND c."ownerId" IN (${repIds})`}
+    )`;
+}
+
+/** The events a KPI reads for program units, with the unit's columns (window [ws, we)). */
+function programEvents(k: KpiSql, from: Date, end: Date): Prisma.Sql {
+  const low =
+    k.lookback === "all"
+      ? Prisma.empty
+      : k.lookback === "retention"
+        ? Prisma.sql`AND e."occurredAt" >= ${from}::timestamp - ${LOOKBACK} AND e."occurredAt" >= un.ws - ${LOOKBACK}`
+        : Prisma.sql`AND e."occurredAt" >= ${from} AND e."occurredAt" >= un.ws`;
+  return Prisma.sql`
+    ev AS MATERIALIZED (
+      SELECT un.cid, un.draw, un.held, un.p, un.ws, un.we, un.team, un.segment, e."occurredAt" AS at, e.amount
+      FROM units un JOIN "CustomerEvent" e ON e."customerId" = un.cid
+      WHERE ${k.events} AND e."occurredAt" < ${end} AND e."occurredAt" < un.we ${low}
+    )`;
+}
+
+/**
+ * The global holdout's comparison for one KPI in scope: in total, by
+ * date_trunc(grain) bucket (the unit is then customer × draw × bucket, with the
+ * window cut to the bucket), by team (all-teams view only lists teams) and by segment.
+ */
+export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramKpi> {
+  const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
+  const unitK = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
+  const bucketK = kpiSql(kpi, Prisma.sql`at >= bws`, Prisma.sql`at < bws`);
+  const { unit, step } = grainSql(s.grain);
+  const zero = unitK.zeroFill;
+  // Bucket outcomes. Lifetime value is a running total: each unit contributes to
+  // every bucket of its draw, so it is summed by increments at the buckets where
+  // it changes instead of joining every earlier purchase to every bucket.
+  const bucketSums =
+    kpi === "lifetimeValue"
+      ? Prisma.sql`
+    lb AS (
+      SELECT ev.cid, ev.draw, ev.held, s.bucket, COALESCE(SUM(ev.amount), 0) AS r
+      FROM ev JOIN slices s ON s.draw = ev.draw AND ev.at < s.bwe AND (ev.at >= s.bws OR s.bws = ev.ws)
+      GROUP BY 1, 2, 3, 4
+    ),
+    ly AS (SELECT draw, held, bucket, r, SUM(r) OVER (PARTITION BY cid, draw ORDER BY bucket) AS y FROM lb),
+    deltas AS (SELECT draw, held, bucket, SUM(r) AS ds, SUM(y * y - (y - r) * (y - r)) AS dq FROM ly GROUP BY 1, 2, 3),
+    running AS (
+      SELECT s.draw, a.held, s.bucket, s.bws, s.bwe,
+             SUM(COALESCE(d.ds, 0)) OVER w AS sum, SUM(COALESCE(d.dq, 0)) OVER w AS "sumSq"
+      FROM slices s CROSS JOIN (VALUES (false), (true)) a(held)
+      LEFT JOIN deltas d ON d.draw = s.draw AND d.held = a.held AND d.bucket = s.bucket
+      WINDOW w AS (PARTITION BY s.draw, a.held ORDER BY s.bucket)
+    ),
+    per_bucket AS (
+      SELECT r.bucket, r.held, SUM(c.n)::int AS n, SUM(r.sum)::float8 AS sum, SUM(r."sumSq")::float8 AS "sumSq", SUM(c.p)::float8 AS p, MIN(r.bws) AS ws, MAX(r.bwe) AS we
+      FROM running r JOIN unit_counts c ON c.draw = r.draw AND c.held = r.held
+      GROUP BY 1, 2
+    )`
+      : Prisma.sql`
+    bf AS (
+      SELECT ev.draw, ev.held, ev.p, s.bucket, ${bucketK.y} AS y, ${bucketK.inc} AS inc
+      FROM ev JOIN slices s ON s.draw = ev.draw AND ev.at < s.bwe
+        AND ev.at >= ${unitK.lookback === "retention" ? Prisma.sql`s.bws - ${LOOKBACK}` : Prisma.sql`s.bws`}
+      GROUP BY ev.cid, ev.draw, ev.held, ev.p, s.bucket
+    ),
+    per_bucket AS (
+      SELECT s.bucket, a.held,
+             ${zero ? Prisma.sql`SUM(c.n)` : Prisma.sql`SUM(COALESCE(b.n, 0))`}::int AS n,
+             SUM(COALESCE(b.sum, 0))::float8 AS sum, SUM(COALESCE(b."sumSq", 0))::float8 AS "sumSq",
+             ${zero ? Prisma.sql`SUM(c.p)` : Prisma.sql`SUM(COALESCE(b.p, 0))`}::float8 AS p,
+             MIN(s.bws) FILTER (WHERE ${zero ? Prisma.sql`c.n > 0` : Prisma.sql`b.n > 0`}) AS ws,
+             MAX(s.bwe) FILTER (WHERE ${zero ? Prisma.sql`c.n > 0` : Prisma.sql`b.n > 0`}) AS we
+      FROM slices s CROSS JOIN (VALUES (false), (true)) a(held)
+      JOIN unit_counts c ON c.draw = s.draw AND c.held = a.held
+      LEFT JOIN (
+        SELECT draw, held, bucket, COUNT(*) FILTER (WHERE inc) AS n, SUM(y) FILTER (WHERE inc) AS sum, SUM(y * y) FILTER (WHERE inc) AS "sumSq", SUM(p) FILTER (WHERE inc) AS p
+        FROM bf GROUP BY 1, 2, 3
+      ) b ON b.draw = s.draw AND b.held = a.held AND b.bucket = s.bucket
+      GROUP BY 1, 2
+    )`;
+  const rows = await aggregate<ArmRow[]>(Prisma.sql`
+    WITH ${programUnits(s, s.from, s.toExclusive, null)},
+    ${programEvents(unitK, s.from, end)},
+    unit_counts AS (SELECT draw, held, COUNT(*) AS n, SUM(p) AS p FROM units GROUP BY 1, 2),
+    slices AS (
+      SELECT d.draw, b AS bucket, GREATEST(d.ws, b) AS bws, LEAST(d.we, b + ${step}) AS bwe
+      FROM draws d CROSS JOIN LATERAL generate_series(date_trunc(${unit}, d.ws), d.we, ${step}) b
+      WHERE d.ws < d.we AND b < d.we
+    ),
+    uf AS (SELECT cid, draw, ${unitK.y} AS y, ${unitK.inc} AS inc FROM ev GROUP BY cid, draw),
+    unit_y AS (
+      SELECT un.held, un.p, un.ws, un.we, un.team, un.segment, COALESCE(uf.y, 0)::float8 AS y, COALESCE(uf.inc, ${zero}) AS inc
+      FROM units un ${zero ? Prisma.sql`LEFT JOIN` : Prisma.sql`JOIN`} uf ON uf.cid = un.cid AND uf.draw = un.draw
+    ),
+    ${bucketSums}
+    SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(segment) = 0 THEN 'segment' ELSE 'total' END AS level,
+           COALESCE(team::text, segment) AS key, NULL::timestamp AS start, held,
+           COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", COALESCE(SUM(p), 0)::float8 AS p, MIN(ws) AS ws, MAX(we) AS we
+    FROM unit_y WHERE inc
+    GROUP BY GROUPING SETS ((held), (held, team), (held, segment))
+    UNION ALL
+    SELECT 'period', NULL, bucket, held, n, sum, "sumSq", p, ws, we FROM per_bucket`);
+
+  const teamIds = [...new Set(rows.filter((r) => r.level === "team" && r.key !== null).map((r) => r.key as string))];
+  const teams = teamIds.length ? await db().team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } }) : [];
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  const total = rows.filter((r) => r.level === "total");
+  return {
+    total: total.length ? toArms(total) : EMPTY_ARMS,
+    byPeriod: [...groupBy(rows.filter((r) => r.level === "period" && r.start), (r) => (r.start as Date).getTime())]
+      .map(([t, rs]) => ({ start: new Date(t), ...toArms(rs) }))
+      .filter((r) => r.treated.n + r.control.n > 0)
+      .sort((a, b) => a.start.getTime() - b.start.getTime()),
+    byTeam: [...groupBy(rows.filter((r) => r.level === "team" && r.key !== null), (r) => r.key as string)]
+      .map(([teamId, rs]) => ({ teamId, teamName: teamName.get(teamId) ?? "", ...toArms(rs) }))
+      .sort((a, b) => a.teamName.localeCompare(b.teamName)),
+    bySegment: [...groupBy(rows.filter((r) => r.level === "segment" && r.key !== null), (r) => r.key as string)]
+      .map(([segment, rs]) => ({ segment, ...toArms(rs) }))
+      .sort((a, b) => a.segment.localeCompare(b.segment)),
+  };
+}
+
+// ---------------------------------------------------------------- per action
+
+/**
+ * Each action's shown recommendations against its control group, for one KPI:
+ * recommendations created in the range (and by now) whose attribution window
+ * had closed by `now`, for reps on the team now, of customers in the segment.
+ */
+export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms & { actionKey: string; actionName: string })[]> {
+  const closed = new Date(s.now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
+  const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
+  const low =
+    k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e."occurredAt" > r.ws - ${LOOKBACK}` : Prisma.sql`AND e."occurredAt" > r.ws`;
+  const rows = await aggregate<(ArmRow & { actionKey: string; actionName: string })[]>(Prisma.sql`
+    WITH recs AS MATERIALIZED (
+      SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
+      FROM "Recommendation" r
+      WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+        ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}
+        ${s.segment === null ? Prisma.empty : Prisma.sql`AND r."customerId" IN (SELECT id FROM "Customer" WHERE segment = ${s.segment})`}
+    ),
+    ev AS (
+      SELECT r.id, r.ws, e."occurredAt" AS at, e.amount
+      FROM recs r JOIN "CustomerEvent" e ON e."customerId" = r.cid
+      WHERE ${k.events} AND e."occurredAt" <= r.we AND e."occurredAt" <= ${s.now}
+        ${k.lookback === "all" ? Prisma.empty : Prisma.sql`AND e."occurredAt" > ${s.from}::timestamp - ${k.lookback === "retention" ? LOOKBACK : Prisma.sql`interval '0'`}`}
+        ${low}
+    ),
+    rf AS (SELECT id, ${k.y} AS y, ${k.inc} AS inc FROM ev GROUP BY id),
+    ry AS (
+      SELECT r.action, r.held, r.ws, r.we, COALESCE(rf.y, 0)::float8 AS y, COALESCE(rf.inc, ${k.zeroFill}) AS inc
+      FROM recs r ${k.zeroFill ? Prisma.sql`LEFT JOIN` : Prisma.sql`JOIN`} rf ON rf.id = r.id
+    ),
+    arms AS (
+      SELECT action, held, COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", MIN(ws) AS ws, MAX(we) AS we
+      FROM ry WHERE inc GROUP BY 1, 2
+    )
+    SELECT 'action' AS level, a.key AS key, NULL::timestamp AS start, arms.held, arms.n, arms.sum, arms."sumSq",
+           (arms.n * a."controlGroupPct" / 100.0)::float8 AS p, arms.ws, arms.we, a.key AS "actionKey", a.name AS "actionName"
+    FROM arms JOIN "ActionType" a ON a.id = arms.action
+    ORDER BY a.name, arms.held`);
+  return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
+}
