@@ -17,6 +17,8 @@ export function PreviewPanel({ result, stale }: { result: PreviewResult; stale: 
   const MISS_TEXT: Record<string, string> = {
     OUTRANKED: "another action ranks higher",
     HAS_OPEN_SUGGESTION: "already have an open suggestion",
+    GLOBAL_HOLDOUT: "in the global holdout (no suggestions this draw)",
+    ACTION_HOLDOUT: "in another action's control group for now",
     REP_DAILY_CAP: "rep's queue is full",
     WEEKLY_CONTACT_CAP: "weekly contact limit",
   };

@@ -69,6 +69,12 @@ export type Candidate = {
   propensity: number;
   /** The P(accept) used in the score: a Thompson draw when exploring, else equal to `propensity`. */
   rankingPropensity: number;
+  /** The acceptance posterior the propensity comes from (logged for off-policy evaluation). */
+  posterior: BetaParams;
+  /** Ranked with a Thompson draw (exploration on for this action and this run). */
+  exploring: boolean;
+  businessValue: number;
+  lever: number;
   conversionRate: number;
   contextWeight: number;
   expectedValue: number;
@@ -199,7 +205,8 @@ export function evaluateActions(input: DecisionInput): Evaluation {
     }
 
     const est = segmentEstimate(stats, action.key, customer.segment, action.prior);
-    const meanPropensity = betaMean(acceptancePosterior(est.stats, est.acceptancePrior));
+    const posterior = acceptancePosterior(est.stats, est.acceptancePrior);
+    const meanPropensity = betaMean(posterior);
     const exploring = exploreAllowed && action.exploration;
     const rankingPropensity = exploring
       ? drawPropensity(est.stats, est.acceptancePrior, { explore: true, rng })
@@ -223,6 +230,10 @@ export function evaluateActions(input: DecisionInput): Evaluation {
       }),
       propensity: meanPropensity,
       rankingPropensity,
+      posterior,
+      exploring,
+      businessValue: action.businessValue,
+      lever: action.lever,
       conversionRate: conv,
       contextWeight: weight,
       expectedValue: expectedValue({

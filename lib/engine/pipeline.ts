@@ -24,7 +24,7 @@ import type { Rng, StatsTable } from "./learning";
 import { evaluateRule } from "./rules";
 import type { Signals } from "./signals";
 import { DAY_MS } from "./time";
-import { isOpen } from "@/lib/domain/vocabulary";
+import { ATTRIBUTION_WINDOW_DAYS, isOpen } from "@/lib/domain/vocabulary";
 
 /** A real-time re-score replaces a pending suggestion only if the new best action beats it by this factor. */
 export const REPLACE_MARGIN = 1.25;
@@ -46,9 +46,18 @@ export type HistoryRecord = HistoryEntry & {
   expiresAt?: Date;
 };
 
-export type CustomerInput = { customer: EngineCustomer; signals: Signals; history: readonly HistoryRecord[] };
+export type CustomerInput = {
+  customer: EngineCustomer;
+  signals: Signals;
+  history: readonly HistoryRecord[];
+  /** In the global holdout until this instant (the end of the current draw): no suggestion from any action. */
+  heldOutUntil?: Date | null;
+};
 
-export type WithdrawCode = "LAPSED" | "ACTION_INACTIVE" | "CONSENT" | "RULE_UNMET" | "REPLACED";
+export type WithdrawCode = "LAPSED" | "ACTION_INACTIVE" | "CONSENT" | "RULE_UNMET" | "REPLACED" | "HOLDOUT";
+
+/** Why a customer gets nothing now although an action is eligible: one of the two holdouts. */
+export type HoldCode = "GLOBAL_HOLDOUT" | "ACTION_HOLDOUT";
 export type Withdrawal = { recommendationId: string; customerId: string; code: WithdrawCode; text: string };
 
 export type CustomerDecision =
@@ -57,7 +66,13 @@ export type CustomerDecision =
   /** An open suggestion stays; nothing new for this customer. */
   | { kind: "keep"; customerId: string; openIds: string[]; best: Candidate; text: string }
   /** No action is eligible now. */
-  | { kind: "none"; customerId: string; text: string };
+  | { kind: "none"; customerId: string; text: string }
+  /**
+   * In a holdout: the global one (nothing from any action for the draw), or an
+   * action's control group, which holds the customer's slot for the
+   * attribution window (no other action takes its place).
+   */
+  | { kind: "held"; customerId: string; code: HoldCode; until: Date; text: string };
 
 export type CustomerOutcome = {
   customerId: string;
@@ -85,10 +100,16 @@ export type ChunkInput = {
 
 export type ChunkDecisions = { outcomes: CustomerOutcome[]; withdrawals: Withdrawal[] };
 
-/** How far back the history must reach: the longest cool-down, and at least a week for the contact cap. */
+/**
+ * How far back the history must reach: the longest cool-down, at least a week
+ * for the contact cap, and the attribution window (a control suggestion holds
+ * the customer's slot that long).
+ */
 export function historyDays(actions: readonly ActionDefinition[]): number {
-  return Math.max(HISTORY_FLOOR_DAYS, ...actions.map((a) => a.cooldownDays));
+  return Math.max(HISTORY_FLOOR_DAYS, ATTRIBUTION_WINDOW_DAYS, ...actions.map((a) => a.cooldownDays));
 }
+
+const dateText = (d: Date) => d.toISOString().slice(0, 10);
 
 function withdrawalFor(h: HistoryRecord, input: CustomerInput, byKey: ReadonlyMap<string, ActionDefinition>, now: Date): Withdrawal | null {
   if (!isOpen(h.status)) return null;
@@ -96,6 +117,7 @@ function withdrawalFor(h: HistoryRecord, input: CustomerInput, byKey: ReadonlyMa
   if (h.expiresAt && h.expiresAt <= now) return { ...base, code: "LAPSED", text: "Its time ran out" };
   // Only pending, shown-arm suggestions are withdrawn: an accepted or snoozed one is the rep's to close.
   if (h.status !== "PENDING" || h.isControl) return null;
+  if (input.heldOutUntil && input.heldOutUntil > now) return { ...base, code: "HOLDOUT", text: "The customer is in the global holdout" };
   const action = byKey.get(h.actionKey);
   if (!action) return { ...base, code: "ACTION_INACTIVE", text: "The action is switched off" };
   const consent = consentBlock(input.customer, action.category);
@@ -149,6 +171,11 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
       outcome({ kind: "none", customerId, text: "No action is eligible now" });
       continue;
     }
+    const held = holdFor(c, history, now);
+    if (held) {
+      outcome({ kind: "held", customerId, ...held });
+      continue;
+    }
     // One live suggestion per customer at a time.
     const open = history.filter((h) => !h.isControl && isOpen(h.status));
     if (open.length === 0) {
@@ -172,6 +199,31 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
     });
   }
   return { outcomes, withdrawals };
+}
+
+/**
+ * The holdout a customer is in now, if any. Global: the whole draw. Per
+ * action: a control suggestion created within the attribution window holds
+ * the slot, so the control customer gets nothing in its place (not the next
+ * best action), and the comparison is "this action" against "no suggestion".
+ */
+function holdFor(c: CustomerInput, history: readonly HistoryRecord[], now: Date): { code: HoldCode; until: Date; text: string } | null {
+  if (c.heldOutUntil && c.heldOutUntil > now) {
+    return { code: "GLOBAL_HOLDOUT", until: c.heldOutUntil, text: `In the global holdout until ${dateText(c.heldOutUntil)}: no suggestion from any action` };
+  }
+  let until = 0;
+  let actionKey = "";
+  for (const h of history) {
+    if (!h.isControl) continue;
+    const end = h.createdAt.getTime() + ATTRIBUTION_WINDOW_DAYS * DAY_MS;
+    if (end > now.getTime() && end > until) {
+      until = end;
+      actionKey = h.actionKey;
+    }
+  }
+  if (until === 0) return null;
+  const date = new Date(until);
+  return { code: "ACTION_HOLDOUT", until: date, text: `In the control group of "${actionKey}" until ${dateText(date)}: no other suggestion takes its place` };
 }
 
 export type CapState = {

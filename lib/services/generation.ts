@@ -3,6 +3,7 @@ import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
+import { ensureDraw, insertArms, loadArms, type Draw } from "@/lib/data/holdout";
 import {
   countDecisionCustomers,
   EMPTY_AGGREGATES,
@@ -25,6 +26,7 @@ import {
   deriveSignalsFromAggregates,
   historyDays,
   holdoutPeriod,
+  inGlobalHoldout,
   modelVersion as makeModelVersion,
   seededRng,
   statsFingerprint,
@@ -150,15 +152,27 @@ export async function loadPipelineChunk<C extends CustomerInput["customer"]>(
   customers: C[],
   now: Date,
   since: Date,
-  opts: { withExpiry?: boolean } = {},
+  opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean } = {},
 ): Promise<(CustomerInput & { customer: C })[]> {
   const ids = customers.map((c) => c.id);
-  const [aggs, history] = await Promise.all([loadEventAggregates(client, ids, now), loadHistory(client, ids, since, opts)]);
+  const draw = opts.draw ?? null;
+  const [aggs, history, arms] = await Promise.all([
+    loadEventAggregates(client, ids, now),
+    loadHistory(client, ids, since, opts),
+    draw ? loadArms(client, draw.id, ids) : Promise.resolve(new Map<string, boolean>()),
+  ]);
+  if (draw) {
+    // Customers met for the first time in this draw get their arm now (stored, unless this is a read-only preview).
+    const fresh = ids.filter((id) => !arms.has(id)).map((id) => ({ customerId: id, heldOut: inGlobalHoldout(id, draw.salt, draw.pct) }));
+    for (const a of fresh) arms.set(a.customerId, a.heldOut);
+    if (opts.recordArms) await insertArms(client, draw.id, fresh);
+  }
   const historyBy = historyByCustomer(history);
   return customers.map((customer) => ({
     customer,
     signals: deriveSignalsFromAggregates(customer, aggs.get(customer.id) ?? EMPTY_AGGREGATES, now),
     history: historyBy.get(customer.id) ?? [],
+    heldOutUntil: draw && arms.get(customer.id) ? draw.endsAt : null,
   }));
 }
 
@@ -177,7 +191,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   if (ids && ids.length === 0) return result;
 
   result.expired = await expireLapsed(client, now, ids);
-  const [actions, stats] = await Promise.all([loadActionDefinitions(client), statsForRun(client, now, ids !== undefined)]);
+  const [actions, stats, draw] = await Promise.all([loadActionDefinitions(client), statsForRun(client, now, ids !== undefined), ensureDraw(client, now, opts.seed)]);
   const version = makeModelVersion(now, statsFingerprint(stats));
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? "all"}`);
@@ -194,7 +208,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
     if (customers.length === 0) break;
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
-    const chunk = await decideInSlices({ ...base, customers: await loadPipelineChunk(client, customers, now, since) }, yielder);
+    const chunk = await decideInSlices({ ...base, customers: await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true }) }, yielder);
     for (const o of chunk.outcomes) outcomes.push(o);
     for (const w of chunk.withdrawals) toWithdraw.push(w.recommendationId);
     opts.job?.progress(total > 0 ? (0.9 * result.customers) / total : 0.9, `Scored ${result.customers.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} customers`);

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/data/db";
+import { ensureDraw } from "@/lib/data/holdout";
 import { actionPriorAndVersion, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
 import { decideInSlices, loadPipelineChunk } from "./generation";
 import { Yielder, type JobContext } from "./jobs";
@@ -32,7 +33,7 @@ const DAY_MS = 86_400_000;
 // interleave, and a preview shares the server with people's requests.
 const CHUNK = 1000;
 
-export type PreviewMiss = "OUTRANKED" | "HAS_OPEN_SUGGESTION" | "REP_DAILY_CAP" | "WEEKLY_CONTACT_CAP";
+export type PreviewMiss = "OUTRANKED" | "HAS_OPEN_SUGGESTION" | "GLOBAL_HOLDOUT" | "ACTION_HOLDOUT" | "REP_DAILY_CAP" | "WEEKLY_CONTACT_CAP";
 
 export interface PreviewSample {
   customerId: string;
@@ -102,11 +103,13 @@ export async function previewActionType(
   const draft = await draftDefinition(input);
   const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   opts.job?.progress(0, "Reading the catalog and learning statistics");
-  const [saved, stats, openByRep, total] = await Promise.all([
+  const [saved, stats, openByRep, total, draw] = await Promise.all([
     loadActionDefinitions(client),
     loadStats(client, now),
     openVisibleByRep(client, now),
     countDecisionCustomers(client),
+    // The draw the next batch will use (made now if none is running, as the batch would).
+    ensureDraw(client, now),
   ]);
   const actions = [...saved.filter((a) => a.id !== draft.id), draft];
   const version = makeModelVersion(now, statsFingerprint(stats));
@@ -121,7 +124,7 @@ export async function previewActionType(
     wouldGetShown: 0,
     wouldGetControl: 0,
     blocked: {},
-    missed: { OUTRANKED: 0, HAS_OPEN_SUGGESTION: 0, REP_DAILY_CAP: 0, WEEKLY_CONTACT_CAP: 0 },
+    missed: { OUTRANKED: 0, HAS_OPEN_SUGGESTION: 0, GLOBAL_HOLDOUT: 0, ACTION_HOLDOUT: 0, REP_DAILY_CAP: 0, WEEKLY_CONTACT_CAP: 0 },
     sample: [],
     missedSample: [],
     ms: 0,
@@ -137,7 +140,7 @@ export async function previewActionType(
     if (customers.length === 0) break;
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
-    const inputs = await loadPipelineChunk(client, customers, now, since, { withExpiry: true });
+    const inputs = await loadPipelineChunk(client, customers, now, since, { withExpiry: true, draw });
     await yielder.tick();
     for (const c of inputs) if (evaluateRule(draft.rule, c.signals)) result.ruleMatches++;
     const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
@@ -153,6 +156,9 @@ export async function previewActionType(
       const d = o.decision;
       if (d.kind === "keep") {
         result.missed.HAS_OPEN_SUGGESTION++;
+        missReason.set(customer.id, d.text);
+      } else if (d.kind === "held") {
+        result.missed[d.code]++;
         missReason.set(customer.id, d.text);
       } else if (d.kind === "propose" && d.candidate.actionId !== draft.id) {
         result.missed.OUTRANKED++;

@@ -75,7 +75,7 @@ describe.skipIf(!reachable)("action catalog", () => {
     expect(p.wouldGet).toBe(6);
     expect(p.sample[0]?.message).toMatch(/^Call Casey at Co \d$/);
     expect(p.sample[0]?.reasons.length).toBeGreaterThan(0);
-    expect(p.missed).toEqual({ OUTRANKED: 0, HAS_OPEN_SUGGESTION: 0, REP_DAILY_CAP: 0, WEEKLY_CONTACT_CAP: 0 });
+    expect(p.missed).toEqual({ OUTRANKED: 0, HAS_OPEN_SUGGESTION: 0, GLOBAL_HOLDOUT: 0, ACTION_HOLDOUT: 0, REP_DAILY_CAP: 0, WEEKLY_CONTACT_CAP: 0 });
   });
 
   it("explains who loses to another action", async () => {

@@ -21,7 +21,7 @@ async function freshDatabase(prefix: string): Promise<Target> {
     const db = await createDatabase(prefix);
     const conn = await connectPostgres(db.url);
     try {
-      await migrateConn(conn);
+      await migrateConn(conn, { globalHoldoutPct: 5 });
     } finally {
       await conn.close();
     }
@@ -38,7 +38,7 @@ async function freshDatabase(prefix: string): Promise<Target> {
   const dir = await createPgliteDir();
   const conn = await connectPglite(dir);
   try {
-    await migrateConn(conn);
+    await migrateConn(conn, { globalHoldoutPct: 5 });
   } finally {
     await conn.close();
   }

@@ -51,8 +51,15 @@ export async function createPgliteDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "nudge-pglite-"));
 }
 
-export async function migrateConn(conn: SqlConn) {
-  return migrate(conn, await readMigrations());
+/**
+ * Migrates a test database. The global holdout starts switched off (0 %) so
+ * fixtures' counts are exact whatever their ids hash to; tests of the holdout
+ * set their own share (tests/integration/holdout.test.ts).
+ */
+export async function migrateConn(conn: SqlConn, opts: { globalHoldoutPct?: number } = {}) {
+  const result = await migrate(conn, await readMigrations());
+  await conn.query(`UPDATE "ProgramSettings" SET "globalHoldoutPct" = $1`, [opts.globalHoldoutPct ?? 0]);
+  return result;
 }
 
 export { connectPglite, connectPostgres };

@@ -108,6 +108,34 @@ describe("decideChunk: per customer", () => {
     }
   });
 
+  it("per-action holdout: a control suggestion holds the customer's slot for the attribution window, and no other action takes it", () => {
+    const c = { ...lapsed("c1"), signals: makeSignals({ daysSinceLastPurchase: 120, openTickets: 2 }), history: [rec({ id: "ctl", actionKey: "offer", isControl: true, status: "EXPIRED", createdAt: daysAgo(13) })] };
+    for (const mode of ["batch", "realtime"] as const) {
+      const d = decideChunk(base([winback, support], [c], mode)).outcomes[0]!.decision;
+      expect(d).toMatchObject({ kind: "held", code: "ACTION_HOLDOUT", until: new Date(daysAgo(13).getTime() + 14 * 86_400_000) });
+      expect(d.text).toContain('control group of "offer"');
+    }
+    // The window is 14 days: on day 14 the slot is free again.
+    const after = { ...c, history: [rec({ id: "ctl", actionKey: "offer", isControl: true, status: "EXPIRED", createdAt: daysAgo(14) })] };
+    expect(decideChunk(base([winback, support], [after])).outcomes[0]!.decision).toMatchObject({ kind: "propose", candidate: { actionKey: "support" } });
+  });
+
+  it("global holdout: no proposal from any action until the draw ends, and a pending suggestion is withdrawn", () => {
+    const until = new Date(NOW.getTime() + 20 * 86_400_000);
+    const c = {
+      ...lapsed("c1"),
+      heldOutUntil: until,
+      history: [rec({ id: "p", actionKey: "offer" }), rec({ id: "acc", actionKey: "offer", status: "ACCEPTED" })],
+    };
+    const { outcomes, withdrawals } = decideChunk(base([winback, offer], [c], "realtime"));
+    expect(outcomes[0]!.decision).toMatchObject({ kind: "held", code: "GLOBAL_HOLDOUT", until });
+    expect(withdrawals.map((w) => [w.recommendationId, w.code])).toEqual([["p", "HOLDOUT"]]);
+    const alloc = allocate(outcomes, { openByRep: new Map() });
+    expect([...alloc.create, ...alloc.control]).toEqual([]);
+    // A draw that has ended holds nothing.
+    expect(decideChunk(base([winback], [{ ...lapsed("c1"), heldOutUntil: NOW }])).outcomes[0]!.decision.kind).toBe("propose");
+  });
+
   it("counts the week's suggestions, control ones included, for the contact cap", () => {
     const c = {
       ...lapsed("c1"),

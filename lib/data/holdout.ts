@@ -1,0 +1,109 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { db } from "./db";
+import type { Client } from "./decisions";
+import { holdoutDraw, type HoldoutRedraw } from "@/lib/engine";
+
+// The global holdout's storage: the program settings (share and re-draw
+// schedule), one HoldoutPeriod per draw, and each customer's arm in each draw
+// (HoldoutAssignment). Arms are decided by lib/engine/holdout.ts
+// inGlobalHoldout and written the first time the pipeline meets a customer in
+// a draw, so every comparison knows who was in which arm when.
+
+export interface ProgramSettings {
+  globalHoldoutPct: number;
+  holdoutRedraw: HoldoutRedraw;
+  updatedAt: Date;
+}
+
+export interface Draw {
+  id: string;
+  key: string;
+  startsAt: Date;
+  endsAt: Date;
+  pct: number;
+  salt: string;
+}
+
+const DEFAULT_SETTINGS: ProgramSettings = { globalHoldoutPct: 5, holdoutRedraw: "QUARTER", updatedAt: new Date(0) };
+
+export async function loadProgramSettings(client: Client = db()): Promise<ProgramSettings> {
+  const [row] = await client.$queryRaw<ProgramSettings[]>`
+    SELECT "globalHoldoutPct", "holdoutRedraw"::text AS "holdoutRedraw", "updatedAt" FROM "ProgramSettings" WHERE id = 1`;
+  return row ?? DEFAULT_SETTINGS;
+}
+
+/** Saves the settings; returns the row before and after (for the audit log). */
+export async function saveProgramSettings(client: Client, next: { globalHoldoutPct: number; holdoutRedraw: HoldoutRedraw }): Promise<{ before: ProgramSettings; after: ProgramSettings }> {
+  const before = await loadProgramSettings(client);
+  await client.$executeRaw`
+    INSERT INTO "ProgramSettings" (id, "globalHoldoutPct", "holdoutRedraw", "updatedAt")
+    VALUES (1, ${next.globalHoldoutPct}, ${next.holdoutRedraw}::"HoldoutRedraw", now())
+    ON CONFLICT (id) DO UPDATE SET "globalHoldoutPct" = EXCLUDED."globalHoldoutPct", "holdoutRedraw" = EXCLUDED."holdoutRedraw", "updatedAt" = now()`;
+  return { before, after: await loadProgramSettings(client) };
+}
+
+/** The draw covering `now`, if one has been made (read-only: the admin preview). */
+export async function findDraw(client: Client, now: Date): Promise<Draw | null> {
+  const [row] = await client.$queryRaw<Draw[]>`
+    SELECT id, key, "startsAt", "endsAt", pct, salt FROM "HoldoutPeriod"
+    WHERE "startsAt" <= ${now} AND "endsAt" > ${now} ORDER BY "startsAt" DESC LIMIT 1`;
+  return row ?? null;
+}
+
+/**
+ * The draw covering `now`, made on first use with a fresh random salt (derived
+ * from `seed` for a reproducible seeded run) and the share set at that moment
+ * (a changed share applies from the next draw). Draws never overlap: when the
+ * schedule changes, the running draw ends now and the new one starts now.
+ */
+export async function ensureDraw(client: Client, now: Date, seed?: string): Promise<Draw> {
+  const current = await findDraw(client, now);
+  const settings = await loadProgramSettings(client);
+  const wanted = holdoutDraw(now, settings.holdoutRedraw);
+  if (current && current.key === wanted.key) return current;
+  let startsAt = wanted.startsAt;
+  if (current) {
+    await client.$executeRaw`UPDATE "HoldoutPeriod" SET "endsAt" = ${now} WHERE id = ${current.id}::uuid AND "endsAt" > ${now}`;
+    startsAt = now;
+  }
+  await client.$executeRaw`
+    INSERT INTO "HoldoutPeriod" (key, "startsAt", "endsAt", pct, salt)
+    VALUES (${wanted.key}, ${startsAt}, ${wanted.endsAt}, ${settings.globalHoldoutPct}, ${seed ? createHash("sha256").update(`${seed}|${wanted.key}`).digest("hex").slice(0, 32) : randomUUID()})
+    ON CONFLICT (key) DO NOTHING`;
+  const [row] = await client.$queryRaw<Draw[]>`SELECT id, key, "startsAt", "endsAt", pct, salt FROM "HoldoutPeriod" WHERE key = ${wanted.key}`;
+  if (!row) throw new Error(`holdout draw ${wanted.key} was not created`);
+  return row;
+}
+
+/** Stored arms of these customers in a draw (true = held out); customers not yet assigned are absent. */
+export async function loadArms(client: Client, drawId: string, customerIds: string[]): Promise<Map<string, boolean>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await client.$queryRaw<{ customerId: string; heldOut: boolean }[]>`
+    SELECT "customerId", "heldOut" FROM "HoldoutAssignment" WHERE "periodId" = ${drawId}::uuid AND "customerId" = ANY(${customerIds}::uuid[])`;
+  return new Map(rows.map((r) => [r.customerId, r.heldOut]));
+}
+
+/** Records arms (first writer wins; the arm is deterministic, so a race writes the same value). */
+export async function insertArms(client: Client, drawId: string, arms: { customerId: string; heldOut: boolean }[]): Promise<void> {
+  if (arms.length === 0) return;
+  await client.$executeRaw`
+    INSERT INTO "HoldoutAssignment" ("periodId", "customerId", "heldOut")
+    SELECT ${drawId}::uuid, c, h FROM unnest(${arms.map((a) => a.customerId)}::uuid[], ${arms.map((a) => a.heldOut)}::bool[]) AS t(c, h)
+    ON CONFLICT ("periodId", "customerId") DO NOTHING`;
+}
+
+export interface DrawSummary extends Draw {
+  assigned: number;
+  heldOut: number;
+}
+
+/** Every draw, newest first, with how many customers were assigned and held out. */
+export async function listDraws(client: Client = db()): Promise<DrawSummary[]> {
+  return client.$queryRaw<DrawSummary[]>`
+    SELECT p.id, p.key, p."startsAt", p."endsAt", p.pct, p.salt,
+           COALESCE(COUNT(a."customerId"), 0)::int AS assigned,
+           COALESCE(COUNT(a."customerId") FILTER (WHERE a."heldOut"), 0)::int AS "heldOut"
+    FROM "HoldoutPeriod" p LEFT JOIN "HoldoutAssignment" a ON a."periodId" = p.id
+    GROUP BY p.id ORDER BY p."startsAt" DESC`;
+}
