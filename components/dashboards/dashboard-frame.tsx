@@ -5,8 +5,10 @@ import { FilterBar } from "./filter-bar";
 
 const TABS = [
   { href: "/dashboards/adoption", label: "Adoption", key: "adoption" },
-  { href: "/dashboards/conversion", label: "Conversion", key: "conversion" },
+  { href: "/dashboards/conversion", label: "Impact", key: "conversion" },
+  { href: "/dashboards/sentiment", label: "Customer sentiment", key: "sentiment" },
   { href: "/dashboards/model", label: "Model quality", key: "model" },
+  { href: "/dashboards/review", label: "Periodic review", key: "review" },
 ] as const;
 export type DashboardKey = (typeof TABS)[number]["key"];
 
@@ -18,18 +20,26 @@ interface FrameProps {
   teamName: string;
   teams: { id: string; name: string }[];
   actions: { key: string; name: string }[];
+  /** Customer segments; pass only where the page's figures honour the segment filter. */
+  segments?: string[];
   canPickTeam: boolean;
   notes: string[];
   today: string;
+  /** Replaces "from to to" in the subtitle (e.g. "2026 Q3"). */
+  periodName?: string;
+  /** A page-specific control first in the filter bar (the KPI picker). */
+  lead?: React.ReactNode;
+  /** Buttons beside the title (e.g. Print). */
+  headerActions?: React.ReactNode;
   children: React.ReactNode;
 }
 
-/** Header, dashboard tabs (keeping the filters), filter bar and notes about ignored filters. */
-export function DashboardFrame({ current, title, description, filters, teamName, teams, actions, canPickTeam, notes, today, children }: FrameProps) {
+/** Header, dashboard tabs (keeping the filters), filter bar and notes about ignored filters. Tabs and filters are left out of print. */
+export function DashboardFrame({ current, title, description, filters, teamName, teams, actions, segments, canPickTeam, notes, today, periodName, lead, headerActions, children }: FrameProps) {
   const q = filtersToQuery(filters);
   return (
     <div>
-      <nav aria-label="Dashboards" className="mb-3 flex gap-1 overflow-x-auto border-b border-slate-200">
+      <nav aria-label="Dashboards" data-print="hide" className="mb-3 flex gap-1 overflow-x-auto border-b border-slate-200">
         {TABS.map((t) => (
           <Link
             key={t.key}
@@ -41,13 +51,15 @@ export function DashboardFrame({ current, title, description, filters, teamName,
           </Link>
         ))}
       </nav>
-      <PageHeader title={title} description={`${teamName} · ${filters.from} to ${filters.to} · ${description}`} />
+      <PageHeader title={title} description={`${teamName} · ${periodName ?? `${filters.from} to ${filters.to}`} · ${description}`} actions={headerActions} />
       <FilterBar
         filters={filters}
         teams={teams.map((t) => ({ value: t.id, label: t.name }))}
         actions={actions.map((a) => ({ value: a.key, label: a.name }))}
+        segments={segments?.map((s) => ({ value: s, label: s }))}
         canPickTeam={canPickTeam}
         today={today}
+        lead={lead}
       />
       {notes.length ? (
         <div role="note" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

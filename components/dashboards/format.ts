@@ -2,8 +2,10 @@
 // downloaded file carries exactly the numbers the table shows (without units,
 // which move to the CSV header). Client-safe.
 import type { CsvCell } from "@/lib/metrics/csv";
+import { periodName, periodTick, type PeriodGrain } from "@/lib/metrics/periods";
 
-export type CellKind = "text" | "date" | "int" | "num1" | "pct" | "pts" | "money" | "minutes";
+/** A period kind's value is the period's first day (ISO); it shows as "week of Nov 23, 2026", "Nov 2026" or "2026 Q4". */
+export type CellKind = "text" | "date" | "int" | "num1" | "num2" | "pct" | "pts" | "money" | "money2" | "minutes" | PeriodGrain;
 export type CellValue = string | number | null;
 
 export interface Column {
@@ -13,8 +15,17 @@ export interface Column {
 }
 export type Row = Record<string, CellValue>;
 
-const UNIT: Partial<Record<CellKind, string>> = { pct: "%", pts: "percentage points", money: "USD", minutes: "minutes" };
+const UNIT: Partial<Record<CellKind, string>> = { pct: "%", pts: "percentage points", money: "USD", money2: "USD", minutes: "minutes", week: "first day", month: "first day", quarter: "first day" };
+const PERIOD_KINDS: readonly CellKind[] = ["week", "month", "quarter"];
+const isPeriod = (k: CellKind): k is PeriodGrain => PERIOD_KINDS.includes(k);
+
+/** The column holding a series' period, labelled for the grain. */
+export function periodColumn(grain: PeriodGrain, key = "period"): Column {
+  return { key, label: PERIOD_LABEL[grain], kind: grain };
+}
+export const PERIOD_LABEL: Record<PeriodGrain, string> = { week: "Week", month: "Month", quarter: "Quarter" };
 const intFmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const money2Fmt = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const dateFmt = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
 const shortDateFmt = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 
@@ -26,6 +37,9 @@ export function cellNumber(v: number, kind: CellKind): number {
       return Math.round(v * 1000) / 10;
     case "num1":
       return Math.round(v * 10) / 10;
+    case "num2":
+    case "money2":
+      return Math.round(v * 100) / 100;
     case "int":
     case "money":
     case "minutes":
@@ -37,7 +51,7 @@ export function cellNumber(v: number, kind: CellKind): number {
 
 export function displayCell(v: CellValue, kind: CellKind): string {
   if (v === null || v === "") return "—";
-  if (typeof v === "string") return kind === "date" ? dateFmt.format(new Date(`${v}T00:00:00Z`)) : v;
+  if (typeof v === "string") return kind === "date" ? dateFmt.format(new Date(`${v}T00:00:00Z`)) : isPeriod(kind) ? periodName(kind, v) : v;
   const n = cellNumber(v, kind);
   switch (kind) {
     case "pct":
@@ -46,6 +60,10 @@ export function displayCell(v: CellValue, kind: CellKind): string {
       return `${n > 0 ? "+" : ""}${n.toFixed(1)} pts`;
     case "money":
       return `$${intFmt.format(n)}`;
+    case "money2":
+      return `$${money2Fmt.format(n)}`;
+    case "num2":
+      return n.toFixed(2);
     case "minutes":
       return `${intFmt.format(n)} min`;
     case "num1":
@@ -68,10 +86,11 @@ export function csvHeader(c: Column): string {
 
 /** Axis tick text for a value of this kind. */
 export function tickText(v: unknown, kind: CellKind): string {
-  if (typeof v === "string") return kind === "date" ? shortDateFmt.format(new Date(`${v}T00:00:00Z`)) : v;
+  if (typeof v === "string") return kind === "date" ? shortDateFmt.format(new Date(`${v}T00:00:00Z`)) : isPeriod(kind) ? periodTick(kind, v) : v;
   if (typeof v !== "number") return "";
   if (kind === "pct") return `${Math.round(v * 100)}%`;
   if (kind === "pts") return `${v > 0 ? "+" : ""}${Math.round(v * 100)} pts`;
-  if (kind === "money") return v >= 1000 ? `$${Math.round(v / 1000)}k` : `$${Math.round(v)}`;
+  if (kind === "money" || kind === "money2") return Math.abs(v) >= 1000 ? `$${Math.round(v / 1000)}k` : kind === "money2" && Math.abs(v) < 10 ? `$${v.toFixed(2)}` : `$${Math.round(v)}`;
+  if (kind === "num2") return v.toFixed(2);
   return intFmt.format(Math.round(v * 10) / 10);
 }

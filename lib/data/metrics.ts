@@ -57,7 +57,7 @@ export interface ActionOption {
 
 export type DashboardContext =
   | { kind: "forbidden" }
-  | { kind: "ok"; scope: MetricsScope; teams: TeamOption[]; actions: ActionOption[]; teamName: string; notes: string[]; canPickTeam: boolean };
+  | { kind: "ok"; scope: MetricsScope; teams: TeamOption[]; actions: ActionOption[]; segments: string[]; teamName: string; notes: string[]; canPickTeam: boolean };
 
 /**
  * Turns URL filters into a scope the viewer may see. A manager asking for any
@@ -69,10 +69,13 @@ export async function resolveDashboardScope(viewer: RowScope, filters: Dashboard
   const notes: string[] = [];
   const allTeams = viewer.kind === "all";
   const ownTeam = viewer.kind === "all" ? null : viewer.teamId;
-  const [teams, actions] = await Promise.all([
+  const [teams, actions, segmentRows] = await Promise.all([
     db().team.findMany({ where: allTeams ? {} : { id: ownTeam ?? NO_TEAM }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     db().actionType.findMany({ select: { key: true, name: true }, orderBy: { name: "asc" } }),
+    // In SQL: Prisma's `distinct` would fetch every customer and de-duplicate in JS.
+    db().$queryRaw<{ segment: string }[]>`SELECT DISTINCT segment FROM "Customer" ORDER BY 1`,
   ]);
+  const segments = segmentRows.map((r) => r.segment);
   let teamId: string | null;
   if (!allTeams) {
     if (filters.team && filters.team !== ownTeam) return { kind: "forbidden" };
@@ -86,9 +89,14 @@ export async function resolveDashboardScope(viewer: RowScope, filters: Dashboard
     notes.push(`Unknown action type "${actionKey}"; showing all action types.`);
     actionKey = null;
   }
+  let segment = filters.segment;
+  if (segment && !segments.includes(segment)) {
+    notes.push(`Unknown segment "${segment}"; showing every segment.`);
+    segment = null;
+  }
   const { from, toExclusive } = filterRange(filters);
   const teamName = teamId === null ? "All teams" : (teams.find((t) => t.id === teamId)?.name ?? "No team");
-  return { kind: "ok", scope: { from, toExclusive, teamId, actionKey, segment: filters.segment, grain: filters.grain, now }, teams, actions, teamName, notes, canPickTeam: allTeams };
+  return { kind: "ok", scope: { from, toExclusive, teamId, actionKey, segment, grain: filters.grain, now }, teams, actions, segments, teamName, notes, canPickTeam: allTeams };
 }
 
 // ---------------------------------------------------------------- grain

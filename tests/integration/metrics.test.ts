@@ -290,5 +290,10 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     expect(adminB.kind === "ok" && adminB.scope.teamId).toBe(ids.teamB);
     const adminAll = await resolveDashboardScope(rowScope(admin), { ...base, team: "00000000-0000-4000-8000-000000000000", action: "nope" }, NOW);
     expect(adminAll.kind === "ok" && [adminAll.scope.teamId, adminAll.scope.actionKey, adminAll.notes.length]).toEqual([null, null, 2]);
+    // Segments: the fixture's customers are all SMB; an unknown one falls back to every segment with a note.
+    const smb = await resolveDashboardScope(rowScope(admin), { ...base, segment: "SMB" }, NOW);
+    expect(smb.kind === "ok" && [smb.scope.segment, smb.segments, smb.notes]).toEqual(["SMB", ["SMB"], []]);
+    const unknown = await resolveDashboardScope(rowScope(admin), { ...base, segment: "Enterprise" }, NOW);
+    expect(unknown.kind === "ok" && [unknown.scope.segment, unknown.notes]).toEqual([null, ['Unknown segment "Enterprise"; showing every segment.']]);
   });
 });

@@ -4,23 +4,33 @@ import { requirePermission } from "@/lib/auth/guard";
 import { rowScope } from "@/lib/auth/permissions";
 import { resolveDashboardScope, type MetricsScope } from "@/lib/data/metrics";
 import { recordUsage } from "@/lib/data/users";
-import { isoDay, parseDashboardFilters, type DashboardFilters } from "@/lib/validation/dashboard-filters";
+import type { DayRange } from "@/lib/metrics/periods";
+import { isoDay, parseDashboardFilters, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
 import type { DashboardKey } from "@/components/dashboards/dashboard-frame";
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+interface LoadOptions {
+  /** The range when the URL names neither end (the review's last complete period); else the last 90 days. */
+  defaultRange?: (grain: Grain, now: Date) => DayRange;
+}
+
 /**
  * Guard, parse the URL filters and scope them to what the viewer may see.
  * A manager asking for another team's id gets the 403 page. Records the view.
+ * `segments` is returned apart from `frame`: only pages whose figures honour
+ * the segment filter hand it to the frame.
  */
-export async function loadDashboard(key: DashboardKey, searchParams: SearchParams) {
+export async function loadDashboard(key: DashboardKey, searchParams: SearchParams, opts: LoadOptions = {}) {
   const user = await requirePermission("dashboards.view");
   const now = new Date();
-  const { filters, notes } = parseDashboardFilters(await searchParams, now);
+  const params = await searchParams;
+  const { filters: parsed, notes } = parseDashboardFilters(params, now);
+  const filters = opts.defaultRange && !params.from && !params.to ? { ...parsed, ...opts.defaultRange(parsed.grain, now) } : parsed;
   const ctx = await resolveDashboardScope(rowScope(user), filters, now);
   if (ctx.kind === "forbidden") forbidden();
   await recordUsage(user.id, "DASHBOARD_VIEW", { dashboard: key });
-  const effective: DashboardFilters = { ...filters, team: ctx.canPickTeam ? ctx.scope.teamId : filters.team, action: ctx.scope.actionKey };
+  const effective: DashboardFilters = { ...filters, team: ctx.canPickTeam ? ctx.scope.teamId : filters.team, action: ctx.scope.actionKey, segment: ctx.scope.segment };
   const frame = {
     filters: effective,
     teamName: ctx.teamName,
@@ -30,7 +40,7 @@ export async function loadDashboard(key: DashboardKey, searchParams: SearchParam
     notes: [...notes, ...ctx.notes],
     today: isoDay(now),
   };
-  return { scope: ctx.scope satisfies MetricsScope, frame };
+  return { scope: ctx.scope satisfies MetricsScope, frame, segments: ctx.segments, params, user };
 }
 
 /** ISO date of a week or day bucket. */

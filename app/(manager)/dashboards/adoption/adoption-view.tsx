@@ -1,10 +1,11 @@
 import { ChartCard } from "@/components/dashboards/chart-card";
 import { Wide } from "@/components/dashboards/dashboard-frame";
-import type { Column, Row } from "@/components/dashboards/format";
+import { PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
 import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
 import { repUsageStatus, STOPPED_AFTER_DAYS } from "@/lib/metrics/adoption";
 import { rate } from "@/lib/metrics/summary";
 import type { AdoptionData } from "@/lib/data/usage";
+import type { Grain } from "@/lib/validation/dashboard-filters";
 import { DISMISS_REASON_LABELS, DISMISS_REASONS } from "@/lib/validation/feedback";
 import { displayCell } from "@/components/dashboards/format";
 import { day } from "../load-dashboard";
@@ -12,7 +13,8 @@ import { day } from "../load-dashboard";
 const STATUS_LABEL = { active: "Active", stopped: "Stopped", never: "Never signed in", deactivated: "Deactivated" } as const;
 
 /** The adoption dashboard's cards, from the aggregates. */
-export function AdoptionView({ data, periodEnd }: { data: AdoptionData; periodEnd: Date }) {
+export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; periodEnd: Date; grain: Grain }) {
+  const periodCol = periodColumn(grain, "week");
   const r = data.reactions;
   const activeInPeriod = data.reps.filter((x) => x.activeDays > 0).length;
   const onTeam = data.reps.filter((x) => x.accountActive).length;
@@ -95,26 +97,26 @@ export function AdoptionView({ data, periodEnd }: { data: AdoptionData; periodEn
         />
       </Wide>
       <ChartCard
-        title="Active reps per week (% of team)"
-        description="Reps with any activity in the week (weeks start Monday; edge weeks are cut to the period)."
-        spec={{ type: "bar", x: "week", xKind: "date", xLabel: "Week starting", yKind: "pct", yLabel: "% of team active", yMax: 1, series: [{ key: "share", label: "Active reps (% of team)" }] }}
+        title={`Active reps per ${grain} (% of team)`}
+        description={`Reps with any activity in the ${grain} (weeks start Monday; the first and last ${grain} are cut to the date range).`}
+        spec={{ type: "bar", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% of team active", yMax: 1, series: [{ key: "share", label: "Active reps (% of team)" }] }}
         columns={[
-          { key: "week", label: "Week starting", kind: "date" },
+          periodCol,
           { key: "activeReps", label: "Active reps", kind: "int" },
           { key: "teamReps", label: "Reps on team", kind: "int" },
           { key: "share", label: "Active share", kind: "pct" },
         ]}
         rows={weekly}
-        csvName="active-reps-per-week"
+        csvName={`active-reps-per-${grain}`}
       />
       <ChartCard
-        title="Sessions and queue views per rep per week (count)"
-        description="Sign-ins and queue views in the week, divided by the reps on the team."
+        title={`Sessions and queue views per rep per ${grain} (count)`}
+        description={`Sign-ins and queue views in the ${grain}, divided by the reps on the team.`}
         spec={{
           type: "line",
           x: "week",
-          xKind: "date",
-          xLabel: "Week starting",
+          xKind: grain,
+          xLabel: PERIOD_LABEL[grain],
           yKind: "num1",
           yLabel: "Per rep",
           series: [
@@ -123,7 +125,7 @@ export function AdoptionView({ data, periodEnd }: { data: AdoptionData; periodEn
           ],
         }}
         columns={[
-          { key: "week", label: "Week starting", kind: "date" },
+          periodCol,
           { key: "sessions", label: "Sessions", kind: "int" },
           { key: "queueViews", label: "Queue views", kind: "int" },
           { key: "teamReps", label: "Reps on team", kind: "int" },
@@ -131,7 +133,7 @@ export function AdoptionView({ data, periodEnd }: { data: AdoptionData; periodEn
           { key: "queueViewsPerRep", label: "Queue views per rep", kind: "num1" },
         ]}
         rows={weekly}
-        csvName="sessions-per-rep-per-week"
+        csvName={`sessions-per-rep-per-${grain}`}
       />
       <ChartCard
         title="What reps did with shown recommendations, by action type (% of shown)"

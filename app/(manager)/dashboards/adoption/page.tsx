@@ -16,7 +16,7 @@ export default async function AdoptionPage({ searchParams }: { searchParams: Sea
       description={scope.actionKey ? "are reps using Nudge? (the action type filter applies to recommendation figures, not to sign-ins and views)" : "are reps using Nudge?"}
       {...frame}
     >
-      <AdoptionView data={data} periodEnd={new Date(Math.min(scope.toExclusive.getTime(), scope.now.getTime()))} />
+      <AdoptionView data={data} grain={scope.grain} periodEnd={new Date(Math.min(scope.toExclusive.getTime(), scope.now.getTime()))} />
     </DashboardFrame>
   );
 }

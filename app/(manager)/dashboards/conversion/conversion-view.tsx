@@ -1,6 +1,7 @@
 import { ChartCard } from "@/components/dashboards/chart-card";
 import { Wide } from "@/components/dashboards/dashboard-frame";
-import { displayCell, type Column, type Row } from "@/components/dashboards/format";
+import { displayCell, PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
+import type { Grain } from "@/lib/validation/dashboard-filters";
 import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
 import type { ConversionData, ConversionGroupRow } from "@/lib/data/metrics";
 import { compareToControl } from "@/lib/metrics/proportions";
@@ -24,7 +25,7 @@ const groupColumns = (first: Column): Column[] => [
 ];
 
 /** The conversion dashboard's cards. */
-export function ConversionView({ data, windowDays }: { data: ConversionData; windowDays: number }) {
+export function ConversionView({ data, windowDays, grain }: { data: ConversionData; windowDays: number; grain: Grain }) {
   const t = data.total;
   const funnel: Row[] = [
     { step: "Generated", count: t.generated, ofPrevious: null, ofGenerated: rate(t.generated, t.generated) },
@@ -87,12 +88,12 @@ export function ConversionView({ data, windowDays }: { data: ConversionData; win
         note="Converted is counted among accepted (accepted or done), so it can exceed Done."
       />
       <ChartCard
-        title="Conversion rate by week (% of accepted that converted)"
-        description={`Week the recommendation was generated; recent weeks may still convert (${windowDays}-day window).`}
-        spec={{ type: "bar", x: "week", xKind: "date", xLabel: "Week starting", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "conversionRate", label: "Conversion rate" }] }}
-        columns={groupColumns({ key: "week", label: "Week starting", kind: "date" })}
+        title={`Conversion rate by ${grain} (% of accepted that converted)`}
+        description={`The ${grain} the recommendation was generated; the latest may still convert (${windowDays}-day window).`}
+        spec={{ type: "bar", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "conversionRate", label: "Conversion rate" }] }}
+        columns={groupColumns(periodColumn(grain, "week"))}
         rows={data.byWeek.map((w) => ({ week: day(w.week), ...perGroup(w) }))}
-        csvName="conversion-by-week"
+        csvName={`conversion-by-${grain}`}
       />
       <Wide>
         <ChartCard

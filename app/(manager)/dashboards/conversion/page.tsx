@@ -12,7 +12,7 @@ export default async function ConversionPage({ searchParams }: { searchParams: S
   const data = await conversionMetrics(scope);
   return (
     <DashboardFrame current="conversion" title="Conversion" description="does it sell, against the control group?" {...frame}>
-      <ConversionView data={data} windowDays={ATTRIBUTION_WINDOW_DAYS} />
+      <ConversionView data={data} grain={scope.grain} windowDays={ATTRIBUTION_WINDOW_DAYS} />
     </DashboardFrame>
   );
 }

@@ -1,14 +1,16 @@
 import { ChartCard } from "@/components/dashboards/chart-card";
 import { Wide } from "@/components/dashboards/dashboard-frame";
-import { displayCell, type Column, type Row } from "@/components/dashboards/format";
+import { displayCell, PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
 import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
 import type { ModelData } from "@/lib/data/metrics";
 import { expectedCalibrationError } from "@/lib/metrics/calibration";
 import { rate } from "@/lib/metrics/summary";
+import type { Grain } from "@/lib/validation/dashboard-filters";
 import { day } from "../load-dashboard";
 
 /** The model-quality dashboard's cards. */
-export function ModelView({ data, windowDays }: { data: ModelData; windowDays: number }) {
+export function ModelView({ data, windowDays, grain }: { data: ModelData; windowDays: number; grain: Grain }) {
+  const periodCol = periodColumn(grain, "week");
   const calibration: Row[] = data.calibration.map((b) => ({
     band: `${(b.band - 1) * 10}–${b.band * 10}%`,
     n: b.n,
@@ -64,16 +66,16 @@ export function ModelView({ data, windowDays }: { data: ModelData; windowDays: n
       />
       <ChartCard
         title="Precision over time (% of accepted that converted)"
-        description={`Accepted recommendations by week generated, whose ${windowDays}-day attribution window has closed.`}
-        spec={{ type: "line", x: "week", xKind: "date", xLabel: "Week starting", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "precision", label: "Precision" }] }}
+        description={`Accepted recommendations by ${grain} generated, whose ${windowDays}-day attribution window has closed.`}
+        spec={{ type: "line", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "precision", label: "Precision" }] }}
         columns={[
-          { key: "week", label: "Week starting", kind: "date" },
+          periodCol,
           { key: "accepted", label: "Accepted (window closed)", kind: "int" },
           { key: "converted", label: "Converted", kind: "int" },
           { key: "precision", label: "Precision", kind: "pct" },
         ]}
         rows={data.precisionByWeek.filter((w) => w.accepted > 0).map((w) => ({ week: day(w.week), ...precisionRow(w) }))}
-        csvName="precision-by-week"
+        csvName={`precision-by-${grain}`}
         height={300}
       />
       <Wide>
@@ -94,11 +96,11 @@ export function ModelView({ data, windowDays }: { data: ModelData; windowDays: n
       </Wide>
       <Wide>
         <ChartCard
-          title="Acceptance trend by action type (% of resolved accepted, per week)"
-          description="Share of resolved recommendations that were accepted or done, by week generated."
-          spec={{ type: "line", x: "week", xKind: "date", xLabel: "Week starting", yKind: "pct", yLabel: "% accepted", yMax: 1, series: actions.map(([key, name]) => ({ key, label: name })) }}
+          title={`Acceptance trend by action type (% of resolved accepted, per ${grain})`}
+          description={`Share of resolved recommendations that were accepted or done, by ${grain} generated.`}
+          spec={{ type: "line", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% accepted", yMax: 1, series: actions.map(([key, name]) => ({ key, label: name })) }}
           columns={[
-            { key: "week", label: "Week starting", kind: "date" },
+            periodCol,
             ...actions.flatMap(([key, name]): Column[] => [
               { key, label: `${name} accepted`, kind: "pct" },
               { key: `${key}__n`, label: `${name} n`, kind: "int" },

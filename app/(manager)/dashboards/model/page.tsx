@@ -12,7 +12,7 @@ export default async function ModelPage({ searchParams }: { searchParams: Search
   const data = await modelMetrics(scope);
   return (
     <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame}>
-      <ModelView data={data} windowDays={ATTRIBUTION_WINDOW_DAYS} />
+      <ModelView data={data} grain={scope.grain} windowDays={ATTRIBUTION_WINDOW_DAYS} />
     </DashboardFrame>
   );
 }
