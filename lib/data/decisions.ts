@@ -9,6 +9,7 @@ import {
   parseRule,
   type ActionDefinition,
   type Candidate,
+  type DecisionLog,
   type EngineCustomer,
   type EventAggregates,
   type HistoryRecord,
@@ -242,19 +243,20 @@ function seededUuid(seed: string, c: Candidate, now: Date): string {
 }
 
 /** Inserts suggestions; the partial unique index silently keeps one open per customer and action. */
-export async function insertSuggestions(client: Client, rows: Candidate[], now: Date, seed: string | undefined): Promise<number> {
+export async function insertSuggestions(client: Client, rows: (Candidate & { log?: DecisionLog })[], now: Date, seed: string | undefined): Promise<number> {
   if (rows.length === 0) return 0;
   const nowIso = now.toISOString();
   return client.$executeRaw`
     INSERT INTO "Recommendation" (id, "customerId", "actionTypeId", "actionTypeVersion", "repId", score, propensity, "expectedValue",
-                                  message, reasons, "isControl", "modelVersion", "createdAt", "expiresAt")
-    SELECT COALESCE(id, gen_random_uuid()), c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3)
+                                  message, reasons, "isControl", "modelVersion", "createdAt", "expiresAt", "pickProbability", candidates)
+    SELECT COALESCE(id, gen_random_uuid()), c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3), pp, cands::jsonb
     FROM unnest(${rows.map((x) => (seed ? seededUuid(seed, x, now) : null))}::uuid[], ${rows.map((x) => x.customerId)}::uuid[], ${rows.map((x) => x.actionId)}::uuid[], ${rows.map((x) => x.version)}::int[],
                 ${rows.map((x) => x.repId)}::uuid[], ${rows.map((x) => x.score)}::float8[], ${rows.map((x) => x.propensity)}::float8[],
                 ${rows.map((x) => Math.round(x.expectedValue * 100) / 100)}::float8[], ${rows.map((x) => x.message)}::text[],
                 ${rows.map((x) => JSON.stringify(x.reasons))}::text[], ${rows.map((x) => x.isControl)}::bool[],
-                ${rows.map((x) => x.modelVersion)}::text[], ${rows.map((x) => x.expiresAt.toISOString())}::text[])
-         AS t(id, c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp)
+                ${rows.map((x) => x.modelVersion)}::text[], ${rows.map((x) => x.expiresAt.toISOString())}::text[],
+                ${rows.map((x) => x.log?.pickProbability ?? null)}::float8[], ${rows.map((x) => (x.log ? JSON.stringify(x.log.candidates) : null))}::text[])
+         AS t(id, c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp, pp, cands)
     ON CONFLICT ("customerId", "actionTypeId") WHERE status IN ${OPEN_SQL} DO NOTHING`;
 }
 

@@ -12,3 +12,4 @@ export * from "./arbitrate";
 export * from "./pipeline";
 export { formatMoney } from "./format";
 export { utcDayNumber, utcDaysBetween, isoDate } from "./time";
+export * from "./pick-probability";

@@ -19,8 +19,9 @@ import {
   type HistoryEntry,
 } from "./arbitrate";
 import { consentBlock } from "./consent";
+import { pickProbability } from "./pick-probability";
 import type { EngineCustomer } from "./features";
-import type { Rng, StatsTable } from "./learning";
+import type { BetaParams, Rng, StatsTable } from "./learning";
 import { evaluateRule } from "./rules";
 import type { Signals } from "./signals";
 import { DAY_MS } from "./time";
@@ -270,6 +271,55 @@ export function allocate(outcomes: Iterable<CustomerOutcome>, caps: CapState): A
     allocation.heldBack.push(...q.dropped.map((d) => ({ candidate: d.candidate, code: d.code, text: HOLD_BACK_TEXT[d.code] })));
   }
   return allocation;
+}
+
+/** One candidate as logged with a decision, for off-policy evaluation of other catalogs later. */
+export type LoggedCandidate = {
+  actionKey: string;
+  score: number;
+  propensity: number;
+  rankingPropensity: number;
+  posterior: BetaParams;
+  exploring: boolean;
+  businessValue: number;
+  contextWeight: number;
+  lever: number;
+};
+export type DecisionLog = { pickProbability: number; candidates: LoggedCandidate[] };
+
+/** At most this many candidates are logged per decision (best first); the pick probability uses them all. */
+export const LOGGED_CANDIDATES = 10;
+
+/**
+ * What is stored with a created suggestion: every candidate's score inputs
+ * and the probability the policy had of picking this action for this
+ * customer (lib/engine/pick-probability.ts). Pass an rng of its own so
+ * logging never changes decisions.
+ */
+export function decisionLog(evaluation: Evaluation, chosen: Candidate, rng: Rng): DecisionLog {
+  const all = evaluation.candidates;
+  const policy = all.map((c) => ({
+    actionKey: c.actionKey,
+    baseScore: c.businessValue * c.contextWeight * c.lever,
+    meanPropensity: c.propensity,
+    posterior: c.posterior,
+    exploring: c.exploring,
+  }));
+  const probability = all.some((c) => c.actionKey === chosen.actionKey) ? pickProbability(policy, chosen.actionKey, rng) : 1;
+  return {
+    pickProbability: probability,
+    candidates: all.slice(0, LOGGED_CANDIDATES).map((c) => ({
+      actionKey: c.actionKey,
+      score: c.score,
+      propensity: c.propensity,
+      rankingPropensity: c.rankingPropensity,
+      posterior: c.posterior,
+      exploring: c.exploring,
+      businessValue: c.businessValue,
+      contextWeight: c.contextWeight,
+      lever: c.lever,
+    })),
+  };
 }
 
 /** Both steps over a single chunk (a real-time re-score, or a test). */

@@ -23,6 +23,7 @@ import {
 import {
   allocate,
   decideChunk,
+  decisionLog,
   deriveSignalsFromAggregates,
   historyDays,
   holdoutPeriod,
@@ -223,7 +224,12 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // batch) would both see the last free slot. A lock per rep with a proposal,
   // held until the transaction ends, makes count-and-insert one step per rep.
   const reps = new Set<string>();
-  for (const o of outcomes) if (o.decision.kind === "propose") reps.add(o.decision.candidate.repId);
+  const evaluationOf = new Map<string, CustomerOutcome["evaluation"]>();
+  for (const o of outcomes) {
+    if (o.decision.kind !== "propose") continue;
+    reps.add(o.decision.candidate.repId);
+    evaluationOf.set(o.customerId, o.evaluation);
+  }
   const write = async (w: Client) => {
     await lockRepsForAllocation(w, reps);
     const superseded = await withdrawPending(w, toWithdraw);
@@ -232,7 +238,11 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
       weeklyContactCap: opts.weeklyContactCap,
       openByRep: await openVisibleByRep(w, now, [...reps]),
     });
-    const toInsert = [...allocation.create, ...allocation.control];
+    const logRng = seededRng(`${opts.seed ?? version}:log`);
+    const toInsert = [...allocation.create, ...allocation.control].map((c) => {
+      const evaluation = evaluationOf.get(c.customerId);
+      return evaluation ? { ...c, log: decisionLog(evaluation, c, logRng) } : c;
+    });
     let created = 0;
     for (let i = 0; i < toInsert.length; i += chunkSize) {
       created += await insertSuggestions(w, toInsert.slice(i, i + chunkSize), now, opts.seed);

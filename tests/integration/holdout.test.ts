@@ -57,6 +57,15 @@ describe.skipIf(!reachable)("holdouts", () => {
     expect(recs.filter((r) => heldOut.includes(r.customerId))).toEqual([]);
     const treated = ids.filter((id) => !heldOut.includes(id));
     expect(new Set(recs.map((r) => r.customerId))).toEqual(new Set(treated));
+    // Each decision is logged for off-policy evaluation: both candidates, best first, and the
+    // probability the policy had of picking it (1: nothing explores and win-back ranks first).
+    for (const r of recs) {
+      expect(r.pickProbability).toBe(1);
+      expect((r.candidates as { actionKey: string; businessValue: number }[]).map((c) => [c.actionKey, c.businessValue])).toEqual([
+        ["winback_call", 900],
+        ["check_in", 100],
+      ]);
+    }
 
     // A real-time re-score of a held-out customer (after a new event) still gives nothing.
     await prisma.customerEvent.create({ data: { customerId: heldOut[0]!, type: "WEB_VISIT", occurredAt: NOW } });

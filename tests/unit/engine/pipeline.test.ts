@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   allocate,
+  decisionLog,
   buildStatsTable,
   decide,
   decideChunk,
@@ -188,5 +189,26 @@ describe("allocate: across customers", () => {
     const ids = (cs: { customerId: string }[]) => cs.map((c) => c.customerId).sort();
     expect(ids(split.create)).toEqual(ids(whole.create));
     expect(ids(split.heldBack.map((h) => h.candidate))).toEqual(ids(whole.heldBack.map((h) => h.candidate)));
+  });
+});
+
+describe("decisionLog: what a created suggestion records for off-policy evaluation", () => {
+  it("logs every candidate's score inputs, best first, and the probability the policy had of picking the chosen one", () => {
+    const c = { ...lapsed("c1"), signals: makeSignals({ daysSinceLastPurchase: 120, webVisitsLast7d: 5 }) };
+    const greedy = decideChunk(base([winback, offer], [c])).outcomes[0]!;
+    if (greedy.decision.kind !== "propose") throw new Error("expected a proposal");
+    const log = decisionLog(greedy.evaluation, greedy.decision.candidate, seededRng("log"));
+    expect(log.candidates.map((x) => x.actionKey)).toEqual(["winback", "offer"]);
+    expect(log.candidates[0]).toMatchObject({ businessValue: 400, lever: 1, exploring: false });
+    expect(log.pickProbability).toBe(1);
+    const runnerUp = greedy.evaluation.candidates[1]!;
+    expect(decisionLog(greedy.evaluation, runnerUp, seededRng("log")).pickProbability).toBe(0);
+
+    // With exploration on for both, either can win: the logged probability is strictly between 0 and 1.
+    const exploring = decideChunk(base([{ ...winback, exploration: true }, { ...offer, businessValue: 380, exploration: true }], [c])).outcomes[0]!;
+    if (exploring.decision.kind !== "propose") throw new Error("expected a proposal");
+    const p = decisionLog(exploring.evaluation, exploring.decision.candidate, seededRng("log")).pickProbability;
+    expect(p).toBeGreaterThan(0.05);
+    expect(p).toBeLessThan(0.95);
   });
 });
