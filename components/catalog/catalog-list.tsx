@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/admin/form";
 import type { CatalogRow } from "@/lib/data/catalog";
+import type { IntrusiveFlag } from "@/lib/metrics/sentiment";
 import { formatMoney, formatPct } from "@/lib/format";
 import { CATEGORY_LABELS, type ActionCategoryName } from "@/lib/validation/catalog";
 import { ActiveToggle } from "./active-toggle";
@@ -9,7 +10,19 @@ import { ActiveToggle } from "./active-toggle";
 const category = (c: string) => CATEGORY_LABELS[c as ActionCategoryName] ?? c;
 const rate = (a: CatalogRow) => (a.acceptanceRate30d === null ? "—" : formatPct(a.acceptanceRate30d));
 
-export function CatalogList({ actions }: { actions: CatalogRow[] }) {
+/** Raised on an action whose customers' "intrusive" share is rising (lib/metrics/sentiment.ts), with the figures. */
+function IntrusiveBadge({ flag }: { flag: IntrusiveFlag | undefined }) {
+  if (!flag?.flagged) return null;
+  return (
+    <span role="note" className="mt-1 block rounded border border-red-200 bg-red-50 px-1.5 py-0.5 text-xs text-red-900">
+      <strong className="font-semibold">Customers find this intrusive</strong>
+      <span className="block">{flag.summary}</span>
+    </span>
+  );
+}
+
+/** `flags`: the intrusive-share rule per action id (flagged ones show a badge). */
+export function CatalogList({ actions, flags = {} }: { actions: CatalogRow[]; flags?: Record<string, IntrusiveFlag> }) {
   return (
     <>
       <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
@@ -43,6 +56,7 @@ export function CatalogList({ actions }: { actions: CatalogRow[] }) {
                   <span className="block font-mono text-xs text-slate-500">
                     {a.key} · v{a.version}
                   </span>
+                  <IntrusiveBadge flag={flags[a.id]} />
                 </td>
                 <td className="px-3 py-2">
                   <StatusBadge active={a.active} />
@@ -75,6 +89,7 @@ export function CatalogList({ actions }: { actions: CatalogRow[] }) {
                 <p className="font-mono text-xs text-slate-500">
                   {a.key} · v{a.version} · {category(a.category)}
                 </p>
+                <IntrusiveBadge flag={flags[a.id]} />
               </div>
               <StatusBadge active={a.active} />
             </div>

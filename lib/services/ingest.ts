@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { transaction } from "@/lib/data/db";
 import { activeUserIdsByEmail, customerIdsByExternalId, eventRequestHashes, insertEvents, moveOpenRecommendationsToOwner, purchaseTotalCents, upsertCustomerRows } from "@/lib/data/ingest";
+import { recordContactFeedback, screenContactFeedback, type ContactFeedbackLink } from "@/lib/services/contact-feedback";
 import { generateRecommendations } from "@/lib/services/generation";
 import { apiCustomerSchema, apiEventSchema, issuesToDetails, MONEY, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
 import { numericMax } from "@/lib/validation/postgres-safe";
@@ -67,6 +68,8 @@ export interface EventResult {
   /** IDEMPOTENCY_KEY_REUSED: the key was used before with a different event. */
   code?: "IDEMPOTENCY_KEY_REUSED";
   errors?: FieldError[];
+  /** CONTACT_FEEDBACK, recorded: the suggestion the feedback was linked to (lib/services/contact-feedback.ts). */
+  feedback?: ContactFeedbackLink;
 }
 
 /** The event as it will be stored, hashed: a retry under the same key must send the same event. */
@@ -138,7 +141,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
 
     // Purchases that would overflow what credited revenue can hold are refused on their own.
     const totals = await purchaseTotalCents(tx, [...new Set(fresh.filter((c) => c.e.type === "PURCHASE" && c.e.amount).map((c) => idOf.get(c.e.customerExternalId)!))]);
-    const toWrite = fresh.filter(({ index, e }) => {
+    const priced = fresh.filter(({ index, e }) => {
       if (e.type !== "PURCHASE" || !e.amount) return true;
       const id = idOf.get(e.customerExternalId)!;
       const total = (totals.get(id) ?? 0) + Math.round(e.amount * 100);
@@ -153,6 +156,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
       totals.set(id, total);
       return true;
     });
+    const toWrite = await screenContactFeedback(tx, priced, idOf, results);
     if (toWrite.length === 0) return [];
 
     const inserted = await insertEvents(
@@ -169,6 +173,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
         results[c.index] = h === undefined || h === null || h === c.hash ? { index: c.index, status: "duplicate" } : reused(c.index);
       }
     }
+    await recordContactFeedback(tx, toWrite, idOf, results);
     const touched = [...new Set(inserted.map((r) => r.customerId))];
     if (touched.length) await generateRecommendations({ customerIds: touched }, tx);
     const byId = new Map([...idOf].map(([ext, id]) => [id, ext]));

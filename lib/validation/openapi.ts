@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiCustomerSchema, apiEventSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
+import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
 import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
 
@@ -47,6 +47,19 @@ const recommendation = {
   },
 };
 
+/** The CONTACT_FEEDBACK payload, with what each field means. */
+function contactFeedbackPayload() {
+  const schema = json(contactFeedbackPayloadSchema) as { properties?: Record<string, Record<string, unknown>>; description?: string };
+  const say: Record<string, string> = {
+    csat: "Customer satisfaction with the contact: 1 (very unsatisfied) to 5 (very satisfied)",
+    verdict: "How the customer judged the contact",
+    comment: "The customer's words, as given",
+    recommendationId: "The suggestion that led to the contact (must belong to the same customer); omitted: the latest accepted or done one within the attribution window",
+  };
+  for (const [k, text] of Object.entries(say)) if (schema.properties?.[k]) schema.properties[k] = { ...schema.properties[k], description: text };
+  return { ...schema, description: "Payload of a CONTACT_FEEDBACK event: csat, verdict or both are required" };
+}
+
 export function openApiDocument(serverUrl: string) {
   const batch = (key: string, ref: string) => ({
     type: "object",
@@ -60,7 +73,7 @@ export function openApiDocument(serverUrl: string) {
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (npm run apikey:create)" } },
-      schemas: { Customer: json(apiCustomerSchema), Event: json(apiEventSchema), Feedback: json(apiFeedbackSchema), Recommendation: recommendation, Error: error },
+      schemas: { Customer: json(apiCustomerSchema), Event: json(apiEventSchema), Feedback: json(apiFeedbackSchema), ContactFeedbackPayload: contactFeedbackPayload(), Recommendation: recommendation, Error: error },
     },
     paths: {
       "/api/v1/customers": {
@@ -76,11 +89,13 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/events": {
         post: {
           summary: "Record events and re-score the customers they touch (scope events:write)",
+          description:
+            "A CONTACT_FEEDBACK event is a customer's feedback on a contact; its payload is a ContactFeedbackPayload. Linked to `recommendationId` when given (it must be a suggestion of the same customer), else to the customer's latest accepted or done suggestion decided within the attribution window before `occurredAt`; the item's result carries `feedback`.",
           requestBody: { required: true, content: { "application/json": { schema: batch("events", "Event") } } },
           responses: {
             "200": {
               description:
-                "results: recorded, duplicate (same idempotencyKey and event) or rejected (errors; code IDEMPOTENCY_KEY_REUSED when the key came with another event), per item in order; rescored: externalIds",
+                "results: recorded, duplicate (same idempotencyKey and event) or rejected (errors; code IDEMPOTENCY_KEY_REUSED when the key came with another event), per item in order; rescored: externalIds. A recorded CONTACT_FEEDBACK item also has feedback: { link: explicit | attributed | unlinked, recommendationId, actionKey } (null ids when unlinked)",
             },
             ...errors,
           },

@@ -6,12 +6,18 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
 import { listActionTypes } from "@/lib/data/catalog";
+import { intrusiveWindowCounts } from "@/lib/data/sentiment";
+import { intrusiveFlag } from "@/lib/metrics/sentiment";
 
 export const metadata: Metadata = { title: "Action catalog" };
 
 export default async function CatalogPage() {
   await requirePermission("catalog.manage");
-  const actions = await listActionTypes();
+  const now = new Date();
+  const [actions, windows] = await Promise.all([listActionTypes(now), intrusiveWindowCounts({ teamId: null, actionKey: null, segment: null }, now)]);
+  const flags = Object.fromEntries(
+    windows.map((w) => [w.actionTypeId, intrusiveFlag({ verdicts: w.lastVerdicts, intrusive: w.lastIntrusive }, { verdicts: w.previousVerdicts, intrusive: w.previousIntrusive })]),
+  );
   return (
     <div>
       <PageHeader
@@ -26,7 +32,7 @@ export default async function CatalogPage() {
           </>
         }
       />
-      {actions.length === 0 ? <EmptyState title="No action types yet">Create the first one with “New action”.</EmptyState> : <CatalogList actions={actions} />}
+      {actions.length === 0 ? <EmptyState title="No action types yet">Create the first one with “New action”.</EmptyState> : <CatalogList actions={actions} flags={flags} />}
     </div>
   );
 }
