@@ -107,3 +107,19 @@ export async function listDraws(client: Client = db()): Promise<DrawSummary[]> {
     FROM "HoldoutPeriod" p LEFT JOIN "HoldoutAssignment" a ON a."periodId" = p.id
     GROUP BY p.id ORDER BY p."startsAt" DESC`;
 }
+
+/**
+ * What a holdout would be measured on: customers the pipeline runs over
+ * (owned by active reps) and the share of them who bought in the last 90 days
+ * (a quarter's conversion rate, the baseline of the holdout guidance).
+ */
+export async function holdoutBaseline(now: Date, client: Client = db()): Promise<{ customers: number; buyers: number; baselineRate: number | null }> {
+  const since = new Date(now.getTime() - 90 * 86_400_000);
+  const [row] = await client.$queryRaw<{ customers: number; buyers: number }[]>`
+    WITH program AS (SELECT c.id FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP'),
+    buyers AS (SELECT DISTINCT "customerId" AS id FROM "CustomerEvent" WHERE type = 'PURCHASE' AND "occurredAt" > ${since} AND "occurredAt" <= ${now})
+    SELECT (SELECT COUNT(*)::int FROM program) AS customers, (SELECT COUNT(*)::int FROM program JOIN buyers USING (id)) AS buyers`;
+  const customers = row?.customers ?? 0;
+  const buyers = row?.buyers ?? 0;
+  return { customers, buyers, baselineRate: customers > 0 ? buyers / customers : null };
+}

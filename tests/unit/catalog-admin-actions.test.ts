@@ -44,7 +44,10 @@ vi.mock("@/lib/services/api-keys", () => ({
   revokeApiKey: spy("revokeApiKey", { revokedAt: new Date() }),
 }));
 
+vi.mock("@/lib/services/program", () => ({ updateProgramSettings: spy("updateProgramSettings", { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }) }));
+
 const catalog = await import("@/lib/actions/catalog");
+const program = await import("@/lib/actions/program");
 const users = await import("@/lib/actions/users");
 const keys = await import("@/lib/actions/api-keys");
 
@@ -82,6 +85,7 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["reassignCustomersAction", users.reassignCustomersAction, { fromRepId: U1, toRepId: U2 }, "reassignCustomers"],
   ["createApiKeyAction", keys.createApiKeyAction, { name: "Shop", scopes: ["events:write"] }, "issueApiKey"],
   ["revokeApiKeyAction", keys.revokeApiKeyAction, { id: U1 }, "revokeApiKey"],
+  ["updateProgramSettingsAction", program.updateProgramSettingsAction, { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }, "updateProgramSettings"],
 ];
 
 const base: SessionUser = { id: U2, email: "u@x.test", name: "U", role: "REP", teamId: null };
@@ -92,7 +96,7 @@ describe("admin server actions", () => {
   });
 
   it("covers every exported action", () => {
-    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys)].sort();
+    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program)].sort();
     expect(ACTIONS.map(([name]) => name).sort()).toEqual(exported);
   });
 
@@ -115,6 +119,16 @@ describe("admin server actions", () => {
       expect(calls).toEqual([fn]);
     });
   }
+
+  it("refuses a holdout share that is not a sensible percentage, naming the field", async () => {
+    session.user = { ...base, role: "ADMIN" };
+    for (const globalHoldoutPct of [-1, 51, 2.55, Number.NaN, "abc"]) {
+      const res = await program.updateProgramSettingsAction({ globalHoldoutPct, holdoutRedraw: "QUARTER" } as never);
+      expect(res).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { globalHoldoutPct: [expect.any(String)] } } });
+    }
+    expect(await program.updateProgramSettingsAction({ globalHoldoutPct: 5, holdoutRedraw: "WEEK" } as never)).toMatchObject({ ok: false, error: { fieldErrors: { holdoutRedraw: ["Choose how often to re-draw"] } } });
+    expect(calls).toEqual([]);
+  });
 
   it("refuses a signed-out caller", async () => {
     session.user = null;

@@ -1,0 +1,24 @@
+import "server-only";
+import { recordAudit } from "@/lib/data/audit";
+import { transaction } from "@/lib/data/db";
+import { saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
+import type { ProgramSettingsInput } from "@/lib/validation/program";
+
+// Program-wide settings: the global holdout's share and re-draw schedule.
+// Saved with an audit row in one transaction. A new share or schedule applies
+// from the next draw (a changed schedule starts it at the next batch).
+
+export async function updateProgramSettings(actorId: string, input: ProgramSettingsInput): Promise<ProgramSettings> {
+  return transaction(async (tx) => {
+    const { before, after } = await saveProgramSettings(tx, input);
+    await recordAudit(tx, {
+      actorId,
+      entity: "ProgramSettings",
+      entityId: "1",
+      action: "update",
+      before: { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw },
+      after: { globalHoldoutPct: after.globalHoldoutPct, holdoutRedraw: after.holdoutRedraw },
+    });
+    return after;
+  });
+}
