@@ -68,6 +68,7 @@ export async function insertFeedbackFromEvents(client: Client, customerIds: stri
         INSERT INTO "ContactFeedback" ("customerId", "eventId", "recommendationId", "actionTypeId", csat, verdict, comment, "occurredAt")
         SELECT "customerId", id, rid, aid, (payload->>'csat')::int, (payload->>'verdict')::"ContactVerdict", NULLIF(payload->>'comment', ''), "occurredAt"
         FROM linked
+        ORDER BY id
         ON CONFLICT ("eventId") DO NOTHING
         RETURNING "eventId", "recommendationId", "actionTypeId"
       )

@@ -23,6 +23,7 @@ import { lifetimeValueOf, makeBaselineEvents, makeCustomers } from "./customers"
 import { conversionSummary, simulateHistory } from "./history";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TEAMS, MANAGERS, REPS, makeActiveDays, type DemoTeam } from "./people";
 import { Rng } from "./random";
+import { seedSentiment } from "./sentiment";
 import { makeUsage } from "./usage";
 import { DAY_MS, HISTORY_DAYS, HOUR_MS, MINUTE_MS, type World } from "./world";
 
@@ -252,6 +253,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await bulkInsert(prisma, "Recommendation", RECOMMENDATION_COLUMNS, history.recs);
   await bulkInsert(prisma, "Feedback", FEEDBACK_COLUMNS, feedback);
   phase(`write ${history.recs.length} recs + feedback`);
+  const feedbackEvents = await seedSentiment(prisma, root.fork("sentiment"), history.recs, new Map([...w.actionIds].map(([key, id]) => [id, key])), today);
   await bulkInsert(prisma, "UsageEvent", USAGE_COLUMNS, usage);
   await prisma.auditLog.createMany({ data: audit });
   phase(`write ${usage.length} usage + audit`);
@@ -267,7 +269,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
     teams: DEMO_TEAMS.length,
     users: users.length,
     customers: customers.length,
-    events: events.length,
+    events: events.length + feedbackEvents,
     actionTypes: actionTypes.length,
     recommendations: history.recs.length + queue.created,
     historyRecommendations: history.recs.length,
