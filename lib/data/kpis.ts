@@ -205,6 +205,28 @@ function programEvents(k: KpiSql, from: Date, end: Date): Prisma.Sql {
  * window cut to the bucket), by team (all-teams view only lists teams) and by segment.
  */
 export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramKpi> {
+  const rows = await aggregate<ArmRow[]>(programKpiSql(s, kpi));
+  const teamIds = [...new Set(rows.filter((r) => r.level === "team" && r.key !== null).map((r) => r.key as string))];
+  const teams = teamIds.length ? await db().team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } }) : [];
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  const total = rows.filter((r) => r.level === "total");
+  return {
+    total: total.length ? toArms(total) : EMPTY_ARMS,
+    byPeriod: [...groupBy(rows.filter((r) => r.level === "period" && r.start), (r) => (r.start as Date).getTime())]
+      .map(([t, rs]) => ({ start: new Date(t), ...toArms(rs) }))
+      .filter((r) => r.treated.n + r.control.n > 0)
+      .sort((a, b) => a.start.getTime() - b.start.getTime()),
+    byTeam: [...groupBy(rows.filter((r) => r.level === "team" && r.key !== null), (r) => r.key as string)]
+      .map(([teamId, rs]) => ({ teamId, teamName: teamName.get(teamId) ?? "", ...toArms(rs) }))
+      .sort((a, b) => a.teamName.localeCompare(b.teamName)),
+    bySegment: [...groupBy(rows.filter((r) => r.level === "segment" && r.key !== null), (r) => r.key as string)]
+      .map(([segment, rs]) => ({ segment, ...toArms(rs) }))
+      .sort((a, b) => a.segment.localeCompare(b.segment)),
+  };
+}
+
+/** programKpi's query (exported for EXPLAIN in the bench and tests). */
+export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
   const unitK = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
   const bucketK = kpiSql(kpi, Prisma.sql`at >= bws`, Prisma.sql`at < bws`);
@@ -257,7 +279,7 @@ export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramK
       ) b ON b.draw = s.draw AND b.held = a.held AND b.bucket = s.bucket
       GROUP BY 1, 2
     )`;
-  const rows = await aggregate<ArmRow[]>(Prisma.sql`
+  return Prisma.sql`
     WITH ${programUnits(s, s.from, s.toExclusive, null)},
     ${programEvents(unitK, s.from, end)},
     unit_counts AS (SELECT draw, held, COUNT(*) AS n, SUM(p) AS p FROM units GROUP BY 1, 2),
@@ -278,25 +300,7 @@ export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramK
     FROM unit_y WHERE inc
     GROUP BY GROUPING SETS ((held), (held, team), (held, segment))
     UNION ALL
-    SELECT 'period', NULL, bucket, held, n, sum, "sumSq", p, ws, we FROM per_bucket`);
-
-  const teamIds = [...new Set(rows.filter((r) => r.level === "team" && r.key !== null).map((r) => r.key as string))];
-  const teams = teamIds.length ? await db().team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } }) : [];
-  const teamName = new Map(teams.map((t) => [t.id, t.name]));
-  const total = rows.filter((r) => r.level === "total");
-  return {
-    total: total.length ? toArms(total) : EMPTY_ARMS,
-    byPeriod: [...groupBy(rows.filter((r) => r.level === "period" && r.start), (r) => (r.start as Date).getTime())]
-      .map(([t, rs]) => ({ start: new Date(t), ...toArms(rs) }))
-      .filter((r) => r.treated.n + r.control.n > 0)
-      .sort((a, b) => a.start.getTime() - b.start.getTime()),
-    byTeam: [...groupBy(rows.filter((r) => r.level === "team" && r.key !== null), (r) => r.key as string)]
-      .map(([teamId, rs]) => ({ teamId, teamName: teamName.get(teamId) ?? "", ...toArms(rs) }))
-      .sort((a, b) => a.teamName.localeCompare(b.teamName)),
-    bySegment: [...groupBy(rows.filter((r) => r.level === "segment" && r.key !== null), (r) => r.key as string)]
-      .map(([segment, rs]) => ({ segment, ...toArms(rs) }))
-      .sort((a, b) => a.segment.localeCompare(b.segment)),
-  };
+    SELECT 'period', NULL, bucket, held, n, sum, "sumSq", p, ws, we FROM per_bucket`;
 }
 
 // ---------------------------------------------------------------- per action
@@ -341,4 +345,99 @@ export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms
     FROM arms JOIN "ActionType" a ON a.id = arms.action
     ORDER BY a.name, arms.held`);
   return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
+}
+
+// ---------------------------------------------------------------- adopters
+
+export type AdopterTier = "heavy" | "medium" | "light";
+export interface AdopterTierRow {
+  tier: AdopterTier;
+  reps: number;
+  minActiveDays: number;
+  maxActiveDays: number;
+  /** The KPI of the tier's reps' treated customers in the range (program units: customer × draw, not held out). */
+  during: ArmCounts;
+  /** The same in the equal-length period just before `from`. */
+  before: ArmCounts;
+}
+
+const TIERS: readonly AdopterTier[] = ["heavy", "medium", "light"];
+
+/**
+ * Reps on the team (created before the range ends) in terciles of active days
+ * in the range (UsageDay days with a reaction or a queue view): NTILE(3) over
+ * active days, most active first, ties broken by rep id, so tiers differ in
+ * size by at most one and tied reps may sit in adjacent tiers. For each tier,
+ * the KPI of the customers its reps own now, held-out customers excluded,
+ * during the range and in the equal-length period before it (within-rep
+ * before/after; a period no holdout draw covers has no units).
+ */
+export async function adopterTiers(s: MetricsScope, kpi: KpiKey): Promise<AdopterTierRow[]> {
+  const k = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
+  const length = s.toExclusive.getTime() - s.from.getTime();
+  const beforeFrom = new Date(s.from.getTime() - length);
+  const cut = (d: Date) => new Date(Math.min(d.getTime(), s.now.getTime()));
+  const low =
+    k.lookback === "all"
+      ? Prisma.empty
+      : k.lookback === "retention"
+        ? Prisma.sql`AND e."occurredAt" >= ${beforeFrom}::timestamp - ${LOOKBACK} AND e."occurredAt" >= un.ws - ${LOOKBACK}`
+        : Prisma.sql`AND e."occurredAt" >= ${beforeFrom} AND e."occurredAt" >= un.ws`;
+  const rows = await aggregate<{ tier: number; period: string | null; reps: number; minActive: number; maxActive: number; n: number; sum: number; sumSq: number }[]>(Prisma.sql`
+    WITH reps AS (
+      SELECT u.id, COUNT(d.day)::int AS active
+      FROM "User" u
+      LEFT JOIN "UsageDay" d ON d."userId" = u.id AND d.day >= ${s.from}::date AND d.day < ${s.toExclusive}::date AND d.day <= ${s.now}::date
+        AND (d.reactions > 0 OR d."queueViews" > 0)
+      WHERE u.role = 'REP' AND u."createdAt" < ${s.toExclusive}
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND u."teamId" = ${s.teamId}::uuid`}
+      GROUP BY u.id
+    ),
+    tiers AS (SELECT id, active, NTILE(3) OVER (ORDER BY active DESC, id) AS tier FROM reps),
+    periods AS (
+      SELECT 'during' AS period, ${s.from}::timestamp AS lo, ${cut(s.toExclusive)}::timestamp AS hi
+      UNION ALL SELECT 'before', ${beforeFrom}::timestamp, ${cut(s.from)}::timestamp
+    ),
+    draws AS (
+      SELECT p.period, hp.id AS draw, GREATEST(hp."startsAt", p.lo) AS ws, LEAST(hp."endsAt", p.hi) AS we
+      FROM periods p JOIN "HoldoutPeriod" hp ON hp."startsAt" < p.hi AND hp."endsAt" > p.lo
+    ),
+    units AS MATERIALIZED (
+      SELECT ha."customerId" AS cid, d.period, d.draw, d.ws, d.we, t.tier
+      FROM draws d
+      JOIN "HoldoutAssignment" ha ON ha."periodId" = d.draw AND NOT ha."heldOut"
+      JOIN "Customer" c ON c.id = ha."customerId"
+      JOIN tiers t ON t.id = c."ownerId"
+      WHERE d.ws < d.we ${s.segment === null ? Prisma.empty : Prisma.sql`AND c.segment = ${s.segment}`}
+    ),
+    ev AS (
+      SELECT un.cid, un.period, un.draw, un.ws, e."occurredAt" AS at, e.amount
+      FROM units un JOIN "CustomerEvent" e ON e."customerId" = un.cid
+      WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)} AND e."occurredAt" < un.we ${low}
+    ),
+    uf AS (SELECT cid, period, draw, ${k.y} AS y, ${k.inc} AS inc FROM ev GROUP BY cid, period, draw),
+    uy AS (
+      SELECT un.tier, un.period, COALESCE(uf.y, 0)::float8 AS y, COALESCE(uf.inc, ${k.zeroFill}) AS inc
+      FROM units un ${k.zeroFill ? Prisma.sql`LEFT JOIN` : Prisma.sql`JOIN`} uf ON uf.cid = un.cid AND uf.period = un.period AND uf.draw = un.draw
+    )
+    SELECT tier, NULL AS period, COUNT(*)::int AS reps, MIN(active)::int AS "minActive", MAX(active)::int AS "maxActive", 0 AS n, 0 AS sum, 0 AS "sumSq"
+    FROM tiers GROUP BY tier
+    UNION ALL
+    SELECT tier, period, 0, 0, 0, COUNT(*)::int, COALESCE(SUM(y), 0)::float8, COALESCE(SUM(y * y), 0)::float8
+    FROM uy WHERE inc GROUP BY tier, period
+    ORDER BY 1, 2 NULLS FIRST`);
+  const arm = (tier: number, period: string): ArmCounts => {
+    const r = rows.find((x) => x.tier === tier && x.period === period);
+    return r ? { n: r.n, sum: r.sum, sumSq: r.sumSq } : { n: 0, sum: 0, sumSq: 0 };
+  };
+  return rows
+    .filter((r) => r.period === null)
+    .map((r) => ({
+      tier: TIERS[r.tier - 1] as AdopterTier,
+      reps: r.reps,
+      minActiveDays: r.minActive,
+      maxActiveDays: r.maxActive,
+      during: arm(r.tier, "during"),
+      before: arm(r.tier, "before"),
+    }));
 }
