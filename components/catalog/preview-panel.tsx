@@ -49,6 +49,7 @@ export function PreviewPanel({ result, stale }: { result: PreviewResult; stale: 
           Eligible but not chosen: {missed.map(([k, n]) => `${n} ${MISS_TEXT[k] ?? k}`).join(", ")}.
         </p>
       ) : null}
+      {result.offPolicy ? <OffPolicy data={result.offPolicy} /> : null}
       {result.sample.length ? (
         <>
           <h3 className="mt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">Sample</h3>
@@ -89,6 +90,37 @@ export function PreviewPanel({ result, stale }: { result: PreviewResult; stale: 
         </>
       ) : null}
     </section>
+  );
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/** The draft catalog's estimated acceptance on past decisions, labelled as an estimate. */
+function OffPolicy({ data }: { data: NonNullable<PreviewResult["offPolicy"]> }) {
+  const e = data.estimate;
+  return (
+    <div className="mt-3 rounded-md border border-slate-200 bg-slate-50 px-2 py-1.5" data-testid="off-policy">
+      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Estimated acceptance (off-policy)</h3>
+      <p className="mt-1 text-xs text-slate-700">
+        {e.estimate === null ? (
+          <>The draft would have made none of the {data.logged.toLocaleString("en-US")} logged decisions, so there is nothing to estimate from.</>
+        ) : (
+          <>
+            With this draft: <span className="font-semibold tabular-nums">{pct(e.estimate)}</span>
+            {e.ci ? (
+              <span className="tabular-nums">
+                {" "}
+                (95 % interval {pct(e.ci.lower)} to {pct(e.ci.upper)})
+              </span>
+            ) : null}
+            ; now: <span className="tabular-nums">{pct(data.loggedAcceptance)}</span> of {data.logged.toLocaleString("en-US")} decisions in the last 90 days.
+          </>
+        )}
+      </p>
+      <p className="mt-0.5 text-[11px] text-slate-500">
+        {e.statement} {data.note}
+      </p>
+    </div>
   );
 }
 

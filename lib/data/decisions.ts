@@ -271,3 +271,20 @@ export async function countDecisionCustomers(client: Client = db()): Promise<num
     SELECT COUNT(*)::int AS n FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP'`;
   return row?.n ?? 0;
 }
+
+/** A resolved, shown suggestion with what was logged when it was made: the off-policy evaluation's data. */
+export interface LoggedDecisionRow {
+  actionKey: string;
+  pickProbability: number;
+  candidates: unknown;
+  accepted: boolean;
+}
+
+/** The newest resolved shown suggestions created in [since, now] that carry a decision log (at most `limit`). */
+export async function loadLoggedDecisions(client: Client, since: Date, now: Date, limit: number): Promise<LoggedDecisionRow[]> {
+  return client.$queryRaw<LoggedDecisionRow[]>`
+    SELECT a.key AS "actionKey", r."pickProbability", r.candidates, r.status IN ${ACTED_ON_SQL} AS accepted
+    FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
+    WHERE r."createdAt" >= ${since} AND r."createdAt" <= ${now} AND r."pickProbability" > 0 AND ${resolvedSql("r")}
+    ORDER BY r."createdAt" DESC LIMIT ${limit}`;
+}

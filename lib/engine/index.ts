@@ -13,3 +13,4 @@ export * from "./pipeline";
 export { formatMoney } from "./format";
 export { utcDayNumber, utcDaysBetween, isoDate } from "./time";
 export * from "./pick-probability";
+export * from "./replay";

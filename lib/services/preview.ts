@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "@/lib/data/db";
 import { ensureDraw } from "@/lib/data/holdout";
-import { actionPriorAndVersion, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
+import { offPolicyEstimate, type LoggedDecision, type OffPolicyEstimate } from "@/lib/metrics/off-policy";
+import { actionPriorAndVersion, loadLoggedDecisions, type Client, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
 import { decideInSlices, loadPipelineChunk } from "./generation";
 import { Yielder, type JobContext } from "./jobs";
 import {
@@ -11,7 +12,9 @@ import {
   historyDays,
   holdoutPeriod,
   inferUrgencySignal,
+  loggedCandidatesSchema,
   modelVersion as makeModelVersion,
+  replayPick,
   seededRng,
   statsFingerprint,
   type ActionDefinition,
@@ -64,7 +67,55 @@ export interface PreviewResult {
   sample: PreviewSample[];
   /** Eligible customers who would not get it, with the reason. */
   missedSample: { customerName: string; repName: string; reason: string }[];
+  /** The draft's estimated acceptance on logged decisions (off-policy); null when nothing is logged. */
+  offPolicy: OffPolicyPreview | null;
   ms: number;
+}
+
+export interface OffPolicyPreview {
+  /** Logged decisions read (last LOG_DAYS days, resolved, shown). */
+  logged: number;
+  /** Their observed acceptance: the current policy's. */
+  loggedAcceptance: number;
+  /** SNIPS estimate of the draft's acceptance on the same decisions. */
+  estimate: OffPolicyEstimate;
+  /** Logged decisions in which the draft's action was a candidate. */
+  draftCandidate: number;
+  note: string;
+}
+
+/** Off-policy estimates read the decisions of this many days, at most LOG_LIMIT of them. */
+export const LOG_DAYS = 90;
+const LOG_LIMIT = 50_000;
+
+/**
+ * Estimates the draft catalog's acceptance rate on decisions logged under the
+ * live policy: each decision is replayed with the draft's value, lever and
+ * on/off (lib/engine/replay.ts), and weighted by the probability the live
+ * policy had of making it (SNIPS, lib/metrics/off-policy.ts). An estimate,
+ * not a measurement; a new action never appears in the logs, so it cannot be
+ * estimated this way.
+ */
+export async function offPolicyPreview(draft: Pick<ActionDefinition, "key" | "businessValue" | "lever" | "active">, now: Date, isNew: boolean, client: Client = db()): Promise<OffPolicyPreview | null> {
+  const rows = await loadLoggedDecisions(client, new Date(now.getTime() - LOG_DAYS * DAY_MS), now, LOG_LIMIT);
+  const log: LoggedDecision[] = [];
+  let accepted = 0;
+  let draftCandidate = 0;
+  for (const r of rows) {
+    const parsed = loggedCandidatesSchema.safeParse(r.candidates);
+    if (!parsed.success) continue;
+    if (parsed.data.some((c) => c.actionKey === draft.key)) draftCandidate++;
+    const pick = replayPick(parsed.data, { actionKey: draft.key, businessValue: draft.businessValue, lever: draft.lever, active: draft.active !== false });
+    const reward = r.accepted ? 1 : 0;
+    accepted += reward;
+    log.push({ reward, loggingProbability: r.pickProbability, targetProbability: pick === r.actionKey ? 1 : 0 });
+  }
+  if (log.length === 0) return null;
+  const estimate = offPolicyEstimate(log);
+  const note = isNew
+    ? "A new action has never been suggested, so past decisions cannot say how it would do; the estimate is the rest of the catalog's."
+    : "Estimated from past decisions: changes to value, lever or on/off are replayed; a changed rule is not (eligibility stays as it was logged).";
+  return { logged: log.length, loggedAcceptance: accepted / log.length, estimate, draftCandidate, note };
 }
 
 /** The draft as the engine's ActionDefinition, standing in for the saved action (if any). */
@@ -127,6 +178,7 @@ export async function previewActionType(
     missed: { OUTRANKED: 0, HAS_OPEN_SUGGESTION: 0, GLOBAL_HOLDOUT: 0, ACTION_HOLDOUT: 0, REP_DAILY_CAP: 0, WEEKLY_CONTACT_CAP: 0 },
     sample: [],
     missedSample: [],
+    offPolicy: null,
     ms: 0,
   };
   const outcomes: CustomerOutcome[] = [];
@@ -200,6 +252,8 @@ export async function previewActionType(
     .filter((id) => missReason.has(id))
     .slice(0, 5)
     .map((id) => ({ customerName: people.get(id)!.name, repName: people.get(id)!.repName, reason: missReason.get(id)! }));
+  opts.job?.progress(0.97, "Estimating acceptance on past decisions");
+  result.offPolicy = await offPolicyPreview(draft, now, !input.id);
   result.ms = Math.round(performance.now() - t0);
   return result;
 }
