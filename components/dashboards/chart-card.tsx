@@ -22,12 +22,16 @@ export interface ChartCardProps {
   emptyText?: string;
   /** Open the table by default (for cards that are a table only). */
   tableOnly?: boolean;
+  /** Show the table under the chart, not behind "Show as table" (the numbers are the point). */
+  alwaysTable?: boolean;
+  /** Smaller table text and padding, for many columns. */
+  dense?: boolean;
   sortable?: boolean;
   note?: React.ReactNode;
 }
 
 /** A chart with its title, its data as an accessible table, and a CSV of the same numbers. */
-export function ChartCard({ title, description, spec, chartData, columns, rows, csvName, height = 260, emptyText = "No data for this period.", tableOnly, sortable, note }: ChartCardProps) {
+export function ChartCard({ title, description, spec, chartData, columns, rows, csvName, height = 260, emptyText = "No data for this period.", tableOnly, alwaysTable, dense, sortable, note }: ChartCardProps) {
   const id = useId();
   const empty = rows.length === 0;
   function download() {
@@ -69,9 +73,9 @@ export function ChartCard({ title, description, spec, chartData, columns, rows, 
             </div>
           ) : null}
           {note ? <div className="mt-2 text-xs text-slate-600">{note}</div> : null}
-          {tableOnly ? (
+          {tableOnly || alwaysTable ? (
             <div className="mt-3">
-              <DataTable caption={title} columns={columns} rows={rows} sortable={sortable} />
+              <DataTable caption={title} columns={columns} rows={rows} sortable={sortable} dense={dense} />
             </div>
           ) : (
             <details className="mt-2 group">

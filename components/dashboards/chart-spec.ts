@@ -25,4 +25,4 @@ export type ChartSpec =
   /** Predicted (x) against observed (y), with the diagonal of perfect calibration. */
   | { type: "calibration"; x: string; y: string; xLabel: string; yLabel: string }
   /** A point per category with its interval (fields: value, lower, upper) and a zero line. */
-  | { type: "interval"; category: string; value: string; lower: string; upper: string; xLabel: string; yLabel: string };
+  | { type: "interval"; category: string; value: string; lower: string; upper: string; xLabel: string; yLabel: string; /** Unit of the values; default pts. */ kind?: CellKind; /** How category values read (a period's first day: week, month, quarter); default text. */ categoryKind?: CellKind };

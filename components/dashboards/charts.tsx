@@ -30,6 +30,13 @@ const axisLabel = (value: string, position: "insideBottom" | "insideLeft", angle
 });
 const tick = { fill: "#475569", fontSize: 11 };
 
+/** 1, 2 or 5 times a power of ten, at least `raw` (axis steps). */
+function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+}
+
 /** Renders a ChartSpec with Recharts. */
 export function Chart({ spec, data, height }: { spec: ChartSpec; data: Row[]; height: number }) {
   return (
@@ -111,17 +118,26 @@ function render(spec: ChartSpec, data: Row[]) {
         const hi = typeof r[spec.upper] === "number" ? (r[spec.upper] as number) : null;
         return { ...r, __err: v !== null && lo !== null && hi !== null ? [v - lo, hi - v] : [0, 0] };
       });
-      // The axis spans every interval and zero, in whole 5-point steps.
+      // The axis spans every interval and zero: in whole 5-point steps for points, else rounded outwards to a tenth of the span.
+      const kind = spec.kind ?? "pts";
       const bounds = data.flatMap((r) => [r[spec.lower], r[spec.upper]]).filter((v): v is number => typeof v === "number");
-      const lo = Math.floor(Math.min(0, ...bounds) * 20) / 20;
-      const hi = Math.ceil(Math.max(0, ...bounds) * 20) / 20;
+      const min = Math.min(0, ...bounds);
+      const max = Math.max(0, ...bounds);
+      let step = kind === "pts" ? 0.05 : niceStep((max - min) / 8);
+      while ((max - min) / step > 8) step *= 2;
+      const lo = Math.floor(min / step - 1e-9) * step;
+      const hi = Math.ceil(max / step - 1e-9) * step;
+      const ticks = Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => Math.round((lo + i * step) * 1e6) / 1e6);
       return (
         <BarChart data={withErr} margin={margin} layout="vertical">
           <CartesianGrid stroke="#e2e8f0" vertical />
-          <XAxis type="number" tick={tick} tickFormatter={(v: unknown) => tickText(v, "pts")} domain={[lo, hi]} allowDataOverflow label={axisLabel(spec.xLabel, "insideBottom")} />
-          <YAxis type="category" dataKey={spec.category} tick={tick} width={130} interval={0} />
+          <XAxis type="number" tick={tick} tickFormatter={(v: unknown) => tickText(v, kind)} domain={[lo, hi]} ticks={ticks} allowDataOverflow label={axisLabel(spec.xLabel, "insideBottom")} />
+          <YAxis type="category" dataKey={spec.category} tick={tick} width={130} interval={0} tickFormatter={(v: unknown) => tickText(v, spec.categoryKind ?? "text")} />
           <ReferenceLine x={0} stroke="#0f172a" />
-          <Tooltip formatter={(v: unknown) => (Array.isArray(v) ? "" : displayCell(typeof v === "number" ? v : null, "pts"))} />
+          <Tooltip
+            formatter={(v: unknown) => (Array.isArray(v) ? "" : displayCell(typeof v === "number" ? v : null, kind))}
+            labelFormatter={(l: unknown) => displayCell(typeof l === "string" ? l : null, spec.categoryKind ?? "text")}
+          />
           <Bar dataKey={spec.value} name={spec.yLabel} fill={PALETTE[0]} isAnimationActive={false} maxBarSize={18}>
             <ErrorBar dataKey="__err" width={6} strokeWidth={1.5} stroke="#0f172a" direction="x" isAnimationActive={false} />
           </Bar>

@@ -31,11 +31,13 @@ interface FrameProps {
   lead?: React.ReactNode;
   /** Buttons beside the title (e.g. Print). */
   headerActions?: React.ReactNode;
+  /** Switching the grain moves to the last complete period of it (the review). */
+  grainSetsPeriod?: boolean;
   children: React.ReactNode;
 }
 
 /** Header, dashboard tabs (keeping the filters), filter bar and notes about ignored filters. Tabs and filters are left out of print. */
-export function DashboardFrame({ current, title, description, filters, teamName, teams, actions, segments, canPickTeam, notes, today, periodName, lead, headerActions, children }: FrameProps) {
+export function DashboardFrame({ current, title, description, filters, teamName, teams, actions, segments, canPickTeam, notes, today, periodName, lead, headerActions, grainSetsPeriod, children }: FrameProps) {
   const q = filtersToQuery(filters);
   return (
     <div>
@@ -60,6 +62,7 @@ export function DashboardFrame({ current, title, description, filters, teamName,
         canPickTeam={canPickTeam}
         today={today}
         lead={lead}
+        grainSetsPeriod={grainSetsPeriod}
       />
       {notes.length ? (
         <div role="note" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

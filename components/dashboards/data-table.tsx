@@ -13,7 +13,7 @@ function compare(a: Row[string] | undefined, b: Row[string] | undefined): number
 }
 
 /** The accessible table behind a chart: the same rows, formatted as the CSV is; optionally sortable by any column. */
-export function DataTable({ caption, columns, rows, sortable = false }: { caption: string; columns: Column[]; rows: Row[]; sortable?: boolean }) {
+export function DataTable({ caption, columns, rows, sortable = false, dense = false }: { caption: string; columns: Column[]; rows: Row[]; sortable?: boolean; dense?: boolean }) {
   const [sort, setSort] = useState<Sort>(null);
   const shown = sort
     ? [...rows].sort((x, y) => {
@@ -23,10 +23,11 @@ export function DataTable({ caption, columns, rows, sortable = false }: { captio
         return sort.dir === "asc" ? c : -c;
       })
     : rows;
-  const numeric = (c: Column) => c.kind !== "text" && c.kind !== "date";
+  const numeric = (c: Column) => !["text", "date", "week", "month", "quarter"].includes(c.kind);
+  const pad = dense ? "px-2" : "px-3";
   return (
     <div className="overflow-x-auto">
-      <table className="min-w-full text-sm">
+      <table className={`min-w-full ${dense ? "text-xs" : "text-sm"}`}>
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">
           <tr>
@@ -37,7 +38,7 @@ export function DataTable({ caption, columns, rows, sortable = false }: { captio
                   key={c.key}
                   scope="col"
                   aria-sort={dir === "asc" ? "ascending" : dir === "desc" ? "descending" : sortable ? "none" : undefined}
-                  className={`px-3 py-2 whitespace-nowrap ${numeric(c) ? "text-right" : ""}`}
+                  className={`${pad} py-2 whitespace-nowrap ${numeric(c) ? "text-right" : "text-left"}`}
                 >
                   {sortable ? (
                     <button
@@ -63,14 +64,18 @@ export function DataTable({ caption, columns, rows, sortable = false }: { captio
             <tr key={i}>
               {columns.map((c, j) => {
                 const text = displayCell(r[c.key] ?? null, c.kind);
-                const cls = `px-3 py-1.5 whitespace-nowrap ${numeric(c) ? "text-right tabular-nums" : ""}`;
+                const cls = `${pad} py-1.5 whitespace-nowrap ${numeric(c) ? "text-right tabular-nums" : "text-left"}`;
                 return j === 0 ? (
                   <th key={c.key} scope="row" className={`${cls} font-normal text-slate-900`}>
                     {text}
                   </th>
                 ) : (
-                  <td key={c.key} className={cls} data-flag={c.key === "status" ? String(r[c.key]) : undefined}>
-                    {c.key === "status" && r[c.key] === "Stopped" ? <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">{text}</span> : text}
+                  <td key={c.key} className={cls} data-flag={c.key === "status" || c.flag !== undefined ? String(r[c.key]) : undefined}>
+                    {(c.key === "status" && r[c.key] === "Stopped") || (c.flag !== undefined && r[c.key] === c.flag) ? (
+                      <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">{text}</span>
+                    ) : (
+                      text
+                    )}
                   </td>
                 );
               })}

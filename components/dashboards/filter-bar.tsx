@@ -1,7 +1,8 @@
 "use client";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useId, useTransition } from "react";
-import { filtersToQuery, GRAINS, isoDay, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
+import { lastCompletePeriod } from "@/lib/metrics/periods";
+import { dayStart, filtersToQuery, GRAINS, isoDay, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
 import { PERIOD_LABEL } from "./format";
 
 interface Option {
@@ -20,8 +21,10 @@ export interface FilterBarProps {
   segments?: Option[];
   canPickTeam: boolean;
   today: string;
-  /** A page-specific control (the KPI picker) shown first in the bar. */
+  /** A page-specific control (the KPI picker, the review's period) shown first in the bar. */
   lead?: React.ReactNode;
+  /** Switching the grain also moves the range to the last complete period of the new grain (the review). */
+  grainSetsPeriod?: boolean;
 }
 
 /** Navigates to the page with these filters, keeping the page's other parameters (e.g. ?kpi=). */
@@ -46,7 +49,7 @@ export function useFilterNavigation(filters: DashboardFilters) {
 export const fieldClass = "mt-0.5 block w-full rounded-md border-0 bg-white px-2 py-1.5 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
 
 /** Date range, grain, team, action type and segment, kept in the URL so a view can be shared. */
-export function FilterBar({ filters, teams, actions, segments, canPickTeam, today, lead }: FilterBarProps) {
+export function FilterBar({ filters, teams, actions, segments, canPickTeam, today, lead, grainSetsPeriod }: FilterBarProps) {
   const { go, pending } = useFilterNavigation(filters);
   const grainLabel = useId();
   const preset = (days: number) => ({ from: isoDay(new Date(Date.parse(`${today}T00:00:00Z`) - (days - 1) * 86_400_000)), to: today });
@@ -85,7 +88,7 @@ export function FilterBar({ filters, teams, actions, segments, canPickTeam, toda
         </span>
         <div className="mt-0.5 flex gap-1" role="group" aria-labelledby={grainLabel}>
           {GRAINS.map((g: Grain) => (
-            <button key={g} type="button" aria-pressed={filters.grain === g} onClick={() => go({ grain: g })} className={toggle(filters.grain === g)}>
+            <button key={g} type="button" aria-pressed={filters.grain === g} onClick={() => go({ grain: g, ...(grainSetsPeriod ? lastCompletePeriod(g, dayStart(today)) : {}) })} className={toggle(filters.grain === g)}>
               {PERIOD_LABEL[g]}
             </button>
           ))}

@@ -5,17 +5,20 @@ import type { CsvCell } from "@/lib/metrics/csv";
 import { periodName, periodTick, type PeriodGrain } from "@/lib/metrics/periods";
 
 /** A period kind's value is the period's first day (ISO); it shows as "week of Nov 23, 2026", "Nov 2026" or "2026 Q4". */
-export type CellKind = "text" | "date" | "int" | "num1" | "num2" | "pct" | "pts" | "money" | "money2" | "minutes" | PeriodGrain;
+/** money2 / num2: two decimals; diffMoney / diffNum: the same, signed (a difference). */
+export type CellKind = "text" | "date" | "int" | "num1" | "num2" | "diffNum" | "pct" | "pts" | "money" | "money2" | "diffMoney" | "minutes" | PeriodGrain;
 export type CellValue = string | number | null;
 
 export interface Column {
   key: string;
   label: string;
   kind: CellKind;
+  /** A cell holding exactly this value is highlighted as a warning (e.g. "Mismatch"). */
+  flag?: string;
 }
 export type Row = Record<string, CellValue>;
 
-const UNIT: Partial<Record<CellKind, string>> = { pct: "%", pts: "percentage points", money: "USD", money2: "USD", minutes: "minutes", week: "first day", month: "first day", quarter: "first day" };
+const UNIT: Partial<Record<CellKind, string>> = { pct: "%", pts: "percentage points", money: "USD", money2: "USD", diffMoney: "USD", minutes: "minutes", week: "first day", month: "first day", quarter: "first day" };
 const PERIOD_KINDS: readonly CellKind[] = ["week", "month", "quarter"];
 const isPeriod = (k: CellKind): k is PeriodGrain => PERIOD_KINDS.includes(k);
 
@@ -38,7 +41,9 @@ export function cellNumber(v: number, kind: CellKind): number {
     case "num1":
       return Math.round(v * 10) / 10;
     case "num2":
+    case "diffNum":
     case "money2":
+    case "diffMoney":
       return Math.round(v * 100) / 100;
     case "int":
     case "money":
@@ -59,11 +64,15 @@ export function displayCell(v: CellValue, kind: CellKind): string {
     case "pts":
       return `${n > 0 ? "+" : ""}${n.toFixed(1)} pts`;
     case "money":
-      return `$${intFmt.format(n)}`;
+      return `${n < 0 ? "-" : ""}$${intFmt.format(Math.abs(n))}`;
     case "money2":
-      return `$${money2Fmt.format(n)}`;
+      return `${n < 0 ? "-" : ""}$${money2Fmt.format(Math.abs(n))}`;
+    case "diffMoney":
+      return `${n < 0 ? "-" : n > 0 ? "+" : ""}$${money2Fmt.format(Math.abs(n))}`;
     case "num2":
       return n.toFixed(2);
+    case "diffNum":
+      return `${n > 0 ? "+" : ""}${n.toFixed(2)}`;
     case "minutes":
       return `${intFmt.format(n)} min`;
     case "num1":
@@ -90,7 +99,12 @@ export function tickText(v: unknown, kind: CellKind): string {
   if (typeof v !== "number") return "";
   if (kind === "pct") return `${Math.round(v * 100)}%`;
   if (kind === "pts") return `${v > 0 ? "+" : ""}${Math.round(v * 100)} pts`;
-  if (kind === "money" || kind === "money2") return Math.abs(v) >= 1000 ? `$${Math.round(v / 1000)}k` : kind === "money2" && Math.abs(v) < 10 ? `$${v.toFixed(2)}` : `$${Math.round(v)}`;
+  if (kind === "money" || kind === "money2" || kind === "diffMoney") {
+    const sign = v < 0 ? "-" : kind === "diffMoney" && v > 0 ? "+" : "";
+    const a = Math.abs(v);
+    return `${sign}$${a >= 1000 ? `${Math.round(a / 1000)}k` : a < 10 && kind !== "money" ? a.toFixed(2) : Math.round(a)}`;
+  }
   if (kind === "num2") return v.toFixed(2);
+  if (kind === "diffNum") return `${v > 0 ? "+" : ""}${v.toFixed(2)}`;
   return intFmt.format(Math.round(v * 10) / 10);
 }

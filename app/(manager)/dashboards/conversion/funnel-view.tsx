@@ -1,11 +1,11 @@
 import { ChartCard } from "@/components/dashboards/chart-card";
-import { Wide } from "@/components/dashboards/dashboard-frame";
+import { intervalText } from "@/components/dashboards/comparison-table";
 import { displayCell, PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
-import type { Grain } from "@/lib/validation/dashboard-filters";
-import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
+import { ReportSection } from "@/components/dashboards/report-section";
 import type { ConversionData, ConversionGroupRow } from "@/lib/data/metrics";
 import { compareToControl } from "@/lib/metrics/proportions";
 import { rate } from "@/lib/metrics/summary";
+import type { Grain } from "@/lib/validation/dashboard-filters";
 import { day } from "../load-dashboard";
 
 const perGroup = (g: ConversionGroupRow): Row => ({
@@ -24,8 +24,40 @@ const groupColumns = (first: Column): Column[] => [
   { key: "revenue", label: "Attributed revenue", kind: "money" },
 ];
 
-/** The conversion dashboard's cards. */
-export function ConversionView({ data, windowDays, grain }: { data: ConversionData; windowDays: number; grain: Grain }) {
+/** The two "conversion" figures side by side, with what each one can and cannot say. */
+function TwoConversions({ data, windowDays }: { data: ConversionData; windowDays: number }) {
+  const t = data.total;
+  const itt = compareToControl(t.treatedConverted, t.treatedN, t.controlConverted, t.controlN);
+  const box = "min-w-0 rounded-md border border-slate-200 px-3 py-2.5";
+  return (
+    <div className="grid grid-cols-1 gap-3 md:grid-cols-2" aria-label="Two conversion figures">
+      <div className={box}>
+        <p className="text-xs font-medium text-slate-600">Conversion of accepted recommendations</p>
+        <p className="mt-0.5 text-xl font-semibold tabular-nums text-slate-900">{displayCell(rate(t.converted, t.accepted), "pct")}</p>
+        <p className="mt-1 text-sm text-slate-700">
+          Of the {displayCell(t.accepted, "int")} recommendations reps accepted, the share whose customer bought within {windowDays} days of the decision. It says how often
+          accepted advice is followed by a sale. It does not say the advice caused the sale: reps accept the suggestions most likely to buy anyway.
+        </p>
+      </div>
+      <div className={box}>
+        <p className="text-xs font-medium text-slate-600">Treated vs control conversion (intention to treat)</p>
+        <p className="mt-0.5 text-xl font-semibold tabular-nums text-slate-900">
+          {displayCell(itt.treated.rate, "pct")} <span className="text-sm font-normal text-slate-600">vs</span> {displayCell(itt.control.rate, "pct")}
+          <span className="ml-2 text-sm font-medium text-slate-700">{displayCell(itt.uplift, "pts")}</span>
+        </p>
+        <p className="mt-1 text-sm text-slate-700">
+          Of every shown recommendation (n = {displayCell(t.treatedN, "int")}, acted on or not), the share followed by a purchase within {windowDays} days of creation, against the
+          recommendations held back as a control (n = {displayCell(t.controlN, "int")}). The difference
+          {itt.ci ? ` (95% interval ${intervalText(itt.ci, "percent")})` : ""} is what the advice adds; it is the conversion row of &ldquo;Each action&rdquo; above, and lower
+          than the first figure because it counts recommendations nobody acted on.
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** The recommendation funnel and attributed revenue. */
+export function FunnelView({ data, windowDays, grain, segment }: { data: ConversionData; windowDays: number; grain: Grain; segment: string | null }) {
   const t = data.total;
   const funnel: Row[] = [
     { step: "Generated", count: t.generated, ofPrevious: null, ofGenerated: rate(t.generated, t.generated) },
@@ -34,120 +66,59 @@ export function ConversionView({ data, windowDays, grain }: { data: ConversionDa
     { step: "Done", count: t.done, ofPrevious: rate(t.done, t.accepted), ofGenerated: rate(t.done, t.generated) },
     { step: "Converted", count: t.converted, ofPrevious: rate(t.converted, t.accepted), ofGenerated: rate(t.converted, t.generated) },
   ];
-  const overall = compareToControl(t.treatedConverted, t.treatedN, t.controlConverted, t.controlN);
-  const upliftRows: Row[] = data.byAction.map((a) => {
-    const u = compareToControl(a.treatedConverted, a.treatedN, a.controlConverted, a.controlN);
-    return {
-      action: a.actionName,
-      treatedN: a.treatedN,
-      treatedRate: u.treated.rate,
-      controlN: a.controlN,
-      controlRate: u.control.rate,
-      uplift: u.uplift,
-      lower: u.ci?.lower ?? null,
-      upper: u.ci?.upper ?? null,
-      verdict: u.statement,
-    };
-  });
-  upliftRows.push({
-    action: "All action types",
-    treatedN: t.treatedN,
-    treatedRate: overall.treated.rate,
-    controlN: t.controlN,
-    controlRate: overall.control.rate,
-    uplift: overall.uplift,
-    lower: overall.ci?.lower ?? null,
-    upper: overall.ci?.upper ?? null,
-    verdict: overall.statement,
-  });
-  const small = upliftRows.filter((r) => String(r.verdict).startsWith("Too few")).length;
   return (
-    <>
-      <Wide>
-        <KpiGrid label="Conversion summary">
-          <Kpi label="Shown" value={displayCell(t.shown, "int")} detail={`of ${displayCell(t.generated, "int")} generated`} />
-          <Kpi label="Accepted" value={displayCell(rate(t.accepted, t.shown), "pct")} detail={`${displayCell(t.accepted, "int")} of shown`} />
-          <Kpi label="Converted" value={displayCell(rate(t.converted, t.accepted), "pct")} detail={`of accepted, purchase within ${windowDays} days`} />
-          <Kpi label="Attributed revenue" value={displayCell(t.revenue, "money")} detail="each purchase credited once" />
-          <Kpi label="Treated conversion" value={displayCell(overall.treated.rate, "pct")} detail={`n=${t.treatedN}, all shown`} />
-          <Kpi label="Uplift vs control" value={displayCell(overall.uplift, "pts")} detail={overall.ci ? `95% CI ${displayCell(overall.ci.lower, "pts")} to ${displayCell(overall.ci.upper, "pts")}` : "no control group"} />
-        </KpiGrid>
-      </Wide>
-      <ChartCard
-        title="Funnel: generated → shown → accepted → done → converted (recommendations)"
-        description={`Shown = not in the control group. Converted = accepted and the customer bought within ${windowDays} days of the decision.`}
-        spec={{ type: "hbar", x: "step", xKind: "text", xLabel: "Step", yKind: "int", yLabel: "Recommendations", series: [{ key: "count", label: "Recommendations" }] }}
-        columns={[
-          { key: "step", label: "Step", kind: "text" },
-          { key: "count", label: "Recommendations", kind: "int" },
-          { key: "ofPrevious", label: "Of previous step", kind: "pct" },
-          { key: "ofGenerated", label: "Of generated", kind: "pct" },
-        ]}
-        rows={t.generated ? funnel : []}
-        csvName="funnel"
-        note="Converted is counted among accepted (accepted or done), so it can exceed Done."
-      />
-      <ChartCard
-        title={`Conversion rate by ${grain} (% of accepted that converted)`}
-        description={`The ${grain} the recommendation was generated; the latest may still convert (${windowDays}-day window).`}
-        spec={{ type: "bar", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "conversionRate", label: "Conversion rate" }] }}
-        columns={groupColumns(periodColumn(grain, "week"))}
-        rows={data.byWeek.map((w) => ({ week: day(w.week), ...perGroup(w) }))}
-        csvName={`conversion-by-${grain}`}
-      />
-      <Wide>
+    <ReportSection
+      title="Recommendations: funnel and attributed revenue"
+      description={
+        <>
+          What happened to the recommendations generated in the range, and the purchases credited to them.
+          {segment ? " The segment filter does not apply here: these figures cover every segment." : ""}
+        </>
+      }
+    >
+      <TwoConversions data={data} windowDays={windowDays} />
+      <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <ChartCard
-          title="Treated vs control: absolute uplift in conversion by action type (percentage points, 95% CI)"
-          description={`Purchase within ${windowDays} days of generation for every shown recommendation (acted on or not) against the held-out control group; only recommendations whose window has closed. Interval: Newcombe hybrid score (Wilson-based), two-proportion.`}
-          spec={{ type: "interval", category: "action", value: "uplift", lower: "lower", upper: "upper", xLabel: "Uplift in conversion (treated − control, percentage points)", yLabel: "Uplift" }}
-          chartData={upliftRows.filter((r) => r.uplift !== null)}
+          title="Funnel: generated → shown → accepted → done → converted (recommendations)"
+          description={`Shown = not in the control group. Converted = accepted and the customer bought within ${windowDays} days of the decision.`}
+          spec={{ type: "hbar", x: "step", xKind: "text", xLabel: "Step", yKind: "int", yLabel: "Recommendations", series: [{ key: "count", label: "Recommendations" }] }}
           columns={[
-            { key: "action", label: "Action type", kind: "text" },
-            { key: "treatedN", label: "Treated n", kind: "int" },
-            { key: "treatedRate", label: "Treated conversion", kind: "pct" },
-            { key: "controlN", label: "Control n", kind: "int" },
-            { key: "controlRate", label: "Control conversion", kind: "pct" },
-            { key: "uplift", label: "Uplift", kind: "pts" },
-            { key: "lower", label: "95% CI low", kind: "pts" },
-            { key: "upper", label: "95% CI high", kind: "pts" },
-            { key: "verdict", label: "Verdict", kind: "text" },
+            { key: "step", label: "Step", kind: "text" },
+            { key: "count", label: "Recommendations", kind: "int" },
+            { key: "ofPrevious", label: "Of previous step", kind: "pct" },
+            { key: "ofGenerated", label: "Of generated", kind: "pct" },
           ]}
-          rows={t.treatedN || t.controlN ? upliftRows : []}
-          csvName="uplift-vs-control"
-          emptyText={`No recommendations in this period whose ${windowDays}-day window has closed.`}
-          height={320}
-          note={
-            <div className="space-y-1">
-              <p className="text-sm text-slate-800">
-                <strong>All action types:</strong> {overall.statement}
-              </p>
-              {small ? (
-                <p role="note" className="rounded bg-amber-50 px-2 py-1 text-amber-900">
-                  Warning: {small} of {upliftRows.length} rows have samples too small to say (fewer than 30 in a group or 5 conversions or non-conversions); treat their intervals as rough.
-                </p>
-              ) : null}
-            </div>
-          }
+          rows={t.generated ? funnel : []}
+          csvName="funnel"
+          note="Converted is counted among accepted (accepted or done), so it can exceed Done."
         />
-      </Wide>
-      <ChartCard
-        title="Conversion and attributed revenue by action type"
-        description="Conversion rate (% of accepted that converted)."
-        spec={{ type: "hbar", x: "action", xKind: "text", xLabel: "Action type", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "conversionRate", label: "Conversion rate" }] }}
-        columns={groupColumns({ key: "action", label: "Action type", kind: "text" })}
-        rows={data.byAction.map((a) => ({ action: a.actionName, ...perGroup(a) }))}
-        csvName="conversion-by-action-type"
-        height={300}
-      />
-      <ChartCard
-        title="Attributed revenue by rep (USD)"
-        description="Purchases credited to each rep's accepted recommendations."
-        spec={{ type: "hbar", x: "rep", xKind: "text", xLabel: "Rep", yKind: "money", yLabel: "Attributed revenue (USD)", series: [{ key: "revenue", label: "Attributed revenue" }] }}
-        columns={groupColumns({ key: "rep", label: "Rep", kind: "text" })}
-        rows={data.byRep.map((r) => ({ rep: r.repName, ...perGroup(r) }))}
-        csvName="conversion-by-rep"
-        height={300}
-      />
-    </>
+        <ChartCard
+          title={`Conversion of accepted by ${grain} (%)`}
+          description={`Share of accepted recommendations whose customer bought within ${windowDays} days of the decision, by the ${grain} the recommendation was generated; the latest may still convert.`}
+          spec={{ type: "bar", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "conversionRate", label: "Conversion of accepted" }] }}
+          columns={groupColumns(periodColumn(grain, "week"))}
+          rows={data.byWeek.map((w) => ({ week: day(w.week), ...perGroup(w) }))}
+          csvName={`conversion-by-${grain}`}
+        />
+        <ChartCard
+          title="Conversion of accepted and attributed revenue by action type"
+          description="Conversion of accepted (%), with the revenue credited to each action's accepted recommendations in the table."
+          spec={{ type: "hbar", x: "action", xKind: "text", xLabel: "Action type", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "conversionRate", label: "Conversion of accepted" }] }}
+          columns={groupColumns({ key: "action", label: "Action type", kind: "text" })}
+          rows={data.byAction.map((a) => ({ action: a.actionName, ...perGroup(a) }))}
+          csvName="conversion-by-action-type"
+          height={300}
+        />
+        <ChartCard
+          title="Attributed revenue by rep (USD)"
+          description={`Each purchase is credited once, to the customer's most recent accepted recommendation whose ${windowDays}-day window covers it.`}
+          spec={{ type: "hbar", x: "rep", xKind: "text", xLabel: "Rep", yKind: "money", yLabel: "Attributed revenue (USD)", series: [{ key: "revenue", label: "Attributed revenue" }] }}
+          columns={groupColumns({ key: "rep", label: "Rep", kind: "text" })}
+          rows={data.byRep.map((r) => ({ rep: r.repName, ...perGroup(r) }))}
+          csvName="conversion-by-rep"
+          height={300}
+        />
+      </div>
+    </ReportSection>
   );
 }

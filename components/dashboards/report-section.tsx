@@ -1,0 +1,15 @@
+import { useId } from "react";
+
+/** A titled block of a report page (the review, the impact page's parts), kept together in print where it fits. */
+export function ReportSection({ title, description, children, className = "" }: { title: string; description?: React.ReactNode; children: React.ReactNode; className?: string }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} className={`report-section min-w-0 rounded-lg border border-slate-200 bg-white p-3 sm:p-4 lg:col-span-2 ${className}`}>
+      <h2 id={id} className="text-base font-semibold text-slate-900">
+        {title}
+      </h2>
+      {description ? <div className="mt-0.5 text-sm text-slate-600">{description}</div> : null}
+      <div className="mt-3">{children}</div>
+    </section>
+  );
+}
