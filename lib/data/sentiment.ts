@@ -162,7 +162,7 @@ export interface FeedbackComment {
 }
 
 /** How many comments the dashboard lists. */
-export const COMMENT_LIMIT = 20;
+export const COMMENT_LIMIT = 12;
 
 /** The latest comments in scope (newest first). */
 export async function recentComments(s: MetricsScope, limit = COMMENT_LIMIT): Promise<FeedbackComment[]> {

@@ -8,7 +8,7 @@ import { SentimentView, type ActionFlag } from "./sentiment-view";
 export const metadata: Metadata = { title: "Customer sentiment" };
 
 export default async function SentimentPage({ searchParams }: { searchParams: SearchParams }) {
-  const { scope, frame } = await loadDashboard("sentiment", searchParams);
+  const { scope, frame, segments } = await loadDashboard("sentiment", searchParams);
   const [data, comments, windows] = await Promise.all([sentimentMetrics(scope), recentComments(scope), intrusiveWindowCounts(scope, scope.now)]);
   const flags: ActionFlag[] = windows.map((w) => ({
     actionKey: w.actionKey,
@@ -16,7 +16,7 @@ export default async function SentimentPage({ searchParams }: { searchParams: Se
     ...intrusiveFlag({ verdicts: w.lastVerdicts, intrusive: w.lastIntrusive }, { verdicts: w.previousVerdicts, intrusive: w.previousIntrusive }),
   }));
   return (
-    <DashboardFrame current="sentiment" title="Customer sentiment" description="what customers think of the contacts" {...frame}>
+    <DashboardFrame current="sentiment" title="Customer sentiment" description="what customers think of the contacts" {...frame} segments={segments}>
       <SentimentView data={data} comments={comments} flags={flags} grain={scope.grain} />
     </DashboardFrame>
   );

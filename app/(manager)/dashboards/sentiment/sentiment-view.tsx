@@ -8,12 +8,15 @@ import { csatInterval, FLAG_MIN_VERDICTS, FLAG_WINDOW_DAYS, share, type Intrusiv
 import { formatDate } from "@/lib/format";
 import type { Grain } from "@/lib/validation/dashboard-filters";
 import { day } from "../load-dashboard";
+import { TrendMultiples, type TrendPanel } from "./trend-multiples";
 
 export type ActionFlag = IntrusiveFlag & { actionKey: string; actionName: string };
 
 const GRAIN_LABEL: Record<Grain, string> = { week: "Week starting", month: "Month starting", quarter: "Quarter starting" };
 const VERDICT_LABEL = { HELPFUL: "Helpful", RELEVANT: "Relevant", INTRUSIVE: "Intrusive" } as const;
 const UNLINKED = "Not linked to a suggestion";
+/** A period's share is drawn only from this many responses with a verdict (it is in the table either way). */
+const MIN_POINT_VERDICTS = 3;
 
 /** Shares and mean CSAT of one group of responses, as table cells. */
 function figures(c: SentimentCounts): Row {
@@ -48,16 +51,23 @@ const FIGURE_COLUMNS: Column[] = [
   { key: "intrusiveHigh", label: "Intrusive 95% CI high", kind: "pct" },
 ];
 
-/** One row per bucket, one column per action type, holding `pick` of that cell. */
-function pivot(data: SentimentData, pick: (c: SentimentCounts) => number | null): { rows: Row[]; series: { key: string; label: string }[] } {
-  const series = [...new Map(data.byActionBucket.map((c) => [c.actionKey, c.actionName])).entries()].map(([key, label]) => ({ key, label }));
-  const byBucket = new Map<string, Row>();
-  for (const b of data.byBucket) byBucket.set(day(b.bucket), { bucket: day(b.bucket), ...Object.fromEntries(series.map((s) => [s.key, null])) });
-  for (const c of data.byActionBucket) {
-    const row = byBucket.get(day(c.bucket));
-    if (row) row[c.actionKey] = pick(c);
+/** One small chart per action type (linked feedback), every period of the range on the x axis. */
+function trendPanels(data: SentimentData, flagged: Set<string>): TrendPanel[] {
+  const buckets = data.byBucket.map((b) => day(b.bucket));
+  const panels = new Map<string, TrendPanel>();
+  for (const a of data.byAction) {
+    if (a.actionKey) panels.set(a.actionKey, { actionKey: a.actionKey, actionName: a.actionName ?? a.actionKey, verdicts: a.verdictN, flagged: flagged.has(a.actionKey), points: buckets.map((bucket) => ({ bucket, intrusive: null, helpful: null, n: 0 })) });
   }
-  return { rows: [...byBucket.values()], series };
+  for (const c of data.byActionBucket) {
+    const point = panels.get(c.actionKey)?.points[buckets.indexOf(day(c.bucket))];
+    if (!point) continue;
+    point.n = c.verdictN;
+    if (c.verdictN >= MIN_POINT_VERDICTS) {
+      point.intrusive = c.intrusive / c.verdictN;
+      point.helpful = c.helpful / c.verdictN;
+    }
+  }
+  return [...panels.values()].filter((p) => p.verdicts > 0);
 }
 
 /** The sentiment dashboard's cards. */
@@ -97,9 +107,8 @@ export function SentimentView({ data, comments, flags, grain }: { data: Sentimen
     );
   }
 
-  const intrusiveTrend = pivot(data, (c) => share(c.intrusive, c.verdictN).share);
-  const csatTrend = pivot(data, (c) => c.csatMean);
-  const bucketColumn: Column = { key: "bucket", label: GRAIN_LABEL[grain], kind: "date" };
+  const panels = trendPanels(data, new Set(flagged.map((f) => f.actionKey)));
+  const trendRows: Row[] = data.byActionBucket.map((c) => ({ action: c.actionName, bucket: day(c.bucket), ...figures(c) }));
   const perAction: Row[] = data.byAction.map((a) => {
     const f = a.actionKey ? flagOf.get(a.actionKey) : undefined;
     return {
@@ -123,26 +132,6 @@ export function SentimentView({ data, comments, flags, grain }: { data: Sentimen
           <Kpi label="Flagged actions" value={displayCell(flagged.length, "int")} detail={`intrusive share rising, last ${FLAG_WINDOW_DAYS} days`} />
         </KpiGrid>
       </Wide>
-      <ChartCard
-        title={`Intrusive share by ${grainWord} and action type (% of responses with a verdict)`}
-        description="Feedback linked to a suggestion, by when the customer gave it."
-        spec={{ type: "line", x: "bucket", xKind: "date", xLabel: GRAIN_LABEL[grain], yKind: "pct", yLabel: "% intrusive", series: intrusiveTrend.series }}
-        columns={[bucketColumn, ...intrusiveTrend.series.map((s): Column => ({ key: s.key, label: s.label, kind: "pct" }))]}
-        rows={intrusiveTrend.series.length ? intrusiveTrend.rows : []}
-        csvName="intrusive-share-by-period"
-        emptyText="No feedback linked to a suggestion in this period."
-        height={300}
-      />
-      <ChartCard
-        title={`Mean CSAT by ${grainWord} and action type (1 = very unsatisfied, 5 = very satisfied)`}
-        description="Responses that gave a CSAT, linked to a suggestion."
-        spec={{ type: "line", x: "bucket", xKind: "date", xLabel: GRAIN_LABEL[grain], yKind: "num1", yLabel: "Mean CSAT", yMax: 5, series: csatTrend.series }}
-        columns={[bucketColumn, ...csatTrend.series.map((s): Column => ({ key: s.key, label: s.label, kind: "num1" }))]}
-        rows={csatTrend.series.length ? csatTrend.rows : []}
-        csvName="csat-by-period"
-        emptyText="No feedback linked to a suggestion in this period."
-        height={300}
-      />
       <Wide>
         <ChartCard
           title="Verdicts by action type (% of responses with a verdict)"
@@ -157,9 +146,9 @@ export function SentimentView({ data, comments, flags, grain }: { data: Sentimen
             yMax: 1,
             stacked: true,
             series: [
-              { key: "helpful", label: "Helpful" },
-              { key: "relevant", label: "Relevant" },
               { key: "intrusive", label: "Intrusive" },
+              { key: "relevant", label: "Relevant" },
+              { key: "helpful", label: "Helpful" },
             ],
           }}
           chartData={perAction.filter((r) => (r.verdictN as number) > 0)}
@@ -167,6 +156,17 @@ export function SentimentView({ data, comments, flags, grain }: { data: Sentimen
           rows={perAction}
           csvName="sentiment-by-action-type"
           height={Math.max(200, 48 + 32 * perAction.length)}
+        />
+      </Wide>
+      <Wide>
+        <ChartCard
+          title={`Trend per action type: intrusive and helpful share by ${grainWord} (% of responses with a verdict)`}
+          description={`Feedback linked to a suggestion, by when the customer gave it. A ${grainWord} with fewer than ${MIN_POINT_VERDICTS} responses with a verdict is not drawn; the table has every ${grainWord}, with mean CSAT.`}
+          columns={[{ key: "action", label: "Action type", kind: "text" }, { key: "bucket", label: GRAIN_LABEL[grain], kind: "date" }, ...FIGURE_COLUMNS]}
+          rows={panels.length ? trendRows : []}
+          csvName="sentiment-by-action-and-period"
+          emptyText="No feedback linked to a suggestion in this period."
+          note={<TrendMultiples panels={panels} />}
         />
       </Wide>
       <Wide>
