@@ -1,8 +1,8 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { db } from "./db";
 import type { Client } from "./decisions";
-import { holdoutDraw, type HoldoutRedraw } from "@/lib/engine";
+import { holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
 
 // The global holdout's storage: the program settings (share and re-draw
 // schedule), one HoldoutPeriod per draw, and each customer's arm in each draw
@@ -69,7 +69,7 @@ export async function ensureDraw(client: Client, now: Date, seed?: string): Prom
   }
   await client.$executeRaw`
     INSERT INTO "HoldoutPeriod" (key, "startsAt", "endsAt", pct, salt)
-    VALUES (${wanted.key}, ${startsAt}, ${wanted.endsAt}, ${settings.globalHoldoutPct}, ${seed ? createHash("sha256").update(`${seed}|${wanted.key}`).digest("hex").slice(0, 32) : randomUUID()})
+    VALUES (${wanted.key}, ${startsAt}, ${wanted.endsAt}, ${settings.globalHoldoutPct}, ${seed ? seededDrawSalt(seed, wanted.key) : randomUUID()})
     ON CONFLICT (key) DO NOTHING`;
   const [row] = await client.$queryRaw<Draw[]>`SELECT id, key, "startsAt", "endsAt", pct, salt FROM "HoldoutPeriod" WHERE key = ${wanted.key}`;
   if (!row) throw new Error(`holdout draw ${wanted.key} was not created`);

@@ -1,6 +1,6 @@
 // Holdout: a deterministic hash of (customer, action, period) puts
 // controlGroupPct of would-be recommendations in the control group.
-import { hashToUnit } from "./hash";
+import { hash8, hashToUnit } from "./hash";
 import { DAY_MS } from "./time";
 
 /** True when this customer/action/period falls in the control group. Same inputs, same answer. */
@@ -48,4 +48,9 @@ export function holdoutDraw(now: Date, redraw: HoldoutRedraw): HoldoutDraw {
 export function inGlobalHoldout(customerId: string, salt: string, pct: number): boolean {
   const share = Math.min(100, Math.max(0, pct)) / 100;
   return hashToUnit(`global|${salt}|${customerId}`) < share;
+}
+
+/** The salt of a draw in a seeded (reproducible) run; a live draw gets a random one. */
+export function seededDrawSalt(seed: string, drawKey: string): string {
+  return `${hash8(`${seed}|${drawKey}`)}${hash8(`${drawKey}|${seed}`)}`;
 }

@@ -218,6 +218,35 @@ describe("demo seed", () => {
     expect(summaryA.conversion14d.accepted).toBeGreaterThan(summaryA.conversion14d.control);
   });
 
+  it("runs the history under the two holdouts: held-out customers get nothing, a control suggestion holds the slot for 14 days", async () => {
+    const draws = await a.prisma.holdoutPeriod.findMany({ include: { assignments: true }, orderBy: { startsAt: "asc" } });
+    expect(draws.length).toBeGreaterThanOrEqual(2); // six months of history span at least two quarters
+    const recs = await a.prisma.recommendation.findMany({ select: { customerId: true, createdAt: true, isControl: true }, orderBy: { createdAt: "asc" } });
+    for (const d of draws) {
+      const held = new Set(d.assignments.filter((x) => x.heldOut).map((x) => x.customerId));
+      expect(held.size / d.assignments.length).toBeGreaterThan(0.02);
+      expect(held.size / d.assignments.length).toBeLessThan(0.08);
+      const inDraw = recs.filter((r) => r.createdAt >= d.startsAt && r.createdAt < d.endsAt);
+      expect(inDraw.length).toBeGreaterThan(0);
+      expect(inDraw.filter((r) => held.has(r.customerId))).toEqual([]);
+    }
+    // After a control suggestion, the customer gets no other suggestion within the attribution window.
+    const byCustomer = new Map<string, typeof recs>();
+    for (const r of recs) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
+    let followed = 0;
+    let controls = 0;
+    for (const list of byCustomer.values()) {
+      list.forEach((r, i) => {
+        if (!r.isControl) return;
+        controls++;
+        const next = list[i + 1];
+        if (next && next.createdAt.getTime() - r.createdAt.getTime() < 14 * 86_400_000) followed++;
+      });
+    }
+    expect(controls).toBeGreaterThan(20);
+    expect(followed).toBe(0);
+  });
+
   it("has trigger-kept dashboard facts equal to a recomputation from the raw history", async () => {
     // The definitions, written independently of the triggers' SQL.
     const [mismatch] = await a.prisma.$queryRaw<{ rows: number; reacted: number; converted: number; purchased: number; dismissed: number }[]>`

@@ -21,6 +21,7 @@ import { DEMO_CATALOG, SEGMENTS, catalogSnapshot } from "./catalog";
 import { startOfUtcDay, type SeedClient } from "./client";
 import { lifetimeValueOf, makeBaselineEvents, makeCustomers } from "./customers";
 import { conversionSummary, simulateHistory } from "./history";
+import { writeHoldoutHistory } from "./holdout";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TEAMS, MANAGERS, REPS, makeActiveDays, type DemoTeam } from "./people";
 import { Rng } from "./random";
 import { seedSentiment } from "./sentiment";
@@ -61,7 +62,7 @@ export interface SeedSummary {
 /** Empties every application table (not the migrations table) and resets identities. */
 export async function wipeAppTables<O extends Prisma.PrismaClientOptions["omit"]>(prisma: SeedClient<O>): Promise<void> {
   await prisma.$executeRawUnsafe(
-    `TRUNCATE TABLE "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "CustomerEvent", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "AuditLog", "ApiKey", "UsageEvent", "ContactFeedback", "Feedback", "Recommendation", "CustomerEvent", "HoldoutAssignment", "HoldoutPeriod", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
@@ -181,7 +182,8 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   for (const c of w.custs) c.lifetimeValue = lifetimeValueOf(c);
   w.activeDays = makeActiveDays(w);
   phase("customers and events");
-  const history = simulateHistory(w);
+  const holdoutPct = (await prisma.programSettings.findUnique({ where: { id: 1 }, select: { globalHoldoutPct: true } }))?.globalHoldoutPct ?? 5;
+  const history = simulateHistory(w, { seed: `demo:${seed}`, pct: holdoutPct });
   phase("recommendation history");
   const feedback = history.feedback.slice().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   const usage = makeUsage(w, feedback, managerIds, adminId);
@@ -250,6 +252,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   phase(`write ${customers.length} customers`);
   await bulkInsert(prisma, "CustomerEvent", EVENT_COLUMNS, events);
   phase(`write ${events.length} events`);
+  await writeHoldoutHistory(prisma, history);
   await bulkInsert(prisma, "Recommendation", RECOMMENDATION_COLUMNS, history.recs);
   await bulkInsert(prisma, "Feedback", FEEDBACK_COLUMNS, feedback);
   phase(`write ${history.recs.length} recs + feedback`);

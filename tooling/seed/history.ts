@@ -10,7 +10,10 @@ import {
   compareCandidates,
   decideForCustomer,
   deriveSignals,
+  holdoutDraw,
+  inGlobalHoldout,
   inferUrgencySignal,
+  seededDrawSalt,
   type ActionDefinition,
   type Candidate,
   type StatsRow,
@@ -95,6 +98,24 @@ export interface HistoryResult {
   recs: RecRow[];
   feedback: FeedbackRow[];
   outcomes: RecOutcome[];
+  /** Global holdout draws (quarters) the history ran under, and each customer's arm in each. */
+  draws: SeedDraw[];
+  arms: { drawKey: string; customerId: string; heldOut: boolean }[];
+}
+
+export interface SeedDraw {
+  key: string;
+  startsAt: Date;
+  endsAt: Date;
+  pct: number;
+  salt: string;
+}
+
+export interface HoldoutOptions {
+  /** The seed the final batch is run with (its draw salt is derived from it the same way). */
+  seed: string;
+  /** Global holdout share, percent (the program settings'). */
+  pct: number;
 }
 
 const ENTRIES: ReadonlyMap<string, CatalogEntry> = new Map(DEMO_CATALOG.map((e) => [e.key, e]));
@@ -134,7 +155,7 @@ function purchasedWithin(c: Cust, from: number, days: number): boolean {
   return c.events.some((e) => e.type === "PURCHASE" && e.occurredAt.getTime() > from && e.occurredAt.getTime() <= to);
 }
 
-export function simulateHistory(w: World): HistoryResult {
+export function simulateHistory(w: World, holdout: HoldoutOptions): HistoryResult {
   const rng = w.rng.fork("history");
   const explore = w.rng.fork("explore");
   const T = w.today;
@@ -145,6 +166,12 @@ export function simulateHistory(w: World): HistoryResult {
   const outcomes: RecOutcome[] = [];
   /** What the model has learned so far, per action and segment. */
   const learned = new Map<string, StatsRow>();
+  // The global holdout, as lib/services/generation.ts runs it: quarterly draws,
+  // each customer's arm stored the first time a batch meets them in a draw.
+  const draws = new Map<string, SeedDraw>();
+  const arms = new Map<string, { drawKey: string; customerId: string; heldOut: boolean }>();
+  /** When each customer's latest control-group suggestion was made: it holds their slot for the attribution window. */
+  const lastControlAt = new Map<string, number>();
 
   for (let wk = Math.floor(HISTORY_DAYS / 7); wk >= 1; wk--) {
     const genDay = T - wk * 7 * DAY_MS;
@@ -153,10 +180,19 @@ export function simulateHistory(w: World): HistoryResult {
     const genDayIdx = Math.round((genDay - w.historyStart) / DAY_MS);
     const stats = buildStatsTable([...learned.values()]);
 
+    const d = holdoutDraw(now, "QUARTER");
+    let draw = draws.get(d.key);
+    if (!draw) draws.set(d.key, (draw = { ...d, pct: holdout.pct, salt: seededDrawSalt(holdout.seed, d.key) }));
+
     // Each customer's best action, grouped by the rep who owned them then.
     const byRep = new Map<string, Map<string, Candidate[]>>();
     for (const c of w.custs) {
       if (c.createdAt.getTime() > genAt) continue;
+      const armKey = `${draw.key}|${c.id}`;
+      let arm = arms.get(armKey);
+      if (!arm) arms.set(armKey, (arm = { drawKey: draw.key, customerId: c.id, heldOut: inGlobalHoldout(c.id, draw.salt, draw.pct) }));
+      if (arm.heldOut) continue;
+      if (genAt - (lastControlAt.get(c.id) ?? -Infinity) < ATTRIBUTION_DAYS * DAY_MS) continue;
       const customer = customerAt(c, genAt, w.repIds[ownerAt(c, genAt, T)] as string);
       const signals = deriveSignals(customer, eventsAsOf(c.events, genAt), now);
       const best = decideForCustomer({ customer, signals, actions, history: c.recHistory, stats, now, rng: () => explore.next() });
@@ -179,6 +215,7 @@ export function simulateHistory(w: World): HistoryResult {
         recs.push(o.rec);
         outcomes.push(o);
         weekOutcomes.push(o);
+        if (o.rec.isControl) lastControlAt.set(c.id, genAt);
         // Final statuses: one still open today blocks the pair for good, as the database's unique index requires.
         c.recHistory.push({ actionKey: o.key, createdAt: o.rec.createdAt, status: o.rec.status, decidedAt: o.decidedAt === null ? null : new Date(o.decidedAt) });
       }
@@ -197,7 +234,7 @@ export function simulateHistory(w: World): HistoryResult {
       learned.set(k, row);
     }
   }
-  return { recs, feedback, outcomes };
+  return { recs, feedback, outcomes, draws: [...draws.values()], arms: [...arms.values()] };
 }
 
 /** Plays out one suggestion: shown on the rep's next active day (unless control), then accepted, done, dismissed, snoozed or left. */
