@@ -3,6 +3,7 @@
 // contacts. Events are engine-shaped (`occurredAt: Date`) so the history phase
 // can hand them straight to the engine's `deriveSignals`.
 import { EVENT_TYPES, type EngineCustomer, type EngineEvent } from "@/lib/engine";
+import { hashToUnit } from "@/lib/engine/hash";
 import type { EventType } from "@/lib/generated/prisma/enums";
 import type { Segment } from "./catalog";
 import * as N from "./names";
@@ -12,7 +13,9 @@ import {
   DAY_MS,
   HISTORY_DAYS,
   HOUR_MS,
+  MAIN_LINE_SHARE,
   MINUTE_MS,
+  PRODUCT_LINES,
   dayStart,
   randomMoment,
   round,
@@ -52,7 +55,7 @@ export function makeCustomers(w: World, count: number): Cust[] {
   const usedEmails = new Set<string>();
   const deactivated = REPS.map((r) => r.deactivatedDaysAgo !== null);
   const ownerWeights = REPS.map((r, i) => [i, r.bookWeight] as const);
-  const raw: Omit<Cust, "id" | "externalId" | "ownerId" | "lifetimeValue" | "events" | "recHistory">[] = [];
+  const raw: Omit<Cust, "id" | "externalId" | "ownerId" | "lifetimeValue" | "events" | "recHistory" | "mainLine">[] = [];
   for (let i = 0; i < count; i++) {
     const segment = rng.weighted(SEGMENT_SHARE);
     const firstName = rng.pick(N.FIRST_NAMES);
@@ -112,10 +115,13 @@ export function makeCustomers(w: World, count: number): Cust[] {
       baseValue,
     });
   }
-  // External ids follow sign-up order, like a CRM's sequence.
+  // External ids follow sign-up order, like a CRM's sequence. The main product
+  // line comes from a fork of its own, so the draws above stay as they were.
   raw.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const lines = w.rng.fork("product-lines");
   return raw.map((c, i) => ({
     ...c,
+    mainLine: lines.int(0, PRODUCT_LINES.length - 1),
     id: w.ids.uuid(),
     externalId: `CRM-${String(i + 1).padStart(6, "0")}`,
     ownerId: w.repIds[c.owner] as string,
@@ -146,13 +152,21 @@ function eventPayload(w: World, rng: Rng, type: EventType): Payload {
   }
 }
 
+/** The product line of a purchase: mostly the customer's main line, otherwise any line (from the purchase's own hash, so other draws are unchanged). */
+function productLineOf(c: Cust, orderId: string): string {
+  const u = hashToUnit(`line|${c.id}|${orderId}`);
+  const line = u < MAIN_LINE_SHARE ? c.mainLine : Math.floor(((u - MAIN_LINE_SHARE) / (1 - MAIN_LINE_SHARE)) * PRODUCT_LINES.length);
+  return PRODUCT_LINES[Math.min(line, PRODUCT_LINES.length - 1)] as string;
+}
+
 export function addEvent(w: World, rng: Rng, c: Cust, type: EventType, at: number, extra?: Payload): void {
   const payload = { ...eventPayload(w, rng, type), ...extra };
   const amount = type === "PURCHASE" ? round(rng.logNormal(ORDER_MEDIAN[c.segment], 0.6), 2) : null;
+  const productLine = type === "PURCHASE" ? productLineOf(c, String(payload.orderId)) : null;
   // Tickets are resolved after a few days; one still unresolved today is "open".
   const resolvedAt = type === "SUPPORT_TICKET" ? at + rng.logNormal(3, 1) * DAY_MS : 0;
   if (type === "SUPPORT_TICKET") payload.status = ticketStatus(resolvedAt, w.today);
-  c.events.push({ type, occurredAt: new Date(at), amount, resolvedAt, payload });
+  c.events.push({ type, occurredAt: new Date(at), amount, productLine, resolvedAt, payload });
 }
 
 const BUSINESS_HOURS: ReadonlySet<EventType> = new Set<EventType>(["MEETING", "CALL", "EMAIL_SENT", "SUPPORT_TICKET", "PURCHASE"]);

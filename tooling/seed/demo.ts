@@ -75,12 +75,12 @@ const CUSTOMER_COLUMNS: ColumnTypes<Prisma.CustomerCreateManyInput> = {
   ownerId: "uuid", lifetimeValue: "numeric", renewalDate: "date", doNotContact: "boolean", marketingOptOut: "boolean", createdAt: TS, updatedAt: TS,
 };
 const EVENT_COLUMNS: ColumnTypes<Prisma.CustomerEventCreateManyInput> = {
-  customerId: "uuid", type: '"EventType"', occurredAt: TS, amount: "numeric", payload: "jsonb", source: "text", createdAt: TS,
+  customerId: "uuid", type: '"EventType"', occurredAt: TS, amount: "numeric", productLine: "text", payload: "jsonb", source: "text", createdAt: TS,
 };
 const RECOMMENDATION_COLUMNS: ColumnTypes<Prisma.RecommendationCreateManyInput> = {
   id: "uuid", customerId: "uuid", actionTypeId: "uuid", actionTypeVersion: "integer", repId: "uuid", score: "float8", propensity: "float8",
   expectedValue: "float8", message: "text", reasons: "jsonb", status: '"RecommendationStatus"', isControl: "boolean", modelVersion: "text",
-  createdAt: TS, expiresAt: TS, shownAt: TS, snoozedUntil: TS, decidedAt: TS,
+  createdAt: TS, expiresAt: TS, shownAt: TS, snoozedUntil: TS, decidedAt: TS, pickProbability: "float8", candidates: "jsonb",
 };
 const FEEDBACK_COLUMNS: ColumnTypes<Prisma.FeedbackCreateManyInput> = {
   recommendationId: "uuid", userId: "uuid", kind: '"FeedbackKind"', dismissReason: '"DismissReason"', note: "text", snoozeUntil: TS,
@@ -229,6 +229,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
         type: e.type,
         occurredAt: e.occurredAt,
         amount: e.amount === null ? null : e.amount.toFixed(2),
+        productLine: e.productLine,
         payload: e.payload,
         source: "seed",
         createdAt: e.occurredAt,

@@ -16,9 +16,16 @@ export const MINUTE_MS = 60_000;
 
 export type Payload = Record<string, string | number | boolean>;
 
+/** Product lines a purchase can be of (CustomerEvent.productLine): cross-sell is a line the customer had not bought before. */
+export const PRODUCT_LINES = ["Core platform", "Analytics", "Integrations", "Premium support", "Training", "Hardware"] as const;
+/** Share of a customer's purchases from their main product line; the rest are spread over all lines. */
+export const MAIN_LINE_SHARE = 0.7;
+
 export interface MemEvent extends EngineEvent {
   type: EventType;
   amount: number | null;
+  /** PURCHASE only: the product line bought. */
+  productLine: string | null;
   payload: Payload;
   /** SUPPORT_TICKET only (ms): the ticket reads "open" until then. */
   resolvedAt: number;
@@ -40,6 +47,8 @@ export interface Cust extends EngineCustomer {
   activity: number;
   silentFrom: number | null;
   baseValue: number;
+  /** Index into PRODUCT_LINES of the line most of the customer's purchases are of. */
+  mainLine: number;
   events: MemEvent[];
   /** Recommendations made so far, with their final status: the engine's cool-down input. */
   recHistory: HistoryEntry[];
