@@ -1,8 +1,10 @@
-// npm run bench:dashboards [-- --allow-small] [--iterations=N] [--seconds=S] [--team=<name>]
+// npm run bench:dashboards [-- --allow-small] [--iterations=N] [--seconds=S] [--team=<name>] [--only=<name prefix>]
 // Times each manager dashboard's data functions in-process (the aggregate SQL
 // behind /dashboards/adoption, /conversion and /model, for the default view:
-// last 90 days, all action types), against a baseline `SELECT 1` through the
-// same Prisma client. Needs DATABASE_URL pointing at the large data set
+// last 90 days, all action types), and the business KPI queries
+// (lib/data/kpis.ts: programKpi, actionKpis, adopterTiers for conversion and
+// revenue per customer, all teams and one team), against a baseline `SELECT 1`
+// through the same Prisma client. --only runs the figures whose name starts so. Needs DATABASE_URL pointing at the large data set
 // (npm run seed:large: at least 1,000,000 events and 300,000 feedback rows);
 // --allow-small runs on a smaller database and labels the figures as such.
 // Method (BENCH.md): warm-up of at least 20 iterations or 2 s, then at least
@@ -11,7 +13,9 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { db, disconnectDb } from "@/lib/data/db";
 import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/metrics";
+import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { adoptionMetrics } from "@/lib/data/usage";
+import type { KpiKey } from "@/lib/metrics/kpi-definitions";
 import { percentile } from "@/lib/metrics/summary";
 import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-filters";
 
@@ -90,9 +94,29 @@ async function main() {
   const line = (name: string, r: { median: number; p95: number; n: number }) =>
     console.log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, n=${r.n} (baseline p95 ${baseline.p95.toFixed(2)} ms, ratio ${(r.p95 / baseline.p95).toFixed(1)})`);
   console.log(`SELECT 1 baseline: median ${baseline.median.toFixed(2)} ms, p95 ${baseline.p95.toFixed(2)} ms, n=${baseline.n}`);
-  line("adoption dashboard", await time(() => adoptionMetrics(scope), { iterations, seconds }));
-  line("conversion dashboard", await time(() => conversionMetrics(scope), { iterations, seconds }));
-  line("model dashboard", await time(() => modelMetrics(scope), { iterations, seconds }));
+  const only = arg("only");
+  const run = async (name: string, fn: () => Promise<unknown>) => {
+    if (!only || name.startsWith(only)) line(name, await time(fn, { iterations, seconds }));
+  };
+  await run("adoption dashboard", () => adoptionMetrics(scope));
+  await run("conversion dashboard", () => conversionMetrics(scope));
+  await run("model dashboard", () => modelMetrics(scope));
+
+  // Business KPIs: the view's scope, and one team (the first by name) when the view is all teams.
+  const [holdout] = await db().$queryRaw<{ draws: number; units: number }[]>`
+    SELECT (SELECT COUNT(*) FROM "HoldoutPeriod")::int AS draws, (SELECT COUNT(*) FROM "HoldoutAssignment")::int AS units`;
+  console.log(`# KPIs: ${holdout?.draws ?? 0} holdout draws, ${holdout?.units ?? 0} holdout assignments; grain ${scope.grain}`);
+  const firstTeam = team ? null : await db().team.findFirst({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+  const scopes: [string, MetricsScope][] = [[teamName ? `team ${teamName}` : "all teams", scope]];
+  if (firstTeam) scopes.push([`team ${firstTeam.name}`, { ...scope, teamId: firstTeam.id }]);
+  const kpis: KpiKey[] = ["conversion", "revenuePerCustomer"];
+  for (const [label, sc] of scopes) {
+    for (const kpi of kpis) {
+      await run(`kpi program ${kpi}, ${label}`, () => programKpi(sc, kpi));
+      await run(`kpi per action ${kpi}, ${label}`, () => actionKpis(sc, kpi));
+      await run(`kpi adopter tiers ${kpi}, ${label}`, () => adopterTiers(sc, kpi));
+    }
+  }
 }
 
 main()

@@ -162,40 +162,48 @@ function groupBy<R, K>(rows: R[], key: (r: R) => K): Map<K, R[]> {
 
 // ---------------------------------------------------------------- program
 
-/** Units of the global holdout in scope: customer × draw, with the draw's window clipped to the range and to now. */
-function programUnits(s: MetricsScope, from: Date, toExclusive: Date, repIds: Prisma.Sql | null): Prisma.Sql {
-  const end = new Date(Math.min(toExclusive.getTime(), s.now.getTime()));
+/**
+ * Units of the global holdout in scope: customer × draw, with the draw's window
+ * [max(from, start), min(to, end, now)). Every unit of a draw shares its window,
+ * so events are matched to draws (a handful of rows) and only then to units.
+ */
+function programDraws(s: MetricsScope): Prisma.Sql {
+  const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
+  const { unit, step } = grainSql(s.grain);
   return Prisma.sql`
     draws AS (
-      SELECT id AS draw, pct / 100.0 AS p, GREATEST("startsAt", ${from}) AS ws, LEAST("endsAt", ${end}) AS we
-      FROM "HoldoutPeriod" WHERE "startsAt" < ${end} AND "endsAt" > ${from}
+      SELECT id AS draw, pct / 100.0 AS p, GREATEST("startsAt", ${s.from}) AS ws, LEAST("endsAt", ${end}) AS we
+      FROM "HoldoutPeriod" WHERE "startsAt" < ${end} AND "endsAt" > ${s.from} AND GREATEST("startsAt", ${s.from}) < LEAST("endsAt", ${end})
     ),
     units AS MATERIALIZED (
-      SELECT ha."customerId" AS cid, d.draw, ha."heldOut" AS held, d.p, d.ws, d.we, u."teamId" AS team, c.segment
-      FROM draws d
-      JOIN "HoldoutAssignment" ha ON ha."periodId" = d.draw
+      SELECT ha."customerId" AS cid, ha."periodId" AS draw, ha."heldOut" AS held, u."teamId" AS team, c.segment
+      FROM "HoldoutAssignment" ha
       JOIN "Customer" c ON c.id = ha."customerId"
       JOIN "User" u ON u.id = c."ownerId"
-      WHERE d.ws < d.we
+      WHERE ha."periodId" IN (SELECT draw FROM draws)
         ${s.teamId === null ? Prisma.empty : Prisma.sql`AND u."teamId" = ${s.teamId}::uuid`}
         ${s.segment === null ? Prisma.empty : Prisma.sql`AND c.segment = ${s.segment}`}
-        ${repIds === null ? Prisma.empty : Prisma.sql`AND c."ownerId" IN (${repIds})`}
+    ),
+    slices AS (
+      SELECT d.draw, b AS bucket, GREATEST(d.ws, b) AS bws, LEAST(d.we, b + ${step}) AS bwe
+      FROM draws d CROSS JOIN LATERAL generate_series(date_trunc(${unit}, d.ws), d.we, ${step}) b
+      WHERE b < d.we
     )`;
 }
 
-/** The events a KPI reads for program units, with the unit's columns (window [ws, we)). */
-function programEvents(k: KpiSql, from: Date, end: Date): Prisma.Sql {
+/** The events a KPI reads, matched to the draws whose window (and lookback) they fall in: columns cid, draw, ws, at, amount. */
+function drawEvents(k: KpiSql, from: Date, end: Date): Prisma.Sql {
   const low =
     k.lookback === "all"
       ? Prisma.empty
       : k.lookback === "retention"
-        ? Prisma.sql`AND e."occurredAt" >= ${from}::timestamp - ${LOOKBACK} AND e."occurredAt" >= un.ws - ${LOOKBACK}`
-        : Prisma.sql`AND e."occurredAt" >= ${from} AND e."occurredAt" >= un.ws`;
+        ? Prisma.sql`AND e."occurredAt" >= ${from}::timestamp - ${LOOKBACK} AND e."occurredAt" >= d.ws - ${LOOKBACK}`
+        : Prisma.sql`AND e."occurredAt" >= ${from} AND e."occurredAt" >= d.ws`;
   return Prisma.sql`
     ev AS MATERIALIZED (
-      SELECT un.cid, un.draw, un.held, un.p, un.ws, un.we, un.team, un.segment, e."occurredAt" AS at, e.amount
-      FROM units un JOIN "CustomerEvent" e ON e."customerId" = un.cid
-      WHERE ${k.events} AND e."occurredAt" < ${end} AND e."occurredAt" < un.we ${low}
+      SELECT e."customerId" AS cid, d.draw, d.ws, e."occurredAt" AS at, e.amount
+      FROM "CustomerEvent" e JOIN draws d ON e."occurredAt" < d.we ${low}
+      WHERE ${k.events} AND e."occurredAt" < ${end}
     )`;
 }
 
@@ -225,79 +233,86 @@ export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramK
   };
 }
 
-/** programKpi's query (exported for EXPLAIN in the bench and tests). */
+/** programKpi's query (exported for EXPLAIN in the bench). */
 export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
   const unitK = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
   const bucketK = kpiSql(kpi, Prisma.sql`at >= bws`, Prisma.sql`at < bws`);
-  const { unit, step } = grainSql(s.grain);
   const zero = unitK.zeroFill;
-  // Bucket outcomes. Lifetime value is a running total: each unit contributes to
-  // every bucket of its draw, so it is summed by increments at the buckets where
-  // it changes instead of joining every earlier purchase to every bucket.
-  const bucketSums =
+  // Units with events (eu) carry the outcome; units without count only when
+  // zeroFill, with y = 0, and then n comes from counting every unit (groups).
+  // Lifetime value by bucket is a running total: each unit contributes to every
+  // bucket of its draw, so it is summed by increments at the buckets where it
+  // changes instead of joining every earlier purchase to every bucket.
+  const bucketRows =
     kpi === "lifetimeValue"
       ? Prisma.sql`
     lb AS (
-      SELECT ev.cid, ev.draw, ev.held, s.bucket, COALESCE(SUM(ev.amount), 0) AS r
+      SELECT ev.cid, ev.draw, s.bucket, COALESCE(SUM(ev.amount), 0) AS r
       FROM ev JOIN slices s ON s.draw = ev.draw AND ev.at < s.bwe AND (ev.at >= s.bws OR s.bws = ev.ws)
-      GROUP BY 1, 2, 3, 4
+      GROUP BY 1, 2, 3
     ),
-    ly AS (SELECT draw, held, bucket, r, SUM(r) OVER (PARTITION BY cid, draw ORDER BY bucket) AS y FROM lb),
-    deltas AS (SELECT draw, held, bucket, SUM(r) AS ds, SUM(y * y - (y - r) * (y - r)) AS dq FROM ly GROUP BY 1, 2, 3),
-    running AS (
-      SELECT s.draw, a.held, s.bucket, s.bws, s.bwe,
-             SUM(COALESCE(d.ds, 0)) OVER w AS sum, SUM(COALESCE(d.dq, 0)) OVER w AS "sumSq"
+    ly AS (SELECT cid, draw, bucket, r, SUM(r) OVER (PARTITION BY cid, draw ORDER BY bucket) AS y FROM lb),
+    deltas AS (
+      SELECT ly.draw, eu.held, ly.bucket, SUM(ly.r) AS ds, SUM(ly.y * ly.y - (ly.y - ly.r) * (ly.y - ly.r)) AS dq
+      FROM ly JOIN eu ON eu.cid = ly.cid AND eu.draw = ly.draw GROUP BY 1, 2, 3
+    ),
+    bucket_sums AS (
+      SELECT s.draw, a.held, s.bucket, 0 AS n,
+             SUM(COALESCE(d.ds, 0)) OVER w AS sum, SUM(COALESCE(d.dq, 0)) OVER w AS "sumSq", 0 AS p
       FROM slices s CROSS JOIN (VALUES (false), (true)) a(held)
       LEFT JOIN deltas d ON d.draw = s.draw AND d.held = a.held AND d.bucket = s.bucket
       WINDOW w AS (PARTITION BY s.draw, a.held ORDER BY s.bucket)
-    ),
-    per_bucket AS (
-      SELECT r.bucket, r.held, SUM(c.n)::int AS n, SUM(r.sum)::float8 AS sum, SUM(r."sumSq")::float8 AS "sumSq", SUM(c.p)::float8 AS p, MIN(r.bws) AS ws, MAX(r.bwe) AS we
-      FROM running r JOIN unit_counts c ON c.draw = r.draw AND c.held = r.held
-      GROUP BY 1, 2
     )`
       : Prisma.sql`
     bf AS (
-      SELECT ev.draw, ev.held, ev.p, s.bucket, ${bucketK.y} AS y, ${bucketK.inc} AS inc
+      SELECT ev.cid, ev.draw, s.bucket, ${bucketK.y} AS y, ${bucketK.inc} AS inc
       FROM ev JOIN slices s ON s.draw = ev.draw AND ev.at < s.bwe
         AND ev.at >= ${unitK.lookback === "retention" ? Prisma.sql`s.bws - ${LOOKBACK}` : Prisma.sql`s.bws`}
-      GROUP BY ev.cid, ev.draw, ev.held, ev.p, s.bucket
+      GROUP BY 1, 2, 3
+    ),
+    bucket_sums AS (
+      SELECT bf.draw, eu.held, bf.bucket, COUNT(*) FILTER (WHERE bf.inc) AS n, SUM(bf.y) FILTER (WHERE bf.inc) AS sum,
+             SUM(bf.y * bf.y) FILTER (WHERE bf.inc) AS "sumSq", SUM(eu.p) FILTER (WHERE bf.inc) AS p
+      FROM bf JOIN eu ON eu.cid = bf.cid AND eu.draw = bf.draw GROUP BY 1, 2, 3
+    )`;
+  return Prisma.sql`
+    WITH ${programDraws(s)},
+    ${drawEvents(unitK, s.from, end)},
+    uf AS (SELECT cid, draw, ${unitK.y} AS y, ${unitK.inc} AS inc FROM ev GROUP BY cid, draw),
+    eu AS MATERIALIZED (
+      SELECT uf.cid, uf.draw, un.held, d.p, d.ws, d.we, un.team, un.segment, uf.y::float8 AS y, uf.inc
+      FROM uf JOIN units un ON un.cid = uf.cid AND un.draw = uf.draw JOIN draws d ON d.draw = uf.draw
+    ),
+    groups AS (
+      SELECT un.held, un.team, un.segment, un.draw, COUNT(*) AS n FROM units un GROUP BY 1, 2, 3, 4
+    ),
+    ${bucketRows},
+    counted AS (
+      ${
+        zero
+          ? Prisma.sql`SELECT g.held, g.team, g.segment, g.n, g.n * d.p AS p, d.ws, d.we, 0::float8 AS sum, 0::float8 AS "sumSq" FROM groups g JOIN draws d ON d.draw = g.draw
+      UNION ALL SELECT held, team, segment, 0, 0, NULL, NULL, y, y * y FROM eu`
+          : Prisma.sql`SELECT held, team, segment, 1 AS n, p, ws, we, y AS sum, y * y AS "sumSq" FROM eu WHERE inc`
+      }
     ),
     per_bucket AS (
       SELECT s.bucket, a.held,
              ${zero ? Prisma.sql`SUM(c.n)` : Prisma.sql`SUM(COALESCE(b.n, 0))`}::int AS n,
              SUM(COALESCE(b.sum, 0))::float8 AS sum, SUM(COALESCE(b."sumSq", 0))::float8 AS "sumSq",
-             ${zero ? Prisma.sql`SUM(c.p)` : Prisma.sql`SUM(COALESCE(b.p, 0))`}::float8 AS p,
+             ${zero ? Prisma.sql`SUM(c.n * d.p)` : Prisma.sql`SUM(COALESCE(b.p, 0))`}::float8 AS p,
              MIN(s.bws) FILTER (WHERE ${zero ? Prisma.sql`c.n > 0` : Prisma.sql`b.n > 0`}) AS ws,
              MAX(s.bwe) FILTER (WHERE ${zero ? Prisma.sql`c.n > 0` : Prisma.sql`b.n > 0`}) AS we
-      FROM slices s CROSS JOIN (VALUES (false), (true)) a(held)
-      JOIN unit_counts c ON c.draw = s.draw AND c.held = a.held
-      LEFT JOIN (
-        SELECT draw, held, bucket, COUNT(*) FILTER (WHERE inc) AS n, SUM(y) FILTER (WHERE inc) AS sum, SUM(y * y) FILTER (WHERE inc) AS "sumSq", SUM(p) FILTER (WHERE inc) AS p
-        FROM bf GROUP BY 1, 2, 3
-      ) b ON b.draw = s.draw AND b.held = a.held AND b.bucket = s.bucket
+      FROM slices s JOIN draws d ON d.draw = s.draw CROSS JOIN (VALUES (false), (true)) a(held)
+      JOIN (SELECT draw, held, SUM(n) AS n FROM groups GROUP BY 1, 2) c ON c.draw = s.draw AND c.held = a.held
+      LEFT JOIN bucket_sums b ON b.draw = s.draw AND b.held = a.held AND b.bucket = s.bucket
       GROUP BY 1, 2
-    )`;
-  return Prisma.sql`
-    WITH ${programUnits(s, s.from, s.toExclusive, null)},
-    ${programEvents(unitK, s.from, end)},
-    unit_counts AS (SELECT draw, held, COUNT(*) AS n, SUM(p) AS p FROM units GROUP BY 1, 2),
-    slices AS (
-      SELECT d.draw, b AS bucket, GREATEST(d.ws, b) AS bws, LEAST(d.we, b + ${step}) AS bwe
-      FROM draws d CROSS JOIN LATERAL generate_series(date_trunc(${unit}, d.ws), d.we, ${step}) b
-      WHERE d.ws < d.we AND b < d.we
-    ),
-    uf AS (SELECT cid, draw, ${unitK.y} AS y, ${unitK.inc} AS inc FROM ev GROUP BY cid, draw),
-    unit_y AS (
-      SELECT un.held, un.p, un.ws, un.we, un.team, un.segment, COALESCE(uf.y, 0)::float8 AS y, COALESCE(uf.inc, ${zero}) AS inc
-      FROM units un ${zero ? Prisma.sql`LEFT JOIN` : Prisma.sql`JOIN`} uf ON uf.cid = un.cid AND uf.draw = un.draw
-    ),
-    ${bucketSums}
+    )
     SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(segment) = 0 THEN 'segment' ELSE 'total' END AS level,
            COALESCE(team::text, segment) AS key, NULL::timestamp AS start, held,
-           COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", COALESCE(SUM(p), 0)::float8 AS p, MIN(ws) AS ws, MAX(we) AS we
-    FROM unit_y WHERE inc
+           SUM(n)::int AS n, COALESCE(SUM(sum), 0)::float8 AS sum, COALESCE(SUM("sumSq"), 0)::float8 AS "sumSq", COALESCE(SUM(p), 0)::float8 AS p,
+           MIN(ws) AS ws, MAX(we) AS we
+    FROM counted
     GROUP BY GROUPING SETS ((held), (held, team), (held, segment))
     UNION ALL
     SELECT 'period', NULL, bucket, held, n, sum, "sumSq", p, ws, we FROM per_bucket`;
@@ -311,11 +326,17 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
  * had closed by `now`, for reps on the team now, of customers in the segment.
  */
 export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms & { actionKey: string; actionName: string })[]> {
+  const rows = await aggregate<(ArmRow & { actionKey: string; actionName: string })[]>(actionKpisSql(s, kpi));
+  return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
+}
+
+/** actionKpis' query (exported for EXPLAIN in the bench). */
+export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const closed = new Date(s.now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
   const low =
     k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e."occurredAt" > r.ws - ${LOOKBACK}` : Prisma.sql`AND e."occurredAt" > r.ws`;
-  const rows = await aggregate<(ArmRow & { actionKey: string; actionName: string })[]>(Prisma.sql`
+  return Prisma.sql`
     WITH recs AS MATERIALIZED (
       SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
       FROM "Recommendation" r
@@ -343,8 +364,7 @@ export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms
     SELECT 'action' AS level, a.key AS key, NULL::timestamp AS start, arms.held, arms.n, arms.sum, arms."sumSq",
            (arms.n * a."controlGroupPct" / 100.0)::float8 AS p, arms.ws, arms.we, a.key AS "actionKey", a.name AS "actionName"
     FROM arms JOIN "ActionType" a ON a.id = arms.action
-    ORDER BY a.name, arms.held`);
-  return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
+    ORDER BY a.name, arms.held`;
 }
 
 // ---------------------------------------------------------------- adopters

@@ -20,6 +20,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./people";
 import * as N from "./names";
 import { Rng } from "./random";
 import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
+import { holdoutDraw, inGlobalHoldout } from "@/lib/engine/holdout";
+import { MAIN_LINE_SHARE, PRODUCT_LINES } from "./world";
 
 const OPEN_LIST = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
@@ -31,6 +33,8 @@ export const LARGE_MIN = { reps: 50, customers: 50_000, events: 1_000_000, feedb
 
 const HISTORY_DAYS = 182;
 const WEEKS = 26;
+/** The global holdout of the history: quarterly draws of this share (percent), as ProgramSettings' defaults. */
+const GLOBAL_HOLDOUT_PCT = 5;
 const TEAMS = ["North", "South", "West", "East", "Central", "Pacific", "Mountain", "Atlantic"] as const;
 
 export interface LargeSeedOptions {
@@ -82,6 +86,8 @@ const ACTION_MODEL: Record<ActionKey, { accept: number; share: number; reasons: 
   support_followup: { accept: 0.58, share: 0.14, reasons: (x) => `jsonb_build_array(jsonb_build_object('code','OPEN_TICKETS','text','1 open support ticket'), jsonb_build_object('code','TENURE','text','Customer for ' || (1 + floor(${x} * 3))::int || ' years'))` },
 };
 
+/** The customer's main product line (customer number `n`), as a SQL expression. */
+const MAIN_LINE = (n: string) => `(${arr(PRODUCT_LINES)})[1 + floor(pg_temp.f(md5('line:' || ${n}), 0) * ${PRODUCT_LINES.length})::int]`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const arr = (xs: readonly (string | number)[]) => `ARRAY[${xs.map((x) => (typeof x === "number" ? String(x) : lit(x))).join(",")}]`;
 /** Element of a SQL array literal picked by a uniform u in [0,1). */
@@ -102,7 +108,7 @@ async function setFactTriggers(pg: Client, on: boolean): Promise<void> {
 export async function wipeLarge(pg: Client): Promise<void> {
   await setFactTriggers(pg, true);
   await pg.query(
-    `TRUNCATE TABLE "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "CustomerEvent", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "CustomerEvent", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
@@ -270,6 +276,30 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
   );
   log(`customers`, `${customers.toLocaleString("en-US")} rows`);
 
+  // ---- global holdout: quarterly draws over the history, each customer's arm (lib/engine/holdout.ts) ----
+  // Held-out customers get no recommendation while their draw runs (below), so their purchases show the program's uplift.
+  const draws = [];
+  for (let d = holdoutDraw(new Date(today.getTime() - HISTORY_DAYS * 86_400_000), "QUARTER"); d.startsAt <= today; d = holdoutDraw(d.endsAt, "QUARTER")) draws.push(d);
+  const { rows: custRows } = await pg.query<{ id: string; createdAt: Date }>(`SELECT id, "createdAt" FROM "Customer" ORDER BY "externalId"`);
+  let heldOut = 0;
+  for (const d of draws) {
+    const salt = `large:${seed}:${d.key}`;
+    const periodId = (await pg.query<{ id: string }>(
+      `INSERT INTO "HoldoutPeriod" (id, key, "startsAt", "endsAt", pct, salt, "createdAt") VALUES (pg_temp.uid(${S} || ':draw:' || $1), $1, $2::timestamp, $3::timestamp, $4, $5, $2::timestamp) RETURNING id`,
+      [d.key, d.startsAt.toISOString(), d.endsAt.toISOString(), GLOBAL_HOLDOUT_PCT, salt],
+    )).rows[0]!.id;
+    const members = custRows.filter((c) => c.createdAt < d.endsAt);
+    const arms = members.map((c) => inGlobalHoldout(c.id, salt, GLOBAL_HOLDOUT_PCT));
+    heldOut += arms.filter(Boolean).length;
+    await q(
+      `INSERT INTO "HoldoutAssignment" ("periodId", "customerId", "heldOut", "assignedAt")
+       SELECT $1::uuid, x.id, x.held, GREATEST($2::timestamp, c."createdAt") FROM unnest($3::uuid[], $4::bool[]) AS x(id, held) JOIN "Customer" c ON c.id = x.id`,
+      [periodId, d.startsAt.toISOString(), members.map((c) => c.id), arms],
+    );
+  }
+  await pg.query(`ANALYZE "HoldoutPeriod", "HoldoutAssignment"`);
+  log(`global holdout`, `${draws.map((d) => d.key).join(", ")}: ${heldOut.toLocaleString("en-US")} customer-draws held out at ${GLOBAL_HOLDOUT_PCT}%`);
+
   // ---- events: six months per customer, segment-driven volume, interest bursts, silent customers ----
   const TYPES: [string, number][] = [["PURCHASE", 0.05], ["WEB_VISIT", 0.45], ["EMAIL_CLICK", 0.14], ["SUPPORT_TICKET", 0.05], ["MEETING", 0.04], ["CALL", 0.1], ["EMAIL_SENT", 0.17]];
   let c = 0;
@@ -300,10 +330,12 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
           ELSE raw_at END)::timestamp(3) AS at
         FROM typed
       )
-      INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount, payload, source, "createdAt")
+      INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount, "productLine", payload, source, "createdAt")
       SELECT id, type::"EventType", at,
         CASE WHEN type = 'PURCHASE' THEN round(((CASE segment WHEN 'SMB' THEN 350 WHEN 'MID_MARKET' THEN 2800 ELSE 14000 END)
                                               * exp(0.6 * (${U(4, "e")} + ${U(5, "e")} + ${U(6, "e")} - 1.5) * 2))::numeric, 2) END,
+        CASE WHEN type = 'PURCHASE' THEN (CASE WHEN ${U(1, "e")} < ${MAIN_LINE_SHARE} THEN ${MAIN_LINE("n")}
+                                               ELSE ${pick(PRODUCT_LINES, `(${U(1, "e")} - ${MAIN_LINE_SHARE}) / ${1 - MAIN_LINE_SHARE}`)} END) END,
         CASE type
           WHEN 'PURCHASE' THEN jsonb_build_object('orderId', 'SO-L' || n || '-' || k, 'items', 1 + floor(${U(7, "e")} * 8)::int)
           WHEN 'WEB_VISIT' THEN jsonb_build_object('page', ${pick(N.WEB_PAGES, U(7, "e"))})
@@ -322,11 +354,16 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
   // Week w's batch ran at today - 7w days, 06:00 UTC. Only last week's batch can
   // still be open (so the one-open-per-customer-and-action index holds).
   await pg.query(`DROP TABLE IF EXISTS pg_temp.rp; CREATE TEMP TABLE rp AS
-    WITH cand AS (
+    WITH cand0 AS (
       SELECT lc.n, lc.id AS customer_id, lc.segment, lc.first, lc.company, lc.owner, lc.opt, w,
              ${T} - make_interval(days => 7 * w) + interval '6 hours' AS gen_at, ${md5s(4, `${S} || ':rec:' || lc.n || ':' || w`, "r")}
       FROM lc CROSS JOIN generate_series(1, ${WEEKS}) w
       WHERE NOT lc.dnc AND lc.created_at < ${T} - make_interval(days => 7 * w)
+    ), cand AS (
+      -- The global holdout: no suggestion for a customer held out of the draw in force.
+      SELECT cand0.* FROM cand0 WHERE NOT EXISTS (
+        SELECT 1 FROM "HoldoutAssignment" ha JOIN "HoldoutPeriod" hp ON hp.id = ha."periodId"
+        WHERE ha."customerId" = cand0.customer_id AND ha."heldOut" AND cand0.gen_at >= hp."startsAt" AND cand0.gen_at < hp."endsAt")
     ), chosen AS (
       SELECT cand.*, la.key, la.id AS action_id, la.accept, la.pct, la.exp_days, la.value, la.lever, la.pa, la.pb, la.template,
              lr.id AS rep_id, lr.adopt, lr.stopped, lr.skill
@@ -424,19 +461,36 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
 
   // Acting on a suggestion leaves a trace (a call, meeting or email) and, now and then, an order: the real uplift.
   const traces = await q(`
-    INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount, payload, source, "createdAt")
-    SELECT customer_id, t::"EventType", at, amt, pl, 'seed', at FROM (
+    INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount, "productLine", payload, source, "createdAt")
+    SELECT customer_id, t::"EventType", at, amt, line, pl, 'seed', at FROM (
       SELECT customer_id, CASE key WHEN 'book_meeting' THEN 'MEETING' WHEN 'winback_call' THEN 'CALL' WHEN 'renewal_checkin' THEN 'CALL' ELSE 'EMAIL_SENT' END AS t,
-             (COALESCE(t2, t1) + make_interval(mins => 1 + floor(o4 * 30)::int))::timestamp(3) AS at, NULL::numeric AS amt, jsonb_build_object('via', 'nudge') AS pl
+             (COALESCE(t2, t1) + make_interval(mins => 1 + floor(o4 * 30)::int))::timestamp(3) AS at, NULL::numeric AS amt, NULL::text AS line, jsonb_build_object('via', 'nudge') AS pl
       FROM ro JOIN lc USING (n) WHERE kind IN ('done', 'accept_done', 'accept', 'snooze_done') AND COALESCE(t2, t1) + interval '31 minutes' < COALESCE(lc.silent_from, ${T})
       UNION ALL
       SELECT customer_id, 'PURCHASE', (t1 + make_interval(secs => 21600 + o5 * 12 * 86400))::timestamp(3),
              round(((CASE segment WHEN 'SMB' THEN 350 WHEN 'MID_MARKET' THEN 2800 ELSE 14000 END) * exp(0.6 * (o7 + o8 - 1) * 2.4))::numeric, 2),
+             -- A cross-sell suggestion that sells, sells any line; other suggestions mostly the customer's main line.
+             CASE WHEN key <> 'cross_sell' AND pg_temp.f(md5(${S} || ':upline:' || n || ':' || w), 0) < ${MAIN_LINE_SHARE} THEN ${MAIN_LINE("n")}
+                  ELSE ${pick(PRODUCT_LINES, `pg_temp.f(md5(${S} || ':upline:' || n || ':' || w), 1)`)} END,
              jsonb_build_object('orderId', 'SO-N' || n || '-' || w, 'items', 1 + floor(o6 * 8)::int)
       FROM ro WHERE kind IN ('done', 'accept_done', 'accept', 'snooze_done') AND o10 < 0.09
         AND t1 + make_interval(secs => 21600 + o5 * 12 * 86400) < ${T}
     ) x ORDER BY at`);
   events += traces;
+  // Cross-sell and up-sell facts, as the trigger nudge_purchase_facts (disabled for the bulk load) would have set them
+  // had every purchase been recorded in time order: against the customer's strictly earlier purchases.
+  await q(`
+    WITH f AS (
+      SELECT id,
+        COUNT(*) OVER w AS earlier, MAX(amount) OVER w AS earlier_max,
+        COUNT(*) OVER (PARTITION BY "customerId", "productLine" ORDER BY "occurredAt" RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS same_line,
+        "productLine", amount
+      FROM "CustomerEvent" WHERE type = 'PURCHASE'
+      WINDOW w AS (PARTITION BY "customerId" ORDER BY "occurredAt" RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP)
+    )
+    UPDATE "CustomerEvent" e SET "crossSell" = f.earlier > 0 AND f."productLine" IS NOT NULL AND f.same_line = 0,
+                                 "upSell" = f.earlier > 0 AND f.amount IS NOT NULL AND f.earlier_max IS NOT NULL AND f.amount > f.earlier_max
+    FROM f WHERE e.id = f.id AND (f.earlier > 0)`);
   // Lifetime value: the value before the window plus every purchase in it.
   await q(`UPDATE "Customer" c SET "lifetimeValue" = round((lc.base_value + COALESCE(p.spend, 0))::numeric, 2)
            FROM lc LEFT JOIN (SELECT "customerId", SUM(amount) AS spend FROM "CustomerEvent" WHERE type = 'PURCHASE' GROUP BY "customerId") p ON p."customerId" = lc.id
