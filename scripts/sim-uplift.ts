@@ -1,4 +1,4 @@
-// npm run sim:uplift [-- --replicates=1000] [--customers=20000] [--srm-replicates=20000] [--off-policy-replicates=400] [--no-bootstrap]
+// npm run sim:uplift [-- --replicates=2000] [--customers=20000] [--srm-replicates=20000] [--off-policy-replicates=400] [--no-bootstrap]
 // Checks the dashboards' statistics against known truth (lib/metrics/simulation):
 //  - uplift: coverage of the 95% intervals of compareProportions (program arm
 //    split by inGlobalHoldout at 10%, each action's control by isControl) and
@@ -11,7 +11,7 @@ import { sampleRatioMismatch } from "@/lib/metrics/experiment";
 import { simulateOffPolicy } from "@/lib/metrics/simulation/off-policy";
 import { share, type Tally } from "@/lib/metrics/simulation/random";
 import { simulateSrm } from "@/lib/metrics/simulation/srm";
-import { simulateUplift } from "@/lib/metrics/simulation/uplift";
+import { simulateUplift, type Spread } from "@/lib/metrics/simulation/uplift";
 
 function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -20,9 +20,13 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 const pct = (t: Tally, digits = 1) => `${(share(t) * 100).toFixed(digits)} %`;
+/** Monte Carlo standard error of a share, in points. */
+const se = (t: Tally) => `±${(Math.sqrt((share(t) * (1 - share(t))) / t.total) * 100).toFixed(1)}`;
+const spread = (sp: Spread, scale: number, unit: string) =>
+  `estimates' sd ${(sp.empiricalSd * scale).toFixed(3)}${unit} vs the intervals' ${(sp.claimedSd * scale).toFixed(3)}${unit}, bias ${(sp.bias * scale).toFixed(3)}${unit}`;
 const n = (v: number) => v.toLocaleString("en-US");
 
-const replicates = arg("replicates", 1000);
+const replicates = arg("replicates", 2000);
 const customers = arg("customers", 20_000);
 const srmReplicates = arg("srm-replicates", 20_000);
 const offPolicyReplicates = arg("off-policy-replicates", 400);
@@ -37,7 +41,11 @@ console.log(
       .map(([k, t]) => `${k} (+${(u.truth.perAction[k]! * 100).toFixed(0)} pts) ${pct(t)}`)
       .join(", "),
 );
+console.log(
+  `  Monte Carlo SE of the coverages: program ${se(u.program)}, per action pooled ${se(u.perActionPooled)} points; program ${spread(u.programSpread, 100, " pts")}`,
+);
 console.log(`revenue per customer (mean KPI, Welch) coverage: ${pct(u.programRevenue)} (program, true difference ${u.truth.programRevenue.toFixed(2)}), n=${replicates} replicates`);
+console.log(`  revenue ${spread(u.programRevenueSpread, 1, "")}`);
 console.log(`  p < 0.05 for the action with no true uplift: ${pct(u.nullRejections)} (nominal 5 %); program split flagged as SRM: ${u.srmFlags.hits} of ${u.srmFlags.total}`);
 
 const fixed = sampleRatioMismatch(5400, 4600, 0.5);

@@ -3,7 +3,7 @@
 // split exactly as production splits them (global holdout by inGlobalHoldout,
 // per-action control by isControl) and with outcomes from known rates?
 import { inGlobalHoldout, isControl } from "@/lib/engine/holdout";
-import { compareMeans, compareProportions, type ArmCounts } from "../experiment";
+import { compareMeans, compareProportions, Z95, type ArmCounts } from "../experiment";
 import { logNormal, pickWeighted, randomId, seededRng, tally, type Tally } from "./random";
 
 export type SimAction = {
@@ -51,7 +51,13 @@ export type UpliftSimResult = {
   nullRejections: Tally;
   /** Replicates whose program split (expected holdoutPct) was flagged as a sample ratio mismatch (nominal 0.1%). */
   srmFlags: Tally;
+  /** A sharper check than coverage: the spread of the program estimates against the spread the intervals claim. */
+  programSpread: Spread;
+  programRevenueSpread: Spread;
 };
+
+/** bias = mean(estimate − truth); empiricalSd = sd of the estimates; claimedSd = mean (upper − lower) / (2 · 1.96). Calibrated: claimedSd ≈ empiricalSd. */
+export type Spread = { bias: number; empiricalSd: number; claimedSd: number };
 
 const PERIOD = "2026-W49";
 
@@ -81,8 +87,11 @@ export function simulateUplift(o: UpliftSimOptions): UpliftSimResult {
     perActionPooled: cover(),
     nullRejections: cover(),
     srmFlags: cover(),
+    programSpread: { bias: NaN, empiricalSd: NaN, claimedSd: NaN },
+    programRevenueSpread: { bias: NaN, empiricalSd: NaN, claimedSd: NaN },
   };
   const weights = actions.map((a) => a.weight);
+  const spread = { program: new SpreadSum(), revenue: new SpreadSum() };
 
   for (let r = 0; r < o.replicates; r++) {
     const rng = seededRng(`${o.seed ?? "uplift"}|${r}`);
@@ -106,9 +115,11 @@ export function simulateUplift(o: UpliftSimOptions): UpliftSimResult {
 
     const program = compareProportions({ treated, control: held, expectedControlShare: holdoutPct / 100 });
     tally(result.program, contains(program.ci, truth.program));
+    spread.program.add(program.difference, program.ci, truth.program);
     tally(result.srmFlags, program.srm?.flagged ?? false);
     const revenue = compareMeans({ treated: counts(treated), control: counts(held) });
     tally(result.programRevenue, contains(revenue.ci, truth.programRevenue));
+    spread.revenue.add(revenue.difference, revenue.ci, truth.programRevenue);
     actions.forEach((a, k) => {
       const c = compareProportions({ treated: shown[k]!, control: actionControl[k]! });
       const hit = contains(c.ci, a.uplift);
@@ -117,7 +128,27 @@ export function simulateUplift(o: UpliftSimOptions): UpliftSimResult {
       if (a.uplift === 0 && c.pValue !== null) tally(result.nullRejections, c.pValue < 0.05);
     });
   }
+  result.programSpread = spread.program.result();
+  result.programRevenueSpread = spread.revenue.result();
   return result;
+}
+
+class SpreadSum {
+  private n = 0;
+  private err = 0;
+  private err2 = 0;
+  private claimed = 0;
+  add(estimate: number | null, ci: { lower: number; upper: number } | null, truth: number) {
+    if (estimate === null || ci === null) return;
+    this.n++;
+    this.err += estimate - truth;
+    this.err2 += (estimate - truth) ** 2;
+    this.claimed += (ci.upper - ci.lower) / (2 * Z95);
+  }
+  result(): Spread {
+    const bias = this.err / this.n;
+    return { bias, empiricalSd: Math.sqrt((this.err2 - this.n * bias * bias) / (this.n - 1)), claimedSd: this.claimed / this.n };
+  }
 }
 
 type Arm = { n: number; x: number; sum: number; sumSq: number };

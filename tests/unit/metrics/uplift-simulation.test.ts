@@ -30,6 +30,8 @@ describe("uplift simulation", () => {
       for (const t of Object.values(r.perAction)) expect(Math.abs(share(t) - 0.95)).toBeLessThanOrEqual(band);
       // The zero-uplift action: the pooled z-test rejects at about 5% (±3 SE).
       expect(Math.abs(share(r.nullRejections) - 0.05)).toBeLessThanOrEqual(3 * Math.sqrt((0.05 * 0.95) / REPLICATES));
+      // The intervals are as wide as the estimates really spread (sd of an sd from 600 replicates: about 2.9%; ±10%).
+      for (const sp of [r.programSpread, r.programRevenueSpread]) expect(Math.abs(sp.claimedSd / sp.empiricalSd - 1)).toBeLessThan(0.1);
       // The hashed 10% holdout is never flagged as a sample ratio mismatch here (expected 0.6 of 600).
       expect(r.srmFlags.hits).toBeLessThanOrEqual(3);
     },
