@@ -3,7 +3,7 @@
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRule } from "@/lib/engine";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { DEMO_CATALOG } from "@/tooling/seed/catalog";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, HISTORY_DAYS, seedDemo, type SeedSummary } from "@/tooling/seed/demo";
 import { connectPglite, connectPostgres, createDatabase, createPgliteDir, migrateConn, postgresReachable } from "../support/test-db";
@@ -245,6 +245,8 @@ describe("demo seed", () => {
     }
     expect(controls).toBeGreaterThan(20);
     expect(followed).toBe(0);
+    // Every decision, history included, is logged for off-policy estimates.
+    expect(await a.prisma.recommendation.count({ where: { OR: [{ pickProbability: null }, { candidates: { equals: Prisma.DbNull } }] } })).toBe(0);
   });
 
   it("has trigger-kept dashboard facts equal to a recomputation from the raw history", async () => {

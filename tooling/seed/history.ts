@@ -8,8 +8,10 @@ import {
   buildQueues,
   buildStatsTable,
   compareCandidates,
-  decideForCustomer,
+  decisionLog,
   deriveSignals,
+  evaluateActions,
+  type Evaluation,
   holdoutDraw,
   inGlobalHoldout,
   inferUrgencySignal,
@@ -158,6 +160,7 @@ function purchasedWithin(c: Cust, from: number, days: number): boolean {
 export function simulateHistory(w: World, holdout: HoldoutOptions): HistoryResult {
   const rng = w.rng.fork("history");
   const explore = w.rng.fork("explore");
+  const logRng = w.rng.fork("decision-log");
   const T = w.today;
   const actions = actionDefinitions(w);
   const byId = new Map(w.custs.map((c) => [c.id, c]));
@@ -186,6 +189,7 @@ export function simulateHistory(w: World, holdout: HoldoutOptions): HistoryResul
 
     // Each customer's best action, grouped by the rep who owned them then.
     const byRep = new Map<string, Map<string, Candidate[]>>();
+    const evaluations = new Map<string, Evaluation>();
     for (const c of w.custs) {
       if (c.createdAt.getTime() > genAt) continue;
       const armKey = `${draw.key}|${c.id}`;
@@ -195,8 +199,10 @@ export function simulateHistory(w: World, holdout: HoldoutOptions): HistoryResul
       if (genAt - (lastControlAt.get(c.id) ?? -Infinity) < ATTRIBUTION_DAYS * DAY_MS) continue;
       const customer = customerAt(c, genAt, w.repIds[ownerAt(c, genAt, T)] as string);
       const signals = deriveSignals(customer, eventsAsOf(c.events, genAt), now);
-      const best = decideForCustomer({ customer, signals, actions, history: c.recHistory, stats, now, rng: () => explore.next() });
+      const evaluation = evaluateActions({ customer, signals, actions, history: c.recHistory, stats, now, rng: () => explore.next() });
+      const best = evaluation.candidates.slice(0, 1);
       if (best.length === 0) continue;
+      evaluations.set(c.id, evaluation);
       const mine = byRep.get(customer.ownerId) ?? new Map<string, Candidate[]>();
       mine.set(c.id, best);
       byRep.set(customer.ownerId, mine);
@@ -212,6 +218,13 @@ export function simulateHistory(w: World, holdout: HoldoutOptions): HistoryResul
         const c = byId.get(cand.customerId);
         if (!c) throw new Error(`Unknown customer ${cand.customerId}`);
         const o = simulateRecommendation(w, rng, cand, c, repIdx, genAt, genDayIdx, feedback);
+        // Logged as the live batch logs it (lib/engine/pipeline.ts decisionLog), for off-policy estimates.
+        const evaluation = evaluations.get(c.id);
+        if (evaluation) {
+          const log = decisionLog(evaluation, cand, () => logRng.next());
+          o.rec.pickProbability = log.pickProbability;
+          o.rec.candidates = log.candidates;
+        }
         recs.push(o.rec);
         outcomes.push(o);
         weekOutcomes.push(o);
