@@ -132,7 +132,7 @@ function render(spec: ChartSpec, data: Row[]) {
         <BarChart data={withErr} margin={margin} layout="vertical">
           <CartesianGrid stroke="#e2e8f0" vertical />
           <XAxis type="number" tick={tick} tickFormatter={(v: unknown) => tickText(v, kind)} domain={[lo, hi]} ticks={ticks} allowDataOverflow label={axisLabel(spec.xLabel, "insideBottom")} />
-          <YAxis type="category" dataKey={spec.category} tick={tick} width={130} interval={0} tickFormatter={(v: unknown) => tickText(v, spec.categoryKind ?? "text")} />
+          <YAxis type="category" dataKey={spec.category} tick={tick} width={spec.categoryKind && spec.categoryKind !== "text" ? 72 : 130} interval={0} tickFormatter={(v: unknown) => tickText(v, spec.categoryKind ?? "text")} />
           <ReferenceLine x={0} stroke="#0f172a" />
           <Tooltip
             formatter={(v: unknown) => (Array.isArray(v) ? "" : displayCell(typeof v === "number" ? v : null, kind))}

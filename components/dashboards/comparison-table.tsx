@@ -92,7 +92,7 @@ export function ComparisonTable({ title, description, first, kpi, rows, csvName,
   const k = kpiKinds(kpi.unit);
   const spec: ChartSpec | undefined =
     chart && chartRows.length
-      ? { type: "interval", category: "name", categoryKind: first.kind, value: "difference", lower: "lower", upper: "upper", kind: k.diff, xLabel: `Difference in ${kpi.label.toLowerCase()} (treated − control, 95% interval)`, yLabel: "Difference" }
+      ? { type: "interval", category: "name", categoryKind: first.kind, value: "difference", lower: "lower", upper: "upper", kind: k.diff, xLabel: "Treated − control, with 95% interval", yLabel: "Difference" }
       : undefined;
   const mismatches = tableRows.filter((r) => r.split === "Mismatch").length;
   return (
