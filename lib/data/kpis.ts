@@ -334,8 +334,7 @@ export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms
 export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const closed = new Date(s.now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
-  const low =
-    k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e."occurredAt" > r.ws - ${LOOKBACK}` : Prisma.sql`AND e."occurredAt" > r.ws`;
+  const low = k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e.at > r.ws - ${LOOKBACK}` : Prisma.sql`AND e.at > r.ws`;
   return Prisma.sql`
     WITH recs AS MATERIALIZED (
       SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
@@ -345,21 +344,29 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
         ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}
         ${s.segment === null ? Prisma.empty : Prisma.sql`AND r."customerId" IN (SELECT id FROM "Customer" WHERE segment = ${s.segment})`}
     ),
-    ev AS (
-      SELECT r.id, r.ws, e."occurredAt" AS at, e.amount
-      FROM recs r JOIN "CustomerEvent" e ON e."customerId" = r.cid
-      WHERE ${k.events} AND e."occurredAt" <= r.we AND e."occurredAt" <= ${s.now}
+    -- The events first (a narrow index range), then matched to the recommendations
+    -- of their customer; recommendations without events are counted, not joined.
+    evs AS MATERIALIZED (
+      SELECT e."customerId" AS cid, e."occurredAt" AS at, e.amount
+      FROM "CustomerEvent" e
+      WHERE ${k.events} AND e."occurredAt" <= ${s.now}
         ${k.lookback === "all" ? Prisma.empty : Prisma.sql`AND e."occurredAt" > ${s.from}::timestamp - ${k.lookback === "retention" ? LOOKBACK : Prisma.sql`interval '0'`}`}
-        ${low}
     ),
-    rf AS (SELECT id, ${k.y} AS y, ${k.inc} AS inc FROM ev GROUP BY id),
-    ry AS (
-      SELECT r.action, r.held, r.ws, r.we, COALESCE(rf.y, 0)::float8 AS y, COALESCE(rf.inc, ${k.zeroFill}) AS inc
-      FROM recs r ${k.zeroFill ? Prisma.sql`LEFT JOIN` : Prisma.sql`JOIN`} rf ON rf.id = r.id
+    ev AS (
+      SELECT r.id, r.action, r.held, r.ws, r.we, e.at, e.amount
+      FROM evs e JOIN recs r ON r.cid = e.cid
+      WHERE e.at <= r.we ${low}
     ),
+    rf AS (SELECT id, action, held, ws, we, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY id, action, held, ws, we),
     arms AS (
-      SELECT action, held, COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", MIN(ws) AS ws, MAX(we) AS we
-      FROM ry WHERE inc GROUP BY 1, 2
+      ${
+        k.zeroFill
+          ? Prisma.sql`SELECT c.action, c.held, c.n, COALESCE(f.sum, 0)::float8 AS sum, COALESCE(f."sumSq", 0)::float8 AS "sumSq", c.ws, c.we
+      FROM (SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2) c
+      LEFT JOIN (SELECT action, held, SUM(y) AS sum, SUM(y * y) AS "sumSq" FROM rf GROUP BY 1, 2) f ON f.action = c.action AND f.held = c.held`
+          : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", MIN(ws) AS ws, MAX(we) AS we
+      FROM rf WHERE inc GROUP BY 1, 2`
+      }
     )
     SELECT 'action' AS level, a.key AS key, NULL::timestamp AS start, arms.held, arms.n, arms.sum, arms."sumSq",
            (arms.n * a."controlGroupPct" / 100.0)::float8 AS p, arms.ws, arms.we, a.key AS "actionKey", a.name AS "actionName"
@@ -401,8 +408,8 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey): Promise<Adopte
     k.lookback === "all"
       ? Prisma.empty
       : k.lookback === "retention"
-        ? Prisma.sql`AND e."occurredAt" >= ${beforeFrom}::timestamp - ${LOOKBACK} AND e."occurredAt" >= un.ws - ${LOOKBACK}`
-        : Prisma.sql`AND e."occurredAt" >= ${beforeFrom} AND e."occurredAt" >= un.ws`;
+        ? Prisma.sql`AND e."occurredAt" >= ${beforeFrom}::timestamp - ${LOOKBACK} AND e."occurredAt" >= d.ws - ${LOOKBACK}`
+        : Prisma.sql`AND e."occurredAt" >= ${beforeFrom} AND e."occurredAt" >= d.ws`;
   const rows = await aggregate<{ tier: number; period: string | null; reps: number; minActive: number; maxActive: number; n: number; sum: number; sumSq: number }[]>(Prisma.sql`
     WITH reps AS (
       SELECT u.id, COUNT(d.day)::int AS active
@@ -420,31 +427,35 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey): Promise<Adopte
     ),
     draws AS (
       SELECT p.period, hp.id AS draw, GREATEST(hp."startsAt", p.lo) AS ws, LEAST(hp."endsAt", p.hi) AS we
-      FROM periods p JOIN "HoldoutPeriod" hp ON hp."startsAt" < p.hi AND hp."endsAt" > p.lo
+      FROM periods p JOIN "HoldoutPeriod" hp ON hp."startsAt" < p.hi AND hp."endsAt" > p.lo AND GREATEST(hp."startsAt", p.lo) < LEAST(hp."endsAt", p.hi)
     ),
     units AS MATERIALIZED (
-      SELECT ha."customerId" AS cid, d.period, d.draw, d.ws, d.we, t.tier
+      SELECT ha."customerId" AS cid, d.period, d.draw, t.tier
       FROM draws d
       JOIN "HoldoutAssignment" ha ON ha."periodId" = d.draw AND NOT ha."heldOut"
       JOIN "Customer" c ON c.id = ha."customerId"
       JOIN tiers t ON t.id = c."ownerId"
-      WHERE d.ws < d.we ${s.segment === null ? Prisma.empty : Prisma.sql`AND c.segment = ${s.segment}`}
+      ${s.segment === null ? Prisma.empty : Prisma.sql`WHERE c.segment = ${s.segment}`}
     ),
-    ev AS (
-      SELECT un.cid, un.period, un.draw, un.ws, e."occurredAt" AS at, e.amount
-      FROM units un JOIN "CustomerEvent" e ON e."customerId" = un.cid
-      WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)} AND e."occurredAt" < un.we ${low}
+    ev AS MATERIALIZED (
+      SELECT e."customerId" AS cid, d.period, d.draw, d.ws, e."occurredAt" AS at, e.amount
+      FROM "CustomerEvent" e JOIN draws d ON e."occurredAt" < d.we ${low}
+      WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)}
     ),
-    uf AS (SELECT cid, period, draw, ${k.y} AS y, ${k.inc} AS inc FROM ev GROUP BY cid, period, draw),
+    uf AS (SELECT cid, period, draw, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY cid, period, draw),
     uy AS (
-      SELECT un.tier, un.period, COALESCE(uf.y, 0)::float8 AS y, COALESCE(uf.inc, ${k.zeroFill}) AS inc
-      FROM units un ${k.zeroFill ? Prisma.sql`LEFT JOIN` : Prisma.sql`JOIN`} uf ON uf.cid = un.cid AND uf.period = un.period AND uf.draw = un.draw
+      ${
+        k.zeroFill
+          ? Prisma.sql`SELECT tier, period, COUNT(*) AS n, 0::float8 AS y, 0::float8 AS y2 FROM units GROUP BY 1, 2
+      UNION ALL SELECT un.tier, un.period, 0, uf.y, uf.y * uf.y FROM uf JOIN units un ON un.cid = uf.cid AND un.period = uf.period AND un.draw = uf.draw`
+          : Prisma.sql`SELECT un.tier, un.period, 1 AS n, uf.y, uf.y * uf.y AS y2 FROM uf JOIN units un ON un.cid = uf.cid AND un.period = uf.period AND un.draw = uf.draw WHERE uf.inc`
+      }
     )
     SELECT tier, NULL AS period, COUNT(*)::int AS reps, MIN(active)::int AS "minActive", MAX(active)::int AS "maxActive", 0 AS n, 0 AS sum, 0 AS "sumSq"
     FROM tiers GROUP BY tier
     UNION ALL
-    SELECT tier, period, 0, 0, 0, COUNT(*)::int, COALESCE(SUM(y), 0)::float8, COALESCE(SUM(y * y), 0)::float8
-    FROM uy WHERE inc GROUP BY tier, period
+    SELECT tier, period, 0, 0, 0, SUM(n)::int, COALESCE(SUM(y), 0)::float8, COALESCE(SUM(y2), 0)::float8
+    FROM uy GROUP BY tier, period
     ORDER BY 1, 2 NULLS FIRST`);
   const arm = (tier: number, period: string): ArmCounts => {
     const r = rows.find((x) => x.tier === tier && x.period === period);
