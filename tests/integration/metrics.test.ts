@@ -273,6 +273,18 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     expect(aq.weekly.map(row)).toEqual([["2026-01-01", 2, 2, 4, 3]]);
   });
 
+  it("grain: the pages' period labels (lib/metrics/periods.ts) start where the database's buckets start", async () => {
+    const { periodStartOf } = await import("@/lib/metrics/periods");
+    // 200 timestamps spread over 2024-2028 (leap years, year ends, Sundays and Mondays included).
+    const stamps = Array.from({ length: 200 }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 7.31 * 86_400_000 + (i % 24) * 3_600_000));
+    for (const grain of ["week", "month", "quarter"] as const) {
+      const rows = await db().$queryRaw<{ t: Date; start: Date }[]>(
+        Prisma.sql`SELECT t, ${periodStart(grain, Prisma.sql`t`)} AS start FROM unnest(${stamps}::timestamp[]) AS t ORDER BY t`,
+      );
+      expect(rows.map((r) => r.start.toISOString())).toEqual(stamps.map((t) => periodStartOf(grain, t).toISOString()));
+    }
+  });
+
   it("grain: a value outside the three is refused, never written into SQL", () => {
     expect(() => periodStart("day'; DROP TABLE x; --" as "week", Prisma.sql`"createdAt"`)).toThrow(/Unknown grain/);
     expect(periodStart("quarter", Prisma.sql`"createdAt"`).sql).toBe(`date_trunc('quarter', "createdAt")`);
