@@ -61,7 +61,8 @@ export const SRM_ALPHA = 0.001;
 
 const count = z.number().int().nonnegative();
 const share = z.number().gt(0).lt(1);
-const accrual = z.number().positive().finite().optional();
+/** Days the arms have been accruing; 0 or absent: no accrual rate, so no days to detect. */
+const accrual = z.number().nonnegative().finite().optional();
 const proportionInput = z
   .object({
     treated: z.object({ x: count, n: count }),
@@ -122,7 +123,7 @@ export function minimumDetectableEffect(i: { kind: MetricKind; baseline: number;
  * gives t = D · ((mde / |difference|)² − 1), rounded up to whole days.
  */
 function daysToDetect(mde: number | null, difference: number | null, accrualDays: number | undefined): number | null {
-  if (mde === null || difference === null || difference === 0 || accrualDays === undefined) return null;
+  if (mde === null || difference === null || difference === 0 || !accrualDays) return null;
   const d = Math.abs(difference);
   if (d >= mde) return 0;
   return Math.ceil(accrualDays * ((mde / d) ** 2 - 1));

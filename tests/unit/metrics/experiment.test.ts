@@ -142,6 +142,7 @@ describe("compareProportions", () => {
   it("is already detectable (0 days) when the effect exceeds the MDE, and null days without accrual or effect", () => {
     expect(compareProportions({ treated: { x: 56, n: 70 }, control: { x: 30, n: 80 }, accrualDays: 7 }).daysToDetect).toBe(0);
     expect(compareProportions({ treated: { x: 56, n: 70 }, control: { x: 48, n: 80 } }).daysToDetect).toBeNull();
+    expect(compareProportions({ treated: { x: 56, n: 70 }, control: { x: 48, n: 80 }, accrualDays: 0 }).daysToDetect).toBeNull();
     expect(compareProportions({ treated: { x: 50, n: 100 }, control: { x: 50, n: 100 }, accrualDays: 7 }).daysToDetect).toBeNull();
   });
 
