@@ -115,6 +115,8 @@ async function main() {
       await run(`kpi program ${kpi}, ${label}`, () => programKpi(sc, kpi));
       await run(`kpi per action ${kpi}, ${label}`, () => actionKpis(sc, kpi));
       await run(`kpi adopter tiers ${kpi}, ${label}`, () => adopterTiers(sc, kpi));
+      // The conversion page (app/(manager)/dashboards/conversion/page.tsx) runs these three and the conversion aggregate at once.
+      await run(`kpi impact dashboard ${kpi}, ${label}`, () => Promise.all([programKpi(sc, kpi), actionKpis(sc, kpi), adopterTiers(sc, kpi), conversionMetrics(sc)]));
     }
   }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
+import type { ArmCounts } from "@/lib/metrics/experiment";
 import { RETENTION_LOOKBACK_DAYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
 import { GRAINS } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
@@ -31,12 +32,8 @@ import { aggregate, type MetricsScope } from "./metrics";
 // percentage was edited in the range is judged against today's). Pooling
 // draws or actions this way gives the exact expected share of control units.
 
-/** One arm's sufficient statistics: units, sum and sum of squares of the outcome (a proportion: sum = sumSq = successes). */
-export interface ArmCounts {
-  n: number;
-  sum: number;
-  sumSq: number;
-}
+/** One arm's sufficient statistics (lib/metrics/experiment.ts): units, sum and sum of squares of the outcome (a proportion: sum = sumSq = successes). */
+export type { ArmCounts };
 
 export interface KpiArms {
   treated: ArmCounts;
