@@ -81,7 +81,7 @@ export interface IntrusiveFlag {
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const pts = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v * 100).toFixed(1)} pts`;
+const signed = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v * 100).toFixed(1)}`;
 
 /** The "intrusive share rising" rule on the counts of the last window and the one before it. */
 export function intrusiveFlag(last: WindowCounts, previous: WindowCounts): IntrusiveFlag {
@@ -96,7 +96,7 @@ export function intrusiveFlag(last: WindowCounts, previous: WindowCounts): Intru
   const enough = l.n >= FLAG_MIN_VERDICTS && p.n >= FLAG_MIN_VERDICTS;
   const flagged = enough && r.lower > 0;
   const why = !enough ? "too-few" : flagged ? "rising" : "not-rising";
-  const base = `Intrusive: ${figures(l)} in the ${d} vs ${figures(p)} in the ${FLAG_WINDOW_DAYS} before, ${pts(r.difference)} (95% CI ${pts(r.lower)} to ${pts(r.upper)})`;
+  const base = `Intrusive: ${figures(l)} in the ${d} vs ${figures(p)} in the ${FLAG_WINDOW_DAYS} before: ${signed(r.difference)} pts, 95% CI ${signed(r.lower)} to ${signed(r.upper)}`;
   const tail = why === "rising" ? "." : why === "too-few" ? `; fewer than ${FLAG_MIN_VERDICTS} responses with a verdict in a window, so no flag.` : "; not a significant rise.";
   return { flagged, why, last: l, previous: p, difference: r.difference, ci: { lower: r.lower, upper: r.upper }, summary: base + tail };
 }

@@ -88,7 +88,7 @@ describe("intrusiveFlag", () => {
     expect(f.difference).toBeCloseTo(0.3, 12);
     expect(f.ci!.lower).toBeCloseTo(0.118574, 5);
     expect(f.ci!.upper).toBeCloseTo(0.462301, 5);
-    expect(f.summary).toBe("Intrusive: 38% (15 of 40) in the last 28 days vs 8% (3 of 40) in the 28 before, +30.0 pts (95% CI +11.9 pts to +46.2 pts).");
+    expect(f.summary).toBe("Intrusive: 38% (15 of 40) in the last 28 days vs 8% (3 of 40) in the 28 before: +30.0 pts, 95% CI +11.9 to +46.2.");
   });
 
   it("flags at exactly the minimum of responses in each window", () => {

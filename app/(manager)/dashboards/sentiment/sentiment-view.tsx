@@ -41,14 +41,14 @@ const FIGURE_COLUMNS: Column[] = [
   { key: "responses", label: "Responses", kind: "int" },
   { key: "csatN", label: "With CSAT", kind: "int" },
   { key: "csat", label: "Mean CSAT (1–5)", kind: "num1" },
-  { key: "csatLow", label: "CSAT 95% CI low", kind: "num1" },
-  { key: "csatHigh", label: "CSAT 95% CI high", kind: "num1" },
+  { key: "csatLow", label: "CSAT low", kind: "num1" },
+  { key: "csatHigh", label: "CSAT high", kind: "num1" },
   { key: "verdictN", label: "With verdict", kind: "int" },
   { key: "helpful", label: "Helpful", kind: "pct" },
   { key: "relevant", label: "Relevant", kind: "pct" },
   { key: "intrusive", label: "Intrusive", kind: "pct" },
-  { key: "intrusiveLow", label: "Intrusive 95% CI low", kind: "pct" },
-  { key: "intrusiveHigh", label: "Intrusive 95% CI high", kind: "pct" },
+  { key: "intrusiveLow", label: "Intrusive low", kind: "pct" },
+  { key: "intrusiveHigh", label: "Intrusive high", kind: "pct" },
 ];
 
 /** One small chart per action type (linked feedback), every period of the range on the x axis. */
@@ -135,7 +135,7 @@ export function SentimentView({ data, comments, flags, grain }: { data: Sentimen
       <Wide>
         <ChartCard
           title="Verdicts by action type (% of responses with a verdict)"
-          description={`Each response gives at most one verdict. Flag: intrusive share in the last ${FLAG_WINDOW_DAYS} days above the ${FLAG_WINDOW_DAYS} days before, 95% Newcombe interval of the rise above zero, at least ${FLAG_MIN_VERDICTS} responses with a verdict in each window (whatever the date range).`}
+          description={`Each response gives at most one verdict; low and high bound the 95% intervals (Student t for CSAT, Wilson for shares). Flag: intrusive share in the last ${FLAG_WINDOW_DAYS} days above the ${FLAG_WINDOW_DAYS} days before, 95% Newcombe interval of the rise above zero, at least ${FLAG_MIN_VERDICTS} responses with a verdict in each window (whatever the date range).`}
           spec={{
             type: "hbar",
             x: "action",

@@ -39,25 +39,36 @@ export function TrendMultiples({ panels }: { panels: TrendPanel[] }) {
             <p className="px-1 text-[11px] text-slate-500">
               {p.verdicts} with a verdict{p.flagged ? <span className="font-medium text-red-800"> · flagged</span> : null}
             </p>
-            <div style={{ width: "100%", height: 96 }} aria-hidden="true">
-              <ResponsiveContainer width="100%" height="100%">
-                <LineChart data={p.points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }}>
-                  <CartesianGrid stroke="#e2e8f0" vertical={false} />
-                  <XAxis dataKey="bucket" tick={tick} tickFormatter={(v: unknown) => tickText(v, "date")} minTickGap={28} height={18} />
-                  <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tick={tick} width={30} tickFormatter={(v: unknown) => tickText(v, "pct")} />
-                  <Tooltip
-                    formatter={(v: unknown) => displayCell(typeof v === "number" ? v : null, "pct")}
-                    labelFormatter={(l: unknown) => displayCell(typeof l === "string" ? l : null, "date")}
-                    contentStyle={{ fontSize: 12 }}
-                  />
-                  <Line dataKey="intrusive" name="Intrusive" stroke={INTRUSIVE} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-                  <Line dataKey="helpful" name="Helpful" stroke={HELPFUL} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
+            {p.points.filter((x) => x.intrusive !== null).length >= 2 ? (
+              <Spark points={p.points} />
+            ) : (
+              <p className="flex h-24 items-center justify-center px-2 text-center text-[11px] text-slate-500">Too few responses per period to draw a trend; see the table.</p>
+            )}
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** One action's intrusive and helpful share by period. */
+function Spark({ points }: { points: TrendPanel["points"] }) {
+  return (
+    <div style={{ width: "100%", height: 96 }} aria-hidden="true">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#e2e8f0" vertical={false} />
+          <XAxis dataKey="bucket" tick={tick} tickFormatter={(v: unknown) => tickText(v, "date")} minTickGap={28} height={18} />
+          <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tick={tick} width={30} tickFormatter={(v: unknown) => tickText(v, "pct")} />
+          <Tooltip
+            formatter={(v: unknown) => displayCell(typeof v === "number" ? v : null, "pct")}
+            labelFormatter={(l: unknown) => displayCell(typeof l === "string" ? l : null, "date")}
+            contentStyle={{ fontSize: 12 }}
+          />
+          <Line dataKey="intrusive" name="Intrusive" stroke={INTRUSIVE} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+          <Line dataKey="helpful" name="Helpful" stroke={HELPFUL} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
     </div>
   );
 }
