@@ -61,18 +61,22 @@ export async function ensureDraw(client: Client, now: Date, seed?: string): Prom
   const current = await findDraw(client, now);
   const settings = await loadProgramSettings(client);
   const wanted = holdoutDraw(now, settings.holdoutRedraw);
-  if (current && current.key === wanted.key) return current;
+  if (current && (current.key === wanted.key || current.key.startsWith(`${wanted.key} from `))) return current;
   let startsAt = wanted.startsAt;
+  let key = wanted.key;
   if (current) {
     await client.$executeRaw`UPDATE "HoldoutPeriod" SET "endsAt" = ${now} WHERE id = ${current.id}::uuid AND "endsAt" > ${now}`;
     startsAt = now;
+    // Back to a schedule used earlier in the same period: that draw was cut short, so this one gets a key of its own.
+    const [earlier] = await client.$queryRaw<{ id: string }[]>`SELECT id FROM "HoldoutPeriod" WHERE key = ${key}`;
+    if (earlier) key = `${wanted.key} from ${now.toISOString().slice(0, 16)}Z`;
   }
   await client.$executeRaw`
     INSERT INTO "HoldoutPeriod" (key, "startsAt", "endsAt", pct, salt)
-    VALUES (${wanted.key}, ${startsAt}, ${wanted.endsAt}, ${settings.globalHoldoutPct}, ${seed ? seededDrawSalt(seed, wanted.key) : randomUUID()})
+    VALUES (${key}, ${startsAt}, ${wanted.endsAt}, ${settings.globalHoldoutPct}, ${seed ? seededDrawSalt(seed, key) : randomUUID()})
     ON CONFLICT (key) DO NOTHING`;
-  const [row] = await client.$queryRaw<Draw[]>`SELECT id, key, "startsAt", "endsAt", pct, salt FROM "HoldoutPeriod" WHERE key = ${wanted.key}`;
-  if (!row) throw new Error(`holdout draw ${wanted.key} was not created`);
+  const [row] = await client.$queryRaw<Draw[]>`SELECT id, key, "startsAt", "endsAt", pct, salt FROM "HoldoutPeriod" WHERE key = ${key}`;
+  if (!row) throw new Error(`holdout draw ${key} was not created`);
   return row;
 }
 

@@ -105,5 +105,20 @@ describe.skipIf(!reachable)("holdouts", () => {
     expect(await prisma.holdoutAssignment.count({ where: { periodId: draws[1]!.id } })).toBe(CUSTOMERS);
     const heldNow = (await prisma.holdoutAssignment.findMany({ where: { periodId: draws[1]!.id, heldOut: true } })).map((a) => a.customerId);
     expect(await prisma.recommendation.count({ where: { createdAt: at, customerId: { in: heldNow } } })).toBe(0);
+
+    // Back to quarters within the same quarter: the cut-short Q4 draw stays as it was; a new one runs from now.
+    await prisma.programSettings.update({ where: { id: 1 }, data: { holdoutRedraw: "QUARTER" } });
+    const back = new Date("2026-12-10T09:00:00Z");
+    await generateRecommendations({ now: back, perRepDailyCap: 1000 }, prisma);
+    await generateRecommendations({ now: new Date(back.getTime() + DAY), perRepDailyCap: 1000 }, prisma);
+    const all = await prisma.holdoutPeriod.findMany({ orderBy: { startsAt: "asc" } });
+    expect(all.map((d) => [d.key, d.startsAt.toISOString(), d.endsAt.toISOString()])).toEqual([
+      ["2026-Q4", "2026-10-01T00:00:00.000Z", at.toISOString()],
+      ["2026-12", at.toISOString(), back.toISOString()],
+      ["2026-Q4 from 2026-12-10T09:00Z", back.toISOString(), "2027-01-01T00:00:00.000Z"],
+    ]);
+    const heldBack = (await prisma.holdoutAssignment.findMany({ where: { periodId: all[2]!.id, heldOut: true } })).map((a) => a.customerId);
+    expect(heldBack.length).toBeGreaterThan(0);
+    expect(await prisma.recommendation.count({ where: { createdAt: { gte: back }, customerId: { in: heldBack } } })).toBe(0);
   });
 });
