@@ -173,12 +173,11 @@ function programDraws(s: MetricsScope): Prisma.Sql {
       FROM "HoldoutPeriod" WHERE "startsAt" < ${end} AND "endsAt" > ${s.from} AND GREATEST("startsAt", ${s.from}) < LEAST("endsAt", ${end})
     ),
     units AS MATERIALIZED (
-      SELECT ha."customerId" AS cid, ha."periodId" AS draw, ha."heldOut" AS held, u."teamId" AS team, c.segment
+      SELECT ha."customerId" AS cid, ha."periodId" AS draw, ha."heldOut" AS held, c."ownerId" AS owner, c.segment
       FROM "HoldoutAssignment" ha
       JOIN "Customer" c ON c.id = ha."customerId"
-      JOIN "User" u ON u.id = c."ownerId"
       WHERE ha."periodId" IN (SELECT draw FROM draws)
-        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND u."teamId" = ${s.teamId}::uuid`}
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND c."ownerId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
         ${s.segment === null ? Prisma.empty : Prisma.sql`AND c.segment = ${s.segment}`}
     ),
     slices AS (
@@ -278,19 +277,19 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
     ${drawEvents(unitK, s.from, end)},
     uf AS (SELECT cid, draw, ${unitK.y} AS y, ${unitK.inc} AS inc FROM ev GROUP BY cid, draw),
     eu AS MATERIALIZED (
-      SELECT uf.cid, uf.draw, un.held, d.p, d.ws, d.we, un.team, un.segment, uf.y::float8 AS y, uf.inc
+      SELECT uf.cid, uf.draw, un.held, d.p, d.ws, d.we, un.owner, un.segment, uf.y::float8 AS y, uf.inc
       FROM uf JOIN units un ON un.cid = uf.cid AND un.draw = uf.draw JOIN draws d ON d.draw = uf.draw
     ),
     groups AS (
-      SELECT un.held, un.team, un.segment, un.draw, COUNT(*) AS n FROM units un GROUP BY 1, 2, 3, 4
+      SELECT un.held, un.owner, un.segment, un.draw, COUNT(*) AS n FROM units un GROUP BY 1, 2, 3, 4
     ),
     ${bucketRows},
     counted AS (
       ${
         zero
-          ? Prisma.sql`SELECT g.held, g.team, g.segment, g.n, g.n * d.p AS p, d.ws, d.we, 0::float8 AS sum, 0::float8 AS "sumSq" FROM groups g JOIN draws d ON d.draw = g.draw
-      UNION ALL SELECT held, team, segment, 0, 0, NULL, NULL, y, y * y FROM eu`
-          : Prisma.sql`SELECT held, team, segment, 1 AS n, p, ws, we, y AS sum, y * y AS "sumSq" FROM eu WHERE inc`
+          ? Prisma.sql`SELECT g.held, g.owner, g.segment, g.n, g.n * d.p AS p, d.ws, d.we, 0::float8 AS sum, 0::float8 AS "sumSq" FROM groups g JOIN draws d ON d.draw = g.draw
+      UNION ALL SELECT held, owner, segment, 0, 0, NULL, NULL, y, y * y FROM eu`
+          : Prisma.sql`SELECT held, owner, segment, 1 AS n, p, ws, we, y AS sum, y * y AS "sumSq" FROM eu WHERE inc`
       }
     ),
     per_bucket AS (
@@ -309,7 +308,7 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
            COALESCE(team::text, segment) AS key, NULL::timestamp AS start, held,
            SUM(n)::int AS n, COALESCE(SUM(sum), 0)::float8 AS sum, COALESCE(SUM("sumSq"), 0)::float8 AS "sumSq", COALESCE(SUM(p), 0)::float8 AS p,
            MIN(ws) AS ws, MAX(we) AS we
-    FROM counted
+    FROM (SELECT counted.*, u."teamId" AS team FROM counted JOIN "User" u ON u.id = counted.owner) c
     GROUP BY GROUPING SETS ((held), (held, team), (held, segment))
     UNION ALL
     SELECT 'period', NULL, bucket, held, n, sum, "sumSq", p, ws, we FROM per_bucket`;
