@@ -5,7 +5,7 @@ import type { ArmCounts } from "@/lib/metrics/experiment";
 import { RETENTION_LOOKBACK_DAYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
 import { GRAINS } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
-import { aggregate, type MetricsScope } from "./metrics";
+import { aggregate, scopedRecommendations, type MetricsScope } from "./metrics";
 
 // The SQL behind "does it sell?": each business KPI (lib/metrics/kpi-definitions.ts,
 // whose definitions this module implements word for word) counted per arm as
@@ -21,7 +21,10 @@ import { aggregate, type MetricsScope } from "./metrics";
 //   the team); segment = Customer.segment.
 // - actionKpis: each action's shown recommendations vs its control group
 //   (intention to treat), outcomes in (createdAt, createdAt + 14 days], only
-//   windows closed by `now` (as conversionMetrics' treated vs control).
+//   windows closed by `now` (as conversionMetrics' treated vs control; for
+//   conversion without a segment filter it reads the trigger-kept purchasedAt
+//   instead of joining events: the same figure, held to it by the fixture test
+//   and equal on the large data set).
 // - adopterTiers: reps in terciles of active days, and the program KPI of
 //   their treated customers during the range and in the equal period before.
 //
@@ -329,6 +332,22 @@ export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms
 /** actionKpis' query (exported for EXPLAIN in the bench). */
 export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const closed = new Date(s.now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
+  if (kpi === "conversion" && s.segment === null) {
+    // Conversion is stored on each recommendation (purchasedAt: the first purchase in (createdAt, createdAt + 14 days],
+    // kept by triggers), so without a segment filter it is one index-only pass, as conversionMetrics' treated vs control.
+    return Prisma.sql`
+      WITH arms AS (
+        SELECT "actionTypeId" AS action, "isControl" AS held, COUNT(*)::int AS n, COUNT(*) FILTER (WHERE "purchasedAt" <= ${s.now})::float8 AS sum,
+               MIN("createdAt") AS ws, MAX("createdAt") + ${WINDOW} AS we
+        FROM (${scopedRecommendations(s)}) r
+        WHERE "createdAt" <= ${closed}
+        GROUP BY 1, 2
+      )
+      SELECT 'action' AS level, a.key AS key, NULL::timestamp AS start, arms.held, arms.n, arms.sum, arms.sum AS "sumSq",
+             (arms.n * a."controlGroupPct" / 100.0)::float8 AS p, arms.ws, arms.we, a.key AS "actionKey", a.name AS "actionName"
+      FROM arms JOIN "ActionType" a ON a.id = arms.action
+      ORDER BY a.name, arms.held`;
+  }
   const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
   const low = k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e.at > r.ws - ${LOOKBACK}` : Prisma.sql`AND e.at > r.ws`;
   return Prisma.sql`
