@@ -59,7 +59,7 @@ function Spark({ points }: { points: TrendPanel["points"] }) {
         <LineChart data={points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e2e8f0" vertical={false} />
           <XAxis dataKey="bucket" tick={tick} tickFormatter={(v: unknown) => tickText(v, "date")} minTickGap={28} height={18} />
-          <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tick={tick} width={30} tickFormatter={(v: unknown) => tickText(v, "pct")} />
+          <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tick={tick} width={38} tickFormatter={(v: unknown) => tickText(v, "pct")} />
           <Tooltip
             formatter={(v: unknown) => displayCell(typeof v === "number" ? v : null, "pct")}
             labelFormatter={(l: unknown) => displayCell(typeof l === "string" ? l : null, "date")}
