@@ -372,4 +372,30 @@ describe.skipIf(!reachable)("business KPIs on a fixed fixture", () => {
       ["medium", 1, 1],
     ]);
   });
+
+  it("retention: the 180-day lookback's edges (program [start - 180 d, start), per action (createdAt - 180 d, createdAt])", async () => {
+    // A customer of a segment of its own, held out in D1 and treated in D2, who bought exactly 180 days before D2's
+    // window (2025-08-24 00:00) and at the start of March. Removed again at the end (the other tests count every segment).
+    const c8 = await db().customer.create({ data: { externalId: "c8", name: "c8", segment: "EDGE", ownerId: ids.A1!, createdAt: at("2025-01-01T00:00:00") } });
+    ids.c8 = c8.id;
+    try {
+      const [d1, d2] = await Promise.all(["D1", "D2"].map((key) => db().holdoutPeriod.findUniqueOrThrow({ where: { key } })));
+      await db().holdoutAssignment.create({ data: { periodId: d1!.id, customerId: c8.id, heldOut: true } });
+      await db().holdoutAssignment.create({ data: { periodId: d2!.id, customerId: c8.id, heldOut: false } });
+      await event("c8", "PURCHASE", "2025-08-24T00:00:00", 10, "X");
+      await event("c8", "PURCHASE", "2026-03-01T00:00:00", 20, "X");
+      await rec("r10", { action: "alpha", rep: "A1", customer: "c8", created: "2026-02-20T00:00:00" });
+      const edge = { ...base, segment: "EDGE" };
+      const p = await programKpi(edge, "retention");
+      // D1 (held; lookback from 2025-08-19): bought before, not in [02-15, 02-20) -> 0. D2 (treated; from 2025-08-24, inclusive): bought on 03-01 -> 1.
+      expect([p.total.treated, p.total.control]).toEqual([arm(1, 1), arm(1, 0)]);
+      // February: D1 0 (held), D2's slice [02-20, 03-01) 0 (treated). March (from 2025-09-02): no earlier purchase, so no unit at all.
+      expect(p.byPeriod.map((b) => [b.start, b.treated, b.control])).toEqual([[at("2026-02-01T00:00:00"), arm(1, 0), arm(1, 0)]]);
+      // r10 (created 02-20 00:00): 2025-08-24 00:00 is exactly 180 days before, outside (createdAt - 180 d, createdAt]: not a previous buyer.
+      expect(await actionKpis(edge, "retention")).toEqual([]);
+      expect((await actionKpis(edge, "conversion")).map((r) => [r.actionKey, r.treated, r.control])).toEqual([["alpha", arm(1, 1), arm(0, 0)]]);
+    } finally {
+      await db().customer.delete({ where: { id: c8.id } });
+    }
+  });
 });
