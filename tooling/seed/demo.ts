@@ -75,7 +75,7 @@ const CUSTOMER_COLUMNS: ColumnTypes<Prisma.CustomerCreateManyInput> = {
   ownerId: "uuid", lifetimeValue: "numeric", renewalDate: "date", doNotContact: "boolean", marketingOptOut: "boolean", createdAt: TS, updatedAt: TS,
 };
 const EVENT_COLUMNS: ColumnTypes<Prisma.CustomerEventCreateManyInput> = {
-  customerId: "uuid", type: '"EventType"', occurredAt: TS, amount: "numeric", payload: "jsonb", source: "text", createdAt: TS,
+  customerId: "uuid", type: '"EventType"', occurredAt: TS, amount: "numeric", productLine: "text", payload: "jsonb", source: "text", createdAt: TS,
 };
 const RECOMMENDATION_COLUMNS: ColumnTypes<Prisma.RecommendationCreateManyInput> = {
   id: "uuid", customerId: "uuid", actionTypeId: "uuid", actionTypeVersion: "integer", repId: "uuid", score: "float8", propensity: "float8",
@@ -229,6 +229,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
         type: e.type,
         occurredAt: e.occurredAt,
         amount: e.amount === null ? null : e.amount.toFixed(2),
+        productLine: e.productLine,
         payload: e.payload,
         source: "seed",
         createdAt: e.occurredAt,
