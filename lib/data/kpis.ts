@@ -232,7 +232,7 @@ export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramK
   };
 }
 
-/** programKpi's query (exported for EXPLAIN in the bench). */
+/** programKpi's query (exported to EXPLAIN it when tuning). */
 export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
   const unitK = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
@@ -329,7 +329,7 @@ export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms
   return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
 }
 
-/** actionKpis' query (exported for EXPLAIN in the bench). */
+/** actionKpis' query (exported to EXPLAIN it when tuning). */
 export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const closed = new Date(s.now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   if (kpi === "conversion" && s.segment === null) {
