@@ -5,7 +5,7 @@ import type { ArmCounts } from "@/lib/metrics/experiment";
 import { RETENTION_LOOKBACK_DAYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
 import { GRAINS } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
-import { aggregate, scopedRecommendations, type MetricsScope } from "./metrics";
+import { aggregate, periodStep, scopedRecommendations, type MetricsScope } from "./metrics";
 
 // The SQL behind "does it sell?": each business KPI (lib/metrics/kpi-definitions.ts,
 // whose definitions this module implements word for word) counted per arm as
@@ -61,7 +61,8 @@ const EMPTY_ARMS: KpiArms = { treated: { n: 0, sum: 0, sumSq: 0 }, control: { n:
 
 function grainSql(grain: MetricsScope["grain"]): { unit: Prisma.Sql; step: Prisma.Sql } {
   if (!GRAINS.includes(grain)) throw new Error(`Unknown grain ${String(grain)}`);
-  return { unit: Prisma.raw(`'${grain}'`), step: Prisma.raw(`interval '1 ${grain}'`) };
+  // periodStep: Postgres has no "interval '1 quarter'".
+  return { unit: Prisma.raw(`'${grain}'`), step: periodStep(grain) };
 }
 
 /**
