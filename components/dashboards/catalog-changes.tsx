@@ -28,7 +28,7 @@ export function describeCatalogChange(e: Pick<AuditEntry, "action" | "before" | 
 export function CatalogChanges({ entries, truncated }: { entries: AuditEntry[]; truncated: boolean }) {
   if (entries.length === 0) return <p className="text-sm text-slate-600">No changes to the action catalog in this period.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Changes to the action catalog in the period">
       <table className="min-w-full text-sm">
         <caption className="sr-only">Changes to the action catalog in the period</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">

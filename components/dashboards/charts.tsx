@@ -37,7 +37,11 @@ function niceStep(raw: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
 }
 
-/** Renders a ChartSpec with Recharts. */
+/**
+ * Renders a ChartSpec with Recharts. The chart is hidden from assistive
+ * technology (its numbers are in the card's table), so Recharts' keyboard layer
+ * is off: a focusable element inside aria-hidden would be a trap.
+ */
 export function Chart({ spec, data, height }: { spec: ChartSpec; data: Row[]; height: number }) {
   return (
     <div style={{ width: "100%", height }} aria-hidden="true">
@@ -64,7 +68,7 @@ function render(spec: ChartSpec, data: Row[]) {
   switch (spec.type) {
     case "line":
       return (
-        <LineChart data={data} margin={margin}>
+        <LineChart data={data} margin={margin} accessibilityLayer={false}>
           <CartesianGrid stroke="#e2e8f0" vertical={false} />
           <XAxis dataKey={spec.x} tick={tick} tickFormatter={(v: unknown) => tickText(v, spec.xKind)} minTickGap={24} label={axisLabel(spec.xLabel, "insideBottom")} />
           <YAxis tick={tick} width={56} {...pctAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
@@ -79,7 +83,7 @@ function render(spec: ChartSpec, data: Row[]) {
     case "hbar": {
       const horizontal = spec.type === "hbar";
       return (
-        <BarChart data={data} margin={margin} layout={horizontal ? "vertical" : "horizontal"}>
+        <BarChart data={data} margin={margin} layout={horizontal ? "vertical" : "horizontal"} accessibilityLayer={false}>
           <CartesianGrid stroke="#e2e8f0" vertical={horizontal} horizontal={!horizontal} />
           {horizontal ? (
             <>
@@ -102,7 +106,7 @@ function render(spec: ChartSpec, data: Row[]) {
     }
     case "calibration":
       return (
-        <ScatterChart margin={margin}>
+        <ScatterChart margin={margin} accessibilityLayer={false}>
           <CartesianGrid stroke="#e2e8f0" />
           <XAxis type="number" dataKey={spec.x} name={spec.xLabel} domain={[0, 1]} tick={tick} tickFormatter={(v: unknown) => tickText(v, "pct")} label={axisLabel(spec.xLabel, "insideBottom")} />
           <YAxis type="number" dataKey={spec.y} name={spec.yLabel} domain={[0, 1]} tick={tick} width={56} tickFormatter={(v: unknown) => tickText(v, "pct")} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
@@ -129,7 +133,7 @@ function render(spec: ChartSpec, data: Row[]) {
       const hi = Math.ceil(max / step - 1e-9) * step;
       const ticks = Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => Math.round((lo + i * step) * 1e6) / 1e6);
       return (
-        <BarChart data={withErr} margin={margin} layout="vertical">
+        <BarChart data={withErr} margin={margin} layout="vertical" accessibilityLayer={false}>
           <CartesianGrid stroke="#e2e8f0" vertical />
           <XAxis type="number" tick={tick} tickFormatter={(v: unknown) => tickText(v, kind)} domain={[lo, hi]} ticks={ticks} allowDataOverflow label={axisLabel(spec.xLabel, "insideBottom")} />
           <YAxis type="category" dataKey={spec.category} tick={tick} width={spec.categoryKind && spec.categoryKind !== "text" ? 72 : 130} interval={0} tickFormatter={(v: unknown) => tickText(v, spec.categoryKind ?? "text")} />

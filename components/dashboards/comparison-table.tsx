@@ -18,12 +18,18 @@ export function kpiKinds(unit: KpiDefinition["unit"]): { value: CellKind; diff: 
   return { value: "num2", diff: "diffNum" };
 }
 
-/** "-0.4 to +4.8 pts", "-$1.20 to +$3.40". */
+/**
+ * An interval as "−0.4 to 4.8 pts", "−$1.20 to $3.40": bounds unsigned except
+ * for a minus sign (U+2212, so a spreadsheet never reads the cell as a formula).
+ */
 export function intervalText(ci: Comparison["ci"], unit: KpiDefinition["unit"]): string | null {
   if (!ci) return null;
-  const { diff } = kpiKinds(unit);
-  if (diff === "pts") return `${displayCell(ci.lower, diff).replace(" pts", "")} to ${displayCell(ci.upper, diff)}`;
-  return `${displayCell(ci.lower, diff)} to ${displayCell(ci.upper, diff)}`;
+  const bound = (v: number) => {
+    const sign = v < 0 && Math.abs(v) >= (unit === "percent" ? 0.0005 : 0.005) ? "−" : "";
+    const a = Math.abs(v);
+    return sign + (unit === "percent" ? (a * 100).toFixed(1) : unit === "currency" ? displayCell(a, "money2") : a.toFixed(2));
+  };
+  return `${bound(ci.lower)} to ${bound(ci.upper)}${unit === "percent" ? " pts" : ""}`;
 }
 
 /** The smallest difference this sample would detect: "±2.3 pts". */

@@ -26,7 +26,8 @@ export function DataTable({ caption, columns, rows, sortable = false, dense = fa
   const numeric = (c: Column) => !["text", "date", "week", "month", "quarter"].includes(c.kind);
   const pad = dense ? "px-2" : "px-3";
   return (
-    <div className="overflow-x-auto">
+    // Focusable, so keyboard users can scroll a table wider than the screen.
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
       <table className={`min-w-full ${dense ? "text-xs" : "text-sm"}`}>
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">

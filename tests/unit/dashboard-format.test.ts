@@ -19,8 +19,11 @@ describe("differences", () => {
   it("sign amounts and counts", () => {
     expect([displayCell(3.2, "diffMoney"), displayCell(-1234.5, "diffMoney"), displayCell(0, "diffMoney")]).toEqual(["+$3.20", "-$1,234.50", "$0.00"]);
     expect([displayCell(0.125, "diffNum"), displayCell(-0.5, "diffNum"), displayCell(-12.3, "money")]).toEqual(["+0.13", "-0.50", "-$12"]);
-    expect(intervalText({ lower: -0.004, upper: 0.048 }, "percent")).toBe("-0.4 to +4.8 pts");
-    expect(intervalText({ lower: -1.2, upper: 3.4 }, "currency")).toBe("-$1.20 to +$3.40");
+    // Intervals: unsigned bounds, a true minus sign (never read as a spreadsheet formula), no "-0.0".
+    expect(intervalText({ lower: -0.004, upper: 0.048 }, "percent")).toBe("−0.4 to 4.8 pts");
+    expect(intervalText({ lower: -1.2, upper: 3.4 }, "currency")).toBe("−$1.20 to $3.40");
+    expect(intervalText({ lower: -0.0001, upper: 0.01 }, "percent")).toBe("0.0 to 1.0 pts");
+    expect(intervalText({ lower: -12.5, upper: -0.25 }, "count")).toBe("−12.50 to −0.25");
     expect(mdeText(0.023, "percent")).toBe("±2.3 pts");
     expect(mdeText(4.1, "currency")).toBe("±$4.10");
   });

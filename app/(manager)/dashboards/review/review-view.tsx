@@ -82,7 +82,7 @@ function kpiFigures(kpis: { key: KpiKey; now: ProgramKpi; before: ProgramKpi }[]
 /** Program uplift for every KPI: treated against the global holdout, this period and the one before. */
 function UpliftTable({ kpis, priorName }: { kpis: { key: KpiKey; now: ProgramKpi; before: ProgramKpi }[]; priorName: string }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Program uplift against the global holdout, by KPI">
       <table className="min-w-full text-sm">
         <caption className="sr-only">Program uplift against the global holdout, by KPI</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">
