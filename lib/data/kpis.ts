@@ -54,6 +54,11 @@ export interface ProgramKpi {
   bySegment: (KpiArms & { segment: string })[];
 }
 
+/** aggregate()'s options: a page that runs several KPI queries at once passes `parallel: false` (see lib/data/metrics.ts). */
+export interface AggregateOptions {
+  parallel?: boolean;
+}
+
 const DAY_MS = 86_400_000;
 const LOOKBACK = Prisma.raw(`interval '${Number(RETENTION_LOOKBACK_DAYS)} days'`);
 const WINDOW = Prisma.raw(`interval '${Number(ATTRIBUTION_WINDOW_DAYS)} days'`);
@@ -212,8 +217,8 @@ function drawEvents(k: KpiSql, from: Date, end: Date): Prisma.Sql {
  * date_trunc(grain) bucket (the unit is then customer × draw × bucket, with the
  * window cut to the bucket), by team (all-teams view only lists teams) and by segment.
  */
-export async function programKpi(s: MetricsScope, kpi: KpiKey): Promise<ProgramKpi> {
-  const rows = await aggregate<ArmRow[]>(programKpiSql(s, kpi));
+export async function programKpi(s: MetricsScope, kpi: KpiKey, opts: AggregateOptions = {}): Promise<ProgramKpi> {
+  const rows = await aggregate<ArmRow[]>(programKpiSql(s, kpi), opts);
   const teamIds = [...new Set(rows.filter((r) => r.level === "team" && r.key !== null).map((r) => r.key as string))];
   const teams = teamIds.length ? await db().team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } }) : [];
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
@@ -325,8 +330,8 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
  * recommendations created in the range (and by now) whose attribution window
  * had closed by `now`, for reps on the team now, of customers in the segment.
  */
-export async function actionKpis(s: MetricsScope, kpi: KpiKey): Promise<(KpiArms & { actionKey: string; actionName: string })[]> {
-  const rows = await aggregate<(ArmRow & { actionKey: string; actionName: string })[]>(actionKpisSql(s, kpi));
+export async function actionKpis(s: MetricsScope, kpi: KpiKey, opts: AggregateOptions = {}): Promise<(KpiArms & { actionKey: string; actionName: string })[]> {
+  const rows = await aggregate<(ArmRow & { actionKey: string; actionName: string })[]>(actionKpisSql(s, kpi), opts);
   return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
 }
 
@@ -415,7 +420,7 @@ const TIERS: readonly AdopterTier[] = ["heavy", "medium", "light"];
  * during the range and in the equal-length period before it (within-rep
  * before/after; a period no holdout draw covers has no units).
  */
-export async function adopterTiers(s: MetricsScope, kpi: KpiKey): Promise<AdopterTierRow[]> {
+export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: AggregateOptions = {}): Promise<AdopterTierRow[]> {
   const k = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
   const length = s.toExclusive.getTime() - s.from.getTime();
   const beforeFrom = new Date(s.from.getTime() - length);
@@ -472,7 +477,7 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey): Promise<Adopte
     UNION ALL
     SELECT tier, period, 0, 0, 0, SUM(n)::int, COALESCE(SUM(y), 0)::float8, COALESCE(SUM(y2), 0)::float8
     FROM uy GROUP BY tier, period
-    ORDER BY 1, 2 NULLS FIRST`);
+    ORDER BY 1, 2 NULLS FIRST`, opts);
   const arm = (tier: number, period: string): ArmCounts => {
     const r = rows.find((x) => x.tier === tier && x.period === period);
     return r ? { n: r.n, sum: r.sum, sumSq: r.sumSq } : { n: 0, sum: 0, sumSq: 0 };
