@@ -270,6 +270,13 @@ describe.skipIf(!reachable)("business KPIs on a fixed fixture", () => {
     ]);
     expect(c.byPeriod[0]?.expectedControlShare).toBeCloseTo(3.7 / 11, 12);
     expect(c.byPeriod[1]?.expectedControlShare).toBeCloseTo(0.2, 12);
+    // Quarter: one bucket (Q1) holding both draws' windows, so the same as the total.
+    const q = await programKpi({ ...base, grain: "quarter" }, "conversion");
+    expect(q.byPeriod.map((b) => [b.start, b.treated, b.control])).toEqual([[at("2026-01-01T00:00:00"), arm(7, 5), arm(4, 3)]]);
+    // Weeks (Mondays): 02-09 holds D1's [02-15, 02-16) only: T c1 1 (02-15 00:00), c3 0, c5 0; C c2 0, c4 0.
+    const w = await programKpi({ ...base, grain: "week" }, "conversion");
+    expect(w.byPeriod.map((b) => b.start.toISOString().slice(0, 10))).toEqual(["2026-02-09", "2026-02-16", "2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]);
+    expect([w.byPeriod[0]?.treated, w.byPeriod[0]?.control]).toEqual([arm(3, 1), arm(2, 0)]);
     const ltv = await programKpi(base, "lifetimeValue");
     expect(ltv.byPeriod.map((b) => [b.treated, b.control])).toEqual([
       // Feb, up to each slice's end. T: D1 c1 250, c3 0, c5 700; D2 (to 03-01) c1 300, c2 200, c5 700, c6 150. C: D1 c2 200, c4 1100; D2 c3 0, c4 1500.
