@@ -1,20 +1,24 @@
 import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { KPIS } from "../lib/metrics/kpi-definitions";
 import { storageState, withDb } from "./support";
 
 // The manager dashboards on the demo seed, as the demo manager (team North),
 // the admin (all teams) and a rep (not allowed).
 const PAGES = [
   { path: "/dashboards/adoption", heading: "Adoption", shot: "adoption" },
-  { path: "/dashboards/conversion", heading: "Conversion", shot: "conversion" },
+  { path: "/dashboards/conversion", heading: "Impact", shot: "impact" },
   { path: "/dashboards/model", heading: "Model quality", shot: "model" },
 ] as const;
+/** Every dashboard a manager may open, the review (no charts) included. */
+const ALL_PAGES = [...PAGES, { path: "/dashboards/review", heading: "Periodic review", shot: "review" }] as const;
 
 const teamId = (name: string) => withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = $1`, [name])).rows[0]!.id);
 const repNames = (team: string) =>
   withDb(async (db) => (await db.query<{ name: string }>(`SELECT u.name FROM "User" u JOIN "Team" t ON t.id = u."teamId" WHERE t.name = $1 AND u.role = 'REP'`, [team])).rows.map((r) => r.name));
 
-const card = (page: Page, title: string | RegExp) => page.locator("section").filter({ has: page.getByRole("heading", { level: 2, name: title }) });
+const card = (page: Page, title: string | RegExp) => page.locator("section[data-chart]").filter({ has: page.getByRole("heading", { level: 2, name: title }) });
 const kpi = (page: Page, label: string) => page.locator("dl div").filter({ has: page.locator("dt", { hasText: label }) }).locator("dd").first();
 
 /** Cells as the CSV writes them: "$1,234" -> "1234", "22.7%" -> "22.7", "+1.2 pts" -> "1.2", "—" -> "", "Nov 20, 2026" -> "2026-11-20". */
@@ -86,7 +90,7 @@ test.describe("as the demo manager", () => {
 
   test("changing the date range changes the figures and the URL", async ({ page }) => {
     await page.goto("/dashboards/conversion");
-    const shown = kpi(page, "Shown");
+    const shown = kpi(page, "Treated customers");
     const before = await shown.textContent();
     await page.getByRole("button", { name: "30 days" }).click();
     await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/);
@@ -118,7 +122,7 @@ test.describe("as the demo manager", () => {
     test.setTimeout(90_000);
     for (const [path, title] of [
       ["/dashboards/conversion", /^Funnel/],
-      ["/dashboards/conversion", /^Treated vs control/],
+      ["/dashboards/conversion", /^Conversion by action type: shown vs held back/],
       ["/dashboards/adoption", /^Reps: usage/],
       ["/dashboards/model", /^Calibration/],
     ] as const) {
@@ -135,7 +139,7 @@ test.describe("as the demo manager", () => {
   test("cannot see another team by URL tampering", async ({ page }) => {
     const south = await teamId("South");
     const southReps = await repNames("South");
-    for (const p of PAGES) {
+    for (const p of ALL_PAGES) {
       const res = await page.goto(`${p.path}?team=${south}`);
       expect(res?.status()).toBe(403);
       await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
@@ -155,11 +159,127 @@ test.describe("as the demo manager", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Model quality" })).toBeVisible();
   });
 
+  test("Impact: one KPI picker drives the program, the actions and the adopters, with each KPI's definition", async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.goto("/dashboards/conversion");
+    await expect(page.getByRole("heading", { level: 1, name: "Impact" })).toBeVisible();
+    const picker = page.getByRole("combobox", { name: "Business KPI" });
+    await expect(picker).toHaveValue("conversion");
+    const definition = page.locator("[data-kpi-definition]");
+    await expect(definition).toHaveText(KPIS.conversion.definition);
+    // The program against the global holdout, with every figure of the comparison.
+    const program = page.locator("section").filter({ has: page.getByRole("heading", { level: 2, name: "The program: treated customers vs the global holdout" }) });
+    for (const label of ["Treated customers", "Global holdout", "Difference", "95% interval", "p-value", "Detectable now (MDE)", "Time to detect", "Split check"]) {
+      await expect(program.locator("dt", { hasText: label }).first()).toBeVisible();
+    }
+    await expect(program.locator("[data-statement]")).toContainText(/Treated customers converted|No (treated|control) customers/);
+    // Each action against its own control: MDE, time to detect and the split check per row.
+    const actions = card(page, /^Conversion by action type: shown vs held back/);
+    await expect(actions.locator("thead")).toContainText("MDE now");
+    await expect(actions.locator("thead")).toContainText("Time to detect");
+    await expect(actions.locator("thead")).toContainText("Split");
+    expect(await actions.locator("tbody tr").count()).toBeGreaterThan(2);
+    await expect(actions.locator("tbody td").filter({ hasText: /^±/ }).first()).toBeVisible();
+    // Adopters, with the plain warning.
+    await expect(page.getByRole("heading", { level: 2, name: "Heavy vs light adopters" })).toBeVisible();
+    await expect(page.getByText("Not a causal comparison.")).toBeVisible();
+    await expect(page.getByText("Better reps may simply adopt more")).toBeVisible();
+    // The two conversion figures, explained side by side.
+    await expect(page.getByText("Conversion of accepted recommendations")).toBeVisible();
+    await expect(page.getByText("Treated vs control conversion (intention to treat)")).toBeVisible();
+
+    // Order value: a mean in dollars.
+    await picker.selectOption({ label: KPIS.orderValue.label });
+    await expect(page).toHaveURL(/kpi=orderValue/);
+    await expect(definition).toHaveText(KPIS.orderValue.definition);
+    await expect(card(page, /^Order value by action type/)).toBeVisible();
+    await expect(program.locator("dd").filter({ hasText: /^\$/ }).first()).toBeVisible();
+    // Churn: lower is better; the other filters stay in the URL.
+    await page.getByRole("button", { name: "30 days" }).click();
+    await expect(page).toHaveURL(/from=.*kpi=orderValue|kpi=orderValue.*from=/);
+    await page.getByRole("combobox", { name: "Business KPI" }).selectOption({ label: KPIS.churn.label });
+    await expect(page).toHaveURL(/kpi=churn/);
+    await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}/);
+    await expect(definition).toHaveText(KPIS.churn.definition);
+    await expect(page.getByText("lower is better")).toBeVisible();
+  });
+
+  test("Impact: an unknown KPI falls back to conversion with a note", async ({ page }) => {
+    const res = await page.goto("/dashboards/conversion?kpi=happiness");
+    expect(res?.status()).toBe(200);
+    await expect(page.getByRole("note").first()).toContainText('Ignored KPI "happiness"');
+    await expect(page.getByRole("combobox", { name: "Business KPI" })).toHaveValue("conversion");
+  });
+
+  test("the grain switch buckets the series by month", async ({ page }) => {
+    test.setTimeout(60_000);
+    await page.goto("/dashboards/adoption");
+    await expect(card(page, "Active reps per week (% of team)")).toBeVisible();
+    await page.getByRole("group", { name: "Group by" }).getByRole("button", { name: "Month" }).click();
+    await expect(page).toHaveURL(/grain=month/);
+    const monthly = card(page, "Active reps per month (% of team)");
+    const rows = await tableRows(monthly);
+    // "Nov 2026", not "week of …": one row per calendar month of the 90 days.
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.length).toBeLessThanOrEqual(4);
+    for (const r of rows) expect(r[0]).toMatch(/^[A-Z][a-z]{2} \d{4}$/);
+    // The grain is kept across tabs, and the Impact page buckets its program by month too.
+    await page.getByRole("navigation", { name: "Dashboards" }).getByRole("link", { name: "Impact" }).click();
+    await expect(page).toHaveURL(/\/dashboards\/conversion\?.*grain=month/);
+    await expect(card(page, /^The program by month/)).toBeVisible();
+  });
+
+  test("the periodic review compares the last complete period with the one before, and prints without navigation or filters", async ({ page }) => {
+    test.setTimeout(90_000);
+    const res = await page.goto("/dashboards/review");
+    expect(res?.status()).toBe(200);
+    await expect(page.getByRole("heading", { level: 1, name: "Periodic review" })).toBeVisible();
+    await expect(page.getByText(/North · week of .* \(7 days\) · compared with week of/)).toBeVisible();
+    for (const h of ["Recommendations", "Business KPIs of treated customers", "Program uplift: treated vs the global holdout", "Adoption", "Model quality", "Catalog changes"]) {
+      await expect(page.getByRole("heading", { level: 2, name: h, exact: true })).toBeVisible();
+    }
+    // Quarterly: the grain moves the period to the last complete quarter.
+    await page.getByRole("group", { name: "Group by" }).getByRole("button", { name: "Quarter" }).click();
+    await expect(page).toHaveURL(/grain=quarter/);
+    await expect(page.getByText(/North · \d{4} Q\d \(9\d days\) · compared with \d{4} Q\d/)).toBeVisible();
+    await expect(page.getByRole("combobox", { name: "Period" })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/review-1440.png", fullPage: true });
+
+    await expect(page.getByRole("button", { name: "Print" })).toBeVisible();
+    await page.emulateMedia({ media: "print" });
+    await expect(page.getByRole("navigation", { name: "Dashboards" })).toBeHidden();
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    await expect(page.getByRole("form", { name: "Dashboard filters" })).toBeHidden();
+    await expect(page.getByRole("button", { name: "Print" })).toBeHidden();
+    await expect(page.getByRole("heading", { level: 2, name: "Program uplift: treated vs the global holdout" })).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/review-print.png", fullPage: true });
+    await page.emulateMedia({ media: "screen" });
+  });
+
+  test("Impact and review: screenshots at 380 and 1440 px, and no serious accessibility violation", async ({ page }) => {
+    test.setTimeout(120_000);
+    for (const [path, shot] of [
+      ["/dashboards/conversion", "impact"],
+      ["/dashboards/review", "review"],
+    ] as const) {
+      for (const width of [1440, 380]) {
+        await page.setViewportSize({ width, height: width === 380 ? 800 : 900 });
+        await page.goto(path);
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: `test-results/screenshots/${shot}-${width}.png`, fullPage: true });
+      }
+      const results = await new AxeBuilder({ page }).analyze();
+      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${path} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+    }
+  });
+
   test("pages do not overflow at 380 px", async ({ page }) => {
     await page.setViewportSize({ width: 380, height: 800 });
-    for (const p of PAGES) {
+    for (const p of ALL_PAGES) {
       await page.goto(p.path);
-      await expect(page.locator(".recharts-surface").first()).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${p.path} scrolls sideways`).toBeLessThanOrEqual(0);
     }
@@ -172,7 +292,7 @@ test.describe("as the admin", () => {
   test("picking a team changes the figures and the URL", async ({ page }) => {
     await page.goto("/dashboards/conversion");
     await expect(page.getByText("All teams ·")).toBeVisible();
-    const shown = kpi(page, "Shown");
+    const shown = kpi(page, "Treated customers");
     const all = await shown.textContent();
     await page.getByRole("combobox", { name: "Team" }).selectOption({ label: "South" });
     await expect(page).toHaveURL(new RegExp(`team=${await teamId("South")}`));
@@ -181,11 +301,24 @@ test.describe("as the admin", () => {
   });
 });
 
+test.describe("as the admin, the Impact page", () => {
+  test.use({ storageState: storageState("admin") });
+
+  test("breaks the program down by every team", async ({ page }) => {
+    await page.goto("/dashboards/conversion");
+    const teams = await withDb(async (db) => (await db.query<{ name: string }>(`SELECT DISTINCT t.name FROM "Team" t JOIN "User" u ON u."teamId" = t.id JOIN "Customer" c ON c."ownerId" = u.id JOIN "HoldoutAssignment" ha ON ha."customerId" = c.id`)).rows.map((r) => r.name));
+    const byTeam = card(page, /^The program by team/);
+    await expect(byTeam).toBeVisible();
+    const listed = await byTeam.locator("tbody th").allTextContents();
+    expect(listed.sort()).toEqual(teams.sort());
+  });
+});
+
 test.describe("as a rep", () => {
   test.use({ storageState: storageState("rep") });
 
   test("gets the not-allowed page", async ({ page }) => {
-    for (const p of PAGES) {
+    for (const p of ALL_PAGES) {
       const res = await page.goto(p.path);
       expect(res?.status()).toBe(403);
       await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
