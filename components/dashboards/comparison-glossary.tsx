@@ -10,12 +10,12 @@ export const COMPARISON_TERMS: { term: string; definition: string }[] = [
   { term: "MDE now (minimum detectable effect)", definition: "The smallest true difference this sample would detect 80% of the time at the 5% level (minimum detectable effect). Smaller true effects can go unseen." },
   { term: "Time to detect", definition: "How long, at the pace units have accrued so far, until the MDE shrinks to the difference observed: when an effect this size would be detectable. An estimate, not a promise." },
   { term: "Split (check)", definition: "Sample ratio mismatch test: is the control group the share of units the design says it should be (chi-square, flagged below p = 0.001)? A mismatch means the split is broken and the comparison cannot be trusted." },
-  { term: "Verdict", definition: "Higher or lower when the 95% interval excludes zero (better or worse by the KPI's direction); no clear difference when it does not; sample still small when a group has fewer than 30 units (or, for a rate, fewer than 5 successes or failures)." },
+  { term: "Verdict", definition: "Higher or lower when the 95% interval excludes zero (better or worse by the KPI's direction); no clear difference when it does not; small sample when a group has fewer than 30 units (or, for a rate, fewer than 5 successes or failures)." },
 ];
 
 export function ComparisonGlossary({ title = "How to read the comparisons" }: { title?: string }) {
   return (
-    <details className="glossary mt-3 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-700" open>
+    <details className="glossary mt-3 rounded-lg border border-slate-200 bg-white px-3 py-2 text-xs text-slate-700" open>
       <summary className="cursor-pointer font-medium text-slate-800">{title}</summary>
       <dl className="mt-2 grid gap-x-6 gap-y-1.5 sm:grid-cols-2">
         {COMPARISON_TERMS.map((t) => (

@@ -31,11 +31,11 @@ export function compareKpi(kind: KpiDefinition["kind"], a: KpiArmsInput): Compar
   return compareMeans({ treated: a.treated, control: a.control, accrualDays, expectedControlShare });
 }
 
-/** "about 9 days", "about 5 months", "more than 2 years". */
+/** "about 9 days", "about 5 months", "over 2 years". */
 export function durationText(days: number): string {
   if (days <= 90) return `about ${days} day${days === 1 ? "" : "s"}`;
   if (days <= 730) return `about ${Math.round(days / 30.4)} months`;
-  return "more than 2 years";
+  return "over 2 years";
 }
 
 /** When the observed difference would be detectable at the current pace: "detectable now", "about 40 days", or why it cannot be said. */
@@ -69,7 +69,7 @@ export function verdictText(c: Comparison, higherIsBetter: boolean): string {
     case "no-difference":
       return "No clear difference";
     case "too-small":
-      return "Sample still small";
+      return "Small sample";
     case "no-data":
       return c.treated.n === 0 ? "No treated units" : "No control units";
   }

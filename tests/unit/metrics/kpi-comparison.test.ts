@@ -33,12 +33,12 @@ describe("words for the tables", () => {
     expect(detectionText(moderate)).toBe("about 3 months");
     expect(detectionSentence(moderate)).toBe("About 99 days until an effect of this size would be detectable, at the current pace.");
     // 10.5% against 10%: thousands of days.
-    expect(detectionText(compareKpi("proportion", { treated: arm(1000, 105), control: arm(100, 10), accrualDays: 30, expectedControlShare: 0.1 }))).toBe("more than 2 years");
+    expect(detectionText(compareKpi("proportion", { treated: arm(1000, 105), control: arm(100, 10), accrualDays: 30, expectedControlShare: 0.1 }))).toBe("over 2 years");
     // No control: nothing to say.
     expect(detectionText(compareKpi("proportion", { treated: arm(10, 1), control: arm(0, 0), accrualDays: 30, expectedControlShare: 0.1 }))).toBe("—");
   });
   it("rounds durations to days, then months", () => {
-    expect([durationText(1), durationText(90), durationText(91), durationText(730), durationText(731)]).toEqual(["about 1 day", "about 90 days", "about 3 months", "about 24 months", "more than 2 years"]);
+    expect([durationText(1), durationText(90), durationText(91), durationText(730), durationText(731)]).toEqual(["about 1 day", "about 90 days", "about 3 months", "about 24 months", "over 2 years"]);
   });
   it("judges a verdict by the KPI's good direction", () => {
     const lower = compareKpi("proportion", { treated: arm(1000, 100), control: arm(1000, 200), accrualDays: 30, expectedControlShare: 0.5 });

@@ -28,7 +28,7 @@ const groupColumns = (first: Column): Column[] => [
 function TwoConversions({ data, windowDays }: { data: ConversionData; windowDays: number }) {
   const t = data.total;
   const itt = compareToControl(t.treatedConverted, t.treatedN, t.controlConverted, t.controlN);
-  const box = "min-w-0 rounded-md border border-slate-200 px-3 py-2.5";
+  const box = "min-w-0 rounded-lg border border-slate-200 bg-white px-3 py-2.5";
   return (
     <div className="grid grid-cols-1 gap-3 md:grid-cols-2" aria-label="Two conversion figures">
       <div className={box}>
@@ -68,6 +68,7 @@ export function FunnelView({ data, windowDays, grain, segment }: { data: Convers
   ];
   return (
     <ReportSection
+      plain
       title="Recommendations: funnel and attributed revenue"
       description={
         <>

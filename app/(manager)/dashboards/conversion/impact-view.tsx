@@ -73,6 +73,7 @@ export function ProgramSection({ kpi, program, grain, showTeams }: { kpi: KpiDef
   const detection = detectionSentence(total);
   return (
     <ReportSection
+      plain
       title="The program: treated customers vs the global holdout"
       description={`Every customer is drawn, per holdout period, into the global holdout (never contacted through Nudge) or treated. This compares ${kpi.label.toLowerCase()} between the two, over the part of the date range each draw covers: what Nudge as a whole changes.`}
     >
@@ -133,6 +134,7 @@ export function ActionsSection({ kpi, actions }: { kpi: KpiDefinition; actions: 
   const rows = actions.map((a) => ({ name: a.actionName, comparison: cmp(kpi, a) }));
   return (
     <ReportSection
+      plain
       title="Each action against its own control group"
       description={`Each action type holds back a share of the recommendations it would make (its control group). Unit: a recommendation generated in the range, shown (acted on or not) or held back; ${kpi.label.toLowerCase()} counted in the ${ATTRIBUTION_WINDOW_DAYS} days after it was created, for windows closed by today. Where a sample is still small, read the detectable effect and the time to detect instead of the verdict.`}
     >
@@ -177,6 +179,7 @@ export function AdoptersSection({ kpi, tiers }: { kpi: KpiDefinition; tiers: Ado
   });
   return (
     <ReportSection
+      plain
       title="Heavy vs light adopters"
       description={`Reps split into three equal groups by days they used Nudge in the range (queue views or reactions), with ${kpi.label.toLowerCase()} among their treated customers (held-out customers left out), and each group's own change against the equally long period before.`}
     >
