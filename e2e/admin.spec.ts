@@ -201,7 +201,7 @@ test("an admin creates an API key (shown once) and revokes it; the events API th
 type Manifest = { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> };
 
 /** Server actions live in lib/actions; these modules are the admin's. */
-const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts"];
+const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts"];
 
 /** The admin actions of this build, from Next's server-reference manifest (so a new action is covered automatically). */
 function adminActions(): { id: string; name: string; page: string }[] {
@@ -229,6 +229,7 @@ const checksum = () =>
       owners: await q(`SELECT md5(string_agg(concat_ws('|', id, "ownerId"), ',' ORDER BY id)) AS h FROM "Customer"`),
       recommendations: await q(`SELECT count(*)::text AS h FROM "Recommendation"`),
       audit: await q(`SELECT count(*)::text AS h FROM "AuditLog"`),
+      settings: await q(`SELECT md5(string_agg(t::text, ',')) AS h FROM "ProgramSettings" t`),
     };
   });
 
@@ -274,6 +275,7 @@ async function inputs(): Promise<Record<string, unknown>> {
     reassignCustomersAction: { fromRepId: ids.rep, toRepId: ids.otherRep },
     createApiKeyAction: { name: "Hijack", scopes: ["events:write"] },
     revokeApiKeyAction: { id: ids.key },
+    updateProgramSettingsAction: { globalHoldoutPct: 50, holdoutRedraw: "MONTH" },
   };
 }
 
@@ -294,6 +296,7 @@ const ADMIN_ACTIONS = [
   "reassignCustomersAction",
   "createApiKeyAction",
   "revokeApiKeyAction",
+  "updateProgramSettingsAction",
 ] as const;
 
 test("the build has exactly the admin actions checked below", async () => {
@@ -310,7 +313,7 @@ for (const role of ["rep", "manager"] as const) {
         action: (await db.query<{ id: string }>(`SELECT id FROM "ActionType" ORDER BY key LIMIT 1`)).rows[0]!.id,
         user: (await db.query<{ id: string }>(`SELECT id FROM "User" ORDER BY email LIMIT 1`)).rows[0]!.id,
       }));
-      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit"]) {
+      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit", "/admin/holdout"]) {
         const res = await page.goto(url);
         expect(res?.status(), url).toBe(403);
       }
@@ -337,6 +340,41 @@ for (const role of ["rep", "manager"] as const) {
   });
 }
 
+test("an admin sets the global holdout with guidance on what it can detect; a bad share is refused next to the field", async ({ page }) => {
+  await page.goto("/admin/holdout");
+  await expect(page.getByRole("heading", { level: 1, name: "Holdout" })).toBeVisible();
+  // The demo history ran under quarterly draws; the running one is marked and has customers in both arms.
+  const draws = page.getByRole("region", { name: "Draws" });
+  const running = draws.getByRole("row").filter({ hasText: "running" });
+  await expect(running).toHaveCount(1);
+  await expect(running).toContainText(/\d{4}-Q[1-4]/);
+  const heldOut = await withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "HoldoutAssignment" a JOIN "HoldoutPeriod" p ON p.id = a."periodId" WHERE a."heldOut" AND p."startsAt" <= now() AND p."endsAt" > now()`)).rows[0]!.n);
+  expect(heldOut).toBeGreaterThan(0);
+  await expect(running).toContainText(heldOut.toLocaleString("en-US"));
+
+  const share = page.getByLabel("Share of customers held out (%)");
+  const guidance = page.getByTestId("holdout-guidance");
+  await expect(guidance).toContainText(/A 5% holdout of [\d,]+ customers .* can detect a change of [\d.]+ points or more/);
+  await share.fill("10");
+  await expect(guidance).toContainText("A 10% holdout");
+  await expect(page.getByRole("table").filter({ hasText: "Smallest detectable change" }).getByRole("row")).toHaveCount(6);
+
+  await share.fill("60");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Use at most 50 %")).toBeVisible();
+  await expect(share).toHaveAttribute("aria-invalid", "true");
+
+  await share.fill("10");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. The new share applies from the next draw.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Global holdout" })).toContainText("Now: 10 % of customers");
+  await expect(page.getByRole("region", { name: "History" }).getByText("update", { exact: true }).first()).toBeVisible();
+  // Back to the demo's 5 %.
+  await share.fill("5");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("region", { name: "Global holdout" })).toContainText("Now: 5 % of customers");
+});
+
 // ---- screenshots of every admin page ----
 
 test("admin pages at 1440 px and 380 px", async ({ page }) => {
@@ -352,6 +390,7 @@ test("admin pages at 1440 px and 380 px", async ({ page }) => {
     ["user", `/admin/users/${ids.user}`],
     ["api-keys", "/admin/api-keys"],
     ["audit", "/admin/audit"],
+    ["holdout", "/admin/holdout"],
   ];
   for (const width of [1440, 380]) {
     await page.setViewportSize({ width, height: 900 });
