@@ -48,7 +48,7 @@ export function HoldoutForm({ settings, customers, baselineRate }: { settings: P
       </p>
       {baselineRate !== null && baselineRate > 0 && baselineRate < 1 ? (
         <div className="overflow-x-auto">
-          <table className="w-full min-w-[22rem] text-left text-xs">
+          <table className="w-full min-w-[20rem] text-left text-xs">
             <caption className="mb-1 text-left text-slate-500">
               What each share could detect over one draw, on {customers.toLocaleString("en-US")} customers and a {(baselineRate * 100).toFixed(1)} % 90-day purchase rate (80 % power, 5 % significance):
             </caption>
@@ -56,7 +56,7 @@ export function HoldoutForm({ settings, customers, baselineRate }: { settings: P
               <tr>
                 <th scope="col" className="py-1 pr-3 font-medium">Held out</th>
                 <th scope="col" className="py-1 pr-3 font-medium">Customers held out</th>
-                <th scope="col" className="py-1 font-medium">Smallest detectable change</th>
+                <th scope="col" className="py-1 font-medium">Smallest detectable change (relative)</th>
               </tr>
             </thead>
             <tbody>
@@ -66,7 +66,7 @@ export function HoldoutForm({ settings, customers, baselineRate }: { settings: P
                   <tr key={share} className="border-t border-slate-100">
                     <td className="py-1 pr-3 tabular-nums">{share} %</td>
                     <td className="py-1 pr-3 tabular-nums">{g ? g.holdoutN.toLocaleString("en-US") : "–"}</td>
-                    <td className="py-1 tabular-nums">{g && Number.isFinite(g.mde) ? `${(g.mde * 100).toFixed(1)} points (${Math.round((g.relativeMde ?? 0) * 100)} % relative)` : "too small"}</td>
+                    <td className="py-1 tabular-nums">{g && Number.isFinite(g.mde) ? `${(g.mde * 100).toFixed(1)} pts (${Math.round((g.relativeMde ?? 0) * 100)} %)` : "too small"}</td>
                   </tr>
                 );
               })}
