@@ -21,7 +21,7 @@ import {
 import { consentBlock } from "./consent";
 import { pickProbability } from "./pick-probability";
 import type { EngineCustomer } from "./features";
-import type { BetaParams, Rng, StatsTable } from "./learning";
+import type { Rng, StatsTable } from "./learning";
 import { evaluateRule } from "./rules";
 import type { Signals } from "./signals";
 import { DAY_MS } from "./time";
@@ -273,18 +273,8 @@ export function allocate(outcomes: Iterable<CustomerOutcome>, caps: CapState): A
   return allocation;
 }
 
-/** One candidate as logged with a decision, for off-policy evaluation of other catalogs later. */
-export type LoggedCandidate = {
-  actionKey: string;
-  score: number;
-  propensity: number;
-  rankingPropensity: number;
-  posterior: BetaParams;
-  exploring: boolean;
-  businessValue: number;
-  contextWeight: number;
-  lever: number;
-};
+/** One candidate as logged with a decision (its score inputs), for off-policy evaluation of other catalogs later. */
+export type LoggedCandidate = Pick<Candidate, "actionKey" | "score" | "propensity" | "rankingPropensity" | "posterior" | "exploring" | "businessValue" | "contextWeight" | "lever">;
 export type DecisionLog = { pickProbability: number; candidates: LoggedCandidate[] };
 
 /** At most this many candidates are logged per decision (best first); the pick probability uses them all. */

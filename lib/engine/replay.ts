@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { LoggedCandidate } from "./pipeline";
 
-export const loggedCandidatesSchema = z.array(
+export const loggedCandidatesSchema: z.ZodType<LoggedCandidate[]> = z.array(
   z.object({
     actionKey: z.string(),
     score: z.number(),
