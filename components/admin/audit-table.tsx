@@ -1,7 +1,7 @@
 // The audit trail as a compact list: who did what to which entity, when, and
 // what changed (before -> after for each field that differs).
 import Link from "next/link";
-import type { AuditEntry } from "@/lib/data/audit";
+import type { AuditEntity, AuditEntry } from "@/lib/data/audit";
 
 const ENTITY_HREF: Record<string, (id: string) => string> = {
   ActionType: (id) => `/admin/catalog/${id}`,
@@ -9,7 +9,7 @@ const ENTITY_HREF: Record<string, (id: string) => string> = {
   ApiKey: () => "/admin/api-keys",
   Team: () => "/admin/users#teams",
 };
-const ENTITY_LABEL: Record<string, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team" };
+const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings" };
 
 const dateTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
 
@@ -44,7 +44,7 @@ export function AuditTable({ entries, showEntity = true }: { entries: AuditEntry
               <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">{e.action}</span>
               {showEntity ? (
                 <span className="min-w-0 text-slate-700">
-                  {ENTITY_LABEL[e.entity] ?? e.entity}{" "}
+                  {ENTITY_LABEL[e.entity as AuditEntity] ?? e.entity}{" "}
                   {href ? (
                     <Link href={href} className="font-medium text-brand-700 hover:underline">
                       {e.entityLabel ?? e.entityId.slice(0, 8)}

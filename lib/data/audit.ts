@@ -96,6 +96,7 @@ async function entityLabels(rows: { entity: string; entityId: string }[]): Promi
     ...users.map((u) => [`User:${u.id}`, u.email] as const),
     ...teams.map((t) => [`Team:${t.id}`, t.name] as const),
     ...keys.map((k) => [`ApiKey:${k.id}`, k.name] as const),
+    ["ProgramSettings:1", "global holdout"] as const,
   ]);
 }
 

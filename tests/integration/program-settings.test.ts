@@ -16,6 +16,7 @@ describe("program settings", () => {
     expect(await loadProgramSettings()).toMatchObject({ globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: "HALF_YEAR" });
     await updateProgramSettings(admin.id, { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw });
     const { entries } = await listAuditLog({ entity: "ProgramSettings", actorId: admin.id });
+    expect(entries.map((e) => e.entityLabel)).toEqual(["global holdout", "global holdout"]);
     expect(entries.map((e) => [e.action, e.before, e.after])).toEqual([
       ["update", { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: "HALF_YEAR" }, { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw }],
       ["update", { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw }, { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: "HALF_YEAR" }],
