@@ -168,10 +168,18 @@ function groupBy<R, K>(rows: R[], key: (r: R) => K): Map<K, R[]> {
 
 // ---------------------------------------------------------------- program
 
+/** Team and segment filters on a unit's owner and segment columns (HoldoutAssignment or HoldoutArmCount, both kept by triggers). */
+function unitFilter(s: MetricsScope, owner: Prisma.Sql, segment: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${s.teamId === null ? Prisma.empty : Prisma.sql`AND ${owner} IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+        ${s.segment === null ? Prisma.empty : Prisma.sql`AND ${segment} = ${s.segment}`}`;
+}
+
 /**
  * Units of the global holdout in scope: customer × draw, with the draw's window
  * [max(from, start), min(to, end, now)). Every unit of a draw shares its window,
  * so events are matched to draws (a handful of rows) and only then to units.
+ * `units` are the unit counts per arm, owner and segment (HoldoutArmCount, kept
+ * by triggers): units without events are counted, never read one by one.
  */
 function programDraws(s: MetricsScope): Prisma.Sql {
   const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
@@ -181,13 +189,11 @@ function programDraws(s: MetricsScope): Prisma.Sql {
       SELECT id AS draw, pct / 100.0 AS p, GREATEST("startsAt", ${s.from}) AS ws, LEAST("endsAt", ${end}) AS we
       FROM "HoldoutPeriod" WHERE "startsAt" < ${end} AND "endsAt" > ${s.from} AND GREATEST("startsAt", ${s.from}) < LEAST("endsAt", ${end})
     ),
-    units AS MATERIALIZED (
-      SELECT ha."customerId" AS cid, ha."periodId" AS draw, ha."heldOut" AS held, c."ownerId" AS owner, c.segment
-      FROM "HoldoutAssignment" ha
-      JOIN "Customer" c ON c.id = ha."customerId"
-      WHERE ha."periodId" IN (SELECT draw FROM draws)
-        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND c."ownerId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
-        ${s.segment === null ? Prisma.empty : Prisma.sql`AND c.segment = ${s.segment}`}
+    units AS (
+      SELECT "heldOut" AS held, "ownerId" AS owner, segment, "periodId" AS draw, n
+      FROM "HoldoutArmCount"
+      WHERE "periodId" IN (SELECT draw FROM draws) AND n <> 0
+        ${unitFilter(s, Prisma.raw('"ownerId"'), Prisma.raw("segment"))}
     ),
     slices AS (
       SELECT d.draw, b AS bucket, GREATEST(d.ws, b) AS bws, LEAST(d.we, b + ${step}) AS bwe
@@ -242,7 +248,11 @@ export async function programKpi(s: MetricsScope, kpi: KpiKey, opts: AggregateOp
 export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
   const unitK = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
-  const bucketK = kpiSql(kpi, Prisma.sql`at >= bws`, Prisma.sql`at < bws`);
+  // Without a lookback every event read is in its unit's window, and its bucket
+  // is date_trunc(grain, at) (the slices start at date_trunc(grain, ws) and step
+  // by the grain), so buckets are computed instead of joined.
+  const direct = unitK.lookback === "none";
+  const bucketK = direct ? kpiSql(kpi, Prisma.sql`true`, Prisma.sql`false`) : kpiSql(kpi, Prisma.sql`at >= bws`, Prisma.sql`at < bws`);
   const zero = unitK.zeroFill;
   // Units with events (eu) carry the outcome; units without count only when
   // zeroFill, with y = 0, and then n comes from counting every unit (groups).
@@ -270,11 +280,17 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
       WINDOW w AS (PARTITION BY s.draw, a.held ORDER BY s.bucket)
     )`
       : Prisma.sql`
-    bf AS (
+    bf AS (${
+      direct
+        ? Prisma.sql`
+      SELECT ev.cid, ev.draw, date_trunc(${grainSql(s.grain).unit}, ev.at) AS bucket, ${bucketK.y} AS y, ${bucketK.inc} AS inc
+      FROM ev GROUP BY 1, 2, 3`
+        : Prisma.sql`
       SELECT ev.cid, ev.draw, s.bucket, ${bucketK.y} AS y, ${bucketK.inc} AS inc
       FROM ev JOIN slices s ON s.draw = ev.draw AND ev.at < s.bwe
         AND ev.at >= ${unitK.lookback === "retention" ? Prisma.sql`s.bws - ${LOOKBACK}` : Prisma.sql`s.bws`}
-      GROUP BY 1, 2, 3
+      GROUP BY 1, 2, 3`
+    }
     ),
     bucket_sums AS (
       SELECT bf.draw, eu.held, bf.bucket, COUNT(*) FILTER (WHERE bf.inc) AS n, SUM(bf.y) FILTER (WHERE bf.inc) AS sum,
@@ -286,12 +302,11 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
     ${drawEvents(unitK, s.from, end)},
     uf AS (SELECT cid, draw, ${unitK.y} AS y, ${unitK.inc} AS inc FROM ev GROUP BY cid, draw),
     eu AS MATERIALIZED (
-      SELECT uf.cid, uf.draw, un.held, d.p, d.ws, d.we, un.owner, un.segment, uf.y::float8 AS y, uf.inc
-      FROM uf JOIN units un ON un.cid = uf.cid AND un.draw = uf.draw JOIN draws d ON d.draw = uf.draw
+      SELECT uf.cid, uf.draw, ha."heldOut" AS held, d.p, d.ws, d.we, ha."ownerId" AS owner, ha.segment, uf.y::float8 AS y, uf.inc
+      FROM uf JOIN "HoldoutAssignment" ha ON ha."periodId" = uf.draw AND ha."customerId" = uf.cid JOIN draws d ON d.draw = uf.draw
+      WHERE true ${unitFilter(s, Prisma.raw('ha."ownerId"'), Prisma.raw("ha.segment"))}
     ),
-    groups AS (
-      SELECT un.held, un.owner, un.segment, un.draw, COUNT(*) AS n FROM units un GROUP BY 1, 2, 3, 4
-    ),
+    groups AS (SELECT held, owner, segment, draw, n FROM units),
     ${bucketRows},
     counted AS (
       ${
@@ -450,13 +465,13 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: Aggregate
       SELECT p.period, hp.id AS draw, GREATEST(hp."startsAt", p.lo) AS ws, LEAST(hp."endsAt", p.hi) AS we
       FROM periods p JOIN "HoldoutPeriod" hp ON hp."startsAt" < p.hi AND hp."endsAt" > p.lo AND GREATEST(hp."startsAt", p.lo) < LEAST(hp."endsAt", p.hi)
     ),
-    units AS MATERIALIZED (
-      SELECT ha."customerId" AS cid, d.period, d.draw, t.tier
+    units AS (
+      SELECT d.period, t.tier, SUM(ac.n) AS n
       FROM draws d
-      JOIN "HoldoutAssignment" ha ON ha."periodId" = d.draw AND NOT ha."heldOut"
-      JOIN "Customer" c ON c.id = ha."customerId"
-      JOIN tiers t ON t.id = c."ownerId"
-      ${s.segment === null ? Prisma.empty : Prisma.sql`WHERE c.segment = ${s.segment}`}
+      JOIN "HoldoutArmCount" ac ON ac."periodId" = d.draw AND NOT ac."heldOut"
+      JOIN tiers t ON t.id = ac."ownerId"
+      ${s.segment === null ? Prisma.empty : Prisma.sql`WHERE ac.segment = ${s.segment}`}
+      GROUP BY 1, 2
     ),
     ev AS MATERIALIZED (
       SELECT e."customerId" AS cid, d.period, d.draw, d.ws, e."occurredAt" AS at, e.amount
@@ -464,12 +479,18 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: Aggregate
       WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)}
     ),
     uf AS (SELECT cid, period, draw, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY cid, period, draw),
+    ut AS (
+      SELECT t.tier, uf.period, uf.y, uf.inc
+      FROM uf JOIN "HoldoutAssignment" ha ON ha."periodId" = uf.draw AND ha."customerId" = uf.cid AND NOT ha."heldOut"
+      JOIN tiers t ON t.id = ha."ownerId"
+      ${s.segment === null ? Prisma.empty : Prisma.sql`WHERE ha.segment = ${s.segment}`}
+    ),
     uy AS (
       ${
         k.zeroFill
-          ? Prisma.sql`SELECT tier, period, COUNT(*) AS n, 0::float8 AS y, 0::float8 AS y2 FROM units GROUP BY 1, 2
-      UNION ALL SELECT un.tier, un.period, 0, uf.y, uf.y * uf.y FROM uf JOIN units un ON un.cid = uf.cid AND un.period = uf.period AND un.draw = uf.draw`
-          : Prisma.sql`SELECT un.tier, un.period, 1 AS n, uf.y, uf.y * uf.y AS y2 FROM uf JOIN units un ON un.cid = uf.cid AND un.period = uf.period AND un.draw = uf.draw WHERE uf.inc`
+          ? Prisma.sql`SELECT tier, period, n, 0::float8 AS y, 0::float8 AS y2 FROM units
+      UNION ALL SELECT tier, period, 0, y, y * y FROM ut`
+          : Prisma.sql`SELECT tier, period, 1 AS n, y, y * y AS y2 FROM ut WHERE inc`
       }
     )
     SELECT tier, NULL AS period, COUNT(*)::int AS reps, MIN(active)::int AS "minActive", MAX(active)::int AS "maxActive", 0 AS n, 0 AS sum, 0 AS "sumSq"

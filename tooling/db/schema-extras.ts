@@ -47,6 +47,28 @@ function trigger(table: string, name: string, events: ExtraTrigger["events"], le
   return { kind: "trigger", table, name, timing: "AFTER", events, level, function: fn, reason: `${FACTS} ${why}` };
 }
 
+const UNITS = "Holdout units (migration 20261203000000_holdout_units): Prisma's schema language has no triggers.";
+
+function holdoutUnitTriggers(): ExtraTrigger[] {
+  const counts = (name: string, event: "INSERT" | "UPDATE" | "DELETE"): ExtraTrigger => ({
+    kind: "trigger",
+    table: "HoldoutAssignment",
+    name,
+    timing: "AFTER",
+    events: [event],
+    level: "STATEMENT",
+    function: "nudge_holdout_arm_counts",
+    reason: `${UNITS} HoldoutArmCount follows every ${event.toLowerCase()} of assignments.`,
+  });
+  return [
+    { kind: "trigger", table: "HoldoutAssignment", name: "HoldoutAssignment_unit_fill", timing: "BEFORE", events: ["INSERT"], level: "ROW", function: "nudge_holdout_unit_fill", reason: `${UNITS} An assignment takes its customer's owner and segment.` },
+    { kind: "trigger", table: "Customer", name: "Customer_holdout_units", timing: "AFTER", events: ["UPDATE"], level: "ROW", function: "nudge_holdout_unit_follow", reason: `${UNITS} A reassigned or re-segmented customer moves its units.` },
+    counts("HoldoutAssignment_counts_insert", "INSERT"),
+    counts("HoldoutAssignment_counts_update", "UPDATE"),
+    counts("HoldoutAssignment_counts_delete", "DELETE"),
+  ];
+}
+
 export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   {
     kind: "index",
@@ -84,5 +106,6 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
     reason:
       "Cross-sell and up-sell flags of a purchase, judged against the customer's earlier purchases when it is recorded, so every writer agrees (migration 20261202120000_holdouts_and_business_kpis). Prisma's schema language has no triggers.",
   },
+  ...holdoutUnitTriggers(),
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
 ];
