@@ -198,28 +198,83 @@ const EMPTY_GROUP: ConversionGroupRow = { generated: 0, shown: 0, accepted: 0, d
 
 type ConversionRaw = ConversionGroupRow & { g: number; actionKey: string | null; actionName: string | null; repId: string | null; repName: string | null; week: Date | null };
 
+const DAY_MS = 86_400_000;
+const dayFloor = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+const dayCeil = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
+
+/**
+ * The conversion dashboard's counts per period, rep and action type, as rows
+ * to be summed (columns as ConversionGroupRow, revenue unrounded). Whole UTC
+ * days come from RecommendationDay (kept by triggers: one row per day, rep and
+ * action type instead of every recommendation); recommendations are read one
+ * by one only where the view cuts a day: the range's partial ends, today
+ * (created after `now` excluded) and the day in which the attribution windows
+ * close (created by `closed` or after it). The rollup counts every recorded
+ * outcome, so outcomes dated after `now` (a back-dated view, or a purchase
+ * recorded ahead of time) are subtracted, found through their own index.
+ */
+function conversionCells(s: MetricsScope): Prisma.Sql {
+  const closed = windowsClosedBefore(s);
+  const closedDay = dayFloor(closed);
+  const lo = dayCeil(s.from);
+  const hi = new Date(Math.min(dayFloor(s.toExclusive).getTime(), dayFloor(s.now).getTime()));
+  const week = (expr: Prisma.Sql) => periodStart(s.grain, expr);
+  const perRow = (from: Date, toExclusive: Date) => Prisma.sql`
+      SELECT ${week(Prisma.sql`"createdAt"`)} AS week, "repId", "actionTypeId",
+             1 AS generated, (NOT "isControl")::int AS shown, accepted::int AS accepted, (NOT "isControl" AND status = 'DONE')::int AS done,
+             (accepted AND COALESCE("convertedAt" <= ${s.now}, false))::int AS converted, CASE WHEN accepted THEN "attributedRevenue" ELSE 0 END AS revenue,
+             ("createdAt" <= ${closed} AND NOT "isControl")::int AS "treatedN",
+             ("createdAt" <= ${closed} AND NOT "isControl" AND COALESCE("purchasedAt" <= ${s.now}, false))::int AS "treatedConverted",
+             ("createdAt" <= ${closed} AND "isControl")::int AS "controlN",
+             ("createdAt" <= ${closed} AND "isControl" AND COALESCE("purchasedAt" <= ${s.now}, false))::int AS "controlConverted"
+      FROM (${scopedRecommendations({ ...s, from, toExclusive })}) r`;
+  if (hi.getTime() <= lo.getTime()) return perRow(s.from, s.toExclusive);
+  const cutsClosedDay = closedDay.getTime() >= lo.getTime() && closedDay.getTime() < hi.getTime();
+  const rollupDays = Prisma.sql`d.day >= ${lo}::date AND d.day < ${hi}::date ${cutsClosedDay ? Prisma.sql`AND d.day <> ${closedDay}::date` : Prisma.empty}`;
+  const filters = (rep: Prisma.Sql, action: Prisma.Sql) => Prisma.sql`
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND ${rep} IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+        ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND ${action} IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}`;
+  const parts: Prisma.Sql[] = [
+    Prisma.sql`
+      SELECT ${week(Prisma.sql`d.day::timestamp`)} AS week, d."repId", d."actionTypeId",
+             d.generated, d.shown, d.accepted, d.done, d.converted, d.revenue,
+             CASE WHEN d.day < ${closedDay}::date THEN d.shown ELSE 0 END AS "treatedN",
+             CASE WHEN d.day < ${closedDay}::date THEN d."treatedConverted" ELSE 0 END AS "treatedConverted",
+             CASE WHEN d.day < ${closedDay}::date THEN d."controlN" ELSE 0 END AS "controlN",
+             CASE WHEN d.day < ${closedDay}::date THEN d."controlConverted" ELSE 0 END AS "controlConverted"
+      FROM "RecommendationDay" d
+      WHERE ${rollupDays} ${filters(Prisma.raw('d."repId"'), Prisma.raw('d."actionTypeId"'))}`,
+    // Conversions the rollup counted that lie after now (a rep may decide days after the suggestion was made, and the
+    // window runs from the decision). Purchases for treated vs control need none: they fall within 14 days of createdAt,
+    // so for a day before the one in which windows close they are all at or before now.
+    Prisma.sql`
+      SELECT ${week(Prisma.sql`r."createdAt"`)}, r."repId", r."actionTypeId", 0, 0, 0, 0, -1, 0, 0, 0, 0, 0
+      FROM "Recommendation" r
+      WHERE r."convertedAt" > ${s.now} AND NOT r."isControl" AND r.status IN ${ACTED_ON_SQL}
+        AND r."createdAt" >= ${lo} AND r."createdAt" < ${hi}
+        ${cutsClosedDay ? Prisma.sql`AND NOT (r."createdAt" >= ${closedDay} AND r."createdAt" < ${new Date(closedDay.getTime() + DAY_MS)})` : Prisma.empty}
+        ${filters(Prisma.raw('r."repId"'), Prisma.raw('r."actionTypeId"'))}`,
+  ];
+  if (s.from.getTime() < lo.getTime()) parts.push(perRow(s.from, lo));
+  if (cutsClosedDay) parts.push(perRow(closedDay, new Date(closedDay.getTime() + DAY_MS)));
+  if (hi.getTime() < s.toExclusive.getTime()) parts.push(perRow(hi, s.toExclusive));
+  return Prisma.join(parts, " UNION ALL ");
+}
+
 /**
  * Funnel, conversion, attributed revenue and treated-vs-control counts, by
  * action, rep and week, in one pass: counted per week, rep and action first,
  * then rolled up. Periods are of scope.grain.
  */
 export async function conversionMetrics(s: MetricsScope): Promise<ConversionData> {
-  const closed = windowsClosedBefore(s);
   const rows = await aggregate<ConversionRaw[]>(Prisma.sql`
-    WITH recs AS (${scopedRecommendations(s)}),
-    cells AS (
-      SELECT ${periodStart(s.grain, Prisma.sql`"createdAt"`)} AS week, "repId", "actionTypeId",
-             COUNT(*) AS generated,
-             COUNT(*) FILTER (WHERE NOT "isControl") AS shown,
-             COUNT(*) FILTER (WHERE accepted) AS accepted,
-             COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DONE') AS done,
-             COUNT(*) FILTER (WHERE accepted AND "convertedAt" <= ${s.now}) AS converted,
-             SUM("attributedRevenue") FILTER (WHERE accepted) AS revenue,
-             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND NOT "isControl") AS "treatedN",
-             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND NOT "isControl" AND "purchasedAt" <= ${s.now}) AS "treatedConverted",
-             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND "isControl") AS "controlN",
-             COUNT(*) FILTER (WHERE "createdAt" <= ${closed} AND "isControl" AND "purchasedAt" <= ${s.now}) AS "controlConverted"
-      FROM recs
+    WITH cells AS (
+      SELECT week, "repId", "actionTypeId",
+             SUM(generated) AS generated, SUM(shown) AS shown, SUM(accepted) AS accepted, SUM(done) AS done,
+             SUM(converted) AS converted, SUM(revenue) AS revenue,
+             SUM("treatedN") AS "treatedN", SUM("treatedConverted") AS "treatedConverted",
+             SUM("controlN") AS "controlN", SUM("controlConverted") AS "controlConverted"
+      FROM (${conversionCells(s)}) c
       GROUP BY 1, 2, 3
     ),
     rolled AS (

@@ -32,10 +32,10 @@ describe.skipIf(!reachable)("holdout units kept by triggers", () => {
   }
 
   async function unitsMatchCustomers(): Promise<number> {
-    const [{ n }] = await prisma.$queryRaw<{ n: number }[]>`
+    const [row] = await prisma.$queryRaw<{ n: number }[]>`
       SELECT COUNT(*)::int AS n FROM "HoldoutAssignment" ha JOIN "Customer" c ON c.id = ha."customerId"
       WHERE ha."ownerId" IS DISTINCT FROM c."ownerId" OR ha.segment IS DISTINCT FROM c.segment`;
-    return n;
+    return row?.n ?? -1;
   }
 
   it("counts units per draw, arm, owner and segment through inserts, reassignments, re-segmenting, arm changes and deletions", async () => {

@@ -301,18 +301,46 @@ describe("demo seed", () => {
     expect(usage?.days).toBeGreaterThan(0);
   });
 
+  it("keeps the dashboard rollups equal to a recount: RecommendationDay and HoldoutArmCount", async () => {
+    const [days] = await a.prisma.$queryRaw<{ diff: number; days: number }[]>`
+      WITH raw AS (
+        SELECT date_trunc('day', "createdAt")::date AS day, "repId", "actionTypeId", COUNT(*)::int AS generated, COUNT(*) FILTER (WHERE NOT "isControl")::int AS shown,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status IN ('ACCEPTED', 'DONE'))::int AS accepted, COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DONE')::int AS done,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status IN ('ACCEPTED', 'DONE') AND "convertedAt" IS NOT NULL)::int AS converted,
+               COALESCE(SUM("attributedRevenue") FILTER (WHERE NOT "isControl" AND status IN ('ACCEPTED', 'DONE')), 0)::decimal(16, 2) AS revenue,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND "purchasedAt" IS NOT NULL)::int AS tc, COUNT(*) FILTER (WHERE "isControl")::int AS cn,
+               COUNT(*) FILTER (WHERE "isControl" AND "purchasedAt" IS NOT NULL)::int AS cc
+        FROM "Recommendation" GROUP BY 1, 2, 3
+      ),
+      kept AS (SELECT day, "repId", "actionTypeId", generated, shown, accepted, done, converted, revenue, "treatedConverted", "controlN", "controlConverted" FROM "RecommendationDay" WHERE generated <> 0)
+      SELECT ((SELECT COUNT(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM kept) x) + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM raw) x))::int AS diff,
+             (SELECT COUNT(*) FROM raw)::int AS days`;
+    expect(days).toEqual({ diff: 0, days: expect.any(Number) });
+    expect(days?.days).toBeGreaterThan(0);
+    const [units] = await a.prisma.$queryRaw<{ diff: number; units: number }[]>`
+      WITH raw AS (SELECT ha."periodId", ha."heldOut", c."ownerId", c.segment, COUNT(*)::int AS n FROM "HoldoutAssignment" ha JOIN "Customer" c ON c.id = ha."customerId" GROUP BY 1, 2, 3, 4),
+      kept AS (SELECT "periodId", "heldOut", "ownerId", segment, n FROM "HoldoutArmCount" WHERE n <> 0)
+      SELECT ((SELECT COUNT(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM kept) x) + (SELECT COUNT(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM raw) x))::int AS diff,
+             (SELECT COALESCE(SUM(n), 0) FROM raw)::int AS units`;
+    expect(units).toEqual({ diff: 0, units: expect.any(Number) });
+    expect(units?.units).toBeGreaterThan(0);
+  });
+
   it("rebuilds the same dashboard facts from scratch (the bulk-load path of seed:large)", async () => {
     const snapshot = () =>
       a.prisma.$queryRaw<{ md5: string }[]>`
         SELECT md5(string_agg(concat_ws('|', id, "firstReactionAt", "snoozedAt", "dismissReason", "purchasedAt", "convertedAt", "attributedRevenue"), ',' ORDER BY id))
-                 || md5((SELECT string_agg(d::text, ',' ORDER BY "userId", day) FROM "UsageDay" d)) AS md5
+                 || md5((SELECT string_agg(d::text, ',' ORDER BY "userId", day) FROM "UsageDay" d))
+                 || md5((SELECT string_agg(d::text, ',' ORDER BY day, "repId", "actionTypeId") FROM "RecommendationDay" d WHERE generated <> 0)) AS md5
         FROM "Recommendation"`;
     const [before] = await snapshot();
     await a.prisma.$executeRaw`UPDATE "Recommendation" SET "firstReactionAt" = NULL, "snoozedAt" = NULL, "dismissReason" = NULL, "purchasedAt" = NULL, "convertedAt" = NULL, "attributedRevenue" = 0`;
     await a.prisma.$executeRaw`DELETE FROM "UsageDay"`;
+    await a.prisma.$executeRaw`DELETE FROM "RecommendationDay"`;
     const [wiped] = await snapshot();
     expect(wiped?.md5).not.toBe(before?.md5);
     await a.prisma.$queryRaw`SELECT nudge_rebuild_dashboard_facts()::text`;
+    await a.prisma.$queryRaw`SELECT nudge_rebuild_recommendation_days()::text`;
     const [after] = await snapshot();
     expect(after?.md5).toBe(before?.md5);
   });

@@ -107,5 +107,17 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       "Cross-sell and up-sell flags of a purchase, judged against the customer's earlier purchases when it is recorded, so every writer agrees (migration 20261202120000_holdouts_and_business_kpis). Prisma's schema language has no triggers.",
   },
   ...holdoutUnitTriggers(),
+  ...(["INSERT", "UPDATE", "DELETE"] as const).map(
+    (event): ExtraTrigger => ({
+      kind: "trigger",
+      table: "Recommendation",
+      name: `Recommendation_days_${event.toLowerCase()}`,
+      timing: "AFTER",
+      events: [event],
+      level: "STATEMENT",
+      function: "nudge_recommendation_days",
+      reason: `Conversion dashboard rollup (migration 20261203010000_recommendation_days): RecommendationDay follows every ${event.toLowerCase()} of recommendations. Prisma's schema language has no triggers.`,
+    }),
+  ),
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
 ];
