@@ -58,6 +58,7 @@ export interface RepRow extends ReactionSummary {
 }
 
 export interface AdoptionData {
+  /** Per day: reps active in the TRAILING_DAYS days ending that day, of the reps on the team in that window. */
   daily: ActiveRow[];
   /** By period of scope.grain (the name predates the grain switch); bucket = the period's start. */
   weekly: WeeklyUsageRow[];
@@ -80,32 +81,40 @@ function repsInScope(s: MetricsScope): Prisma.Sql {
       AND (${s.teamId}::uuid IS NULL OR u."teamId" = ${s.teamId}::uuid)`;
 }
 
+/** Days in the trailing window of "active reps, last 7 days". */
+export const TRAILING_DAYS = 7;
+
 /**
- * Active reps per day and per period of scope.grain (week, month or quarter),
- * with the period's sessions and queue views. Edge periods are cut to the
- * date range: a rep counts towards the team if on it during the cut period.
+ * Active reps per day, over the trailing TRAILING_DAYS days ending that day (a
+ * daily count would drop to zero every weekend), and per period of scope.grain
+ * (week, month or quarter), with the period's sessions and queue views. Edge
+ * periods are cut to the date range: a rep counts towards the team if on it
+ * during the window or the cut period.
  */
 async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: WeeklyUsageRow[] }> {
   const step = periodStep(s.grain);
+  const trail = Prisma.raw(`interval '${TRAILING_DAYS - 1} days'`);
   const rows = await db().$queryRaw<(WeeklyUsageRow & { unit: string })[]>`
     WITH reps AS (${repsInScope(s)}),
     days AS (
       SELECT d."userId", d.day::timestamp AS day, d."signIns", d."queueViews" FROM "UsageDay" d JOIN reps ON reps.id = d."userId"
-      WHERE d.day >= ${s.from}::date AND d.day < ${s.toExclusive}::date
+      WHERE d.day >= (${s.from}::timestamp - ${trail})::date AND d.day < ${s.toExclusive}::date
     ),
     buckets AS (
-      SELECT 'day' AS unit, d AS bucket, d AS "start", d + interval '1 day' AS "end"
+      SELECT 'day' AS unit, d AS bucket, d - ${trail} AS "start", d + interval '1 day' AS "end"
       FROM generate_series(${s.from}::timestamp, ${s.toExclusive}::timestamp - interval '1 day', interval '1 day') d
       UNION ALL
       SELECT 'period', w, GREATEST(w, ${s.from}::timestamp), LEAST(w + ${step}, ${s.toExclusive}::timestamp)
       FROM generate_series(${periodStart(s.grain, Prisma.sql`${s.from}::timestamp`)}, ${s.toExclusive}::timestamp - interval '1 day', ${step}) w
     ),
     counts AS (
-      SELECT 'day' AS unit, day AS bucket, COUNT(*) AS active, SUM("signIns") AS sessions, SUM("queueViews") AS views
-      FROM days GROUP BY day
+      SELECT 'day' AS unit, b.bucket, COUNT(DISTINCT d."userId") AS active, 0 AS sessions, 0 AS views
+      FROM buckets b JOIN days d ON d.day >= b."start" AND d.day < b."end"
+      WHERE b.unit = 'day'
+      GROUP BY b.bucket
       UNION ALL
       SELECT 'period', ${periodStart(s.grain, Prisma.sql`day`)}, COUNT(DISTINCT "userId"), SUM("signIns"), SUM("queueViews")
-      FROM days GROUP BY 2
+      FROM days WHERE day >= ${s.from}::timestamp GROUP BY 2
     )
     SELECT b.unit, b.bucket,
            COALESCE(c.active, 0)::int AS "activeReps",

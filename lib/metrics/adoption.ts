@@ -16,3 +16,17 @@ export function repUsageStatus(opts: { accountActive: boolean; lastActiveAt: Dat
   if (!opts.lastActiveAt) return "never";
   return opts.periodEnd.getTime() - opts.lastActiveAt.getTime() > STOPPED_AFTER_DAYS * DAY_MS ? "stopped" : "active";
 }
+
+/**
+ * "Reps active in period: N of M". M is every rep on the team during the
+ * period (accounts switched off since included when they were active in it,
+ * as the per-rep table lists them), N those with at least one active day, so
+ * N never exceeds M. `deactivated`: reps of M whose account is off now.
+ */
+export function activeRepsHeadline(reps: readonly { accountActive: boolean; activeDays: number }[]): { active: number; onTeam: number; deactivated: number } {
+  return {
+    active: reps.filter((r) => r.activeDays > 0).length,
+    onTeam: reps.length,
+    deactivated: reps.filter((r) => !r.accountActive).length,
+  };
+}

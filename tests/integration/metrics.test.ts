@@ -199,7 +199,9 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     const a = await adoptionMetrics(scopeA);
     expect(a.daily).toHaveLength(31);
     const active = Object.fromEntries(a.daily.filter((d) => d.activeReps > 0).map((d) => [d.bucket.toISOString().slice(0, 10), d.activeReps]));
-    expect(active).toEqual({ "2026-03-02": 2, "2026-03-03": 1, "2026-03-09": 1, "2026-03-25": 1 });
+    // Trailing 7 days ending each day: A1 and A2 from 03-02 to 03-08; A1 alone from 03-09 (03-03 and 03-09) to 03-15, and from 03-25 to 03-31.
+    const days = (from: number, to: number, n: number) => Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [`2026-03-${String(from + i).padStart(2, "0")}`, n]));
+    expect(active).toEqual({ ...days(2, 8, 2), ...days(9, 15, 1), ...days(25, 31, 1) });
     expect(new Set(a.daily.map((d) => d.teamReps))).toEqual(new Set([2]));
     expect(a.weekly.map((w) => [w.bucket.toISOString().slice(0, 10), w.activeReps, w.teamReps, w.sessions, w.queueViews])).toEqual([
       ["2026-02-23", 0, 2, 0, 0],

@@ -2,7 +2,7 @@ import { ChartCard } from "@/components/dashboards/chart-card";
 import { Wide } from "@/components/dashboards/dashboard-frame";
 import { PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
 import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
-import { repUsageStatus, STOPPED_AFTER_DAYS } from "@/lib/metrics/adoption";
+import { activeRepsHeadline, repUsageStatus, STOPPED_AFTER_DAYS } from "@/lib/metrics/adoption";
 import { rate } from "@/lib/metrics/summary";
 import type { AdoptionData } from "@/lib/data/usage";
 import type { Grain } from "@/lib/validation/dashboard-filters";
@@ -16,8 +16,7 @@ const STATUS_LABEL = { active: "Active", stopped: "Stopped", never: "Never signe
 export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; periodEnd: Date; grain: Grain }) {
   const periodCol = periodColumn(grain, "week");
   const r = data.reactions;
-  const activeInPeriod = data.reps.filter((x) => x.activeDays > 0).length;
-  const onTeam = data.reps.filter((x) => x.accountActive).length;
+  const headline = activeRepsHeadline(data.reps);
 
   const daily: Row[] = data.daily.map((d) => ({ day: day(d.bucket), activeReps: d.activeReps, teamReps: d.teamReps, share: rate(d.activeReps, d.teamReps) }));
   const weekly: Row[] = data.weekly.map((w) => ({
@@ -73,7 +72,16 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
     <>
       <Wide>
         <KpiGrid label="Adoption summary">
-          <Kpi label="Reps active in period" value={`${activeInPeriod} of ${onTeam}`} detail={stopped ? `${stopped} stopped (no use in ${STOPPED_AFTER_DAYS} days)` : "reps with an active account"} />
+          <Kpi
+            label="Reps active in period"
+            value={`${headline.active} of ${headline.onTeam}`}
+            detail={[
+              stopped ? `${stopped} stopped (no use in ${STOPPED_AFTER_DAYS} days)` : null,
+              headline.deactivated ? `${headline.deactivated} deactivated since` : null,
+            ]
+              .filter(Boolean)
+              .join(" · ") || "reps on the team in the period"}
+          />
           <Kpi label="Recommendations shown" value={displayCell(r.shown, "int")} detail="non-control, generated in period" />
           <Kpi label="Got a reaction" value={displayCell(rate(r.reacted, r.shown), "pct")} detail="share of shown" />
           <Kpi label="Median time to reaction" value={displayCell(r.medianMinutes, "minutes")} detail="from shown to first reaction" />
@@ -83,12 +91,12 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
       </Wide>
       <Wide>
         <ChartCard
-          title="Active reps per day (% of team)"
-          description="Share of the team's reps who signed in, viewed the queue or a customer, or reacted that day."
-          spec={{ type: "line", x: "day", xKind: "date", xLabel: "Day", yKind: "pct", yLabel: "% of team active", yMax: 1, series: [{ key: "share", label: "Active reps (% of team)" }] }}
+          title="Active reps, last 7 days (% of team)"
+          description="Each day: the share of the team's reps who signed in, viewed the queue or a customer, or reacted in the 7 days ending that day (a weekly active share, so weekends do not drop it to zero)."
+          spec={{ type: "line", x: "day", xKind: "date", xLabel: "Day", yKind: "pct", yLabel: "% of team active", yMax: 1, series: [{ key: "share", label: "Active reps, last 7 days (% of team)" }] }}
           columns={[
             { key: "day", label: "Day", kind: "date" },
-            { key: "activeReps", label: "Active reps", kind: "int" },
+            { key: "activeReps", label: "Active in the 7 days", kind: "int" },
             { key: "teamReps", label: "Reps on team", kind: "int" },
             { key: "share", label: "Active share", kind: "pct" },
           ]}
