@@ -8,9 +8,22 @@ export type BetaParams = { alpha: number; beta: number };
 export type Outcome = { successes: number; trials: number };
 /** Counts per (actionKey, segment). */
 export type ActionStats = { shown: number; accepted: number; converted: number };
-export type StatsRow = ActionStats & { actionKey: string; segment: string };
-/** Keyed by `estimateKey(actionKey, segment)`; pooled rows use ALL_SEGMENTS. Build with `buildStatsTable`. */
-export type StatsTable = ReadonlyMap<string, ActionStats>;
+/**
+ * Counts per (actionKey, segment), or per (actionKey, featureKey) when the
+ * rows carry the customer's feature key (lib/engine/propensity.ts). Counts
+ * may be fractional: each outcome weighted by its age (decayWeight).
+ */
+export type StatsRow = ActionStats & { actionKey: string; segment: string; featureKey?: string | null };
+/**
+ * Keyed by `estimateKey(actionKey, segment)`; pooled rows use ALL_SEGMENTS.
+ * Build with `buildStatsTable`. `evidence` (per action key, by feature key)
+ * is there when the rows carried feature keys: the individual propensity
+ * model is then fitted from it; without it, acceptance is the segment-level
+ * Beta-Binomial estimate.
+ */
+export type StatsTable = ReadonlyMap<string, ActionStats> & {
+  readonly evidence?: ReadonlyMap<string, readonly { featureKey: string; trials: number; accepted: number }[]>;
+};
 /** Uniform in [0, 1). */
 export type Rng = () => number;
 
@@ -132,17 +145,43 @@ function subtractStats(a: ActionStats, b: ActionStats): ActionStats {
   };
 }
 
+/** Default half-life of evidence: an outcome this many days old counts half. */
+export const DEFAULT_HALF_LIFE_DAYS = 30;
+export const MIN_HALF_LIFE_DAYS = 1;
+export const MAX_HALF_LIFE_DAYS = 3650;
+
+/**
+ * Forgetting: the weight of an outcome `ageDays` old, 0.5^(age / halfLife).
+ * An age below 0 (clock skew) counts as 0; halfLifeDays null means no
+ * forgetting (weight 1). The SQL in lib/data/decisions.ts computes the same.
+ */
+export function decayWeight(ageDays: number, halfLifeDays: number | null): number {
+  if (halfLifeDays === null) return 1;
+  if (!(halfLifeDays > 0)) throw new RangeError(`halfLifeDays must be positive, got ${halfLifeDays}`);
+  return Math.pow(0.5, Math.max(0, ageDays) / halfLifeDays);
+}
+
 /** Builds the lookup table from per-segment rows, adding the pooled (all segments) row per action. */
-export function buildStatsTable(rows: readonly StatsRow[]): Map<string, ActionStats> {
+export function buildStatsTable(rows: readonly StatsRow[]): Map<string, ActionStats> & StatsTable {
   const table = new Map<string, ActionStats>();
+  const evidence = new Map<string, Map<string, { featureKey: string; trials: number; accepted: number }>>();
+  const individual = rows.some((r) => typeof r.featureKey === "string");
   for (const r of rows) {
+    if (individual) {
+      const fk = r.featureKey ?? `${r.segment}|`;
+      let byKey = evidence.get(r.actionKey);
+      if (!byKey) evidence.set(r.actionKey, (byKey = new Map()));
+      const e = byKey.get(fk) ?? { featureKey: fk, trials: 0, accepted: 0 };
+      byKey.set(fk, { featureKey: fk, trials: e.trials + r.shown, accepted: e.accepted + r.accepted });
+    }
     const stats: ActionStats = { shown: r.shown, accepted: r.accepted, converted: r.converted };
     const key = estimateKey(r.actionKey, r.segment);
     table.set(key, addStats(table.get(key) ?? EMPTY_STATS, stats));
     const pooledKey = estimateKey(r.actionKey, ALL_SEGMENTS);
     table.set(pooledKey, addStats(table.get(pooledKey) ?? EMPTY_STATS, stats));
   }
-  return table;
+  if (!individual) return table;
+  return Object.assign(table, { evidence: new Map([...evidence].map(([k, m]) => [k, [...m.values()]])) });
 }
 
 /** Moves a prior's mean to `mean` while giving it `strength` pseudo-trials. */
