@@ -2,7 +2,8 @@
 // conversion after acceptance (accepted -> converted), per action type and
 // segment, with Thompson sampling for exploration.
 import { hash32, hash8 } from "./hash";
-import { isoDate } from "./time";
+import { DAY_MS, isoDate } from "./time";
+import { ATTRIBUTION_WINDOW_DAYS, isActedOn, isResolved, type RecommendationStatus } from "@/lib/domain/vocabulary";
 
 export type BetaParams = { alpha: number; beta: number };
 export type Outcome = { successes: number; trials: number };
@@ -243,4 +244,45 @@ export function statsFingerprint(table: StatsTable): string {
 /** e.g. "bb-2026-11-23-1a2b3c4d": Beta-Binomial model, date of the stats, fingerprint of the counts. */
 export function modelVersion(date: Date, statsFingerprintValue: string): string {
   return `bb-${isoDate(date)}-${hash8(statsFingerprintValue)}`;
+}
+
+/** One suggestion as the learning statistics see it (lib/data/decisions.ts loadStats reads the same from the database). */
+export type LearningRecord = {
+  actionKey: string;
+  segment: string;
+  featureKey: string | null;
+  createdAt: Date;
+  status: RecommendationStatus;
+  isControl: boolean;
+  shownAt: Date | null;
+  decidedAt: Date | null;
+  /** The customer's purchases (any time). */
+  purchases: readonly Date[];
+};
+
+/**
+ * The learning statistics' definition in TypeScript: per (action, segment,
+ * feature key; the segment alone when the suggestion has none), the
+ * age-weighted counts of resolved suggestions created at or before `now`
+ * (trials), of those acted on (accepted or done, or accepted and later
+ * expired), and of those acted on and followed by a purchase within the
+ * attribution window after the decision (converted).
+ */
+export function weightedStatsRows(records: readonly LearningRecord[], now: Date, halfLifeDays: number | null): StatsRow[] {
+  const rows = new Map<string, StatsRow>();
+  for (const r of records) {
+    if (r.createdAt > now || !isResolved(r)) continue;
+    const w = decayWeight((now.getTime() - r.createdAt.getTime()) / DAY_MS, halfLifeDays);
+    const actedOn = isActedOn(r.status) || (r.status === "EXPIRED" && r.decidedAt !== null);
+    const from = (r.decidedAt ?? r.createdAt).getTime();
+    const converted = actedOn && r.purchases.some((p) => p.getTime() > from && p.getTime() <= from + ATTRIBUTION_WINDOW_DAYS * DAY_MS);
+    const featureKey = r.featureKey ?? `${r.segment}|`;
+    const key = `${r.actionKey}\u0000${r.segment}\u0000${featureKey}`;
+    const row = rows.get(key) ?? { actionKey: r.actionKey, segment: r.segment, featureKey, shown: 0, accepted: 0, converted: 0 };
+    row.shown += w;
+    if (actedOn) row.accepted += w;
+    if (converted) row.converted += w;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
 }
