@@ -227,7 +227,7 @@ export function evaluateActions(input: DecisionInput): Evaluation {
     }
 
     const est = segmentEstimate(stats, action.key, customer.segment, action.prior);
-    const { posterior, mean: meanPropensity } = acceptanceEstimate(stats, action.key, action.prior, customer.segment, fkey);
+    const { posterior, mean: meanPropensity } = acceptanceEstimate(stats, action.key, action.prior, customer.segment, fkey, est);
     const explorable = exploreAllowed && action.exploration;
     const exploring = explorable && customerExplores;
     const rankingPropensity = exploring ? betaSample(posterior.alpha, posterior.beta, rng) : meanPropensity;

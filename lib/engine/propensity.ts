@@ -17,7 +17,7 @@
 // vector x, the logit is N(xᵀθ̂, xᵀH⁻¹x); P(accept) is summarised as a Beta
 // with the same mean and variance, so Thompson sampling, the logged pick
 // probability and off-policy replay keep working on Beta posteriors.
-import { acceptancePosterior, betaMean, segmentEstimate, type BetaParams, type StatsTable } from "./learning";
+import { acceptancePosterior, betaMean, segmentEstimate, type BetaParams, type SegmentEstimate, type StatsTable } from "./learning";
 import type { Signals } from "./signals";
 
 export const MODEL_SEGMENTS = ["SMB", "MID_MARKET", "ENTERPRISE"] as const;
@@ -233,8 +233,15 @@ export function actionPropensityModel(table: StatsTable, actionKey: string, prio
  * table carries per-customer evidence, else the segment-level Beta-Binomial
  * estimate (shrunk towards the action's other segments).
  */
-export function acceptanceEstimate(table: StatsTable, actionKey: string, prior: BetaParams, segment: string, key: string): { mean: number; posterior: BetaParams; evidenceTrials: number } {
-  const est = segmentEstimate(table, actionKey, segment, prior);
+export function acceptanceEstimate(
+  table: StatsTable,
+  actionKey: string,
+  prior: BetaParams,
+  segment: string,
+  key: string,
+  /** The segment estimate, when the caller has it already (the engine needs it for conversion too). */
+  est: SegmentEstimate = segmentEstimate(table, actionKey, segment, prior),
+): { mean: number; posterior: BetaParams; evidenceTrials: number } {
   const model = actionPropensityModel(table, actionKey, prior);
   if (model) return { ...predictAcceptance(model, key), evidenceTrials: est.evidenceTrials };
   const posterior = acceptancePosterior(est.stats, est.acceptancePrior);

@@ -67,6 +67,8 @@ export type LearningSimOptions = {
   halfLifeDays: number | null;
   explorationShare: number;
   driftThresholds: DriftThresholds;
+  /** Drift alarms retrain and shadow-evaluate a challenger (default true); false: forgetting alone. */
+  driftRetrain?: boolean;
   /** Evaluate only these policies (default all). */
   policies?: readonly Policy[];
 };
@@ -367,7 +369,7 @@ export function simulateLearning(opts: LearningSimOptions): LearningSimResult {
         record(fresh, now, cand, c.segment, accepted, converted, individual);
         outcomes.push({ cand, segment: c.segment, accepted });
       }
-      if (learning) {
+      if (learning && opts.driftRetrain !== false) {
         // The drift monitor on this round's outcomes; for each alarm, a
         // challenger retrained with the action's older evidence discounted,
         // shadow-evaluated against the champion on this round (neither was
