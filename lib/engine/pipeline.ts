@@ -277,7 +277,10 @@ export function allocate(outcomes: Iterable<CustomerOutcome>, caps: CapState): A
 }
 
 /** One candidate as logged with a decision (its score inputs), for off-policy evaluation of other catalogs later. */
-export type LoggedCandidate = Pick<Candidate, "actionKey" | "score" | "propensity" | "rankingPropensity" | "posterior" | "exploring" | "businessValue" | "contextWeight" | "lever">;
+export type LoggedCandidate = Pick<Candidate, "actionKey" | "score" | "propensity" | "rankingPropensity" | "posterior" | "exploring" | "businessValue" | "contextWeight" | "lever"> & {
+  /** P(convert | accept) in the score; absent in logs from before conversion entered the objective (read as 1). */
+  conversionRate?: number;
+};
 export type DecisionLog = { pickProbability: number; candidates: LoggedCandidate[] };
 
 /** At most this many candidates are logged per decision (best first); the pick probability uses them all. */
@@ -320,6 +323,7 @@ export function decisionLog(evaluation: Evaluation, chosen: Candidate, rng: Rng)
       businessValue: c.businessValue,
       contextWeight: c.contextWeight,
       lever: c.lever,
+      conversionRate: c.conversionRate,
     })),
   };
 }
