@@ -276,6 +276,7 @@ async function inputs(): Promise<Record<string, unknown>> {
     createApiKeyAction: { name: "Hijack", scopes: ["events:write"] },
     revokeApiKeyAction: { id: ids.key },
     updateProgramSettingsAction: { globalHoldoutPct: 50, holdoutRedraw: "MONTH" },
+    updateLearningSettingsAction: { learningHalfLifeDays: 1, explorationSharePct: 50 },
   };
 }
 
@@ -297,6 +298,7 @@ const ADMIN_ACTIONS = [
   "createApiKeyAction",
   "revokeApiKeyAction",
   "updateProgramSettingsAction",
+  "updateLearningSettingsAction",
 ] as const;
 
 test("the build has exactly the admin actions checked below", async () => {
@@ -373,6 +375,35 @@ test("an admin sets the global holdout with guidance on what it can detect; a ba
   await share.fill("5");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("region", { name: "Global holdout" })).toContainText("Now: 5 % of customers");
+});
+
+test("an admin sees which actions explore and sets the evidence half-life and exploration cap; a bad value is refused next to the field", async ({ page }) => {
+  await page.goto("/admin/catalog");
+  const learning = page.getByRole("region", { name: "Learning" });
+  await expect(learning).toContainText("Now: evidence half-life 30 days, exploration cap 20 % of customers");
+  // The shipped catalog explores: every seeded action says so.
+  await expect(learning).toContainText(/Exploration is on for (\d+) of \1 active actions/);
+  const halfLife = page.getByLabel("Half-life of evidence (days)");
+  const cap = page.getByLabel("Exploration cap (% of customers)");
+
+  await cap.fill("80");
+  await learning.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Use at most 50 %")).toBeVisible();
+  await expect(cap).toHaveAttribute("aria-invalid", "true");
+  await expect.poll(() => withDb(async (db) => (await db.query<{ pct: number }>(`SELECT "explorationSharePct" AS pct FROM "ProgramSettings" WHERE id = 1`)).rows[0]!.pct)).toBe(20);
+
+  await halfLife.fill("14");
+  await cap.fill("10");
+  await learning.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. The engine uses them from the next batch or re-score.")).toBeVisible();
+  await expect(learning).toContainText("Now: evidence half-life 14 days, exploration cap 10 % of customers");
+  const audit = await withDb(async (db) => (await db.query<{ after: unknown }>(`SELECT after FROM "AuditLog" WHERE entity = 'ProgramSettings' AND "entityId" = 'learning' ORDER BY at DESC, id DESC LIMIT 1`)).rows[0]?.after);
+  expect(audit).toEqual({ learningHalfLifeDays: 14, explorationSharePct: 10 });
+  // Back to the shipped settings.
+  await halfLife.fill("30");
+  await cap.fill("20");
+  await learning.getByRole("button", { name: "Save" }).click();
+  await expect(learning).toContainText("Now: evidence half-life 30 days, exploration cap 20 % of customers");
 });
 
 // ---- screenshots of every admin page ----

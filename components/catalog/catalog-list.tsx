@@ -37,6 +37,9 @@ export function CatalogList({ actions, flags = {} }: { actions: CatalogRow[]; fl
               <th scope="col" className="px-3 py-2 text-right">Lever</th>
               <th scope="col" className="px-3 py-2 text-right">Cool-down</th>
               <th scope="col" className="px-3 py-2 text-right">Control</th>
+              <th scope="col" className="px-3 py-2" title="Thompson sampling: tries it more while evidence is thin, within the exploration cap below">
+                Explores
+              </th>
               <th scope="col" className="px-3 py-2 text-right">Open</th>
               <th scope="col" className="px-3 py-2 text-right" title="Accepted or done, of suggestions reacted to in the last 30 days">
                 Accepted 30 d
@@ -66,6 +69,7 @@ export function CatalogList({ actions, flags = {} }: { actions: CatalogRow[]; fl
                 <td className="px-3 py-2 text-right tabular-nums">×{a.lever}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{a.cooldownDays} d</td>
                 <td className="px-3 py-2 text-right tabular-nums">{a.controlGroupPct}%</td>
+                <td className="px-3 py-2">{a.exploration ? "Yes" : "No"}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{a.openRecommendations.toLocaleString("en-US")}</td>
                 <td className="px-3 py-2 text-right tabular-nums" title={`${a.reacted30d} reacted to`}>
                   {rate(a)}
@@ -98,6 +102,7 @@ export function CatalogList({ actions, flags = {} }: { actions: CatalogRow[]; fl
               <Stat label="Lever" value={`×${a.lever}`} />
               <Stat label="Cool-down" value={`${a.cooldownDays} d`} />
               <Stat label="Control" value={`${a.controlGroupPct}%`} />
+              <Stat label="Explores" value={a.exploration ? "Yes" : "No"} />
               <Stat label="Open" value={a.openRecommendations.toLocaleString("en-US")} />
               <Stat label="Accepted 30 d" value={rate(a)} />
             </dl>

@@ -97,6 +97,7 @@ async function entityLabels(rows: { entity: string; entityId: string }[]): Promi
     ...teams.map((t) => [`Team:${t.id}`, t.name] as const),
     ...keys.map((k) => [`ApiKey:${k.id}`, k.name] as const),
     ["ProgramSettings:1", "global holdout"] as const,
+    ["ProgramSettings:learning", "learning settings"] as const,
   ]);
 }
 

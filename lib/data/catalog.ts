@@ -21,6 +21,8 @@ export interface CatalogRow {
   cooldownDays: number;
   expiresAfterDays: number;
   controlGroupPct: number;
+  /** Thompson sampling on for this action. */
+  exploration: boolean;
   active: boolean;
   version: number;
   updatedAt: Date;
@@ -45,6 +47,7 @@ export async function listActionTypes(now = new Date()): Promise<CatalogRow[]> {
         cooldownDays: true,
         expiresAfterDays: true,
         controlGroupPct: true,
+        exploration: true,
         active: true,
         version: true,
         updatedAt: true,

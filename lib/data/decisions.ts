@@ -5,6 +5,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { ACTED_ON_SQL, OPEN_SQL, resolvedSql, sqlLiteral } from "./vocabulary-sql";
 import {
   buildStatsTable,
+  DEFAULT_HALF_LIFE_DAYS,
   inferUrgencySignal,
   parseRule,
   type ActionDefinition,
@@ -90,26 +91,36 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
 const ACTED_ON = Prisma.sql`(r.status IN ${ACTED_ON_SQL} OR (r.status = ${EXPIRED} AND r."decidedAt" IS NOT NULL))`;
 
 /**
- * Learning data: per action and segment, how many shown suggestions were
- * resolved (trials), acted on (accepted or done) and followed by a purchase
- * within the attribution window (converted). Control-group rows are excluded.
+ * Learning data: per action, segment and the customer's feature key at
+ * decision time (older suggestions without one: the segment alone), how many
+ * shown suggestions were resolved (trials: acted on, dismissed, or expired
+ * after being shown, i.e. silence), acted on (accepted or done), and followed
+ * by a purchase within the attribution window (converted). Control-group rows
+ * are excluded. Each suggestion is weighted by its age, 0.5^(days since
+ * created / halfLifeDays) (lib/engine/learning.ts decayWeight; null: no
+ * forgetting), so the counts are fractional. lib/engine's
+ * `weightedStatsRows` is the same definition in TypeScript
+ * (tests/integration/sql-matches-engine.test.ts holds them together).
  */
-export async function loadStats(client: Client = db(), now = new Date()): Promise<StatsTable> {
-  const rows = await client.$queryRaw<{ actionKey: string; segment: string; shown: number; accepted: number; converted: number }[]>`
-    SELECT a.key AS "actionKey", c.segment,
-           COUNT(*)::int AS shown,
-           COUNT(*) FILTER (WHERE ${ACTED_ON})::int AS accepted,
-           COUNT(*) FILTER (WHERE ${ACTED_ON} AND EXISTS (
+export async function loadStats(client: Client = db(), now = new Date(), halfLifeDays: number | null = DEFAULT_HALF_LIFE_DAYS): Promise<StatsTable> {
+  const weight = halfLifeDays === null
+    ? Prisma.sql`1.0::float8`
+    : Prisma.sql`power(0.5::float8, GREATEST(0, EXTRACT(EPOCH FROM (${now}::timestamp(3) - r."createdAt")))::float8 / 86400.0 / ${halfLifeDays}::float8)`;
+  const rows = await client.$queryRaw<{ actionKey: string; segment: string; featureKey: string; shown: number; accepted: number; converted: number }[]>`
+    SELECT a.key AS "actionKey", c.segment, COALESCE(r."featureKey", c.segment || '|') AS "featureKey",
+           SUM(${weight})::float8 AS shown,
+           COALESCE(SUM(${weight}) FILTER (WHERE ${ACTED_ON}), 0)::float8 AS accepted,
+           COALESCE(SUM(${weight}) FILTER (WHERE ${ACTED_ON} AND EXISTS (
              SELECT 1 FROM "CustomerEvent" e
              WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
                AND e."occurredAt" > COALESCE(r."decidedAt", r."createdAt")
                AND e."occurredAt" <= COALESCE(r."decidedAt", r."createdAt") + make_interval(days => ${ATTRIBUTION_WINDOW_DAYS}::int)
-           ))::int AS converted
+           )), 0)::float8 AS converted
     FROM "Recommendation" r
     JOIN "ActionType" a ON a.id = r."actionTypeId"
     JOIN "Customer" c ON c.id = r."customerId"
     WHERE r."createdAt" <= ${now} AND ${resolvedSql("r")}
-    GROUP BY a.key, c.segment`;
+    GROUP BY 1, 2, 3`;
   return buildStatsTable(rows satisfies StatsRow[]);
 }
 
@@ -204,15 +215,22 @@ export async function lockRepsForAllocation(client: Client, repIds: Iterable<str
 }
 
 /**
- * Visible open suggestions per rep (what the daily cap counts): every rep's, or
- * only the given reps' (an index range each, instead of a pass over every open
- * suggestion; a re-score counts under its reps' locks, so this must be quick).
+ * What the daily cap counts per rep: visible suggestions delivered today
+ * (created since the start of `now`'s UTC day, whatever became of them) plus
+ * those still open from earlier days. So a rep who clears the queue does not
+ * get another full queue the same day. Every rep's, or only the given reps'
+ * (a re-score counts under its reps' locks, so this must be quick).
  */
 export async function openVisibleByRep(client: Client, now: Date, repIds?: string[]): Promise<Map<string, number>> {
+  const dayStart = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+  const reps = repIds ? Prisma.sql`AND "repId" = ANY(${repIds}::uuid[])` : Prisma.empty;
+  // Two index-friendly halves (open by rep and status; today's by createdAt), UNION removing the overlap.
   const rows = await client.$queryRaw<{ repId: string; n: number }[]>`
-    SELECT "repId", COUNT(*)::int AS n FROM "Recommendation"
-    WHERE NOT "isControl" AND status IN ${OPEN_SQL} AND "expiresAt" > ${now}
-      ${repIds ? Prisma.sql`AND "repId" = ANY(${repIds}::uuid[])` : Prisma.empty}
+    SELECT "repId", COUNT(*)::int AS n FROM (
+      SELECT id, "repId" FROM "Recommendation" WHERE NOT "isControl" AND status IN ${OPEN_SQL} AND "expiresAt" > ${now} ${reps}
+      UNION
+      SELECT id, "repId" FROM "Recommendation" WHERE NOT "isControl" AND "createdAt" >= ${dayStart} AND "createdAt" <= ${now} ${reps}
+    ) delivered
     GROUP BY "repId"`;
   return new Map(rows.map((r) => [r.repId, r.n]));
 }
@@ -248,15 +266,16 @@ export async function insertSuggestions(client: Client, rows: (Candidate & { log
   const nowIso = now.toISOString();
   return client.$executeRaw`
     INSERT INTO "Recommendation" (id, "customerId", "actionTypeId", "actionTypeVersion", "repId", score, propensity, "expectedValue",
-                                  message, reasons, "isControl", "modelVersion", "createdAt", "expiresAt", "pickProbability", candidates)
-    SELECT COALESCE(id, gen_random_uuid()), c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3), pp, cands::jsonb
+                                  message, reasons, "isControl", "modelVersion", "createdAt", "expiresAt", "pickProbability", candidates, "featureKey")
+    SELECT COALESCE(id, gen_random_uuid()), c, a, v, r, s, p, ev, m, reasons::jsonb, ctl, mv, ${nowIso}::timestamp(3), exp::timestamp(3), pp, cands::jsonb, fk
     FROM unnest(${rows.map((x) => (seed ? seededUuid(seed, x, now) : null))}::uuid[], ${rows.map((x) => x.customerId)}::uuid[], ${rows.map((x) => x.actionId)}::uuid[], ${rows.map((x) => x.version)}::int[],
                 ${rows.map((x) => x.repId)}::uuid[], ${rows.map((x) => x.score)}::float8[], ${rows.map((x) => x.propensity)}::float8[],
                 ${rows.map((x) => Math.round(x.expectedValue * 100) / 100)}::float8[], ${rows.map((x) => x.message)}::text[],
                 ${rows.map((x) => JSON.stringify(x.reasons))}::text[], ${rows.map((x) => x.isControl)}::bool[],
                 ${rows.map((x) => x.modelVersion)}::text[], ${rows.map((x) => x.expiresAt.toISOString())}::text[],
-                ${rows.map((x) => x.log?.pickProbability ?? null)}::float8[], ${rows.map((x) => (x.log ? JSON.stringify(x.log.candidates) : null))}::text[])
-         AS t(id, c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp, pp, cands)
+                ${rows.map((x) => x.log?.pickProbability ?? null)}::float8[], ${rows.map((x) => (x.log ? JSON.stringify(x.log.candidates) : null))}::text[],
+                ${rows.map((x) => x.featureKey)}::text[])
+         AS t(id, c, a, v, r, s, p, ev, m, reasons, ctl, mv, exp, pp, cands, fk)
     ON CONFLICT ("customerId", "actionTypeId") WHERE status IN ${OPEN_SQL} DO NOTHING`;
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "./db";
 import type { Client } from "./decisions";
-import { holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
+import { DEFAULT_EXPLORATION_SHARE, DEFAULT_HALF_LIFE_DAYS, holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
 
 // The global holdout's storage: the program settings (share and re-draw
 // schedule), one HoldoutPeriod per draw, and each customer's arm in each draw
@@ -13,6 +13,10 @@ import { holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
 export interface ProgramSettings {
   globalHoldoutPct: number;
   holdoutRedraw: HoldoutRedraw;
+  /** Forgetting half-life of the learning statistics, days. */
+  learningHalfLifeDays: number;
+  /** Percent of customers ranked by Thompson draws (the cap on non-greedy picks). */
+  explorationSharePct: number;
   updatedAt: Date;
 }
 
@@ -25,11 +29,11 @@ export interface Draw {
   salt: string;
 }
 
-const DEFAULT_SETTINGS: ProgramSettings = { globalHoldoutPct: 5, holdoutRedraw: "QUARTER", updatedAt: new Date(0) };
+const DEFAULT_SETTINGS: ProgramSettings = { globalHoldoutPct: 5, holdoutRedraw: "QUARTER", learningHalfLifeDays: DEFAULT_HALF_LIFE_DAYS, explorationSharePct: DEFAULT_EXPLORATION_SHARE * 100, updatedAt: new Date(0) };
 
 export async function loadProgramSettings(client: Client = db()): Promise<ProgramSettings> {
   const [row] = await client.$queryRaw<ProgramSettings[]>`
-    SELECT "globalHoldoutPct", "holdoutRedraw"::text AS "holdoutRedraw", "updatedAt" FROM "ProgramSettings" WHERE id = 1`;
+    SELECT "globalHoldoutPct", "holdoutRedraw"::text AS "holdoutRedraw", "learningHalfLifeDays", "explorationSharePct", "updatedAt" FROM "ProgramSettings" WHERE id = 1`;
   return row ?? DEFAULT_SETTINGS;
 }
 
@@ -40,6 +44,16 @@ export async function saveProgramSettings(client: Client, next: { globalHoldoutP
     INSERT INTO "ProgramSettings" (id, "globalHoldoutPct", "holdoutRedraw", "updatedAt")
     VALUES (1, ${next.globalHoldoutPct}, ${next.holdoutRedraw}::"HoldoutRedraw", now())
     ON CONFLICT (id) DO UPDATE SET "globalHoldoutPct" = EXCLUDED."globalHoldoutPct", "holdoutRedraw" = EXCLUDED."holdoutRedraw", "updatedAt" = now()`;
+  return { before, after: await loadProgramSettings(client) };
+}
+
+/** Saves the learning settings (forgetting half-life, exploration cap); returns the row before and after (for the audit log). */
+export async function saveLearningSettings(client: Client, next: { learningHalfLifeDays: number; explorationSharePct: number }): Promise<{ before: ProgramSettings; after: ProgramSettings }> {
+  const before = await loadProgramSettings(client);
+  await client.$executeRaw`
+    INSERT INTO "ProgramSettings" (id, "learningHalfLifeDays", "explorationSharePct", "updatedAt")
+    VALUES (1, ${next.learningHalfLifeDays}, ${next.explorationSharePct}, now())
+    ON CONFLICT (id) DO UPDATE SET "learningHalfLifeDays" = EXCLUDED."learningHalfLifeDays", "explorationSharePct" = EXCLUDED."explorationSharePct", "updatedAt" = now()`;
   return { before, after: await loadProgramSettings(client) };
 }
 

@@ -330,7 +330,15 @@ export interface ModelData {
   calibration: CalibrationRow[];
   /** By period of scope.grain (`week` = the period's start), as acceptanceByWeek. */
   precisionByWeek: (PrecisionRow & { week: Date })[];
-  precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date })[];
+  /**
+   * Per model version, on the recommendations it made (its logged propensity
+   * against what happened afterwards: data the version was not trained on):
+   * precision as above, and over resolved ones the sums behind the Brier
+   * score (mean (p − y)²), the log loss (mean −ln p or −ln(1 − p), p clipped
+   * to [1e-6, 1 − 1e-6]) and the accuracy (share right when p ≥ 0.5 is read
+   * as "will accept").
+   */
+  precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date; resolved: number; brierSum: number; logLossSum: number; correct: number })[];
   acceptanceByWeek: { week: Date; actionKey: string; actionName: string; resolved: number; accepted: number }[];
 }
 
@@ -356,7 +364,21 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
       FROM recs WHERE ${resolved}
       GROUP BY 1 ORDER BY 1`),
     aggregate<
-      { g: number; week: Date | null; modelVersion: string | null; actionKey: string | null; actionName: string | null; firstUsed: Date; resolved: number; accepted: number; precisionN: number; precisionConverted: number }[]
+      {
+        g: number;
+        week: Date | null;
+        modelVersion: string | null;
+        actionKey: string | null;
+        actionName: string | null;
+        firstUsed: Date;
+        resolved: number;
+        accepted: number;
+        precisionN: number;
+        precisionConverted: number;
+        brierSum: number;
+        logLossSum: number;
+        correct: number;
+      }[]
     >(Prisma.sql`
       WITH recs AS (${scopedRecommendations(s)}),
       cells AS (
@@ -364,7 +386,10 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
                COUNT(*) FILTER (WHERE ${resolved}) AS resolved,
                COUNT(*) FILTER (WHERE ${resolved} AND accepted) AS accepted,
                COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed}) AS "precisionN",
-               COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed} AND "convertedAt" <= ${s.now}) AS "precisionConverted"
+               COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed} AND "convertedAt" <= ${s.now}) AS "precisionConverted",
+               COALESCE(SUM(power(propensity - accepted::int, 2)) FILTER (WHERE ${resolved}), 0) AS "brierSum",
+               COALESCE(SUM(CASE WHEN accepted THEN -ln(LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) ELSE -ln(1 - LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) END) FILTER (WHERE ${resolved}), 0) AS "logLossSum",
+               COUNT(*) FILTER (WHERE ${resolved} AND (propensity >= 0.5) = accepted) AS correct
         FROM recs
         GROUP BY 1, 2, 3
       ),
@@ -372,7 +397,8 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
         SELECT (GROUPING(week) * 4 + GROUPING("modelVersion") * 2 + GROUPING("actionTypeId"))::int AS g,
                week, "modelVersion", "actionTypeId", MIN("firstUsed") AS "firstUsed",
                SUM(resolved)::int AS resolved, SUM(accepted)::int AS accepted,
-               SUM("precisionN")::int AS "precisionN", SUM("precisionConverted")::int AS "precisionConverted"
+               SUM("precisionN")::int AS "precisionN", SUM("precisionConverted")::int AS "precisionConverted",
+               SUM("brierSum")::float8 AS "brierSum", SUM("logLossSum")::float8 AS "logLossSum", SUM(correct)::int AS correct
         FROM cells
         GROUP BY GROUPING SETS ((week), ("modelVersion"), (week, "actionTypeId"))
       )
@@ -386,7 +412,16 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
     precisionByWeek: grouped.filter((r) => r.g === 3 && r.week).map((r) => ({ week: r.week as Date, accepted: r.precisionN, converted: r.precisionConverted })),
     precisionByVersion: grouped
       .filter((r) => r.g === 5 && r.modelVersion !== null)
-      .map((r) => ({ modelVersion: r.modelVersion as string, firstUsed: r.firstUsed, accepted: r.precisionN, converted: r.precisionConverted })),
+      .map((r) => ({
+        modelVersion: r.modelVersion as string,
+        firstUsed: r.firstUsed,
+        accepted: r.precisionN,
+        converted: r.precisionConverted,
+        resolved: r.resolved,
+        brierSum: r.brierSum,
+        logLossSum: r.logLossSum,
+        correct: r.correct,
+      })),
     acceptanceByWeek: grouped
       .filter((r) => r.g === 2 && r.week && r.actionKey)
       .map((r) => ({ week: r.week as Date, actionKey: r.actionKey as string, actionName: r.actionName ?? "", resolved: r.resolved, accepted: r.accepted })),

@@ -127,6 +127,16 @@ export function toQueueItemDto(item: QueueItem): QueueItemDto {
   return { ...item, expiresAt: item.expiresAt.toISOString() };
 }
 
+/**
+ * Stamps suggestions read through the public API as shown (whoever shows them
+ * to the rep, e.g. a CRM sidebar): one left unanswered until it lapses then
+ * counts as ignored for learning (lib/domain/vocabulary.ts isResolved).
+ */
+export async function markShownViaApi(ids: string[], now = new Date()): Promise<void> {
+  if (ids.length === 0) return;
+  await db().recommendation.updateMany({ where: { id: { in: ids }, isControl: false, shownAt: null }, data: { shownAt: now } });
+}
+
 /** Stamps when suggestions were first shown to their rep (adoption's time-to-reaction starts here). */
 export async function markShown(repId: string, ids: string[], now = new Date()): Promise<void> {
   if (ids.length === 0) return;

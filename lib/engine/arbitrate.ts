@@ -5,17 +5,16 @@ import type { EngineCustomer } from "./features";
 import { explain, type Reason } from "./explain";
 import { holdoutPeriod, isControl } from "./holdout";
 import {
-  acceptancePosterior,
-  betaMean,
+  betaSample,
   conversionRate,
   modelVersion as makeModelVersion,
-  propensity as drawPropensity,
   segmentEstimate,
   statsFingerprint,
   type BetaParams,
   type Rng,
   type StatsTable,
 } from "./learning";
+import { acceptanceEstimate, featureKey as customerFeatureKey } from "./propensity";
 import { describeRule, evaluateRule, type Rule } from "./rules";
 import { contextWeight, expectedValue, priorityScore, type UrgencySignal } from "./scoring";
 import type { Signals } from "./signals";
@@ -71,8 +70,12 @@ export type Candidate = {
   rankingPropensity: number;
   /** The acceptance posterior the propensity comes from (logged for off-policy evaluation). */
   posterior: BetaParams;
-  /** Ranked with a Thompson draw (exploration on for this action and this run). */
+  /** Ranked with a Thompson draw (exploration on for this action, this run and this customer). */
   exploring: boolean;
+  /** Exploration is on for this action and this run: the customer explores with probability `explorationShare`. */
+  explorable: boolean;
+  /** The customer's feature key (lib/engine/propensity.ts), stored with the suggestion for learning. */
+  featureKey: string;
   businessValue: number;
   lever: number;
   conversionRate: number;
@@ -111,9 +114,22 @@ export type DecisionInput = {
   maxPerCustomer?: number;
   /** Master switch for Thompson sampling (e.g. off for an admin preview); default true. */
   explore?: boolean;
+  /**
+   * The cap on non-greedy picks: the share of customers whose candidates are
+   * ranked by Thompson draws (the rest by posterior means), in [0, 1]. Default 1.
+   */
+  explorationShare?: number;
 };
 
-export type Evaluation = { candidates: Candidate[]; skipped: SkippedAction[] };
+/** Default cap on non-greedy picks: at most this share of customers is ranked by Thompson draws. */
+export const DEFAULT_EXPLORATION_SHARE = 0.2;
+
+export type Evaluation = {
+  candidates: Candidate[];
+  skipped: SkippedAction[];
+  /** The exploration share this customer was decided under (for the pick probability). */
+  explorationShare: number;
+};
 
 const versionCache = new WeakMap<StatsTable, Map<number, string>>();
 
@@ -180,6 +196,12 @@ export function evaluateActions(input: DecisionInput): Evaluation {
   const period = input.period ?? holdoutPeriod(now);
   const version = input.modelVersion ?? defaultModelVersion(stats, now);
   const exploreAllowed = input.explore ?? true;
+  const share = input.explorationShare ?? 1;
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`explorationShare must be in [0, 1], got ${share}`);
+  // One draw per customer decides whether this customer explores (none when
+  // the share is 0 or 1, so the rng sequence is as before at share 1).
+  const customerExplores = exploreAllowed && share > 0 && (share >= 1 || rng() < share);
+  const fkey = customerFeatureKey(signals);
   const candidates: Candidate[] = [];
   const skipped: SkippedAction[] = [];
 
@@ -205,12 +227,10 @@ export function evaluateActions(input: DecisionInput): Evaluation {
     }
 
     const est = segmentEstimate(stats, action.key, customer.segment, action.prior);
-    const posterior = acceptancePosterior(est.stats, est.acceptancePrior);
-    const meanPropensity = betaMean(posterior);
-    const exploring = exploreAllowed && action.exploration;
-    const rankingPropensity = exploring
-      ? drawPropensity(est.stats, est.acceptancePrior, { explore: true, rng })
-      : meanPropensity;
+    const { posterior, mean: meanPropensity } = acceptanceEstimate(stats, action.key, action.prior, customer.segment, fkey, est);
+    const explorable = exploreAllowed && action.exploration;
+    const exploring = explorable && customerExplores;
+    const rankingPropensity = exploring ? betaSample(posterior.alpha, posterior.beta, rng) : meanPropensity;
     const conv = conversionRate(est.stats, est.conversionPrior);
     const weight = contextWeight(action, signals);
 
@@ -224,6 +244,7 @@ export function evaluateActions(input: DecisionInput): Evaluation {
       version: action.version,
       score: priorityScore({
         propensity: rankingPropensity,
+        conversionRate: conv,
         businessValue: action.businessValue,
         contextWeight: weight,
         lever: action.lever,
@@ -232,6 +253,8 @@ export function evaluateActions(input: DecisionInput): Evaluation {
       rankingPropensity,
       posterior,
       exploring,
+      explorable,
+      featureKey: fkey,
       businessValue: action.businessValue,
       lever: action.lever,
       conversionRate: conv,
@@ -249,7 +272,7 @@ export function evaluateActions(input: DecisionInput): Evaluation {
     });
   }
   candidates.sort(compareCandidates);
-  return { candidates, skipped };
+  return { candidates, skipped, explorationShare: exploreAllowed ? share : 0 };
 }
 
 /** The customer's best candidates (default: the single best), best first. */

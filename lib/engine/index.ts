@@ -4,6 +4,8 @@ export * from "./features";
 export * from "./rules";
 export * from "./consent";
 export * from "./learning";
+export * from "./propensity";
+export * from "./drift";
 export * from "./scoring";
 export * from "./holdout";
 export * from "./explain";

@@ -2,15 +2,29 @@
 // conversion after acceptance (accepted -> converted), per action type and
 // segment, with Thompson sampling for exploration.
 import { hash32, hash8 } from "./hash";
-import { isoDate } from "./time";
+import { DAY_MS, isoDate } from "./time";
+import { ATTRIBUTION_WINDOW_DAYS, isActedOn, isResolved, type RecommendationStatus } from "@/lib/domain/vocabulary";
 
 export type BetaParams = { alpha: number; beta: number };
 export type Outcome = { successes: number; trials: number };
 /** Counts per (actionKey, segment). */
 export type ActionStats = { shown: number; accepted: number; converted: number };
-export type StatsRow = ActionStats & { actionKey: string; segment: string };
-/** Keyed by `estimateKey(actionKey, segment)`; pooled rows use ALL_SEGMENTS. Build with `buildStatsTable`. */
-export type StatsTable = ReadonlyMap<string, ActionStats>;
+/**
+ * Counts per (actionKey, segment), or per (actionKey, featureKey) when the
+ * rows carry the customer's feature key (lib/engine/propensity.ts). Counts
+ * may be fractional: each outcome weighted by its age (decayWeight).
+ */
+export type StatsRow = ActionStats & { actionKey: string; segment: string; featureKey?: string | null };
+/**
+ * Keyed by `estimateKey(actionKey, segment)`; pooled rows use ALL_SEGMENTS.
+ * Build with `buildStatsTable`. `evidence` (per action key, by feature key)
+ * is there when the rows carried feature keys: the individual propensity
+ * model is then fitted from it; without it, acceptance is the segment-level
+ * Beta-Binomial estimate.
+ */
+export type StatsTable = ReadonlyMap<string, ActionStats> & {
+  readonly evidence?: ReadonlyMap<string, readonly { featureKey: string; trials: number; accepted: number }[]>;
+};
 /** Uniform in [0, 1). */
 export type Rng = () => number;
 
@@ -132,17 +146,43 @@ function subtractStats(a: ActionStats, b: ActionStats): ActionStats {
   };
 }
 
+/** Default half-life of evidence: an outcome this many days old counts half. */
+export const DEFAULT_HALF_LIFE_DAYS = 30;
+export const MIN_HALF_LIFE_DAYS = 1;
+export const MAX_HALF_LIFE_DAYS = 3650;
+
+/**
+ * Forgetting: the weight of an outcome `ageDays` old, 0.5^(age / halfLife).
+ * An age below 0 (clock skew) counts as 0; halfLifeDays null means no
+ * forgetting (weight 1). The SQL in lib/data/decisions.ts computes the same.
+ */
+export function decayWeight(ageDays: number, halfLifeDays: number | null): number {
+  if (halfLifeDays === null) return 1;
+  if (!(halfLifeDays > 0)) throw new RangeError(`halfLifeDays must be positive, got ${halfLifeDays}`);
+  return Math.pow(0.5, Math.max(0, ageDays) / halfLifeDays);
+}
+
 /** Builds the lookup table from per-segment rows, adding the pooled (all segments) row per action. */
-export function buildStatsTable(rows: readonly StatsRow[]): Map<string, ActionStats> {
+export function buildStatsTable(rows: readonly StatsRow[]): Map<string, ActionStats> & StatsTable {
   const table = new Map<string, ActionStats>();
+  const evidence = new Map<string, Map<string, { featureKey: string; trials: number; accepted: number }>>();
+  const individual = rows.some((r) => typeof r.featureKey === "string");
   for (const r of rows) {
+    if (individual) {
+      const fk = r.featureKey ?? `${r.segment}|`;
+      let byKey = evidence.get(r.actionKey);
+      if (!byKey) evidence.set(r.actionKey, (byKey = new Map()));
+      const e = byKey.get(fk) ?? { featureKey: fk, trials: 0, accepted: 0 };
+      byKey.set(fk, { featureKey: fk, trials: e.trials + r.shown, accepted: e.accepted + r.accepted });
+    }
     const stats: ActionStats = { shown: r.shown, accepted: r.accepted, converted: r.converted };
     const key = estimateKey(r.actionKey, r.segment);
     table.set(key, addStats(table.get(key) ?? EMPTY_STATS, stats));
     const pooledKey = estimateKey(r.actionKey, ALL_SEGMENTS);
     table.set(pooledKey, addStats(table.get(pooledKey) ?? EMPTY_STATS, stats));
   }
-  return table;
+  if (!individual) return table;
+  return Object.assign(table, { evidence: new Map([...evidence].map(([k, m]) => [k, [...m.values()]])) });
 }
 
 /** Moves a prior's mean to `mean` while giving it `strength` pseudo-trials. */
@@ -204,4 +244,45 @@ export function statsFingerprint(table: StatsTable): string {
 /** e.g. "bb-2026-11-23-1a2b3c4d": Beta-Binomial model, date of the stats, fingerprint of the counts. */
 export function modelVersion(date: Date, statsFingerprintValue: string): string {
   return `bb-${isoDate(date)}-${hash8(statsFingerprintValue)}`;
+}
+
+/** One suggestion as the learning statistics see it (lib/data/decisions.ts loadStats reads the same from the database). */
+export type LearningRecord = {
+  actionKey: string;
+  segment: string;
+  featureKey: string | null;
+  createdAt: Date;
+  status: RecommendationStatus;
+  isControl: boolean;
+  shownAt: Date | null;
+  decidedAt: Date | null;
+  /** The customer's purchases (any time). */
+  purchases: readonly Date[];
+};
+
+/**
+ * The learning statistics' definition in TypeScript: per (action, segment,
+ * feature key; the segment alone when the suggestion has none), the
+ * age-weighted counts of resolved suggestions created at or before `now`
+ * (trials), of those acted on (accepted or done, or accepted and later
+ * expired), and of those acted on and followed by a purchase within the
+ * attribution window after the decision (converted).
+ */
+export function weightedStatsRows(records: readonly LearningRecord[], now: Date, halfLifeDays: number | null): StatsRow[] {
+  const rows = new Map<string, StatsRow>();
+  for (const r of records) {
+    if (r.createdAt > now || !isResolved(r)) continue;
+    const w = decayWeight((now.getTime() - r.createdAt.getTime()) / DAY_MS, halfLifeDays);
+    const actedOn = isActedOn(r.status) || (r.status === "EXPIRED" && r.decidedAt !== null);
+    const from = (r.decidedAt ?? r.createdAt).getTime();
+    const converted = actedOn && r.purchases.some((p) => p.getTime() > from && p.getTime() <= from + ATTRIBUTION_WINDOW_DAYS * DAY_MS);
+    const featureKey = r.featureKey ?? `${r.segment}|`;
+    const key = `${r.actionKey}\u0000${r.segment}\u0000${featureKey}`;
+    const row = rows.get(key) ?? { actionKey: r.actionKey, segment: r.segment, featureKey, shown: 0, accepted: 0, converted: 0 };
+    row.shown += w;
+    if (actedOn) row.accepted += w;
+    if (converted) row.converted += w;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
 }

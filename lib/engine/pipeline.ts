@@ -19,7 +19,7 @@ import {
   type HistoryEntry,
 } from "./arbitrate";
 import { consentBlock } from "./consent";
-import { pickProbability } from "./pick-probability";
+import { DEFAULT_PICK_DRAWS, pickProbability } from "./pick-probability";
 import type { EngineCustomer } from "./features";
 import type { Rng, StatsTable } from "./learning";
 import { evaluateRule } from "./rules";
@@ -97,6 +97,8 @@ export type ChunkInput = {
   mode: PipelineMode;
   /** Thompson sampling on for actions that ask for it; off for an admin preview. Default true. */
   explore?: boolean;
+  /** The cap on non-greedy picks: the share of customers ranked by Thompson draws (lib/engine/arbitrate.ts). Default 1. */
+  explorationShare?: number;
 };
 
 export type ChunkDecisions = { outcomes: CustomerOutcome[]; withdrawals: Withdrawal[] };
@@ -165,6 +167,7 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
       period,
       modelVersion,
       explore: input.explore ?? true,
+      explorationShare: input.explorationShare,
     });
     const best = evaluation.candidates[0];
     const outcome = (decision: CustomerDecision) => outcomes.push({ customerId, decision, evaluation, history, contactsThisWeek });
@@ -274,7 +277,10 @@ export function allocate(outcomes: Iterable<CustomerOutcome>, caps: CapState): A
 }
 
 /** One candidate as logged with a decision (its score inputs), for off-policy evaluation of other catalogs later. */
-export type LoggedCandidate = Pick<Candidate, "actionKey" | "score" | "propensity" | "rankingPropensity" | "posterior" | "exploring" | "businessValue" | "contextWeight" | "lever">;
+export type LoggedCandidate = Pick<Candidate, "actionKey" | "score" | "propensity" | "rankingPropensity" | "posterior" | "exploring" | "businessValue" | "contextWeight" | "lever"> & {
+  /** P(convert | accept) in the score; absent in logs from before conversion entered the objective (read as 1). */
+  conversionRate?: number;
+};
 export type DecisionLog = { pickProbability: number; candidates: LoggedCandidate[] };
 
 /** At most this many candidates are logged per decision (best first); the pick probability uses them all. */
@@ -288,14 +294,23 @@ export const LOGGED_CANDIDATES = 10;
  */
 export function decisionLog(evaluation: Evaluation, chosen: Candidate, rng: Rng): DecisionLog {
   const all = evaluation.candidates;
-  const policy = all.map((c) => ({
-    actionKey: c.actionKey,
-    baseScore: c.businessValue * c.contextWeight * c.lever,
-    meanPropensity: c.propensity,
-    posterior: c.posterior,
-    exploring: c.exploring,
-  }));
-  const probability = all.some((c) => c.actionKey === chosen.actionKey) ? pickProbability(policy, chosen.actionKey, rng) : 1;
+  const policy = (explore: boolean) =>
+    all.map((c) => ({
+      actionKey: c.actionKey,
+      baseScore: c.conversionRate * c.businessValue * c.contextWeight * c.lever,
+      meanPropensity: c.propensity,
+      posterior: c.posterior,
+      exploring: explore && c.explorable,
+    }));
+  // The customer was ranked by Thompson draws with probability `share`, by
+  // posterior means otherwise: the pick probability is the mixture.
+  const share = evaluation.explorationShare;
+  const inAll = all.some((c) => c.actionKey === chosen.actionKey);
+  const explored = share > 0 ? pickProbability(policy(true), chosen.actionKey, rng) : 0;
+  const greedy = share < 1 ? pickProbability(policy(false), chosen.actionKey, rng) : 0;
+  const mix = share * explored + (1 - share) * greedy;
+  // An action that can win keeps a positive probability (see pickProbability); one that cannot is logged at 0.
+  const probability = inAll ? (mix > 0 ? Math.max(mix, 1 / (DEFAULT_PICK_DRAWS + 1)) : 0) : 1;
   return {
     pickProbability: probability,
     candidates: all.slice(0, LOGGED_CANDIDATES).map((c) => ({
@@ -308,6 +323,7 @@ export function decisionLog(evaluation: Evaluation, chosen: Candidate, rng: Rng)
       businessValue: c.businessValue,
       contextWeight: c.contextWeight,
       lever: c.lever,
+      conversionRate: c.conversionRate,
     })),
   };
 }

@@ -18,6 +18,7 @@ export const loggedCandidatesSchema: z.ZodType<LoggedCandidate[]> = z.array(
     businessValue: z.number().nonnegative(),
     contextWeight: z.number().nonnegative(),
     lever: z.number().nonnegative(),
+    conversionRate: z.number().min(0).max(1).optional(),
   }),
 );
 
@@ -26,7 +27,7 @@ export type DraftChange = { actionKey: string; businessValue: number; lever: num
 
 /**
  * The action the draft's greedy policy (posterior-mean propensity, no
- * exploration) picks among the logged candidates, or null if none is left.
+ * exploration, on the engine's objective) picks among the logged candidates, or null if none is left.
  * Ties go to the smaller action key, as the engine's compareCandidates.
  */
 export function replayPick(candidates: readonly LoggedCandidate[], change: DraftChange): string | null {
@@ -34,7 +35,8 @@ export function replayPick(candidates: readonly LoggedCandidate[], change: Draft
   for (const c of candidates) {
     const mine = c.actionKey === change.actionKey;
     if (mine && !change.active) continue;
-    const score = c.propensity * (mine ? change.businessValue : c.businessValue) * c.contextWeight * (mine ? change.lever : c.lever);
+    // The engine's objective: P(accept) × P(convert | accept) × value × context × lever (older logs have no conversion: 1).
+    const score = c.propensity * (c.conversionRate ?? 1) * (mine ? change.businessValue : c.businessValue) * c.contextWeight * (mine ? change.lever : c.lever);
     if (!best || score > best.score || (score === best.score && c.actionKey < best.key)) best = { key: c.actionKey, score };
   }
   return best?.key ?? null;

@@ -1,5 +1,7 @@
-// Scoring: priority = propensity × businessValue × contextWeight × lever
-// (the arbitration formula Pega documents), and the expected value we report.
+// Scoring: one objective. The expected value of showing a suggestion,
+// P(accept) × P(convert | accept) × businessValue (what the rep sees), times
+// the context weight (urgency) and the admin's lever: Pega's arbitration
+// formula with conversion in it.
 import { ruleSignals, type Rule } from "./rules";
 import type { Signals } from "./signals";
 
@@ -73,9 +75,9 @@ export type ScoreInputs = {
   lever: number;
 };
 
-/** The ranking number: propensity × businessValue × contextWeight × lever. */
-export function priorityScore(i: Omit<ScoreInputs, "conversionRate">): number {
-  return i.propensity * i.businessValue * i.contextWeight * i.lever;
+/** The ranking number: expectedValue × contextWeight × lever = propensity × conversionRate × businessValue × contextWeight × lever. */
+export function priorityScore(i: ScoreInputs): number {
+  return i.propensity * i.conversionRate * i.businessValue * i.contextWeight * i.lever;
 }
 
 /**

@@ -3,7 +3,7 @@ import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
-import { ensureDraw, insertArms, loadArms, type Draw } from "@/lib/data/holdout";
+import { ensureDraw, insertArms, loadArms, loadProgramSettings, type Draw } from "@/lib/data/holdout";
 import {
   countDecisionCustomers,
   EMPTY_AGGREGATES,
@@ -85,8 +85,8 @@ const databaseKey = () => {
 // once (ten at once on a busy server took longer than the burst itself).
 const statsLoading = new Map<string, Promise<StatsTable>>();
 
-async function statsForRun(client: Client, now: Date, realTime: boolean): Promise<StatsTable> {
-  const key = databaseKey();
+async function statsForRun(client: Client, now: Date, realTime: boolean, halfLifeDays: number): Promise<StatsTable> {
+  const key = `${databaseKey()}|${halfLifeDays}`;
   const cached = statsCache.get(key);
   const maxAgeMs = statsMaxAgeMs();
   const reuse = realTime && maxAgeMs > 0;
@@ -94,18 +94,18 @@ async function statsForRun(client: Client, now: Date, realTime: boolean): Promis
     // Past their age, the next re-score starts one refresh on its own
     // connection and, like the ones after it, uses the previous figures
     // until it lands: no re-score waits for the aggregate.
-    if (Date.now() - cached.loadedAt >= maxAgeMs && !statsLoading.has(key)) void startStatsLoad(key, db(), new Date()).catch(() => {});
+    if (Date.now() - cached.loadedAt >= maxAgeMs && !statsLoading.has(key)) void startStatsLoad(key, db(), new Date(), halfLifeDays).catch(() => {});
     return cached.stats;
   }
   if (reuse) {
     const shared = await statsLoading.get(key)?.catch(() => null);
     if (shared) return shared;
   }
-  return startStatsLoad(key, client, now, reuse);
+  return startStatsLoad(key, client, now, halfLifeDays, reuse);
 }
 
-function startStatsLoad(key: string, client: Client, now: Date, share = true): Promise<StatsTable> {
-  const load = loadStats(client, now).then((stats) => {
+function startStatsLoad(key: string, client: Client, now: Date, halfLifeDays: number, share = true): Promise<StatsTable> {
+  const load = loadStats(client, now, halfLifeDays).then((stats) => {
     statsCache.set(key, { loadedAt: Date.now(), stats });
     return stats;
   });
@@ -192,12 +192,22 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   if (ids && ids.length === 0) return result;
 
   result.expired = await expireLapsed(client, now, ids);
-  const [actions, stats, draw] = await Promise.all([loadActionDefinitions(client), statsForRun(client, now, ids !== undefined), ensureDraw(client, now, opts.seed)]);
+  const settings = await loadProgramSettings(client);
+  const [actions, stats, draw] = await Promise.all([loadActionDefinitions(client), statsForRun(client, now, ids !== undefined, settings.learningHalfLifeDays), ensureDraw(client, now, opts.seed)]);
   const version = makeModelVersion(now, statsFingerprint(stats));
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? "all"}`);
   const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
-  const base = { actions, stats, now, rng, period: holdoutPeriod(now), modelVersion: version, mode: ids ? ("realtime" as const) : ("batch" as const) };
+  const base = {
+    actions,
+    stats,
+    now,
+    rng,
+    period: holdoutPeriod(now),
+    modelVersion: version,
+    mode: ids ? ("realtime" as const) : ("batch" as const),
+    explorationShare: settings.explorationSharePct / 100,
+  };
 
   const outcomes: CustomerOutcome[] = [];
   const toWithdraw: string[] = [];

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/data/db";
-import { ensureDraw } from "@/lib/data/holdout";
+import { ensureDraw, loadProgramSettings } from "@/lib/data/holdout";
 import { offPolicyEstimate, type LoggedDecision, type OffPolicyEstimate } from "@/lib/metrics/off-policy";
 import { actionPriorAndVersion, loadLoggedDecisions, type Client, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
 import { decideInSlices, loadPipelineChunk } from "./generation";
@@ -154,9 +154,10 @@ export async function previewActionType(
   const draft = await draftDefinition(input);
   const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   opts.job?.progress(0, "Reading the catalog and learning statistics");
+  const settings = await loadProgramSettings(client);
   const [saved, stats, openByRep, total, draw] = await Promise.all([
     loadActionDefinitions(client),
-    loadStats(client, now),
+    loadStats(client, now, settings.learningHalfLifeDays),
     openVisibleByRep(client, now),
     countDecisionCustomers(client),
     // The draw the next batch will use (made now if none is running, as the batch would).

@@ -1,8 +1,8 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction } from "@/lib/data/db";
-import { saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
-import type { ProgramSettingsInput } from "@/lib/validation/program";
+import { saveLearningSettings, saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
+import type { LearningSettingsInput, ProgramSettingsInput } from "@/lib/validation/program";
 
 // Program-wide settings: the global holdout's share and re-draw schedule.
 // Saved with an audit row in one transaction. A new share or schedule applies
@@ -18,6 +18,22 @@ export async function updateProgramSettings(actorId: string, input: ProgramSetti
       action: "update",
       before: { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw },
       after: { globalHoldoutPct: after.globalHoldoutPct, holdoutRedraw: after.holdoutRedraw },
+    });
+    return after;
+  });
+}
+
+/** Forgetting half-life and exploration cap: applied from the next batch or re-score. Audited. */
+export async function updateLearningSettings(actorId: string, input: LearningSettingsInput): Promise<ProgramSettings> {
+  return transaction(async (tx) => {
+    const { before, after } = await saveLearningSettings(tx, input);
+    await recordAudit(tx, {
+      actorId,
+      entity: "ProgramSettings",
+      entityId: "learning",
+      action: "update",
+      before: { learningHalfLifeDays: before.learningHalfLifeDays, explorationSharePct: before.explorationSharePct },
+      after: { learningHalfLifeDays: after.learningHalfLifeDays, explorationSharePct: after.explorationSharePct },
     });
     return after;
   });

@@ -16,3 +16,26 @@ export const programSettingsSchema = z.object({
   holdoutRedraw: z.enum(HOLDOUT_REDRAWS, { message: "Choose how often to re-draw" }),
 });
 export type ProgramSettingsInput = z.infer<typeof programSettingsSchema>;
+
+/** Forgetting half-life bounds (days): below a day the engine forgets within a batch; above ten years it never forgets. */
+export const MIN_HALF_LIFE_DAYS = 1;
+export const MAX_HALF_LIFE_DAYS = 3650;
+/** Above this, most customers would get exploratory suggestions. */
+export const MAX_EXPLORATION_SHARE_PCT = 50;
+
+/** The learning settings form (forgetting and the exploration cap), shared by the client form and the server action. */
+export const learningSettingsSchema = z.object({
+  learningHalfLifeDays: z.coerce
+    .number({ message: "Enter a number of days" })
+    .refine(Number.isFinite, "Enter a number of days")
+    .int("Use whole days")
+    .min(MIN_HALF_LIFE_DAYS, `Use at least ${MIN_HALF_LIFE_DAYS} day`)
+    .max(MAX_HALF_LIFE_DAYS, `Use at most ${MAX_HALF_LIFE_DAYS} days`),
+  explorationSharePct: z.coerce
+    .number({ message: "Enter a percentage" })
+    .refine(Number.isFinite, "Enter a percentage")
+    .min(0, "Use 0 % or more (0 switches exploration off everywhere)")
+    .max(MAX_EXPLORATION_SHARE_PCT, `Use at most ${MAX_EXPLORATION_SHARE_PCT} %`)
+    .refine((n) => Math.round(n * 10) === n * 10, "Use at most one decimal place"),
+});
+export type LearningSettingsInput = z.infer<typeof learningSettingsSchema>;

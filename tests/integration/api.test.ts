@@ -117,6 +117,10 @@ describe.skipIf(!reachable)("/api/v1", () => {
     const before = await listed();
     expect(before.map((r) => r.actionKey)).toEqual(["winback_call"]);
     expect(before[0]!.reasons.map((r) => r.text).join(" ")).toMatch(/No purchase for 120 days/);
+    // Read through the API means shown: silence until it lapses is then an ignored outcome for learning.
+    const stamped = await db().recommendation.findMany({ where: { customer: { externalId: "API-1" }, isControl: false, status: "PENDING" }, select: { shownAt: true } });
+    expect(stamped.length).toBeGreaterThan(0);
+    for (const r of stamped) expect(r.shownAt).toBeInstanceOf(Date);
 
     const now = new Date().toISOString();
     const res = await eventsRoute.POST(

@@ -55,4 +55,19 @@ describe.skipIf(!reachable)("daily cap under concurrency", () => {
     expect(batch!.created + rescores.reduce((n, r) => n + r.created, 0)).toBe(CAP);
     expect(await openVisible()).toBe(CAP);
   });
+
+  it("counts what was delivered that day: a rep who clears the queue gets no more until the next day", async () => {
+    await prisma.recommendation.deleteMany({});
+    const morning = new Date("2026-11-25T08:00:00Z");
+    const first = await generateRecommendations({ now: morning, perRepDailyCap: CAP }, prisma);
+    expect(first.created).toBe(CAP);
+    // The rep dismisses everything in the queue.
+    await prisma.recommendation.updateMany({ where: { repId: rep, isControl: false }, data: { status: "DISMISSED", decidedAt: new Date(morning.getTime() + 3600_000) } });
+    expect(await openVisible()).toBe(0);
+    const afternoon = await generateRecommendations({ now: new Date("2026-11-25T15:00:00Z"), perRepDailyCap: CAP }, prisma);
+    expect(afternoon.created).toBe(0);
+    expect(afternoon.droppedByCap).toBeGreaterThan(0);
+    const nextDay = await generateRecommendations({ now: new Date("2026-11-26T08:00:00Z"), perRepDailyCap: CAP }, prisma);
+    expect(nextDay.created).toBe(CAP);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { listAuditLog } from "@/lib/data/audit";
 import { holdoutBaseline, loadProgramSettings } from "@/lib/data/holdout";
-import { updateProgramSettings } from "@/lib/services/program";
+import { updateLearningSettings, updateProgramSettings } from "@/lib/services/program";
 import { makeUser } from "../support/fixtures";
 import { ownDatabase } from "../support/own-db";
 
@@ -20,6 +20,21 @@ describe("program settings", () => {
     expect(entries.map((e) => [e.action, e.before, e.after])).toEqual([
       ["update", { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: "HALF_YEAR" }, { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw }],
       ["update", { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw }, { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: "HALF_YEAR" }],
+    ]);
+  });
+
+  it("saves the learning settings (half-life, exploration cap) with an audit entry", async () => {
+    const admin = await makeUser({ role: "ADMIN" });
+    const before = await loadProgramSettings();
+    expect(before).toMatchObject({ learningHalfLifeDays: 30, explorationSharePct: 20 });
+    await updateLearningSettings(admin.id, { learningHalfLifeDays: 14, explorationSharePct: 10 });
+    expect(await loadProgramSettings()).toMatchObject({ learningHalfLifeDays: 14, explorationSharePct: 10, globalHoldoutPct: before.globalHoldoutPct });
+    await updateLearningSettings(admin.id, { learningHalfLifeDays: 30, explorationSharePct: 20 });
+    const { entries } = await listAuditLog({ entity: "ProgramSettings", actorId: admin.id });
+    expect(entries.map((e) => e.entityLabel)).toEqual(["learning settings", "learning settings"]);
+    expect(entries.map((e) => [e.before, e.after])).toEqual([
+      [{ learningHalfLifeDays: 14, explorationSharePct: 10 }, { learningHalfLifeDays: 30, explorationSharePct: 20 }],
+      [{ learningHalfLifeDays: 30, explorationSharePct: 20 }, { learningHalfLifeDays: 14, explorationSharePct: 10 }],
     ]);
   });
 

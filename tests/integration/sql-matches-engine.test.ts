@@ -3,7 +3,7 @@
 // the two cannot drift: event aggregates (lib/engine/features.ts
 // aggregateEvents vs lib/data/decisions.ts loadEventAggregates).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aggregateEvents, type EngineEvent } from "@/lib/engine";
+import { aggregateEvents, buildStatsTable, weightedStatsRows, type EngineEvent, type LearningRecord, type StatsTable } from "@/lib/engine";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ownDatabase } from "../support/own-db";
 import { postgresReachable } from "../support/test-db";
@@ -110,5 +110,61 @@ describe.skipIf(!reachable)("SQL predicates match their TypeScript definitions",
     const values = Prisma.join(ps.map((p, i) => Prisma.sql`(${i}::int, ${p}::float8)`));
     const got = await prisma.$queryRaw<{ band: number }[]>`SELECT ${CALIBRATION_BAND_SQL} AS band FROM (VALUES ${values}) AS t(i, propensity) ORDER BY i`;
     expect(got.map((g) => g.band)).toEqual(ps.map((p) => calibrationBand(p)));
+  });
+});
+
+describe.skipIf(!reachable)("the learning statistics (SQL) match weightedStatsRows (TypeScript)", () => {
+  let prisma: PrismaClient;
+  let drop: () => Promise<void>;
+  const records: LearningRecord[] = [];
+  beforeAll(async () => {
+    const own = await ownDatabase("nudge_parity3");
+    prisma = own.prisma;
+    drop = own.drop;
+    const rep = await prisma.user.create({ data: { email: "l@parity.test", name: "L", role: "REP", passwordHash: "x" } });
+    const actions = await Promise.all(
+      ["a_one", "a_two"].map((key) =>
+        prisma.actionType.create({ data: { key, name: key, category: "GROWTH", description: "", messageTemplate: "Hi", rule: { signal: "tenureDays", op: "gte", value: 0 }, businessValue: 100 } }),
+      ),
+    );
+    const r = rng(20261203);
+    const SEGS = ["SMB", "MID_MARKET", "ENTERPRISE"] as const;
+    const STATUSES = ["PENDING", "ACCEPTED", "DISMISSED", "SNOOZED", "DONE", "EXPIRED"] as const;
+    for (let i = 0; i < 30; i++) {
+      const segment = SEGS[i % 3]!;
+      const c = await prisma.customer.create({ data: { externalId: `L-${i}`, name: `L ${i}`, segment, ownerId: rep.id } });
+      const purchases = Array.from({ length: Math.floor(r() * 3) }, () => new Date(NOW.getTime() - Math.round(r() * 100 * DAY)));
+      if (purchases.length) await prisma.customerEvent.createMany({ data: purchases.map((occurredAt) => ({ customerId: c.id, type: "PURCHASE" as const, occurredAt, amount: 10 })) });
+      for (let k = 0; k < 6; k++) {
+        const action = actions[Math.floor(r() * 2)]!;
+        const createdAt = new Date(NOW.getTime() - Math.round(r() * 120 * DAY) + (r() < 0.05 ? 5 * DAY : 0));
+        const status = STATUSES[Math.floor(r() * STATUSES.length)]!;
+        const decidedAt = ["ACCEPTED", "DISMISSED", "DONE"].includes(status) || (status === "EXPIRED" && r() < 0.3) ? new Date(createdAt.getTime() + Math.round(r() * 3 * DAY)) : null;
+        const shownAt = r() < 0.7 ? new Date(createdAt.getTime() + 3600_000) : null;
+        const isControl = r() < 0.1;
+        const featureKey = r() < 0.7 ? `${segment}|${Math.floor(r() * 4)}${Math.floor(r() * 4)}000` : null;
+        // One open suggestion per customer and action (a partial unique index): the rest are closed.
+        const open = ["PENDING", "ACCEPTED", "SNOOZED"].includes(status);
+        const existingOpen = open && (await prisma.recommendation.count({ where: { customerId: c.id, actionTypeId: action.id, status: { in: ["PENDING", "ACCEPTED", "SNOOZED"] } } })) > 0;
+        const finalStatus = existingOpen ? "DISMISSED" : status;
+        await prisma.recommendation.create({
+          data: { customerId: c.id, actionTypeId: action.id, actionTypeVersion: 1, repId: rep.id, score: 1, propensity: 0.2, expectedValue: 1, message: "m", reasons: [], modelVersion: "t", expiresAt: new Date(createdAt.getTime() + 7 * DAY), createdAt, status: finalStatus, decidedAt: finalStatus === "DISMISSED" && !decidedAt ? createdAt : decidedAt, shownAt, isControl, featureKey },
+        });
+        records.push({ actionKey: action.key, segment, featureKey, createdAt, status: finalStatus, isControl, shownAt, decidedAt: finalStatus === "DISMISSED" && !decidedAt ? createdAt : decidedAt, purchases });
+      }
+    }
+  });
+  afterAll(async () => drop?.());
+
+  it.each([[30], [7], [null]] as const)("with half-life %s days, row by row", async (halfLife) => {
+    const { loadStats } = await import("@/lib/data/decisions");
+    const sql = await loadStats(prisma, NOW, halfLife);
+    const ts = buildStatsTable(weightedStatsRows(records, NOW, halfLife));
+    const flat = (t: StatsTable) => [...t.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, Math.round(v.shown * 1e9), Math.round(v.accepted * 1e9), Math.round(v.converted * 1e9)]);
+    expect(flat(sql)).toEqual(flat(ts));
+    const ev = (t: StatsTable) => [...(t.evidence ?? new Map<string, readonly { featureKey: string; trials: number; accepted: number }[]>()).entries()].flatMap(([k, list]) => list.map((e) => `${k}|${e.featureKey}|${Math.round(e.trials * 1e9)}|${Math.round(e.accepted * 1e9)}`)).sort();
+    expect(ev(sql)).toEqual(ev(ts));
+    expect(ev(sql).length).toBeGreaterThan(10);
+    expect([...sql.values()].some((v) => v.converted > 0)).toBe(true);
   });
 });

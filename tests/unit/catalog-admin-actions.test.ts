@@ -44,7 +44,10 @@ vi.mock("@/lib/services/api-keys", () => ({
   revokeApiKey: spy("revokeApiKey", { revokedAt: new Date() }),
 }));
 
-vi.mock("@/lib/services/program", () => ({ updateProgramSettings: spy("updateProgramSettings", { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }) }));
+vi.mock("@/lib/services/program", () => ({
+  updateProgramSettings: spy("updateProgramSettings", { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }),
+  updateLearningSettings: spy("updateLearningSettings", { learningHalfLifeDays: 30, explorationSharePct: 20 }),
+}));
 
 const catalog = await import("@/lib/actions/catalog");
 const program = await import("@/lib/actions/program");
@@ -86,6 +89,7 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["createApiKeyAction", keys.createApiKeyAction, { name: "Shop", scopes: ["events:write"] }, "issueApiKey"],
   ["revokeApiKeyAction", keys.revokeApiKeyAction, { id: U1 }, "revokeApiKey"],
   ["updateProgramSettingsAction", program.updateProgramSettingsAction, { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }, "updateProgramSettings"],
+  ["updateLearningSettingsAction", program.updateLearningSettingsAction, { learningHalfLifeDays: 30, explorationSharePct: 20 }, "updateLearningSettings"],
 ];
 
 const base: SessionUser = { id: U2, email: "u@x.test", name: "U", role: "REP", teamId: null };
@@ -127,6 +131,19 @@ describe("admin server actions", () => {
       expect(res).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { globalHoldoutPct: [expect.any(String)] } } });
     }
     expect(await program.updateProgramSettingsAction({ globalHoldoutPct: 5, holdoutRedraw: "WEEK" } as never)).toMatchObject({ ok: false, error: { fieldErrors: { holdoutRedraw: ["Choose how often to re-draw"] } } });
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses a half-life or exploration cap out of range, naming the field", async () => {
+    session.user = { ...base, role: "ADMIN" };
+    for (const learningHalfLifeDays of [0, 3651, 2.5, Number.NaN, "abc"]) {
+      const res = await program.updateLearningSettingsAction({ learningHalfLifeDays, explorationSharePct: 20 } as never);
+      expect(res).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { learningHalfLifeDays: [expect.any(String)] } } });
+    }
+    for (const explorationSharePct of [-1, 51, 2.55, "x"]) {
+      const res = await program.updateLearningSettingsAction({ learningHalfLifeDays: 30, explorationSharePct } as never);
+      expect(res).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { explorationSharePct: [expect.any(String)] } } });
+    }
     expect(calls).toEqual([]);
   });
 

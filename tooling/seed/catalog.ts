@@ -60,7 +60,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 10,
     priorAlpha: 2,
     priorBeta: 8,
-    exploration: false,
+    exploration: true,
   },
   {
     key: "book_meeting",
@@ -82,7 +82,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 10,
     priorAlpha: 3,
     priorBeta: 7,
-    exploration: false,
+    exploration: true,
   },
   {
     key: "birthday_note",
@@ -99,7 +99,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 10,
     priorAlpha: 5,
     priorBeta: 5,
-    exploration: false,
+    exploration: true,
   },
   {
     key: "renewal_checkin",
@@ -116,7 +116,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 10,
     priorAlpha: 4,
     priorBeta: 6,
-    exploration: false,
+    exploration: true,
   },
   {
     key: "winback_call",
@@ -133,7 +133,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 10,
     priorAlpha: 2,
     priorBeta: 8,
-    exploration: false,
+    exploration: true,
   },
   {
     key: "cross_sell",
@@ -155,7 +155,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 10,
     priorAlpha: 2,
     priorBeta: 8,
-    exploration: false,
+    exploration: true,
   },
   {
     key: "support_followup",
@@ -172,7 +172,7 @@ export const DEMO_CATALOG: readonly CatalogEntry[] = [
     controlGroupPct: 5,
     priorAlpha: 4,
     priorBeta: 6,
-    exploration: false,
+    exploration: true,
   },
 ];
 

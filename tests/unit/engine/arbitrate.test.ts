@@ -57,7 +57,7 @@ describe("choosing the best action for a customer", () => {
       isControl: false,
       expiresAt: new Date(NOW.getTime() + 7 * 86_400_000),
     });
-    expect(best?.score).toBeCloseTo(0.5 * 300 * (1 + 12 / 14) * 1.2, 9);
+    expect(best?.score).toBeCloseTo(0.5 * 0.2 * 300 * (1 + 12 / 14) * 1.2, 9);
     expect(best?.reasons[0]).toEqual({ code: "BIRTHDAY_SOON", text: "Birthday in 2 days" });
     expect(best?.modelVersion).toMatch(/^bb-2026-11-23-[0-9a-f]{8}$/);
   });
@@ -162,7 +162,7 @@ describe("exploration", () => {
     const [c] = decideForCustomer(input({ actions: [exploring], stats, rng: seededRng(7) }));
     expect(c?.propensity).toBeCloseTo(12 / 40, 12);
     expect(c?.rankingPropensity).not.toBe(c?.propensity);
-    expect(c?.score).toBeCloseTo((c?.rankingPropensity ?? 0) * 600, 9);
+    expect(c?.score).toBeCloseTo((c?.rankingPropensity ?? 0) * (c?.conversionRate ?? 0) * 600, 9);
   });
 
   it("is reproducible with the same seed", () => {

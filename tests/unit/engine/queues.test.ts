@@ -16,6 +16,8 @@ function candidate(customerId: string, repId: string, score: number, isControl =
     rankingPropensity: 0.2,
     posterior: { alpha: 2, beta: 8 },
     exploring: false,
+    explorable: false,
+    featureKey: "SMB|",
     businessValue: score / 0.2,
     lever: 1,
     conversionRate: 0.2,

@@ -30,5 +30,13 @@ describe("replayPick: the draft's greedy pick among logged candidates", () => {
     expect(loggedCandidatesSchema.safeParse(logged).success).toBe(true);
     expect(loggedCandidatesSchema.safeParse([{ actionKey: "a", score: 1 }]).success).toBe(false);
     expect(loggedCandidatesSchema.safeParse(null).success).toBe(false);
+    expect(loggedCandidatesSchema.safeParse([{ ...logged[0], conversionRate: 1.5 }]).success).toBe(false);
+  });
+  it("ranks on the engine's objective when the log carries P(convert | accept)", () => {
+    // a: 0.2 × 0.1 × 500 = 10; b: 0.5 × 0.3 × 150 = 22.5; c: 0.1 × 0.1 × 900 × 1.2 = 10.8.
+    const withConversion = [{ ...cand("a", 0.2, 500), conversionRate: 0.1 }, { ...cand("b", 0.5, 150), conversionRate: 0.3 }, { ...cand("c", 0.1, 900, 1.2), conversionRate: 0.1 }];
+    expect(loggedCandidatesSchema.safeParse(withConversion).success).toBe(true);
+    expect(replayPick(withConversion, { actionKey: "zzz", businessValue: 1, lever: 1, active: true })).toBe("b");
+    expect(replayPick(withConversion, { actionKey: "c", businessValue: 2000, lever: 1, active: true })).toBe("c"); // 24
   });
 });

@@ -73,8 +73,8 @@ describe("urgency signal inference from the rule", () => {
 });
 
 describe("score and expected value formulas", () => {
-  it("score = propensity × businessValue × contextWeight × lever", () => {
-    expect(priorityScore({ propensity: 0.3, businessValue: 250, contextWeight: 1.5, lever: 1.2 })).toBeCloseTo(135, 10);
+  it("score = propensity × conversionRate × businessValue × contextWeight × lever (expected value × context × lever)", () => {
+    expect(priorityScore({ propensity: 0.3, conversionRate: 0.2, businessValue: 250, contextWeight: 1.5, lever: 1.2 })).toBeCloseTo(27, 10);
   });
 
   it("expected value = propensity × conversionRate × businessValue", () => {
@@ -107,7 +107,8 @@ describe("score and expected value formulas", () => {
     expect(c?.propensity).toBe(0.5);
     expect(c?.conversionRate).toBeCloseTo(0.2, 12);
     expect(c?.contextWeight).toBeCloseTo(27 / 14, 12);
-    expect(c?.score).toBeCloseTo(347.142857, 5);
+    // 0.5 × 0.2 × 300 × 27/14 × 1.2
+    expect(c?.score).toBeCloseTo(69.428571, 5);
     expect(c?.expectedValue).toBeCloseTo(30, 10);
   });
 });

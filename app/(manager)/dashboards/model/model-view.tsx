@@ -96,6 +96,25 @@ export function ModelView({ data, windowDays, grain }: { data: ModelData; window
       </Wide>
       <Wide>
         <ChartCard
+          title="Quality by model version: Brier score and log loss (lower is better)"
+          description="Each version's logged P(accept) against what then happened to its resolved suggestions, data it was not trained on. Brier score: mean (p − y)². Log loss: mean −ln of the probability given to what happened. Accuracy: share right when p ≥ 50 % is read as “will accept”."
+          spec={{ type: "bar", x: "modelVersion", xKind: "text", xLabel: "Model version", yKind: "num2", yLabel: "Brier score / log loss", series: [{ key: "brier", label: "Brier score" }, { key: "logLoss", label: "Log loss" }] }}
+          columns={[
+            { key: "modelVersion", label: "Model version", kind: "text" },
+            { key: "firstUsed", label: "First used", kind: "date" },
+            { key: "resolved", label: "Resolved", kind: "int" },
+            { key: "accuracy", label: "Accuracy", kind: "pct" },
+            { key: "brier", label: "Brier score", kind: "num2" },
+            { key: "logLoss", label: "Log loss", kind: "num2" },
+          ]}
+          rows={data.precisionByVersion
+            .filter((v) => v.resolved > 0)
+            .map((v) => ({ modelVersion: v.modelVersion, firstUsed: day(v.firstUsed), resolved: v.resolved, accuracy: rate(v.correct, v.resolved), brier: v.brierSum / v.resolved, logLoss: v.logLossSum / v.resolved }))}
+          csvName="quality-by-model-version"
+        />
+      </Wide>
+      <Wide>
+        <ChartCard
           title={`Acceptance trend by action type (% of resolved accepted, per ${grain})`}
           description={`Share of resolved recommendations that were accepted or done, by ${grain} generated.`}
           spec={{ type: "line", x: "week", xKind: grain, xLabel: PERIOD_LABEL[grain], yKind: "pct", yLabel: "% accepted", yMax: 1, series: actions.map(([key, name]) => ({ key, label: name })) }}

@@ -35,7 +35,7 @@ export default async function NewActionPage() {
           cooldownDays: "14",
           expiresAfterDays: "7",
           controlGroupPct: "10",
-          exploration: false,
+          exploration: true,
         }}
       />
     </div>

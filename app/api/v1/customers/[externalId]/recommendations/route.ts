@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiError } from "@/lib/auth/api";
 import { withApiKey } from "@/lib/auth/api-key";
-import { openRecommendationsForExternalId } from "@/lib/data/recommendations";
+import { markShownViaApi, openRecommendationsForExternalId } from "@/lib/data/recommendations";
 import { MAX_EXTERNAL_ID } from "@/lib/validation/api";
 import { pathParamProblem } from "@/lib/validation/postgres-safe";
 
@@ -17,5 +17,7 @@ export const GET = withApiKey("recommendations:read", async (_caller, _req, ctx:
   if (problem === "too-long") return apiError(404, "NOT_FOUND", `No customer has this externalId (externalIds have at most ${MAX_EXTERNAL_ID} characters).`);
   const recommendations = await openRecommendationsForExternalId(externalId);
   if (!recommendations) return apiError(404, "NOT_FOUND", `No customer has the externalId "${externalId}".`);
+  // Read means shown: silence after this teaches the engine (an ignored outcome when it lapses).
+  await markShownViaApi(recommendations.map((r) => r.id));
   return NextResponse.json({ recommendations });
 });
