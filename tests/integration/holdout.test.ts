@@ -25,12 +25,13 @@ describe.skipIf(!reachable)("holdouts", () => {
     drop = own.drop;
     await prisma.programSettings.update({ where: { id: 1 }, data: { globalHoldoutPct: 20, holdoutRedraw: "QUARTER" } });
     const rep = (await prisma.user.create({ data: { email: "h@gen.test", name: "H", role: "REP", passwordHash: "x" } })).id;
+    // Exploration off: these tests are about the holdouts, so the ranking must be the greedy one.
     await prisma.actionType.createMany({
       data: [
         // Everyone is eligible for the win-back (last purchase 120 days ago); 25 % of would-be suggestions go to its control group.
-        { key: "winback_call", name: "Win-back call", category: "RETENTION", description: "", messageTemplate: "Call {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 900, controlGroupPct: 25, cooldownDays: 30 },
+        { key: "winback_call", name: "Win-back call", category: "RETENTION", description: "", messageTemplate: "Call {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 900, controlGroupPct: 25, cooldownDays: 30, exploration: false },
         // A second action, eligible for everyone too, ranked lower; no control group.
-        { key: "check_in", name: "Check-in", category: "RELATIONSHIP", description: "", messageTemplate: "Check in with {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 100, controlGroupPct: 0, cooldownDays: 30 },
+        { key: "check_in", name: "Check-in", category: "RELATIONSHIP", description: "", messageTemplate: "Check in with {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 100, controlGroupPct: 0, cooldownDays: 30, exploration: false },
       ],
     });
     for (let i = 0; i < CUSTOMERS; i++) {
