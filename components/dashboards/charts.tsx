@@ -4,7 +4,6 @@ import {
   BarChart,
   CartesianGrid,
   ErrorBar,
-  Legend,
   Line,
   LineChart,
   ReferenceLine,
@@ -37,30 +36,74 @@ function niceStep(raw: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
 }
 
+/** The series' values a chart would draw; none means the chart would be bare axes. */
+function drawnValues(spec: ChartSpec, data: Row[]): number[] {
+  const keys = spec.type === "calibration" ? [spec.y] : spec.type === "interval" ? [spec.value] : spec.series.map((s) => s.key);
+  return data.flatMap((r) => keys.map((k) => r[k])).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+}
+
+/** The legend's swatch colours, in series order (text stays dark: colours alone need not pass text contrast). */
+function legendItems(spec: ChartSpec): { label: string; color: string }[] {
+  if (spec.type !== "line" && spec.type !== "bar" && spec.type !== "hbar") return [];
+  return spec.series.length > 1 ? spec.series.map((s, i) => ({ label: s.label, color: PALETTE[i % PALETTE.length]! })) : [];
+}
+
 /**
  * Renders a ChartSpec with Recharts. The chart is hidden from assistive
- * technology (its numbers are in the card's table), so Recharts' keyboard layer
- * is off: a focusable element inside aria-hidden would be a trap.
+ * technology (its numbers are in the card's table), so nothing inside it may
+ * take focus: Recharts' keyboard layer is off and the tooltip is pointer-only.
+ * The legend is HTML above the plot (never on top of it), dark text beside a
+ * colour swatch, and wraps at narrow widths. A chart with nothing to draw says
+ * so instead of showing bare axes.
  */
 export function Chart({ spec, data, height }: { spec: ChartSpec; data: Row[]; height: number }) {
+  if (drawnValues(spec, data).length === 0) {
+    return <p className="rounded-md border border-dashed border-slate-300 px-3 py-8 text-center text-sm text-slate-600 dark:border-slate-600 dark:text-slate-300">Nothing to draw for this period: every value is empty. The table lists the rows.</p>;
+  }
+  const legend = legendItems(spec);
   return (
-    <div style={{ width: "100%", height }} aria-hidden="true">
-      <ResponsiveContainer width="100%" height="100%">
-        {render(spec, data)}
-      </ResponsiveContainer>
+    <div aria-hidden="true">
+      {legend.length ? (
+        <ul className="mb-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700 dark:text-slate-200">
+          {legend.map((l) => (
+            <li key={l.label} className="flex items-center gap-1.5">
+              <span className="inline-block size-2.5 shrink-0 rounded-sm" style={{ backgroundColor: l.color }} />
+              {l.label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div style={{ width: "100%", height }}>
+        <ResponsiveContainer width="100%" height="100%">
+          {render(spec, data)}
+        </ResponsiveContainer>
+      </div>
     </div>
   );
 }
 
-/** Round percentage ticks (0, 10%, 20%...) up to just above the data, unless the spec fixes the maximum. */
-function pctAxis(spec: { yKind: string; yMax?: number; series: { key: string }[]; stacked?: boolean }, data: Row[]) {
-  if (spec.yMax !== undefined || spec.yKind !== "pct") return { domain: [0, spec.yMax ?? "auto"] as [number, number | "auto"] };
+/**
+ * Round ticks from zero to just above the data: percentages in 5, 10 or 20
+ * point steps (capped at 100 %), counts and amounts in 1, 2 or 5 times a power
+ * of ten (whole numbers for counts); a spec's fixed maximum wins.
+ */
+export function valueAxis(spec: { yKind: string; yMax?: number; series: { key: string }[]; stacked?: boolean }, data: Row[]): { domain: [number, number]; ticks: number[] } {
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-  const max = Math.max(0.01, ...data.map((r) => (spec.stacked ? spec.series.reduce((s, x) => s + num(r[x.key]), 0) : Math.max(...spec.series.map((x) => num(r[x.key]))))));
-  const step = max <= 0.2 ? 0.05 : max <= 0.6 ? 0.1 : 0.2;
-  const top = Math.min(1, Math.ceil(max / step - 1e-9) * step);
-  const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => Math.round(i * step * 100) / 100);
-  return { domain: [0, top] as [number, number], ticks };
+  const max = Math.max(...data.map((r) => (spec.stacked ? spec.series.reduce((s, x) => s + num(r[x.key]), 0) : Math.max(0, ...spec.series.map((x) => num(r[x.key]))))), 0);
+  let step: number;
+  let top: number;
+  if (spec.yKind === "pct") {
+    const m = spec.yMax ?? Math.max(0.01, max);
+    step = m <= 0.2 ? 0.05 : m <= 0.6 ? 0.1 : 0.2;
+    top = spec.yMax ?? Math.min(1, Math.ceil(m / step - 1e-9) * step);
+  } else {
+    const m = spec.yMax ?? (max > 0 ? max : 1);
+    step = niceStep(m / 5);
+    if (spec.yKind === "int") step = Math.max(1, Math.round(step));
+    top = spec.yMax ?? Math.ceil(m / step - 1e-9) * step;
+  }
+  const ticks = Array.from({ length: Math.floor(top / step + 1e-9) + 1 }, (_, i) => Math.round(i * step * 1e6) / 1e6);
+  return { domain: [0, top], ticks };
 }
 
 function render(spec: ChartSpec, data: Row[]) {
@@ -71,9 +114,8 @@ function render(spec: ChartSpec, data: Row[]) {
         <LineChart data={data} margin={margin} accessibilityLayer={false}>
           <CartesianGrid stroke="#e2e8f0" vertical={false} />
           <XAxis dataKey={spec.x} tick={tick} tickFormatter={(v: unknown) => tickText(v, spec.xKind)} minTickGap={24} label={axisLabel(spec.xLabel, "insideBottom")} />
-          <YAxis tick={tick} width={56} {...pctAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
+          <YAxis tick={tick} width={56} {...valueAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
           <Tooltip formatter={(v: unknown) => displayCell(typeof v === "number" ? v : null, spec.yKind)} labelFormatter={(l: unknown) => displayCell(typeof l === "string" ? l : null, spec.xKind)} />
-          {spec.series.length > 1 ? <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} /> : null}
           {spec.series.map((s, i) => (
             <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={PALETTE[i % PALETTE.length]} strokeWidth={2} dot={data.length <= 30} connectNulls isAnimationActive={false} />
           ))}
@@ -87,17 +129,16 @@ function render(spec: ChartSpec, data: Row[]) {
           <CartesianGrid stroke="#e2e8f0" vertical={horizontal} horizontal={!horizontal} />
           {horizontal ? (
             <>
-              <XAxis type="number" tick={tick} {...pctAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideBottom")} />
+              <XAxis type="number" tick={tick} {...valueAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideBottom")} />
               <YAxis type="category" dataKey={spec.x} tick={tick} width={130} interval={0} />
             </>
           ) : (
             <>
               <XAxis dataKey={spec.x} tick={tick} tickFormatter={(v: unknown) => tickText(v, spec.xKind)} minTickGap={12} label={axisLabel(spec.xLabel, "insideBottom")} />
-              <YAxis tick={tick} width={56} {...pctAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
+              <YAxis tick={tick} width={56} {...valueAxis(spec, data)} tickFormatter={(v: unknown) => tickText(v, spec.yKind)} label={axisLabel(spec.yLabel, "insideLeft", -90)} />
             </>
           )}
           <Tooltip formatter={(v: unknown) => displayCell(typeof v === "number" ? v : null, spec.yKind)} labelFormatter={(l: unknown) => displayCell(typeof l === "string" ? l : null, spec.xKind)} />
-          {spec.series.length > 1 ? <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} /> : null}
           {spec.series.map((s, i) => (
             <Bar key={s.key} dataKey={s.key} name={s.label} fill={PALETTE[i % PALETTE.length]} stackId={spec.stacked ? "s" : undefined} isAnimationActive={false} maxBarSize={36} />
           ))}

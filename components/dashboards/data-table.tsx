@@ -27,7 +27,7 @@ export function DataTable({ caption, columns, rows, sortable = false, dense = fa
   const pad = dense ? "px-2" : "px-3";
   return (
     // Focusable, so keyboard users can scroll a table wider than the screen.
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${caption}: table`}>
       <table className={`min-w-full ${dense ? "text-xs" : "text-sm"}`}>
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">

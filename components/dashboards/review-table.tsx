@@ -30,7 +30,7 @@ export function changeText(f: Pick<ReviewFigure, "current" | "prior" | "change">
 /** Figure | this period | prior period | change, with the change coloured (and worded for screen readers and print) by whether it is better. */
 export function ReviewTable({ caption, currentLabel, priorLabel, figures }: { caption: string; currentLabel: string; priorLabel: string; figures: ReviewFigure[] }) {
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${caption}: table`}>
       <table className="min-w-full text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">

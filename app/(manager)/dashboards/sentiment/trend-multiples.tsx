@@ -56,7 +56,7 @@ function Spark({ points }: { points: TrendPanel["points"] }) {
   return (
     <div style={{ width: "100%", height: 96 }} aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }}>
+        <LineChart data={points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid stroke="#e2e8f0" vertical={false} />
           <XAxis dataKey="bucket" tick={tick} tickFormatter={(v: unknown) => tickText(v, "date")} minTickGap={28} height={18} />
           <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tick={tick} width={38} tickFormatter={(v: unknown) => tickText(v, "pct")} />
