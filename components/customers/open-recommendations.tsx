@@ -51,20 +51,16 @@ export function OpenRecommendations({ items, canReact }: { items: QueueItemDto[]
     });
   };
   return (
-    <ol className="space-y-2">
+    <ol className="space-y-2" aria-label="Open suggestions">
       {items
         .filter((i) => !hidden.has(i.id))
-        .map((item, i) => (
+        .map((item) => (
           <QueueCard
             key={item.id}
             item={item}
-            rank={i + 1}
-            selected={false}
             panel={panel?.id === item.id ? panel.kind : null}
-            onSelect={() => undefined}
             onPanel={(kind) => setPanel(kind ? { id: item.id, kind } : null)}
             onReact={(input) => react(item, input)}
-            linkCustomer={false}
           />
         ))}
     </ol>

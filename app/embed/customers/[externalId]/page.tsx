@@ -9,7 +9,11 @@ import { getCustomerForUser } from "@/lib/data/customers";
 import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
 import { recordUsage } from "@/lib/data/users";
 
-export const metadata: Metadata = { title: "Nudge" };
+export async function generateMetadata({ params }: { params: Promise<{ externalId: string }> }): Promise<Metadata> {
+  const user = await requirePermission("customers.view");
+  const customer = await getCustomerForUser(rowScope(user), { externalId: decodeURIComponent((await params).externalId) });
+  return { title: customer ? `${customer.name} · Customer` : "Customer not found" };
+}
 
 export default async function EmbedCustomerPage({ params }: { params: Promise<{ externalId: string }> }) {
   const user = await requirePermission("customers.view");
@@ -18,7 +22,7 @@ export default async function EmbedCustomerPage({ params }: { params: Promise<{ 
   if (!customer) notFound();
   const [open] = await Promise.all([openForCustomer(customer.id), recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id, embed: true })]);
   return (
-    <main className="mx-auto max-w-md space-y-3">
+    <main id="main" className="mx-auto max-w-md space-y-3">
       <CustomerHeader customer={customer} compact />
       <OpenRecommendations items={open.map(toQueueItemDto)} canReact={can(user.role, "queue.work") && customer.owner.id === user.id} />
       <SignalGrid signals={customer.signals} compact />
