@@ -5,7 +5,8 @@ import { apiKey, captureAction, feedbackCount, screenshot, statusOf, storageStat
 
 test.use({ storageState: storageState("rep") });
 // One rep, one queue: these journeys run in order so they never race each other.
-test.describe.configure({ mode: "serial" });
+// Generous timeouts: these journeys are long, and CI machines are shared.
+test.describe.configure({ mode: "serial", timeout: 90_000 });
 
 const SIDEBAR = { width: 360, height: 800 };
 const WIDE = { width: 1440, height: 900 };

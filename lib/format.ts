@@ -19,3 +19,7 @@ export function closesShort(expiresAt: Date, now = new Date()): string {
   const days = Math.round((expiresAt.getTime() - now.getTime()) / 86_400_000);
   return days <= 0 ? "today" : `${days}d`;
 }
+
+const SEGMENT_LABEL: Record<string, string> = { SMB: "Small business", MID_MARKET: "Mid-market", ENTERPRISE: "Enterprise" };
+/** A customer segment in words ("Mid-market"); a segment the demo does not know is shown as sent. */
+export const segmentLabel = (segment: string) => SEGMENT_LABEL[segment] ?? segment;

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { QueueItemDto } from "@/lib/data/recommendations";
-import { formatMoney } from "@/lib/format";
+import { formatMoney, segmentLabel } from "@/lib/format";
 import type { ReactionInput } from "@/lib/validation/feedback";
 import { SuggestionDetail, type Panel } from "./suggestion-detail";
 
@@ -17,7 +17,7 @@ interface Props {
 export function CustomerPane({ item, pending, panel, onPanel, onReact }: Props) {
   const c = item.customer;
   const facts: [string, string][] = [
-    ["Segment", c.segment],
+    ["Segment", segmentLabel(c.segment)],
     ["Lifetime value", formatMoney(c.lifetimeValue)],
     ["Email", c.email ?? "none on file"],
     ["Phone", c.phone ?? "none on file"],

@@ -51,7 +51,16 @@ export function MainNav({ links }: { links: Item[] }) {
         );
       })}
       {maxTier > 0 ? (
-        <div ref={box} className={`relative ${MORE[maxTier]}`}>
+        <div
+          ref={box}
+          className={`relative ${MORE[maxTier]}`}
+          onKeyDown={(e) => {
+            if (e.key === "Escape" && open) {
+              setOpen(false);
+              button.current?.focus();
+            }
+          }}
+        >
           <button
             ref={button}
             type="button"
@@ -63,15 +72,7 @@ export function MainNav({ links }: { links: Item[] }) {
             <Icon name="menu" className="size-3.5" />
           </button>
           {open ? (
-            <ul
-              className="absolute left-0 top-full z-30 mt-1 min-w-40 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
-              onKeyDown={(e) => {
-                if (e.key === "Escape") {
-                  setOpen(false);
-                  button.current?.focus();
-                }
-              }}
-            >
+            <ul className="absolute left-0 top-full z-30 mt-1 min-w-40 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
               {others.map((l, i) => (
                 <li key={l.href} className={IN_MENU[tier(i)]}>
                   <Link href={l.href} onClick={() => setOpen(false)} className="block px-3 py-1.5 text-sm text-slate-800 hover:bg-slate-100">

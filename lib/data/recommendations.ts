@@ -132,3 +132,8 @@ export async function markShown(repId: string, ids: string[], now = new Date()):
   if (ids.length === 0) return;
   await db().recommendation.updateMany({ where: { id: { in: ids }, repId, shownAt: null }, data: { shownAt: now } });
 }
+
+/** Whether a recommendation is one of the customer's (the embed acts on the record it was opened for only). */
+export async function recommendationOfCustomer(id: string, customerExternalId: string): Promise<boolean> {
+  return (await db().recommendation.count({ where: { id, customer: { externalId: customerExternalId } } })) > 0;
+}
