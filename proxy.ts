@@ -6,11 +6,13 @@ import { contentSecurityPolicy } from "@/lib/config/security-headers";
 // An optimistic first gate only: signed-out visitors go to /signin, session-less
 // calls to internal APIs get 401. Every page, action and route checks again
 // (lib/auth/guard.ts) and re-reads the user, so this is never the only check.
-const PUBLIC = [/^\/signin$/, /^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\//];
+// The embed panel checks itself: inside a CRM's frame it is signed in by a token, not a cookie.
+const PUBLIC = [/^\/signin$/, /^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\//, /^\/embed\//];
 
-// Framing policy, read at run time: only the embed panel (and the sign-in page
-// it may redirect to) may be framed, and only by the configured CRM origins.
-const FRAMEABLE = [/^\/embed\//, /^\/signin$/];
+// Framing policy, read at run time: only the embed panel may be framed, and
+// only by the configured CRM origins. (Sign-in is never framed: the panel is
+// signed in by an embed token, since a cookie would be blocked in the frame.)
+const FRAMEABLE = [/^\/embed\//];
 
 /** 128 random bits, base64: a fresh nonce per request. */
 function newNonce(): string {

@@ -8,9 +8,10 @@ test.describe("a rep reaching for someone else's data", () => {
     const foreign = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT r.id FROM "Recommendation" r JOIN "User" u ON u.id = r."repId" WHERE u.email <> 'rep@nudge.test' AND r.status = 'PENDING' AND NOT r."isControl" LIMIT 1`)).rows[0]!.id);
     await page.goto("/queue");
     await expect(page.locator("body[data-queue-keys=on]")).toHaveCount(1);
-    const mine = (await page.locator("li[data-recommendation-id]:has(button:text-is('Accept'))").last().getAttribute("data-recommendation-id"))!;
+    const mine = (await page.locator("li[data-recommendation-id][data-status=PENDING]").last().getAttribute("data-recommendation-id"))!;
+    await page.locator(`li[data-recommendation-id="${mine}"] > button`).click();
     const before = { foreign: await feedbackCount(foreign), mine: await feedbackCount(mine) };
-    const { headers, body } = await captureAction(page, "/queue", () => page.locator(`li[data-recommendation-id="${mine}"]`).getByRole("button", { name: "Accept" }).click());
+    const { headers, body } = await captureAction(page, "/queue", () => page.locator(`[data-detail-for="${mine}"]`).filter({ visible: true }).getByRole("button", { name: "Accept" }).click());
     const forged = body.replace(mine, foreign);
     expect(forged).toContain(foreign);
     const res = await page.request.post("/queue", { headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"]!, accept: "text/x-component" }, data: forged });

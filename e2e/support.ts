@@ -83,3 +83,12 @@ export async function captureAction(page: Page, path: string, trigger: () => Pro
   await page.unroute(pattern);
   return captured as unknown as { headers: Record<string, string>; body: string };
 }
+
+/** An API key with the given scopes, stored the way lib/data/api-keys.ts stores one (sha256 of the whole key). */
+export async function apiKey(name: string, scopes: string[] = ["customers:write", "events:write", "recommendations:read", "feedback:write"]): Promise<string> {
+  const { createHash, randomBytes } = await import("node:crypto");
+  const prefix = randomBytes(6).toString("hex");
+  const key = `nk_${prefix}_${randomBytes(24).toString("base64url")}`;
+  await withDb((db) => db.query(`INSERT INTO "ApiKey" (name, prefix, "secretHash", scopes) VALUES ($1, $2, $3, $4)`, [name, prefix, createHash("sha256").update(key).digest("hex"), scopes]));
+  return key;
+}

@@ -1,7 +1,7 @@
+import { segmentLabel } from "@/lib/format";
 import Link from "next/link";
 import type { CustomerFilters } from "@/lib/validation/customers";
 
-const SEGMENT_LABEL: Record<string, string> = { SMB: "Small business", MID_MARKET: "Mid-market", ENTERPRISE: "Enterprise" };
 const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30";
 
 /** A plain GET form: filters live in the URL, work without JavaScript and can be shared. */
@@ -18,7 +18,7 @@ export function CustomerFiltersForm({ filters, segments }: { filters: CustomerFi
           <option value="">All</option>
           {segments.map((s) => (
             <option key={s} value={s}>
-              {SEGMENT_LABEL[s] ?? s}
+              {segmentLabel(s)}
             </option>
           ))}
         </select>

@@ -1,14 +1,13 @@
 import type { CustomerDetail } from "@/lib/data/customers";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate, formatMoney, segmentLabel } from "@/lib/format";
 
-const SEGMENT_LABEL: Record<string, string> = { SMB: "Small business", MID_MARKET: "Mid-market", ENTERPRISE: "Enterprise" };
 
 export function CustomerHeader({ customer, compact = false }: { customer: CustomerDetail; compact?: boolean }) {
   return (
     <div>
       <div className="flex flex-wrap items-center gap-2">
         <h1 className={`${compact ? "text-base" : "text-lg sm:text-xl"} font-semibold tracking-tight text-slate-900`}>{customer.name}</h1>
-        <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{SEGMENT_LABEL[customer.segment] ?? customer.segment}</span>
+        <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{segmentLabel(customer.segment)}</span>
         {customer.doNotContact ? <span className="rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-700">Do not contact</span> : null}
         {customer.marketingOptOut ? <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800">No marketing offers</span> : null}
       </div>

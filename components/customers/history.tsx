@@ -10,6 +10,14 @@ const STATUS: Record<string, string> = {
   DISMISSED: "dismissed",
   EXPIRED: "expired",
 };
+/** A reaction as the rep made it ("marked done", not the status word "done" again). */
+const REACTION: Record<string, string> = {
+  ACCEPT: "accepted",
+  DISMISS: "dismissed",
+  SNOOZE: "snoozed",
+  DONE: "marked done",
+  UNDO: "undone",
+};
 const REASON: Record<string, string> = {
   NOT_RELEVANT: "not relevant",
   ALREADY_DONE: "already done",
@@ -35,7 +43,7 @@ export function RecommendationHistory({ items }: { items: PastRecommendation[] }
             <span className="rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700">{STATUS[r.status] ?? r.status}</span>
             {r.reactions.length ? (
               <span className="ml-1.5">
-                {r.reactions.map((f) => `${f.kind.toLowerCase()}${f.reason ? ` (${REASON[f.reason] ?? f.reason})` : ""}${f.note ? ` “${f.note}”` : ""} ${formatDate(f.at)}`).join(" → ")}
+                {r.reactions.map((f) => `${REACTION[f.kind] ?? f.kind.toLowerCase()}${f.reason ? ` (${REASON[f.reason] ?? f.reason})` : ""}${f.note ? ` “${f.note}”` : ""} ${formatDate(f.at)}`).join(" → ")}
               </span>
             ) : null}
             {r.converted ? <span className="ml-1.5 font-medium text-emerald-700">· purchase {formatMoney(r.converted.amount)} on {formatDate(r.converted.at)}</span> : null}

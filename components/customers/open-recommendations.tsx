@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { embedReactAction } from "@/lib/actions/embed";
 import { reactAction } from "@/lib/actions/reactions";
 import { QueueCard, type Panel } from "@/components/queue/queue-card";
 import { useToast } from "@/components/ui/toast";
@@ -8,8 +9,11 @@ import type { QueueItemDto } from "@/lib/data/recommendations";
 import { formatMoney } from "@/lib/format";
 import type { ReactionInput } from "@/lib/validation/feedback";
 
-/** A customer's open suggestions; the owning rep can react, others read. */
-export function OpenRecommendations({ items, canReact }: { items: QueueItemDto[]; canReact: boolean }) {
+/**
+ * A customer's open suggestions; the owning rep can react, others read. In the
+ * embed opened by a CRM's token, reactions carry the frame token (no cookie).
+ */
+export function OpenRecommendations({ items, canReact, frameToken = null }: { items: QueueItemDto[]; canReact: boolean; frameToken?: string | null }) {
   const router = useRouter();
   const toast = useToast();
   const [panel, setPanel] = useState<{ id: string; kind: Panel } | null>(null);
@@ -36,7 +40,7 @@ export function OpenRecommendations({ items, canReact }: { items: QueueItemDto[]
     setPanel(null);
     if (input.kind !== "ACCEPT") setHidden((h) => new Set(h).add(item.id));
     startTransition(async () => {
-      const res = await reactAction(input);
+      const res = frameToken ? await embedReactAction(frameToken, input) : await reactAction(input);
       if (!res.ok) {
         setHidden((h) => {
           const n = new Set(h);
@@ -51,20 +55,16 @@ export function OpenRecommendations({ items, canReact }: { items: QueueItemDto[]
     });
   };
   return (
-    <ol className="space-y-2">
+    <ol className="space-y-2" aria-label="Open suggestions">
       {items
         .filter((i) => !hidden.has(i.id))
-        .map((item, i) => (
+        .map((item) => (
           <QueueCard
             key={item.id}
             item={item}
-            rank={i + 1}
-            selected={false}
             panel={panel?.id === item.id ? panel.kind : null}
-            onSelect={() => undefined}
             onPanel={(kind) => setPanel(kind ? { id: item.id, kind } : null)}
             onReact={(input) => react(item, input)}
-            linkCustomer={false}
           />
         ))}
     </ol>

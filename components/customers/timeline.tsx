@@ -18,6 +18,11 @@ const DOT: Record<string, string> = {
   EMAIL_SENT: "bg-brand-500",
 };
 
+/** Where an event came from, when that tells the rep something: the demo's own data ("seed") says nothing. */
+function sourceLabel(source: string | null): string | null {
+  return !source || source === "seed" ? null : source;
+}
+
 export function Timeline({ events }: { events: TimelineEvent[] }) {
   if (events.length === 0) return <p className="text-sm text-slate-600">No activity recorded yet.</p>;
   return (
@@ -33,7 +38,7 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
             </p>
             <p className="text-xs text-slate-500">
               <time dateTime={e.occurredAt.toISOString()}>{formatDate(e.occurredAt)}</time>
-              {e.source ? ` · via ${e.source}` : ""}
+              {sourceLabel(e.source) ? ` · via ${sourceLabel(e.source)}` : ""}
             </p>
           </div>
         </li>

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DISMISS_REASON_LABELS, DISMISS_REASONS } from "@/lib/validation/feedback";
 
@@ -8,11 +8,12 @@ type Reason = (typeof DISMISS_REASONS)[number];
 /** Why dismiss: one click on a reason dismisses; an optional note goes with it. */
 export function DismissPanel({ onDismiss, onCancel }: { onDismiss: (reason: Reason, note?: string) => void; onCancel: () => void }) {
   const [note, setNote] = useState("");
+  const titleId = useId();
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
   return (
     <div
-      className="mt-3 rounded-md border border-slate-200 bg-slate-50 p-2.5"
+      className="rounded-md border border-slate-200 bg-slate-50 p-2.5"
       onKeyDown={(e) => {
         if (e.key === "Escape") {
           e.stopPropagation();
@@ -20,10 +21,10 @@ export function DismissPanel({ onDismiss, onCancel }: { onDismiss: (reason: Reas
         }
       }}
     >
-      <p id="dismiss-why" className="mb-2 text-xs font-medium text-slate-700">
+      <p id={titleId} className="mb-2 text-xs font-medium text-slate-700">
         Why dismiss it? Your answer teaches the engine.
       </p>
-      <div className="flex flex-wrap gap-1.5" role="group" aria-labelledby="dismiss-why">
+      <div className="flex flex-wrap gap-1.5" role="group" aria-labelledby={titleId}>
         {DISMISS_REASONS.map((r, i) => (
           <Button key={r} ref={i === 0 ? first : undefined} variant="secondary" className="text-xs" onClick={() => onDismiss(r, note.trim() || undefined)}>
             {DISMISS_REASON_LABELS[r]}

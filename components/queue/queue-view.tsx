@@ -1,27 +1,82 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { QueueItemDto } from "@/lib/data/recommendations";
-import { QueueCard, type Panel } from "./queue-card";
+import { Icon } from "@/components/ui/icons";
+import { CustomerPane } from "./customer-pane";
+import { QueueRow } from "./queue-row";
 import { ShortcutsDialog } from "./shortcuts-dialog";
-import { useQueue } from "./use-queue";
+import type { Panel } from "./suggestion-detail";
+import { useQueue, type QueueData } from "./use-queue";
 
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
 
-/** Today's queue with keyboard control: j/k move, a accept, d dismiss, s snooze, x done, u undo, ? help. */
-export function QueueView({ initialItems }: { initialItems: QueueItemDto[] }) {
-  const { items, react, undo, refreshError } = useQueue(initialItems);
+/**
+ * Today's queue: one line per suggestion, the selected one opened (underneath
+ * it, or from 1024 px in a pane beside the list with its customer). Keys: j/k
+ * or arrows move, a accept, d dismiss, s snooze, x done, u undo, ? help. Focus
+ * goes back to the selected row whenever a panel closes, a reaction removes a
+ * row, or undo puts one back.
+ */
+export function QueueView({ initial, userId }: { initial: QueueData; userId: string }) {
   // Selection by id, falling back to the same position when that item leaves
   // the list (so after a reaction the next suggestion is selected).
-  const [sel, setSel] = useState<{ id: string | null; index: number }>({ id: initialItems[0]?.id ?? null, index: 0 });
+  const [sel, setSel] = useState<{ id: string | null; index: number }>({ id: initial.items[0]?.id ?? null, index: 0 });
+  const [focusWanted, setFocusWanted] = useState(0);
+  const onRestored = useCallback((id: string) => {
+    setSel((s) => ({ id, index: s.index }));
+    setFocusWanted((n) => n + 1);
+  }, []);
+  const { items, pending, fresh, markSeen, live, online, refreshError, react, undo } = useQueue(initial, { userId, onRestored });
   const [panel, setPanel] = useState<{ id: string; kind: Panel } | null>(null);
   const [help, setHelp] = useState(false);
-  const refs = useRef(new Map<string, HTMLLIElement>());
+  const refs = useRef(new Map<string, HTMLButtonElement>());
 
   const found = items.findIndex((i) => i.id === sel.id);
   const selectedIndex = found >= 0 ? found : Math.min(sel.index, items.length - 1);
   const selected = items[selectedIndex] ?? null;
-  const select = (id: string) => setSel({ id, index: Math.max(0, items.findIndex((i) => i.id === id)) });
+  const select = useCallback((id: string, index: number) => setSel({ id, index }), []);
+  const focusSelected = () => setFocusWanted((n) => n + 1);
+
+  // The selected row takes focus when asked (after a panel, a reaction or an undo), once it is rendered.
+  const selectedId = selected?.id;
+  useEffect(() => {
+    if (focusWanted === 0 || !selectedId) return;
+    const el = refs.current.get(selectedId);
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: "nearest" });
+  }, [focusWanted, selectedId]);
+
+  // Lets tests see that the live stream is connected.
+  useEffect(() => {
+    document.body.dataset.queueLive = live ? "on" : "off";
+    return () => {
+      delete document.body.dataset.queueLive;
+    };
+  }, [live]);
+
+  // A fresh suggestion stops being fresh once selected.
+  useEffect(() => {
+    if (selectedId) markSeen([selectedId]);
+  }, [selectedId, markSeen]);
+
+  // The tab's title counts what arrived while the rep looked elsewhere.
+  const baseTitle = useRef<string | null>(null);
+  useEffect(() => {
+    baseTitle.current ??= document.title;
+    document.title = fresh.size ? `(${fresh.size} new) ${baseTitle.current}` : baseTitle.current;
+  }, [fresh]);
+  useEffect(
+    () => () => {
+      if (baseTitle.current) document.title = baseTitle.current;
+    },
+    [],
+  );
+
+  const reactTo = (item: (typeof items)[number], input: Parameters<typeof react>[1]) => {
+    setPanel(null);
+    react(item, input);
+    focusSelected();
+  };
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -38,11 +93,12 @@ export function QueueView({ initialItems }: { initialItems: QueueItemDto[] }) {
       }
       if (!selected) return;
       const move = (delta: number) => {
-        const next = items[Math.min(items.length - 1, Math.max(0, selectedIndex + delta))];
+        const index = Math.min(items.length - 1, Math.max(0, selectedIndex + delta));
+        const next = items[index];
         if (next) {
-          setSel({ id: next.id, index: items.indexOf(next) });
+          setSel({ id: next.id, index });
           setPanel(null);
-          refs.current.get(next.id)?.focus();
+          refs.current.get(next.id)?.focus({ preventScroll: true });
           refs.current.get(next.id)?.scrollIntoView({ block: "nearest" });
         }
       };
@@ -60,11 +116,11 @@ export function QueueView({ initialItems }: { initialItems: QueueItemDto[] }) {
           break;
         case "a":
           e.preventDefault();
-          if (selected.status !== "ACCEPTED") react(selected, { kind: "ACCEPT", recommendationId: selected.id, idempotencyKey: key() });
+          if (selected.status !== "ACCEPTED") reactTo(selected, { kind: "ACCEPT", recommendationId: selected.id, idempotencyKey: key() });
           break;
         case "x":
           e.preventDefault();
-          react(selected, { kind: "DONE", recommendationId: selected.id, idempotencyKey: key() });
+          reactTo(selected, { kind: "DONE", recommendationId: selected.id, idempotencyKey: key() });
           break;
         case "d":
           e.preventDefault();
@@ -83,51 +139,92 @@ export function QueueView({ initialItems }: { initialItems: QueueItemDto[] }) {
       window.removeEventListener("keydown", onKey);
       delete document.body.dataset.queueKeys;
     };
-  }, [items, selected, selectedIndex, react, undo, help]);
+  });
 
+  const onPanel = (id: string) => (kind: Panel) => {
+    setPanel(kind ? { id, kind } : null);
+    if (!kind) focusSelected();
+  };
+  const freshIds = items.filter((i) => fresh.has(i.id)).map((i) => i.id);
   const accepted = items.filter((i) => i.status === "ACCEPTED").length;
+
   return (
     <div>
-      <div className="mb-3 flex items-center justify-between gap-2 text-sm text-slate-600">
-        <p aria-live="polite">
-          {items.length === 0 ? "Nothing left today" : `${items.length} left today`}
-          {accepted ? ` · ${accepted} accepted, to do` : ""}
+      <div className="mb-2 flex h-8 items-center gap-2">
+        <h1 className="text-base font-semibold tracking-tight text-slate-900">Today&apos;s queue</h1>
+        <p aria-live="polite" className="min-w-0 truncate text-xs text-slate-600">
+          {items.length === 0 ? "nothing left" : `${items.length} left`}
+          {accepted ? ` · ${accepted} accepted` : ""}
         </p>
-        <button type="button" onClick={() => setHelp(true)} className="rounded px-1.5 py-0.5 text-xs text-slate-500 hover:bg-slate-100 hover:text-slate-800">
-          <span className="hidden sm:inline">Keyboard shortcuts</span>
-          <span className="sr-only sm:hidden">Keyboard shortcuts</span>
-          <kbd className="ml-1 rounded border border-slate-300 px-1 font-mono">?</kbd>
+        {freshIds.length ? (
+          <button
+            type="button"
+            className="rounded-full bg-amber-200 px-2 py-0.5 text-xs font-semibold text-amber-950 hover:bg-amber-300"
+            onClick={() => {
+              const first = items.findIndex((i) => i.id === freshIds[0]);
+              setSel({ id: freshIds[0]!, index: first });
+              focusSelected();
+            }}
+          >
+            {freshIds.length} new
+          </button>
+        ) : null}
+        <button
+          type="button"
+          onClick={() => setHelp(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          className="ml-auto inline-flex size-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+        >
+          <Icon name="keyboard" />
         </button>
       </div>
-      {refreshError ? (
-        <p role="alert" className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      {!online ? (
+        <p role="status" className="mb-2 flex items-center gap-1.5 rounded-md border border-amber-300 bg-amber-50 px-2 py-1.5 text-xs text-amber-950">
+          <Icon name="offline" className="size-3.5 shrink-0" />
+          You&apos;re offline. Your reactions are kept on this device and sent when you reconnect.
+        </p>
+      ) : refreshError ? (
+        <p role="alert" className="mb-2 rounded-md border border-amber-300 bg-amber-50 px-2 py-1.5 text-xs text-amber-950">
           We couldn&apos;t refresh the queue; showing what we have. We&apos;ll retry shortly.
         </p>
       ) : null}
       {items.length === 0 ? (
         <EmptyState title="All caught up">New suggestions appear here as your customers&apos; activity comes in.</EmptyState>
       ) : (
-        <ol className="space-y-2" aria-label="Suggested actions, best first">
-          {items.map((item, i) => (
-            <QueueCard
-              key={item.id}
-              ref={(el) => {
-                if (el) refs.current.set(item.id, el);
-                else refs.current.delete(item.id);
-              }}
-              item={item}
-              rank={i + 1}
-              selected={item.id === selected?.id}
-              panel={panel?.id === item.id ? panel.kind : null}
-              onSelect={() => select(item.id)}
-              onPanel={(kind) => setPanel(kind ? { id: item.id, kind } : null)}
-              onReact={(input) => {
-                setPanel(null);
-                react(item, input);
-              }}
-            />
-          ))}
-        </ol>
+        <div className="lg:grid lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start lg:gap-4">
+          <ol className="overflow-hidden rounded-lg border border-slate-200 bg-white" aria-label="Suggested actions, best first">
+            {items.map((item, i) => (
+              <QueueRow
+                key={item.id}
+                ref={(el) => {
+                  if (el) refs.current.set(item.id, el);
+                  else refs.current.delete(item.id);
+                }}
+                item={item}
+                rank={i + 1}
+                selected={item.id === selected?.id}
+                fresh={fresh.has(item.id)}
+                pending={pending.has(item.id)}
+                panel={panel?.id === item.id ? panel.kind : null}
+                onSelect={() => select(item.id, i)}
+                onPanel={onPanel(item.id)}
+                onReact={(input) => reactTo(item, input)}
+              />
+            ))}
+          </ol>
+          {selected ? (
+            <div className="sticky top-16 hidden lg:block">
+              <CustomerPane
+                item={selected}
+                pending={pending.has(selected.id)}
+                panel={panel?.id === selected.id ? panel.kind : null}
+                onPanel={onPanel(selected.id)}
+                onReact={(input) => reactTo(selected, input)}
+              />
+            </div>
+          ) : null}
+        </div>
       )}
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>

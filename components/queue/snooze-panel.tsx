@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 
 function morningIn(days: number): Date {
@@ -11,7 +11,8 @@ function morningIn(days: number): Date {
 const toInput = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
 /** Snooze until a preset morning or a picked date. */
-export function SnoozePanel({ onSnooze, onCancel }: { expiresAt: string; onSnooze: (until: Date) => void; onCancel: () => void }) {
+export function SnoozePanel({ onSnooze, onCancel }: { onSnooze: (until: Date) => void; onCancel: () => void }) {
+  const titleId = useId();
   const [date, setDate] = useState(toInput(morningIn(2)));
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLButtonElement>(null);
@@ -23,7 +24,7 @@ export function SnoozePanel({ onSnooze, onCancel }: { expiresAt: string; onSnooz
   ];
   return (
     <div
-      className="mt-3 rounded-md border border-slate-200 bg-slate-50 p-2.5"
+      className="rounded-md border border-slate-200 bg-slate-50 p-2.5"
       onKeyDown={(e) => {
         if (e.key === "Escape") {
           e.stopPropagation();
@@ -31,10 +32,10 @@ export function SnoozePanel({ onSnooze, onCancel }: { expiresAt: string; onSnooz
         }
       }}
     >
-      <p id="snooze-until" className="mb-2 text-xs font-medium text-slate-700">
+      <p id={titleId} className="mb-2 text-xs font-medium text-slate-700">
         Snooze until
       </p>
-      <div className="flex flex-wrap items-end gap-1.5" role="group" aria-labelledby="snooze-until">
+      <div className="flex flex-wrap items-end gap-1.5" role="group" aria-labelledby={titleId}>
         {presets.map(([label, days], i) => (
           <Button key={label} ref={i === 0 ? first : undefined} variant="secondary" className="text-xs" onClick={() => onSnooze(morningIn(days))}>
             {label}

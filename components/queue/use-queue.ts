@@ -1,16 +1,22 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useRef } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { reactAction } from "@/lib/actions/reactions";
 import { useToast } from "@/components/ui/toast";
+import type { UndoableReaction } from "@/lib/data/feedback";
 import type { QueueItemDto } from "@/lib/data/recommendations";
 import type { ReactionInput } from "@/lib/validation/feedback";
+import { applyReaction, cancelUnsent, readOutbox, withOutbox, writeOutbox, type OutboxEntry } from "./outbox";
 
 export const QUEUE_KEY = ["queue"] as const;
+/** Only while the live stream is down (or the server has none): the fallback. */
 const POLL_MS = 15_000;
+/** Several notifications in a burst (a batch) become one refetch. */
+const PUSH_DEBOUNCE_MS = 100;
 
-interface QueueData {
+export interface QueueData {
   items: QueueItemDto[];
+  undoable: UndoableReaction | null;
 }
 
 async function fetchQueue(): Promise<QueueData> {
@@ -25,79 +31,191 @@ async function fetchQueue(): Promise<QueueData> {
   return (await res.json()) as QueueData;
 }
 
-const byScore = (a: QueueItemDto, b: QueueItemDto) => b.score - a.score || a.id.localeCompare(b.id);
+const PAST: Record<ReactionInput["kind"], string> = { ACCEPT: "Accepted", DISMISS: "Dismissed", SNOOZE: "Snoozed", DONE: "Marked done", UNDO: "Undone" };
+/** Errors worth another try later: the device or the server is unreachable or saturated. */
+const RETRY_LATER = new Set(["UNAVAILABLE", "RATE_LIMITED"]);
 
-/** What the list looks like once a reaction is applied (the optimistic half). */
-function applyReaction(items: QueueItemDto[], input: ReactionInput, undoItem: QueueItemDto | null): QueueItemDto[] {
-  switch (input.kind) {
-    case "ACCEPT":
-      return items.map((i) => (i.id === input.recommendationId ? { ...i, status: "ACCEPTED" } : i));
-    case "DISMISS":
-    case "SNOOZE":
-    case "DONE":
-      return items.filter((i) => i.id !== input.recommendationId);
-    case "UNDO": {
-      if (!undoItem) return items;
-      return [...items.filter((i) => i.id !== undoItem.id), undoItem].sort(byScore);
-    }
-    default: {
-      const never: never = input;
-      return never;
-    }
-  }
+const subscribeOnline = (cb: () => void) => {
+  window.addEventListener("online", cb);
+  window.addEventListener("offline", cb);
+  return () => {
+    window.removeEventListener("online", cb);
+    window.removeEventListener("offline", cb);
+  };
+};
+export const useOnline = () => useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
+
+interface Options {
+  userId: string;
+  /** Called with the suggestion an undo put back (the view selects and focuses it). */
+  onRestored?: (id: string) => void;
 }
 
-const PAST: Record<ReactionInput["kind"], string> = { ACCEPT: "Accepted", DISMISS: "Dismissed", SNOOZE: "Snoozed", DONE: "Marked done", UNDO: "Undone" };
-
 /**
- * The rep's queue: server data polled every 15 s (so suggestions created by the
- * events API appear without a reload), and reactions applied optimistically,
- * rolled back with a message when the server refuses.
+ * The rep's queue. Server data is refetched when the live stream says the
+ * queue changed (polled every 15 s only while the stream is down). Reactions
+ * go through an outbox kept in localStorage: applied to the list at once,
+ * marked pending until the server confirms, held while offline and sent on
+ * reconnect, rolled back with a message when the server refuses. Suggestions
+ * that arrive after the page opened are "fresh" until the rep looks at them.
  */
-export function useQueue(initial: QueueItemDto[]) {
+export function useQueue(initial: QueueData, { userId, onRestored }: Options) {
   const qc = useQueryClient();
   const toast = useToast();
-  const last = useRef<{ item: QueueItemDto; kind: ReactionInput["kind"] } | null>(null);
-
-  const query = useQuery({ queryKey: QUEUE_KEY, queryFn: fetchQueue, initialData: { items: initial }, refetchInterval: POLL_MS });
-
-  const mutation = useMutation({
-    mutationFn: async ({ input }: { input: ReactionInput; undoItem: QueueItemDto | null }) => {
-      const res = await reactAction(input);
-      if (!res.ok) throw new Error(res.error.message);
-      return res.data;
+  const online = useOnline();
+  const storageKey = `nudge.outbox.${userId}`;
+  const [outbox, setOutboxState] = useState<OutboxEntry[]>([]);
+  const outboxRef = useRef<OutboxEntry[]>([]);
+  const setOutbox = useCallback(
+    (next: OutboxEntry[]) => {
+      outboxRef.current = next;
+      setOutboxState(next);
+      writeOutbox(localStorage, storageKey, next);
     },
-    onMutate: async ({ input, undoItem }) => {
-      await qc.cancelQueries({ queryKey: QUEUE_KEY });
-      const previous = qc.getQueryData<QueueData>(QUEUE_KEY);
-      if (previous) qc.setQueryData<QueueData>(QUEUE_KEY, { items: applyReaction(previous.items, input, undoItem) });
-      return { previous };
-    },
-    onError: (err, _vars, ctx) => {
-      if (ctx?.previous) qc.setQueryData(QUEUE_KEY, ctx.previous);
-      toast.show(`Not saved: ${err.message}`, { tone: "error", ms: 8000 });
-    },
-    onSettled: () => qc.invalidateQueries({ queryKey: QUEUE_KEY }),
-  });
+    [storageKey],
+  );
+  const [live, setLive] = useState(false);
+  const query = useQuery({ queryKey: QUEUE_KEY, queryFn: fetchQueue, initialData: initial, refetchInterval: live ? false : POLL_MS });
 
+  // ---- fresh: ids that arrived after the page opened, until looked at ----
+  const known = useRef(new Set(initial.items.map((i) => i.id)));
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const serverItems = query.data.items;
+  useEffect(() => {
+    const arrived = serverItems.filter((i) => !known.current.has(i.id)).map((i) => i.id);
+    if (arrived.length === 0) return;
+    for (const id of arrived) known.current.add(id);
+    setFresh((f) => new Set([...f, ...arrived]));
+  }, [serverItems]);
+  const markSeen = useCallback((ids: readonly string[]) => {
+    setFresh((f) => (ids.some((id) => f.has(id)) ? new Set([...f].filter((id) => !ids.includes(id))) : f));
+  }, []);
+
+  // ---- the live stream: Postgres NOTIFY -> SSE -> refetch ----
+  useEffect(() => {
+    if (typeof EventSource === "undefined") return;
+    const es = new EventSource("/api/queue/stream");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Listening from here on; whatever changed since the page was rendered is fetched once.
+    es.addEventListener("ready", () => {
+      setLive(true);
+      void qc.invalidateQueries({ queryKey: QUEUE_KEY });
+    });
+    es.addEventListener("queue", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void qc.invalidateQueries({ queryKey: QUEUE_KEY }), PUSH_DEBOUNCE_MS);
+    });
+    es.onerror = () => setLive(false);
+    return () => {
+      clearTimeout(timer);
+      es.close();
+      setLive(false);
+    };
+  }, [qc]);
+
+  // ---- the outbox: send in order; hold on network failure; roll back on refusal ----
+  const flushing = useRef(false);
+  const flush = useCallback(async () => {
+    if (flushing.current) return;
+    flushing.current = true;
+    try {
+      while (outboxRef.current.length > 0 && navigator.onLine) {
+        const entry = outboxRef.current[0]!;
+        let res: Awaited<ReturnType<typeof reactAction>>;
+        try {
+          res = await reactAction(entry.input);
+        } catch {
+          break; // unreachable: kept, retried on reconnect or by the next timer
+        }
+        if (!res.ok && RETRY_LATER.has(res.error.code)) break;
+        const rest = outboxRef.current.filter((e) => e !== entry);
+        if (res.ok) {
+          // Confirmed: fold it into the server's copy before it leaves the outbox, so nothing flickers.
+          qc.setQueryData<QueueData>(QUEUE_KEY, (d) => (d ? { ...d, items: applyReaction(d.items, entry.input, entry.item) } : d));
+          setOutbox(rest);
+        } else {
+          setOutbox(rest);
+          const what = entry.item ? `${PAST[entry.input.kind]}: ${entry.item.action.name} for ${entry.item.customer.name}` : PAST[entry.input.kind];
+          toast.show(`Not saved (${what}). ${res.error.message}`, { tone: "error", ms: 10_000 });
+        }
+        await qc.invalidateQueries({ queryKey: QUEUE_KEY });
+      }
+    } finally {
+      flushing.current = false;
+    }
+  }, [qc, setOutbox, toast]);
+
+  useEffect(() => {
+    // Reactions left from before a reload (or made offline and never sent) are picked up here.
+    // Read after hydration (the server cannot know it), then sent if online.
+    const restore = setTimeout(() => {
+      const stored = readOutbox(localStorage, storageKey);
+      outboxRef.current = stored;
+      setOutboxState(stored);
+      void flush();
+    }, 0);
+    const onOnline = () => void flush();
+    window.addEventListener("online", onOnline);
+    const retry = setInterval(() => {
+      if (outboxRef.current.length) void flush();
+    }, POLL_MS);
+    return () => {
+      clearTimeout(restore);
+      window.removeEventListener("online", onOnline);
+      clearInterval(retry);
+    };
+  }, [flush, storageKey]);
+
+  const items = withOutbox(serverItems, outbox);
+  const pending = new Set(outbox.map((e) => e.input.recommendationId));
+
+  // ---- undo: the last reaction made here, or the server's record of it after a reload ----
+  const lastHere = useRef<{ item: QueueItemDto } | null>(null);
   const undo = useCallback(() => {
-    const prev = last.current;
-    if (!prev) {
+    const here = lastHere.current;
+    const server = qc.getQueryData<QueueData>(QUEUE_KEY)?.undoable ?? null;
+    const id = here?.item.id ?? server?.recommendationId;
+    if (!id) {
       toast.show("Nothing to undo.");
       return;
     }
-    last.current = null;
-    mutation.mutate({ input: { kind: "UNDO", recommendationId: prev.item.id, idempotencyKey: crypto.randomUUID() }, undoItem: prev.item });
-  }, [mutation, toast]);
+    lastHere.current = null;
+    qc.setQueryData<QueueData>(QUEUE_KEY, (d) => (d ? { ...d, undoable: null } : d));
+    const unsent = cancelUnsent(outboxRef.current, id);
+    if (unsent) {
+      setOutbox(unsent); // never left the device: nothing to tell the server
+    } else {
+      // Without a copy of the item (after a reload) nothing is put back until the server answers.
+      setOutbox([...outboxRef.current, { input: { kind: "UNDO", recommendationId: id, idempotencyKey: crypto.randomUUID() }, item: here?.item ?? null }]);
+      void flush();
+    }
+    toast.show(here ? `Undone: ${here.item.action.name} for ${here.item.customer.name}` : server ? `Undone: ${server.actionName} for ${server.customerName}` : "Undone.");
+    onRestored?.(id);
+  }, [flush, onRestored, qc, setOutbox, toast]);
 
   const react = useCallback(
     (item: QueueItemDto, input: ReactionInput) => {
-      last.current = input.kind === "UNDO" ? null : { item, kind: input.kind };
-      mutation.mutate({ input, undoItem: null });
-      if (input.kind !== "UNDO") toast.show(`${PAST[input.kind]}: ${item.action.name} for ${item.customer.name}`, { action: { label: "Undo", run: undo } });
+      if (input.kind === "UNDO") return undo();
+      lastHere.current = { item };
+      setOutbox([...outboxRef.current, { input, item }]);
+      void flush();
+      const offline = !navigator.onLine;
+      toast.show(`${PAST[input.kind]}${offline ? " (offline: will be sent when you reconnect)" : ""}: ${item.action.name} for ${item.customer.name}`, {
+        action: { label: "Undo", run: undo },
+      });
     },
-    [mutation, toast, undo],
+    [flush, setOutbox, toast, undo],
   );
 
-  return { items: query.data.items, isRefreshing: query.isFetching, refreshError: query.error, react, undo, canUndo: () => last.current !== null };
+  return {
+    items,
+    pending,
+    fresh,
+    markSeen,
+    live,
+    online,
+    refreshError: query.error,
+    react,
+    undo,
+  };
 }

@@ -1,30 +1,28 @@
 import Link from "next/link";
 import { Logo } from "@/components/ui/logo";
 import type { SessionUser } from "@/lib/data/users";
+import { MainNav } from "./main-nav";
 import { linksFor } from "./nav-links";
-import { NavItem } from "./nav-item";
 import { SignOutButton } from "./sign-out-button";
 
 const ROLE_LABEL = { REP: "Sales rep", MANAGER: "Manager", ADMIN: "Admin" } as const;
 
-/** App chrome: a compact top bar that works at 360 px and a centred content column. */
+/** App chrome: a skip link, then one 44 px bar at every width (a CRM's 360 px utility bar included), and the content column. */
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
-  const links = linksFor(user.role);
+  const links = linksFor(user.role).map(({ href, label }) => ({ href, label }));
   return (
     <div className="flex min-h-dvh flex-col">
+      <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-2 focus:top-2">
+        Skip to content
+      </a>
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 px-3 sm:h-12 sm:flex-nowrap sm:px-6">
-          <Link href="/" className="flex h-12 shrink-0 items-center rounded" aria-label="Nudge home">
-            <Logo />
+        <div className="mx-auto flex h-11 max-w-6xl items-center gap-1.5 px-2 sm:gap-3 sm:px-6">
+          <Link href="/" className="flex h-11 shrink-0 items-center rounded" aria-label="Nudge home">
+            <Logo wordmarkClassName="hidden sm:inline" />
           </Link>
-          {/* At sidebar width the links get a row of their own (scrolling sideways if they must). */}
-          <nav aria-label="Main" className="order-last -mx-3 flex w-[calc(100%+1.5rem)] items-center gap-1 overflow-x-auto border-t border-slate-100 px-3 py-1 sm:order-none sm:mx-0 sm:w-auto sm:min-w-0 sm:flex-1 sm:border-0 sm:p-0">
-            {links.map((l) => (
-              <NavItem key={l.href} href={l.href} label={l.label} />
-            ))}
-          </nav>
-          <div className="ml-auto flex shrink-0 items-center gap-2 sm:ml-0">
-            <span className="hidden text-right text-xs leading-tight text-slate-600 sm:block">
+          <MainNav links={links} />
+          <div className="flex shrink-0 items-center gap-2">
+            <span className="hidden text-right text-xs leading-tight text-slate-600 md:block">
               <span className="block font-medium text-slate-900">{user.name}</span>
               {ROLE_LABEL[user.role]}
             </span>
@@ -32,7 +30,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-3 py-4 sm:px-6 sm:py-6">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-2 py-3 outline-none sm:px-6 sm:py-5">
         {children}
       </main>
     </div>

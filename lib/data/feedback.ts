@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "./db";
+import { db, type Db } from "./db";
 import type { DismissReason, FeedbackKind, RecommendationStatus } from "@/lib/generated/prisma/enums";
 
 // Reads and writes behind a rep's reaction to a suggestion. The rules (who may
@@ -110,4 +110,29 @@ export async function writeReaction(client: Client, w: ReactionWrite): Promise<v
     },
   });
   await client.usageEvent.create({ data: { userId: w.userId, type: "REACTION", at: w.at, meta: { kind: w.kind, recommendationId: w.recommendationId } } });
+}
+
+export interface UndoableReaction {
+  recommendationId: string;
+  kind: Exclude<FeedbackKind, "UNDO">;
+  actionName: string;
+  customerName: string;
+}
+
+/**
+ * The rep's most recent reaction, within `withinMs`, if undo can still take it
+ * back: not itself an undo, and still the last reaction on its suggestion.
+ * This is what lets undo survive a reload: the history is the Feedback table.
+ */
+export async function lastUndoableReaction(userId: string, now = new Date(), withinMs = 86_400_000): Promise<UndoableReaction | null> {
+  const client = db();
+  const last = await client.feedback.findFirst({
+    where: { userId, createdAt: { gt: new Date(now.getTime() - withinMs) } },
+    orderBy: { id: "desc" },
+    select: { id: true, kind: true, recommendationId: true, recommendation: { select: { actionType: { select: { name: true } }, customer: { select: { name: true } } } } },
+  });
+  if (!last || last.kind === "UNDO") return null;
+  const newest = await client.feedback.findFirst({ where: { recommendationId: last.recommendationId }, orderBy: { id: "desc" }, select: { id: true } });
+  if (newest?.id !== last.id) return null;
+  return { recommendationId: last.recommendationId, kind: last.kind, actionName: last.recommendation.actionType.name, customerName: last.recommendation.customer.name };
 }

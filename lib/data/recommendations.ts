@@ -7,7 +7,7 @@ import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
 
 export interface QueueItem {
   id: string;
-  customer: { id: string; name: string; company: string | null };
+  customer: { id: string; externalId: string; name: string; company: string | null; segment: string; email: string | null; phone: string | null; lifetimeValue: number };
   action: { key: string; name: string; category: string };
   message: string;
   reasons: Reason[];
@@ -25,7 +25,7 @@ const queueSelect = {
   expectedValue: true,
   status: true,
   expiresAt: true,
-  customer: { select: { id: true, name: true, company: true } },
+  customer: { select: { id: true, externalId: true, name: true, company: true, segment: true, email: true, phone: true, lifetimeValue: true } },
   actionType: { select: { key: true, name: true, category: true } },
 } as const;
 
@@ -34,7 +34,7 @@ type QueueRow = Prisma.RecommendationGetPayload<{ select: typeof queueSelect }>;
 function toQueueItem(r: QueueRow): QueueItem {
   return {
     id: r.id,
-    customer: r.customer,
+    customer: { ...r.customer, lifetimeValue: Number(r.customer.lifetimeValue) },
     action: r.actionType,
     message: r.message,
     reasons: reasonsSchema.catch([]).parse(r.reasons),
@@ -141,4 +141,9 @@ export async function markShownViaApi(ids: string[], now = new Date()): Promise<
 export async function markShown(repId: string, ids: string[], now = new Date()): Promise<void> {
   if (ids.length === 0) return;
   await db().recommendation.updateMany({ where: { id: { in: ids }, repId, shownAt: null }, data: { shownAt: now } });
+}
+
+/** Whether a recommendation is one of the customer's (the embed acts on the record it was opened for only). */
+export async function recommendationOfCustomer(id: string, customerExternalId: string): Promise<boolean> {
+  return (await db().recommendation.count({ where: { id, customer: { externalId: customerExternalId } } })) > 0;
 }

@@ -24,3 +24,9 @@ export async function getCurrentSessionUser(id: string, sessionVersion: number |
   if (!user || !user.active || user.sessionVersion !== sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
 }
+
+/** The user's current session version (what a new session or embed token is issued under), or null for no such user. */
+export async function currentSessionVersion(id: string): Promise<number | null> {
+  const user = await db().user.findUnique({ where: { id }, select: { sessionVersion: true } });
+  return user?.sessionVersion ?? null;
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decimal, jsonProblem, safeEmail, safeIsoDate, safeJson, safeText, safeTimestamp } from "./postgres-safe";
 
-export const API_SCOPES = ["customers:write", "events:write", "recommendations:read", "feedback:write"] as const;
+export const API_SCOPES = ["customers:write", "events:write", "recommendations:read", "feedback:write", "embed:issue"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const MAX_BATCH = 1000;
 /** Largest request body the API reads (1,000 items with their payloads fit). */
@@ -91,3 +91,13 @@ export type FieldError = { path: string; message: string };
 export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
+
+// ---------- POST /api/v1/embed-tokens: a CRM signs a rep into the embed panel ----------
+
+export const embedTokenRequestSchema = z.strictObject({
+  /** The rep the CRM user is (their Nudge account's email). */
+  repEmail: safeEmail({ lower: true }),
+  /** The CRM record's customer, as in POST /api/v1/customers. */
+  customerExternalId: safeText(MAX_EXTERNAL_ID, { min: 1, identifier: true }),
+});
+export type EmbedTokenRequest = z.infer<typeof embedTokenRequestSchema>;

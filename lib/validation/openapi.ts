@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
+import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, embedTokenRequestSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
 import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
 
@@ -122,6 +122,18 @@ export function openApiDocument(serverUrl: string) {
             "404": { description: "Unknown recommendation" },
             "409": { description: "The reaction does not apply to its current status" },
             "422": { description: "IDEMPOTENCY_KEY_REUSED: the idempotencyKey was used before with a different request", content: errorBody },
+            ...errors,
+          },
+        },
+      },
+      "/api/v1/embed-tokens": {
+        post: {
+          summary: "A 5-minute token that opens the embed panel for one rep and one of their customers inside a CRM's frame, without cookies (scope embed:issue)",
+          description: "Call it from the CRM's server, never the browser. Put `path` (after Nudge's origin) in the iframe's src; the panel then keeps an 8-hour frame token for that customer only.",
+          requestBody: { required: true, content: { "application/json": { schema: json(embedTokenRequestSchema) } } },
+          responses: {
+            "200": { description: "{ token, expiresAt, path }" },
+            "404": { description: "No active user with repEmail, or that user may not see the customer" },
             ...errors,
           },
         },

@@ -120,4 +120,15 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
     }),
   ),
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
+  {
+    kind: "trigger",
+    table: "Recommendation",
+    name: "Recommendation_queue_notify",
+    timing: "AFTER",
+    events: ["INSERT", "UPDATE", "DELETE"],
+    level: "ROW",
+    function: "nudge_queue_notify",
+    reason:
+      "The live queue (migration 20261203200000_queue_notify): a shown suggestion created, changed or removed NOTIFYs its rep's channel, which /api/queue/stream LISTENs on. Prisma's schema language has no triggers.",
+  },
 ];

@@ -18,7 +18,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
     const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
     if (!parsed.success) {
       const errs: { email?: string; password?: string } = {};
@@ -28,6 +29,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
       }
       setFieldErrors(errs);
       setError(null);
+      // The first field in error takes focus; its message is tied to it (aria-describedby).
+      const first = errs.email ? "email" : "password";
+      (formEl.elements.namedItem(first) as HTMLInputElement | null)?.focus();
       return;
     }
     setFieldErrors({});

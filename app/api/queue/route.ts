@@ -1,12 +1,17 @@
 import { NextResponse } from "next/server";
 import { withSessionUser } from "@/lib/auth/api";
+import { lastUndoableReaction } from "@/lib/data/feedback";
 import { listOpenQueue, markShown, toQueueItemDto } from "@/lib/data/recommendations";
 
 export const dynamic = "force-dynamic";
 
-/** The signed-in rep's open queue, polled by the queue page so new suggestions appear without a reload. */
+/**
+ * The signed-in rep's open queue and the reaction undo would take back. The
+ * queue page refetches it when the live stream (/api/queue/stream) says the
+ * queue changed, and polls it while the stream is down.
+ */
 export const GET = withSessionUser("queue.work", async (user) => {
-  const items = await listOpenQueue(user);
+  const [items, undoable] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id)]);
   await markShown(user.id, items.map((i) => i.id));
-  return NextResponse.json({ items: items.map(toQueueItemDto) }, { headers: { "Cache-Control": "no-store" } });
+  return NextResponse.json({ items: items.map(toQueueItemDto), undoable }, { headers: { "Cache-Control": "no-store" } });
 });

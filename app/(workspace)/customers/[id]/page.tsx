@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { CustomerHeader } from "@/components/customers/customer-header";
 import { RecommendationHistory } from "@/components/customers/history";
 import { OpenRecommendations } from "@/components/customers/open-recommendations";
@@ -12,7 +13,14 @@ import { customerRecommendationHistory, customerTimeline, getCustomerForUser } f
 import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
 import { recordUsage } from "@/lib/data/users";
 
-export const metadata: Metadata = { title: "Customer" };
+// Read once per request by both the title and the page (React's cache).
+const customerFor = cache(async (id: string) => getCustomerForUser(rowScope(await requirePermission("customers.view")), { id }));
+
+/** The tab says whose page it is: "Ana Silva · Customer · Nudge". */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const customer = await customerFor((await params).id);
+  return { title: customer ? `${customer.name} · Customer` : "Customer not found" };
+}
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -26,7 +34,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePermission("customers.view");
   const { id } = await params;
-  const customer = await getCustomerForUser(rowScope(user), { id });
+  const customer = await customerFor(id);
   // Out of scope looks exactly like absent: no hint that the customer exists.
   if (!customer) notFound();
   const [open, timeline, history] = await Promise.all([
