@@ -3,6 +3,7 @@ import { apiError } from "@/lib/auth/api";
 import { withApiKey } from "@/lib/auth/api-key";
 import { openRecommendationsForExternalId } from "@/lib/data/recommendations";
 import { MAX_EXTERNAL_ID } from "@/lib/validation/api";
+import type { RecommendationsResponse } from "@/lib/validation/api-responses";
 import { pathParamProblem } from "@/lib/validation/postgres-safe";
 
 export const dynamic = "force-dynamic";
@@ -17,5 +18,5 @@ export const GET = withApiKey("recommendations:read", async (_caller, _req, ctx:
   if (problem === "too-long") return apiError(404, "NOT_FOUND", `No customer has this externalId (externalIds have at most ${MAX_EXTERNAL_ID} characters).`);
   const recommendations = await openRecommendationsForExternalId(externalId);
   if (!recommendations) return apiError(404, "NOT_FOUND", `No customer has the externalId "${externalId}".`);
-  return NextResponse.json({ recommendations });
+  return NextResponse.json({ recommendations } satisfies RecommendationsResponse);
 });
