@@ -41,6 +41,8 @@ export interface ExtraTrigger {
 /** Extend the union when a migration needs another kind of object (check constraint, ...). */
 export type SchemaExtra = ExtraIndex | ExtraTrigger;
 
+const WEBHOOKS =
+  "Webhook outbox (migration 20261203310000_webhooks): the delivery rows are written in the transaction of the change, by every writer alike. Prisma's schema language has no triggers.";
 const FACTS = "Dashboard facts (migration 20261124000000_dashboard_facts): Prisma's schema language has no triggers.";
 
 function trigger(table: string, name: string, events: ExtraTrigger["events"], level: ExtraTrigger["level"], fn: string, why: string): ExtraTrigger {
@@ -85,4 +87,24 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       "Cross-sell and up-sell flags of a purchase, judged against the customer's earlier purchases when it is recorded, so every writer agrees (migration 20261202120000_holdouts_and_business_kpis). Prisma's schema language has no triggers.",
   },
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
+  {
+    kind: "trigger",
+    table: "Recommendation",
+    name: "Recommendation_webhooks_insert",
+    timing: "AFTER",
+    events: ["INSERT"],
+    level: "STATEMENT",
+    function: "nudge_webhook_recommendations_inserted",
+    reason: `${WEBHOOKS} A new suggestion is announced (suggestion.created).`,
+  },
+  {
+    kind: "trigger",
+    table: "Recommendation",
+    name: "Recommendation_webhooks_update",
+    timing: "AFTER",
+    events: ["UPDATE"],
+    level: "STATEMENT",
+    function: "nudge_webhook_recommendations_updated",
+    reason: `${WEBHOOKS} Accepted, dismissed, done and converted are announced, whichever writer made the change (reactions, the outcome triggers).`,
+  },
 ];
