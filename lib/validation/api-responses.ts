@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_BATCH } from "./api";
 import { OPEN_STATUSES, RECOMMENDATION_STATUSES } from "@/lib/domain/vocabulary";
+import "./feeds"; // its answers (ReactionsFeedPage, OutcomesFeedPage) register their ids too
 
 // The bodies /api/v1 answers with, as zod schemas. The routes type what they
 // send against these (`satisfies`), and the OpenAPI document is built from them
@@ -19,6 +20,10 @@ export const RESPONSE_COMPONENTS = [
   "Recommendation",
   "RecommendationsResponse",
   "FeedbackResponse",
+  "ReactionFeedItem",
+  "ReactionsFeedPage",
+  "OutcomeFeedItem",
+  "OutcomesFeedPage",
 ] as const;
 
 const fieldError = z.strictObject({

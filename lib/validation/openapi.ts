@@ -2,6 +2,7 @@ import { z } from "zod";
 import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
 import { RESPONSE_COMPONENTS } from "./api-responses";
+import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from "./feeds";
 
 // The OpenAPI document of /api/v1 (served at /api/v1/openapi.json), built from
 // the same zod schemas the routes parse requests with and type responses
@@ -19,9 +20,18 @@ function responseSchemas(): Record<string, unknown> {
     RESPONSE_COMPONENTS.map((id) => {
       const schema = schemas[id];
       if (!schema) throw new Error(`No response schema has the id ${id}`);
-      return [id, Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$id"))];
+      return [id, nullableEnums(Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$id")))];
     }),
   );
+}
+
+/** OpenAPI 3.0: a nullable enum must list null among its values to allow it. */
+function nullableEnums<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(nullableEnums) as T;
+  if (node === null || typeof node !== "object") return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, nullableEnums(v)])) as Record<string, unknown>;
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  return out as T;
 }
 
 /** The CONTACT_FEEDBACK payload, with what each field means. */
@@ -104,6 +114,13 @@ const commonErrors = {
 };
 const bodyErrors = { "413": { $ref: "#/components/responses/PayloadTooLarge" }, "415": { $ref: "#/components/responses/UnsupportedMediaType" } };
 
+const FEED_DESCRIPTION =
+  "Start without a cursor; pass each page's nextCursor to get the next. While hasMore is true ask again at once; when it is false you are caught up: store nextCursor and poll later. Pages never skip or repeat an entry, even while writes continue (an entry is served once the transaction that wrote it, and every older one, has ended).";
+const feedParameters = [
+  { name: "cursor", in: "query", required: false, schema: { type: "string", maxLength: 100 }, description: "nextCursor of the previous page; omitted: from the beginning", example: "MTIzNDUuNjc4" },
+  { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: FEED_MAX_LIMIT, default: FEED_DEFAULT_LIMIT }, description: "Entries per page" },
+];
+
 const ok = (description: string, schema: string) => ({ description, headers: rateHeaders, content: body(schema) });
 
 export function openApiDocument(serverUrl: string) {
@@ -131,6 +148,7 @@ export function openApiDocument(serverUrl: string) {
       { name: "customers", description: "Customers and their recommendations" },
       { name: "events", description: "What customers do" },
       { name: "recommendations", description: "Reactions to suggestions" },
+      { name: "feeds", description: "Cursor-paginated reads for BI tools and warehouse loaders" },
     ],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (admin UI, or npm run apikey:create)" } },
@@ -192,6 +210,26 @@ export function openApiDocument(serverUrl: string) {
             "404": { $ref: "#/components/responses/NotFound" },
             ...commonErrors,
           },
+        },
+      },
+      "/api/v1/feeds/reactions": {
+        get: {
+          operationId: "listReactionsFeed",
+          tags: ["feeds"],
+          summary: "Reactions recorded after a cursor, oldest first (scope feeds:read)",
+          description: FEED_DESCRIPTION,
+          parameters: feedParameters,
+          responses: { "200": ok("A page of reactions", "ReactionsFeedPage"), ...commonErrors },
+        },
+      },
+      "/api/v1/feeds/outcomes": {
+        get: {
+          operationId: "listOutcomesFeed",
+          tags: ["feeds"],
+          summary: "Recommendations created or changed (status, purchase, conversion, credited revenue) after a cursor (scope feeds:read)",
+          description: `${FEED_DESCRIPTION} A recommendation appears again each time its status or outcome changes, with its state at the time of reading.`,
+          parameters: feedParameters,
+          responses: { "200": ok("A page of recommendation states", "OutcomesFeedPage"), ...commonErrors },
         },
       },
       "/api/v1/recommendations/{id}/feedback": {

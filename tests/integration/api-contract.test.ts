@@ -28,6 +28,8 @@ const routes: Routes = {
   "/api/v1/events": await import("@/app/api/v1/events/route"),
   "/api/v1/customers/{externalId}/recommendations": await import("@/app/api/v1/customers/[externalId]/recommendations/route"),
   "/api/v1/recommendations/{id}/feedback": await import("@/app/api/v1/recommendations/[id]/feedback/route"),
+  "/api/v1/feeds/reactions": await import("@/app/api/v1/feeds/reactions/route"),
+  "/api/v1/feeds/outcomes": await import("@/app/api/v1/feeds/outcomes/route"),
 };
 
 const DAY = 86_400_000;
@@ -89,7 +91,7 @@ describe("the served OpenAPI document", () => {
       }
     }
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(4);
+    expect(ids.length).toBe(6);
   });
 
   it("the committed client types are what openapi-typescript generates from it today (npm run api:types)", async () => {
@@ -130,6 +132,8 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
   const events = "/api/v1/events" as const;
   const recs = "/api/v1/customers/{externalId}/recommendations" as const;
   const feedback = "/api/v1/recommendations/{id}/feedback" as const;
+  const reactionsFeed = "/api/v1/feeds/reactions" as const;
+  const outcomesFeed = "/api/v1/feeds/outcomes" as const;
 
   it("upsertCustomers: 200 with per-item results, 400, 401, 403, 413, 415", async () => {
     const client = apiClient(routes, fullKey);
@@ -267,6 +271,33 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     expect(contract.check(feedback, "post", wrongType.response, wrongType.error)).toEqual([]);
   });
 
+  it("listReactionsFeed and listOutcomesFeed: 200 pages with a cursor, 400, 401, 403", async () => {
+    const client = apiClient(routes, fullKey);
+    for (const p of [reactionsFeed, outcomesFeed]) {
+      const first = await client.GET(p, { params: { query: { limit: 1 } } });
+      expect(contract.check(p, "get", first.response, first.data)).toEqual([]);
+      expect(first.data?.data).toHaveLength(1);
+      expect(first.data?.hasMore).toBe(true);
+      const rest = await client.GET(p, { params: { query: { cursor: first.data!.nextCursor!, limit: 1000 } } });
+      expect(contract.check(p, "get", rest.response, rest.data)).toEqual([]);
+      expect(rest.data?.hasMore).toBe(false);
+      const cases = [
+        [client, { cursor: "not-a-cursor" }, 400],
+        [client, { limit: 0 }, 400],
+        [apiClient(routes, null), {}, 401],
+        [apiClient(routes, readOnlyKey), {}, 403],
+      ] as const;
+      for (const [c, query, status] of cases) {
+        const r = await c.GET(p, { params: { query } });
+        expect(r.response.status, `${p} ${JSON.stringify(query)}`).toBe(status);
+        expect(contract.check(p, "get", r.response, r.error)).toEqual([]);
+      }
+    }
+    const reactions = await client.GET(reactionsFeed, { params: { query: {} } });
+    expect(reactions.data?.data.map((r) => r.kind)).toEqual(["ACCEPT", "DONE"]);
+    expect(reactions.data?.data[0]).toMatchObject({ recommendationId: recId, repEmail, actionKey: "winback_call", customerExternalId: "C-1", previousStatus: "PENDING", status: "ACCEPTED" });
+  });
+
   it("a key over its budget is answered 429 with Retry-After and RateLimit-* headers, per key, and nothing is written", async () => {
     const limited = (await createApiKey("limited", ["customers:write", "recommendations:read"], null, 3)).key;
     const client = apiClient(routes, limited);
@@ -295,6 +326,11 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
       expect(r.response.status).toBe(429);
       expect(contract.check(p, "post", r.response, r.error)).toEqual([]);
     }
+    for (const p of [reactionsFeed, outcomesFeed]) {
+      const r = await client.GET(p, { params: { query: {} } });
+      expect(r.response.status).toBe(429);
+      expect(contract.check(p, "get", r.response, r.error)).toEqual([]);
+    }
     // Another key's budget is its own.
     const other = await apiClient(routes, readOnlyKey).GET(recs, { params: { path: { externalId: "C-1" } } });
     expect(other.response.status).toBe(200);
@@ -313,6 +349,8 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
         [events, "post", await client.POST(events, { body: { events: [{ customerExternalId: "C-1", type: "CALL", occurredAt: new Date().toISOString() }] } })],
         [recs, "get", await client.GET(recs, { params: { path: { externalId: "C-1" } } })],
         [feedback, "post", await client.POST(feedback, { params: { path: { id: recId } }, body: { kind: "DONE", actorEmail: repEmail } })],
+        [reactionsFeed, "get", await client.GET(reactionsFeed, { params: { query: {} } })],
+        [outcomesFeed, "get", await client.GET(outcomesFeed, { params: { query: {} } })],
       ] as const;
       for (const [p, method, r] of answers) {
         expect(r.response.status).toBe(503);

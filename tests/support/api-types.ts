@@ -58,6 +58,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feeds/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reactions recorded after a cursor, oldest first (scope feeds:read)
+         * @description Start without a cursor; pass each page's nextCursor to get the next. While hasMore is true ask again at once; when it is false you are caught up: store nextCursor and poll later. Pages never skip or repeat an entry, even while writes continue (an entry is served once the transaction that wrote it, and every older one, has ended).
+         */
+        get: operations["listReactionsFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feeds/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recommendations created or changed (status, purchase, conversion, credited revenue) after a cursor (scope feeds:read)
+         * @description Start without a cursor; pass each page's nextCursor to get the next. While hasMore is true ask again at once; when it is false you are caught up: store nextCursor and poll later. Pages never skip or repeat an entry, even while writes continue (an entry is served once the transaction that wrote it, and every older one, has ended). A recommendation appears again each time its status or outcome changes, with its state at the time of reading.
+         */
+        get: operations["listOutcomesFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/recommendations/{id}/feedback": {
         parameters: {
             query?: never;
@@ -360,6 +400,118 @@ export interface components {
                 /** @enum {string} */
                 status: "PENDING" | "ACCEPTED" | "DISMISSED" | "SNOOZED" | "DONE" | "EXPIRED";
             };
+        };
+        ReactionFeedItem: {
+            /** @description The reaction's id */
+            id: number;
+            /** Format: uuid */
+            recommendationId: string;
+            /** @enum {string} */
+            kind: "ACCEPT" | "DISMISS" | "SNOOZE" | "DONE" | "UNDO";
+            /** @enum {string|null} */
+            dismissReason: "NOT_RELEVANT" | "ALREADY_DONE" | "BAD_TIMING" | "CUSTOMER_DECLINED" | "OTHER" | null;
+            /** @enum {string} */
+            previousStatus: "PENDING" | "ACCEPTED" | "DISMISSED" | "SNOOZED" | "DONE" | "EXPIRED";
+            /**
+             * @description The status the reaction led to (null on reactions recorded before this was kept)
+             * @enum {string|null}
+             */
+            status: "PENDING" | "ACCEPTED" | "DISMISSED" | "SNOOZED" | "DONE" | "EXPIRED" | null;
+            /** Format: date-time */
+            at: string;
+            repEmail: string;
+            actionKey: string;
+            customerExternalId: string;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 5279,
+         *           "recommendationId": "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10",
+         *           "kind": "ACCEPT",
+         *           "dismissReason": null,
+         *           "previousStatus": "PENDING",
+         *           "status": "ACCEPTED",
+         *           "at": "2026-12-02T09:31:12.000Z",
+         *           "repEmail": "rep@example.org",
+         *           "actionKey": "winback_call",
+         *           "customerExternalId": "CRM-1001"
+         *         }
+         *       ],
+         *       "nextCursor": "MTIzNDUuNjc4",
+         *       "hasMore": false
+         *     }
+         */
+        ReactionsFeedPage: {
+            /** @description The entries after the cursor, oldest first */
+            data: components["schemas"]["ReactionFeedItem"][];
+            /** @description Pass as `cursor` for the next page; null when nothing has been read yet. Keep it to resume later: the feed never skips or repeats an entry */
+            nextCursor: string | null;
+            /** @description True when the page was full: ask again at once. False: you are caught up; poll later with nextCursor */
+            hasMore: boolean;
+        };
+        OutcomeFeedItem: {
+            /** Format: uuid */
+            recommendationId: string;
+            actionKey: string;
+            customerExternalId: string;
+            repEmail: string;
+            /** @description A control-group suggestion (never shown): the comparison arm */
+            isControl: boolean;
+            /** @enum {string} */
+            status: "PENDING" | "ACCEPTED" | "DISMISSED" | "SNOOZED" | "DONE" | "EXPIRED";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: date-time
+             * @description The customer's first purchase within the attribution window after the suggestion was created
+             */
+            purchasedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Accepted or done: the first purchase within the attribution window after the decision
+             */
+            convertedAt: string | null;
+            /** @description Purchases credited to this suggestion, as a decimal string */
+            attributedRevenue: string;
+            /**
+             * Format: date-time
+             * @description When this state was reached
+             */
+            changedAt: string;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "recommendationId": "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10",
+         *           "actionKey": "winback_call",
+         *           "customerExternalId": "CRM-1001",
+         *           "repEmail": "rep@example.org",
+         *           "isControl": false,
+         *           "status": "DONE",
+         *           "createdAt": "2026-12-01T09:00:00.000Z",
+         *           "decidedAt": "2026-12-02T09:31:12.000Z",
+         *           "purchasedAt": "2026-12-03T14:02:00.000Z",
+         *           "convertedAt": "2026-12-03T14:02:00.000Z",
+         *           "attributedRevenue": "250.00",
+         *           "changedAt": "2026-12-03T14:02:01.000Z"
+         *         }
+         *       ],
+         *       "nextCursor": "MTIzNDUuNjc4",
+         *       "hasMore": false
+         *     }
+         */
+        OutcomesFeedPage: {
+            /** @description The entries after the cursor, oldest first */
+            data: components["schemas"]["OutcomeFeedItem"][];
+            /** @description Pass as `cursor` for the next page; null when nothing has been read yet. Keep it to resume later: the feed never skips or repeats an entry */
+            nextCursor: string | null;
+            /** @description True when the page was full: ask again at once. False: you are caught up; poll later with nextCursor */
+            hasMore: boolean;
         };
     };
     responses: {
@@ -763,6 +915,82 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReactionsFeed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description nextCursor of the previous page; omitted: from the beginning
+                 * @example MTIzNDUuNjc4
+                 */
+                cursor?: string;
+                /** @description Entries per page */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reactions */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactionsFeedPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listOutcomesFeed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description nextCursor of the previous page; omitted: from the beginning
+                 * @example MTIzNDUuNjc4
+                 */
+                cursor?: string;
+                /** @description Entries per page */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of recommendation states */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomesFeedPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
