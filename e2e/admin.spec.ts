@@ -1,5 +1,9 @@
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
 import { ACCOUNTS, screenshot, signIn, storageState, withDb } from "./support";
 
@@ -205,12 +209,88 @@ test("an admin creates an API key (shown once) and revokes it; the events API th
   expect(refused.status()).toBe(401);
 });
 
+test("an admin adds a webhook endpoint (secret shown once); an accept arrives signed, shows in the delivery log and can be replayed", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  // A receiver on localhost, as a CRM would run it.
+  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/${run}`;
+  try {
+    await page.goto("/admin/webhooks");
+    await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+    // A bad URL is refused next to the field.
+    await page.getByLabel("Endpoint URL").fill("ftp://files.example.org");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByText("Use an http:// or https:// URL")).toBeVisible();
+    await expect(page.getByLabel("Endpoint URL")).toHaveAttribute("aria-invalid", "true");
+
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Description (optional)").fill(`E2E CRM ${run}`);
+    await expect(page.getByRole("checkbox", { name: /Suggestion accepted/ })).toBeChecked();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = (await page.getByTestId("new-webhook-secret").textContent())!.trim();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    const endpoint = page.getByRole("listitem", { name: `Endpoint ${url}` });
+    await expect(endpoint).toContainText("suggestion.accepted");
+
+    // The rep accepts a suggestion through the API (a CRM button); the receiver gets it, signed.
+    await page.goto("/admin/api-keys");
+    await page.getByLabel("Name").fill(`E2E webhook ${run}`);
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+    const recId = await withDb(
+      async (db) =>
+        (await db.query<{ id: string }>(`SELECT r.id FROM "Recommendation" r JOIN "User" u ON u.id = r."repId" WHERE u.email = 'rep@nudge.test' AND r.status = 'PENDING' AND NOT r."isControl" AND r."expiresAt" > now() ORDER BY r.score DESC LIMIT 1`)).rows[0]!.id,
+    );
+    const accepted = await request.post(`/api/v1/recommendations/${recId}/feedback`, { headers: { authorization: `Bearer ${key}` }, data: { kind: "ACCEPT", actorEmail: ACCOUNTS.rep.email } });
+    expect(accepted.status()).toBe(200);
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(1);
+    const event = JSON.parse(got[0]!.body);
+    expect(event).toMatchObject({ type: "suggestion.accepted", data: { recommendation: { id: recId, status: "ACCEPTED", repEmail: ACCOUNTS.rep.email } } });
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(got[0]!.headers["nudge-signature"]))!;
+    expect(v1).toBe(createHmac("sha256", secret).update(`${t}.${got[0]!.body}`).digest("hex"));
+
+    // The delivery log shows it; a replay sends the same event id again.
+    await page.goto("/admin/webhooks");
+    await expect(page.getByTestId("new-webhook-secret")).toHaveCount(0);
+    const delivery = page.getByRole("listitem", { name: `Delivery suggestion.accepted ${event.id}` });
+    await expect(delivery).toContainText("delivered");
+    await expect(delivery).toContainText("last answer 204");
+    await screenshot(page, "admin-webhooks-log-1440");
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+    await delivery.getByRole("button", { name: `Replay suggestion.accepted ${event.id} to ${url}` }).click();
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(2);
+    expect(got[1]!.headers["nudge-event-id"]).toBe(event.id);
+
+    // Paused, then deleted; each step is in the history.
+    await endpoint.getByRole("button", { name: `Pause ${url}` }).click();
+    await expect(endpoint.getByText("paused", { exact: true })).toBeVisible();
+    await endpoint.getByRole("button", { name: `Delete ${url}` }).click();
+    await endpoint.getByRole("button", { name: "Confirm delete" }).click();
+    await expect(endpoint).toHaveCount(0);
+    const history = page.getByRole("region", { name: "History" });
+    for (const action of ["create", "replay", "disable", "delete"]) await expect(history.getByText(action, { exact: true }).first()).toBeVisible();
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
 // ---- every admin server action, called by a rep and by a manager ----
 
 type Manifest = { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> };
 
 /** Server actions live in lib/actions; these modules are the admin's. */
-const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts"];
+const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts", "lib/actions/webhooks.ts"];
 
 /** The admin actions of this build, from Next's server-reference manifest (so a new action is covered automatically). */
 function adminActions(): { id: string; name: string; page: string }[] {
@@ -239,6 +319,8 @@ const checksum = () =>
       recommendations: await q(`SELECT count(*)::text AS h FROM "Recommendation"`),
       audit: await q(`SELECT count(*)::text AS h FROM "AuditLog"`),
       settings: await q(`SELECT md5(string_agg(t::text, ',')) AS h FROM "ProgramSettings" t`),
+      webhooks: await q(`SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS h FROM "WebhookEndpoint" t`),
+      deliveries: await q(`SELECT md5(string_agg(concat_ws('|', id, status, attempts), ',' ORDER BY id)) AS h FROM "WebhookDelivery"`),
     };
   });
 
@@ -252,6 +334,8 @@ async function inputs(): Promise<Record<string, unknown>> {
       otherRep: await one(`SELECT id FROM "User" WHERE role = 'REP' AND active AND email <> 'rep@nudge.test' ORDER BY email LIMIT 1`),
       team: await one(`SELECT id FROM "Team" ORDER BY name LIMIT 1`),
       key: await one(`SELECT id FROM "ApiKey" WHERE "revokedAt" IS NULL ORDER BY "createdAt" LIMIT 1`).catch(() => "00000000-0000-4000-8000-000000000000"),
+      endpoint: await one(`SELECT id FROM "WebhookEndpoint" ORDER BY "createdAt" LIMIT 1`).catch(() => "00000000-0000-4000-8000-000000000000"),
+      delivery: await one(`SELECT id FROM "WebhookDelivery" WHERE status <> 'PENDING' ORDER BY "createdAt" LIMIT 1`).catch(() => "00000000-0000-4000-8000-000000000000"),
     };
   });
   const fields = {
@@ -286,6 +370,10 @@ async function inputs(): Promise<Record<string, unknown>> {
     revokeApiKeyAction: { id: ids.key },
     updateProgramSettingsAction: { globalHoldoutPct: 50, holdoutRedraw: "MONTH" },
     updateLearningSettingsAction: { learningHalfLifeDays: 1, explorationSharePct: 50 },
+    createWebhookEndpointAction: { url: "https://attacker.example.org/hooks", description: "", events: ["suggestion.created"] },
+    setWebhookEndpointEnabledAction: { id: ids.endpoint, enabled: false },
+    deleteWebhookEndpointAction: { id: ids.endpoint },
+    replayWebhookDeliveryAction: { id: ids.delivery },
   };
 }
 
@@ -308,6 +396,10 @@ const ADMIN_ACTIONS = [
   "revokeApiKeyAction",
   "updateProgramSettingsAction",
   "updateLearningSettingsAction",
+  "createWebhookEndpointAction",
+  "setWebhookEndpointEnabledAction",
+  "deleteWebhookEndpointAction",
+  "replayWebhookDeliveryAction",
 ] as const;
 
 test("the build has exactly the admin actions checked below", async () => {
@@ -324,7 +416,7 @@ for (const role of ["rep", "manager"] as const) {
         action: (await db.query<{ id: string }>(`SELECT id FROM "ActionType" ORDER BY key LIMIT 1`)).rows[0]!.id,
         user: (await db.query<{ id: string }>(`SELECT id FROM "User" ORDER BY email LIMIT 1`)).rows[0]!.id,
       }));
-      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit", "/admin/holdout"]) {
+      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit", "/admin/holdout", "/admin/webhooks"]) {
         const res = await page.goto(url);
         expect(res?.status(), url).toBe(403);
       }
@@ -431,6 +523,7 @@ test("admin pages at 1440 px and 380 px", async ({ page }) => {
     ["api-keys", "/admin/api-keys"],
     ["audit", "/admin/audit"],
     ["holdout", "/admin/holdout"],
+    ["webhooks", "/admin/webhooks"],
   ];
   for (const width of [1440, 380]) {
     await page.setViewportSize({ width, height: 900 });

@@ -80,7 +80,7 @@ async function main() {
 
   if (process.argv.includes("--skip-http")) return;
   let server: Server | undefined;
-  const key = await createApiKey("bench:engine", ["events:write"]);
+  const key = await createApiKey("bench:engine", ["events:write"], null, 1_000_000); // load, not the per-key rate limit
   const source = `bench:engine:${Date.now()}`;
   try {
     server = await startServer(url);

@@ -48,7 +48,7 @@ async function main() {
   const run = Date.now().toString(36);
   let server: Server | null = null;
   try {
-    const { key } = await createApiKey(`probe:burst ${run}`);
+    const { key } = await createApiKey(`probe:burst ${run}`, undefined, null, 1_000_000); // load, not the per-key rate limit
     await disconnectDb();
     const base = arg("base") ?? (server = await startServer(url)).base;
     console.log(`# probe:burst ${new Date().toISOString()} · ${facts.counts.customers} customers, ${facts.counts.recommendations} recommendations · ${base} · n=${n}`);

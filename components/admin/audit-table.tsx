@@ -7,9 +7,10 @@ const ENTITY_HREF: Record<string, (id: string) => string> = {
   ActionType: (id) => `/admin/catalog/${id}`,
   User: (id) => `/admin/users/${id}`,
   ApiKey: () => "/admin/api-keys",
+  WebhookEndpoint: () => "/admin/webhooks",
   Team: () => "/admin/users#teams",
 };
-const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings" };
+const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings", WebhookEndpoint: "Webhook" };
 
 const dateTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { admitted } from "./admission";
-import { answering, apiError } from "./api";
+import { answering, apiError, toApiResponse } from "./api";
+import { consumeRateLimit, rateLimitHeaders, RATE_WINDOW_S } from "./api-rate-limit";
 import { verifyApiKey } from "@/lib/services/api-keys";
 import { MAX_BODY_BYTES, type ApiScope } from "@/lib/validation/api";
 
@@ -12,7 +13,9 @@ export interface ApiCaller {
 /**
  * Wraps a /api/v1 route: admission (503/429 with Retry-After when the
  * server is saturated), Bearer key (401 when missing, unknown or revoked),
- * scope (403); a DomainError the handler throws is answered by toApiResponse.
+ * the key's rate limit (429 with Retry-After; every later answer carries the
+ * RateLimit-* headers), scope (403); a DomainError the handler throws is
+ * answered by toApiResponse.
  */
 export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req: Request, ctx: C) => Promise<Response>) {
   return async (req: Request, ctx: C): Promise<Response> =>
@@ -26,8 +29,21 @@ export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req:
             check.reason === "missing" ? "Send an API key as 'Authorization: Bearer <key>'." : check.reason === "revoked" ? "This API key has been revoked." : "This API key is not valid.";
           return apiError(401, "UNAUTHORIZED", message);
         }
-        if (!check.scopes.includes(scope)) return apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
-        return handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx);
+        const budget = await consumeRateLimit(check.keyId, check.rateLimitPerMinute);
+        const headers = rateLimitHeaders(budget);
+        if (!budget.allowed) {
+          return apiError(429, "RATE_LIMITED", `This API key made more than ${budget.limit} requests in ${RATE_WINDOW_S} s. Retry after the time in Retry-After.`, undefined, headers);
+        }
+        let res: Response;
+        try {
+          res = check.scopes.includes(scope)
+            ? await handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx)
+            : apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
+        } catch (err) {
+          res = toApiResponse(err);
+        }
+        for (const [k, v] of Object.entries(headers)) if (!res.headers.has(k)) res.headers.set(k, v);
+        return res;
       });
     });
 }

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   "catalog.manage": ["ADMIN"],
   "users.manage": ["ADMIN"],
   "apiKeys.manage": ["ADMIN"],
+  "webhooks.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

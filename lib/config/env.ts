@@ -51,6 +51,14 @@ const envSchema = z.object({
   DATABASE_TX_TIMEOUT_MS: wholeNumber(30000, 1),
   ADMISSION_QUEUE_SIZE: wholeNumber(1000, 0),
   ADMISSION_MAX_WAIT_MS: wholeNumber(10000, 1),
+  // Webhook delivery (see README, Webhooks): how often the worker looks for due
+  // deliveries (0: no worker in this process), the first retry delay (doubled
+  // each attempt, at most 6 hours), the attempts before a delivery is dead, and
+  // how long one attempt may take.
+  WEBHOOK_POLL_MS: wholeNumber(1000, 0),
+  WEBHOOK_RETRY_BASE_SECONDS: wholeNumber(30, 1),
+  WEBHOOK_MAX_ATTEMPTS: wholeNumber(8, 1),
+  WEBHOOK_TIMEOUT_MS: wholeNumber(10000, 100),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,4 +116,10 @@ export function databaseCapacity(): { poolSize: number; txMaxWaitMs: number; txT
     queueSize: e.ADMISSION_QUEUE_SIZE,
     queueMaxWaitMs: e.ADMISSION_MAX_WAIT_MS,
   };
+}
+
+/** Webhook delivery settings (WEBHOOK_*). */
+export function webhookSettings(): { pollMs: number; retryBaseMs: number; maxAttempts: number; timeoutMs: number } {
+  const e = env();
+  return { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS };
 }

@@ -21,24 +21,25 @@ export interface CreatedApiKey {
 }
 
 /** Mints a key and stores its hash; the key itself is returned once and never stored. */
-export async function insertApiKey(client: Client, name: string, scopes: readonly ApiScope[], createdById: string | null): Promise<CreatedApiKey> {
+export async function insertApiKey(client: Client, name: string, scopes: readonly ApiScope[], createdById: string | null, rateLimitPerMinute?: number): Promise<CreatedApiKey> {
   const prefix = randomBytes(6).toString("hex");
   const key = `nk_${prefix}_${randomBytes(24).toString("base64url")}`;
   const row = await client.apiKey.create({
-    data: { name, prefix, secretHash: hash(key), scopes: [...scopes], createdById },
+    data: { name, prefix, secretHash: hash(key), scopes: [...scopes], createdById, rateLimitPerMinute },
     select: { id: true, name: true, prefix: true, scopes: true },
   });
   return { ...row, scopes: row.scopes as ApiScope[], key };
 }
 
 /** A key with every scope (or the given ones), unaudited: for scripts and tests. */
-export async function createApiKey(name: string, scopes: readonly ApiScope[] = API_SCOPES, createdById: string | null = null): Promise<CreatedApiKey> {
-  return insertApiKey(db(), name, scopes, createdById);
+export async function createApiKey(name: string, scopes: readonly ApiScope[] = API_SCOPES, createdById: string | null = null, rateLimitPerMinute?: number): Promise<CreatedApiKey> {
+  return insertApiKey(db(), name, scopes, createdById, rateLimitPerMinute);
 }
 
 export interface StoredApiKey {
   id: string;
   scopes: ApiScope[];
+  rateLimitPerMinute: number;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
 }
@@ -49,13 +50,13 @@ export async function findApiKeyByPresented(presented: string): Promise<StoredAp
   if (!m) return null;
   const row = await db().apiKey.findUnique({
     where: { prefix: m[1]! },
-    select: { id: true, scopes: true, revokedAt: true, lastUsedAt: true, secretHash: true },
+    select: { id: true, scopes: true, rateLimitPerMinute: true, revokedAt: true, lastUsedAt: true, secretHash: true },
   });
   if (!row) return null;
   const a = Buffer.from(row.secretHash, "hex");
   const b = Buffer.from(hash(presented), "hex");
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-  return { id: row.id, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
+  return { id: row.id, rateLimitPerMinute: row.rateLimitPerMinute, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
 }
 
 export async function touchApiKeyUsed(id: string, at: Date): Promise<void> {

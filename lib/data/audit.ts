@@ -6,7 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 // keys. Writers pass their transaction client, so the log row commits or
 // rolls back together with the change it describes.
 
-export const AUDIT_ENTITIES = ["ActionType", "User", "Team", "ApiKey", "ProgramSettings"] as const;
+export const AUDIT_ENTITIES = ["ActionType", "User", "Team", "ApiKey", "ProgramSettings", "WebhookEndpoint"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** Anything with an auditLog delegate: the client or an interactive-transaction client. */
@@ -85,17 +85,19 @@ export async function listAuditLog(filter: AuditFilter = {}): Promise<{ entries:
 
 async function entityLabels(rows: { entity: string; entityId: string }[]): Promise<Map<string, string>> {
   const ids = (entity: AuditEntity) => [...new Set(rows.filter((r) => r.entity === entity).map((r) => r.entityId))].filter(isUuid);
-  const [actions, users, teams, keys] = await Promise.all([
+  const [actions, users, teams, keys, hooks] = await Promise.all([
     db().actionType.findMany({ where: { id: { in: ids("ActionType") } }, select: { id: true, name: true } }),
     db().user.findMany({ where: { id: { in: ids("User") } }, select: { id: true, email: true } }),
     db().team.findMany({ where: { id: { in: ids("Team") } }, select: { id: true, name: true } }),
     db().apiKey.findMany({ where: { id: { in: ids("ApiKey") } }, select: { id: true, name: true } }),
+    db().webhookEndpoint.findMany({ where: { id: { in: ids("WebhookEndpoint") } }, select: { id: true, url: true } }),
   ]);
   return new Map([
     ...actions.map((a) => [`ActionType:${a.id}`, a.name] as const),
     ...users.map((u) => [`User:${u.id}`, u.email] as const),
     ...teams.map((t) => [`Team:${t.id}`, t.name] as const),
     ...keys.map((k) => [`ApiKey:${k.id}`, k.name] as const),
+    ...hooks.map((h) => [`WebhookEndpoint:${h.id}`, h.url] as const),
     ["ProgramSettings:1", "global holdout"] as const,
     ["ProgramSettings:learning", "learning settings"] as const,
   ]);

@@ -83,7 +83,7 @@ export interface ApiRecommendation {
   propensity: number;
   expectedValue: number;
   reasons: Reason[];
-  status: string;
+  status: OpenStatus;
   createdAt: string;
   expiresAt: string;
 }
@@ -110,7 +110,7 @@ export async function openRecommendationsForExternalId(externalId: string, now =
     propensity: r.propensity,
     expectedValue: r.expectedValue,
     reasons: reasonsSchema.catch([]).parse(r.reasons),
-    status: r.status,
+    status: r.status as OpenStatus, // the query selects open statuses only
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt.toISOString(),
   }));

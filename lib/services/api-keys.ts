@@ -11,7 +11,7 @@ export type { CreatedApiKey };
 /** A key with every scope (or the given ones), unaudited: `npm run apikey:create`, tests and benches. */
 export { createApiKey } from "@/lib/data/api-keys";
 
-export type ApiKeyCheck = { ok: true; keyId: string; scopes: ApiScope[] } | { ok: false; reason: "missing" | "unknown" | "revoked" };
+export type ApiKeyCheck = { ok: true; keyId: string; scopes: ApiScope[]; rateLimitPerMinute: number } | { ok: false; reason: "missing" | "unknown" | "revoked" };
 
 /** Resolves a presented key; revoked and unknown keys are refused alike by callers (401). */
 export async function verifyApiKey(presented: string | null, now = new Date()): Promise<ApiKeyCheck> {
@@ -21,7 +21,7 @@ export async function verifyApiKey(presented: string | null, now = new Date()): 
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   // Touch lastUsedAt at most once a minute, so busy integrations don't write on every call.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await touchApiKeyUsed(row.id, now);
-  return { ok: true, keyId: row.id, scopes: row.scopes };
+  return { ok: true, keyId: row.id, scopes: row.scopes, rateLimitPerMinute: row.rateLimitPerMinute };
 }
 
 /** Issues a key with an audit row, in one transaction; the key is returned once and never stored. */

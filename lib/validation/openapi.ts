@@ -1,51 +1,38 @@
 import { z } from "zod";
-import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, embedTokenRequestSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
+import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
-import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
+import { RESPONSE_COMPONENTS } from "./api-responses";
+import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from "./feeds";
 
-// The OpenAPI document of /api/v1, built from the same zod schemas the routes use.
+// The OpenAPI document of /api/v1 (served at /api/v1/openapi.json), built from
+// the same zod schemas the routes parse requests with and type responses
+// against (lib/validation/api-responses.ts). Every operation has an operationId,
+// every response a schema and an example; tests/integration/api-contract.test.ts
+// lints it with Redocly CLI and drives every operation through a client
+// generated from it, validating each answer against it.
+
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
 
-const error = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
-      },
-    },
-  },
-};
-const errorBody = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
-const errors = {
-  "400": { description: "Malformed body (empty, not UTF-8, not JSON, wrong shape, a field Postgres could not store); details name each problem", content: errorBody },
-  "413": { description: `More than ${MAX_BATCH} items, or a body over ${MAX_BODY_BYTES} bytes`, content: errorBody },
-  "415": { description: "A declared content type that is not JSON", content: errorBody },
-  "401": { description: "Missing, unknown or revoked API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "403": { description: "The key lacks the scope", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-};
-const recommendation = {
-  type: "object",
-  properties: {
-    id: { type: "string", format: "uuid" },
-    actionKey: { type: "string" },
-    actionName: { type: "string" },
-    category: { type: "string" },
-    message: { type: "string" },
-    score: { type: "number" },
-    propensity: { type: "number" },
-    expectedValue: { type: "number" },
-    reasons: { type: "array", items: { type: "object", properties: { code: { type: "string" }, text: { type: "string" } } } },
-    status: { type: "string", enum: [...OPEN_STATUSES] },
-    createdAt: { type: "string", format: "date-time" },
-    expiresAt: { type: "string", format: "date-time" },
-  },
-};
+/** The response components (zod schemas with `.meta({ id })`), with `$ref`s between them (OpenAPI 3.0 has no `$id`). */
+function responseSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: "openapi-3.0", io: "output", uri: (id) => `#/components/schemas/${id}` });
+  return Object.fromEntries(
+    RESPONSE_COMPONENTS.map((id) => {
+      const schema = schemas[id];
+      if (!schema) throw new Error(`No response schema has the id ${id}`);
+      return [id, nullableEnums(Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$id")))];
+    }),
+  );
+}
+
+/** OpenAPI 3.0: a nullable enum must list null among its values to allow it. */
+function nullableEnums<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(nullableEnums) as T;
+  if (node === null || typeof node !== "object") return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, nullableEnums(v)])) as Record<string, unknown>;
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  return out as T;
+}
 
 /** The CONTACT_FEEDBACK payload, with what each field means. */
 function contactFeedbackPayload() {
@@ -57,88 +44,211 @@ function contactFeedbackPayload() {
     recommendationId: "The suggestion that led to the contact (must belong to the same customer); omitted: the latest accepted or done one within the attribution window",
   };
   for (const [k, text] of Object.entries(say)) if (schema.properties?.[k]) schema.properties[k] = { ...schema.properties[k], description: text };
-  return { ...schema, description: "Payload of a CONTACT_FEEDBACK event: csat, verdict or both are required" };
+  return { ...schema, description: "Payload of a CONTACT_FEEDBACK event: csat, verdict or both are required", example: { csat: 4, verdict: "HELPFUL" } };
 }
 
+/** The Event request schema, its payload documented as a ContactFeedbackPayload for CONTACT_FEEDBACK. */
+function eventSchema() {
+  const schema = json(apiEventSchema) as { properties?: Record<string, Record<string, unknown>> };
+  if (schema.properties?.payload) {
+    const { description: _free, ...anyJson } = schema.properties.payload;
+    schema.properties.payload = {
+      description: "Free JSON about the event; for CONTACT_FEEDBACK a ContactFeedbackPayload",
+      anyOf: [ref("ContactFeedbackPayload"), anyJson],
+    };
+  }
+  return schema;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (name: string, example?: unknown) => ({ "application/json": { schema: ref(name), ...(example ? { example } : {}) } });
+const errorExample = (code: string, message: string, details?: { path: string; message: string }[]) => ({ error: { code, message, ...(details ? { details } : {}) } });
+
+/** The rate-limit headers every answer to an identified key carries. */
+const rateHeaders = {
+  "RateLimit-Limit": { $ref: "#/components/headers/RateLimit-Limit" },
+  "RateLimit-Remaining": { $ref: "#/components/headers/RateLimit-Remaining" },
+  "RateLimit-Reset": { $ref: "#/components/headers/RateLimit-Reset" },
+  "RateLimit-Policy": { $ref: "#/components/headers/RateLimit-Policy" },
+};
+
+const errorResponse = (description: string, example: unknown, headers: Record<string, unknown> = rateHeaders) => ({
+  description,
+  headers,
+  content: body("Error", example),
+});
+
+const responses = {
+  BadRequest: errorResponse(
+    "Malformed body (empty, not UTF-8, not JSON, wrong shape, a field Postgres could not store) or path parameter; `details` name each problem",
+    errorExample("INVALID_BODY", 'The body must be an object with a "customers" array.', [{ path: "customers", message: "Expected an array" }]),
+  ),
+  Unauthorized: errorResponse("Missing, unknown or revoked API key", errorExample("UNAUTHORIZED", "Send an API key as 'Authorization: Bearer <key>'."), {}),
+  Forbidden: errorResponse("The key lacks the operation's scope (or, for feedback, the rep does not own the suggestion)", errorExample("FORBIDDEN", "This API key lacks the 'events:write' scope.")),
+  NotFound: errorResponse("Unknown customer or recommendation", errorExample("NOT_FOUND", 'No customer has the externalId "CRM-404".')),
+  Conflict: errorResponse("The reaction does not apply to the suggestion's current status", errorExample("CONFLICT", "This suggestion is already done.")),
+  IdempotencyKeyReused: errorResponse(
+    "IDEMPOTENCY_KEY_REUSED: the idempotencyKey was used before with a different request",
+    errorExample("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used with a different request."),
+  ),
+  PayloadTooLarge: errorResponse(`More than ${MAX_BATCH} items, or a body over ${MAX_BODY_BYTES} bytes`, errorExample("TOO_MANY_ITEMS", `Send at most ${MAX_BATCH} events per call (got 1001); split the batch.`)),
+  UnsupportedMediaType: errorResponse("A declared content type that is not JSON", errorExample("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with 'Content-Type: application/json'.")),
+  TooManyRequests: errorResponse(
+    "RATE_LIMITED: the key used up its requests for this window (RateLimit-* headers), or this client holds most of the server's queue. Retry after Retry-After seconds.",
+    errorExample("RATE_LIMITED", "This API key made more than 600 requests in 60 s. Retry after the time in Retry-After."),
+    { "Retry-After": { $ref: "#/components/headers/Retry-After" }, ...rateHeaders },
+  ),
+  Unavailable: errorResponse("UNAVAILABLE: the server is saturated or its database is unreachable; retry after Retry-After seconds", errorExample("UNAVAILABLE", "The server is busy. Try again in a moment."), {
+    "Retry-After": { $ref: "#/components/headers/Retry-After" },
+  }),
+  Internal: errorResponse("INTERNAL: an unexpected failure (logged on the server, details not sent)", errorExample("INTERNAL", "Something went wrong on our side. Try again."), {}),
+};
+
+const commonErrors = {
+  "400": { $ref: "#/components/responses/BadRequest" },
+  "401": { $ref: "#/components/responses/Unauthorized" },
+  "403": { $ref: "#/components/responses/Forbidden" },
+  "429": { $ref: "#/components/responses/TooManyRequests" },
+  "500": { $ref: "#/components/responses/Internal" },
+  "503": { $ref: "#/components/responses/Unavailable" },
+};
+const bodyErrors = { "413": { $ref: "#/components/responses/PayloadTooLarge" }, "415": { $ref: "#/components/responses/UnsupportedMediaType" } };
+
+const FEED_DESCRIPTION =
+  "Start without a cursor; pass each page's nextCursor to get the next. While hasMore is true ask again at once; when it is false you are caught up: store nextCursor and poll later. Pages never skip or repeat an entry, even while writes continue (an entry is served once the transaction that wrote it, and every older one, has ended).";
+const feedParameters = [
+  { name: "cursor", in: "query", required: false, schema: { type: "string", maxLength: 100 }, description: "nextCursor of the previous page; omitted: from the beginning", example: "MTIzNDUuNjc4" },
+  { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: FEED_MAX_LIMIT, default: FEED_DEFAULT_LIMIT }, description: "Entries per page" },
+];
+
+const ok = (description: string, schema: string) => ({ description, headers: rateHeaders, content: body(schema) });
+
 export function openApiDocument(serverUrl: string) {
-  const batch = (key: string, ref: string) => ({
-    type: "object",
-    required: [key],
-    properties: { [key]: { type: "array", maxItems: MAX_BATCH, items: { $ref: `#/components/schemas/${ref}` } } },
+  const batch = (key: string, item: string, example: unknown) => ({
+    required: true,
+    content: {
+      "application/json": {
+        schema: { type: "object", required: [key], properties: { [key]: { type: "array", minItems: 1, maxItems: MAX_BATCH, items: ref(item) } } },
+        example,
+      },
+    },
   });
   return {
     openapi: "3.0.3",
-    info: { title: "Nudge API", version: "1.0.0", description: "Push customers and events; read recommendations; record reactions. Authenticate with `Authorization: Bearer <api key>`." },
+    info: {
+      title: "Nudge API",
+      version: "1.0.0",
+      description:
+        "Push customers and events; read recommendations; record reactions. Authenticate with `Authorization: Bearer <api key>`. Each key has a request budget per window, announced on every answer in `RateLimit-*` headers; over it the answer is 429 with `Retry-After`.",
+      license: { name: "Proprietary", url: `${serverUrl}/` },
+    },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
+    tags: [
+      { name: "customers", description: "Customers and their recommendations" },
+      { name: "events", description: "What customers do" },
+      { name: "recommendations", description: "Reactions to suggestions" },
+      { name: "feeds", description: "Cursor-paginated reads for BI tools and warehouse loaders" },
+    ],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (npm run apikey:create)" } },
-      schemas: { Customer: json(apiCustomerSchema), Event: json(apiEventSchema), Feedback: json(apiFeedbackSchema), ContactFeedbackPayload: contactFeedbackPayload(), Recommendation: recommendation, Error: error },
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (admin UI, or npm run apikey:create)" } },
+      headers: {
+        "Retry-After": { description: "Seconds to wait before retrying", required: true, schema: { type: "integer", minimum: 0 }, example: 12 },
+        "RateLimit-Limit": { description: "Requests this key may make per window (on every answer once the key is identified)", schema: { type: "integer", minimum: 1 }, example: 600 },
+        "RateLimit-Remaining": { description: "Requests left in the current window", schema: { type: "integer", minimum: 0 }, example: 599 },
+        "RateLimit-Reset": { description: "Seconds until the current window ends and the budget is full again", schema: { type: "integer", minimum: 0 }, example: 42 },
+        "RateLimit-Policy": { description: "The key's quota and window in seconds, as `<limit>;w=<seconds>`", schema: { type: "string" }, example: "600;w=60" },
+      },
+      responses,
+      schemas: {
+        Customer: { ...json(apiCustomerSchema), example: { externalId: "CRM-1001", name: "Ada Lovelace", segment: "SMB", ownerEmail: "rep@example.org", lifetimeValue: 1200 } },
+        Event: { ...eventSchema(), example: { customerExternalId: "CRM-1001", type: "PURCHASE", occurredAt: "2026-12-01T09:30:00.000Z", amount: 250, idempotencyKey: "order-1001" } },
+        Feedback: { ...json(apiFeedbackSchema), example: { kind: "ACCEPT", actorEmail: "rep@example.org", idempotencyKey: "crm-click-1" } },
+        ContactFeedbackPayload: contactFeedbackPayload(),
+        ...responseSchemas(),
+      },
     },
     paths: {
       "/api/v1/customers": {
         post: {
+          operationId: "upsertCustomers",
+          tags: ["customers"],
           summary: "Create or update customers by externalId (scope customers:write)",
-          requestBody: { required: true, content: { "application/json": { schema: batch("customers", "Customer") } } },
-          responses: {
-            "200": { description: "One result per item, in order: created, updated or rejected with errors" },
-            ...errors,
-          },
+          description: "Each item is validated on its own: a bad item is rejected with its errors and the others are written.",
+          requestBody: batch("customers", "Customer", { customers: [{ externalId: "CRM-1001", name: "Ada Lovelace", segment: "SMB", ownerEmail: "rep@example.org" }] }),
+          responses: { "200": ok("One result per item, in order: created, updated or rejected with errors", "CustomersResponse"), ...commonErrors, ...bodyErrors },
         },
       },
       "/api/v1/events": {
         post: {
+          operationId: "recordEvents",
+          tags: ["events"],
           summary: "Record events and re-score the customers they touch (scope events:write)",
           description:
             "A CONTACT_FEEDBACK event is a customer's feedback on a contact; its payload is a ContactFeedbackPayload. Linked to `recommendationId` when given (it must be a suggestion of the same customer), else to the customer's latest accepted or done suggestion decided within the attribution window before `occurredAt`; the item's result carries `feedback`.",
-          requestBody: { required: true, content: { "application/json": { schema: batch("events", "Event") } } },
+          requestBody: batch("events", "Event", {
+            events: [
+              { customerExternalId: "CRM-1001", type: "PURCHASE", occurredAt: "2026-12-01T09:30:00.000Z", amount: 250, idempotencyKey: "order-1001" },
+              { customerExternalId: "CRM-1001", type: "CONTACT_FEEDBACK", occurredAt: "2026-12-01T10:00:00.000Z", payload: { csat: 4, verdict: "HELPFUL" } },
+            ],
+          }),
           responses: {
-            "200": {
-              description:
-                "results: recorded, duplicate (same idempotencyKey and event) or rejected (errors; code IDEMPOTENCY_KEY_REUSED when the key came with another event), per item in order; rescored: externalIds. A recorded CONTACT_FEEDBACK item also has feedback: { link: explicit | attributed | unlinked, recommendationId, actionKey } (null ids when unlinked)",
-            },
-            ...errors,
+            "200": ok("results: recorded, duplicate (same idempotencyKey and event) or rejected (errors; code IDEMPOTENCY_KEY_REUSED when the key came with another event), per item in order; rescored: externalIds", "EventsResponse"),
+            ...commonErrors,
+            ...bodyErrors,
           },
         },
       },
       "/api/v1/customers/{externalId}/recommendations": {
         get: {
+          operationId: "listCustomerRecommendations",
+          tags: ["customers"],
           summary: "Open recommendations of a customer, best first (scope recommendations:read)",
-          parameters: [{ name: "externalId", in: "path", required: true, schema: { type: "string" } }],
+          parameters: [{ name: "externalId", in: "path", required: true, schema: { type: "string", minLength: 1 }, example: "CRM-1001" }],
           responses: {
-            "200": { description: "Open recommendations", content: { "application/json": { schema: { type: "object", properties: { recommendations: { type: "array", items: { $ref: "#/components/schemas/Recommendation" } } } } } } },
-            "404": { description: "Unknown customer (or an externalId over 100 characters)" },
-            ...errors,
+            "200": ok("Open recommendations", "RecommendationsResponse"),
+            "404": { $ref: "#/components/responses/NotFound" },
+            ...commonErrors,
           },
+        },
+      },
+      "/api/v1/feeds/reactions": {
+        get: {
+          operationId: "listReactionsFeed",
+          tags: ["feeds"],
+          summary: "Reactions recorded after a cursor, oldest first (scope feeds:read)",
+          description: FEED_DESCRIPTION,
+          parameters: feedParameters,
+          responses: { "200": ok("A page of reactions", "ReactionsFeedPage"), ...commonErrors },
+        },
+      },
+      "/api/v1/feeds/outcomes": {
+        get: {
+          operationId: "listOutcomesFeed",
+          tags: ["feeds"],
+          summary: "Recommendations created or changed (status, purchase, conversion, credited revenue) after a cursor (scope feeds:read)",
+          description: `${FEED_DESCRIPTION} A recommendation appears again each time its status or outcome changes, with its state at the time of reading.`,
+          parameters: feedParameters,
+          responses: { "200": ok("A page of recommendation states", "OutcomesFeedPage"), ...commonErrors },
         },
       },
       "/api/v1/recommendations/{id}/feedback": {
         post: {
+          operationId: "recordRecommendationFeedback",
+          tags: ["recommendations"],
           summary: "Record a rep's reaction from another system (scope feedback:write)",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Feedback" } } } },
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, example: "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10" }],
+          requestBody: { required: true, content: body("Feedback") },
           responses: {
-            "200": { description: "The recommendation's new status" },
-            "404": { description: "Unknown recommendation" },
-            "409": { description: "The reaction does not apply to its current status" },
-            "422": { description: "IDEMPOTENCY_KEY_REUSED: the idempotencyKey was used before with a different request", content: errorBody },
-            ...errors,
+            "200": ok("The recommendation's new status", "FeedbackResponse"),
+            "404": { $ref: "#/components/responses/NotFound" },
+            "409": { $ref: "#/components/responses/Conflict" },
+            "422": { $ref: "#/components/responses/IdempotencyKeyReused" },
+            ...commonErrors,
+            ...bodyErrors,
           },
         },
       },
-      "/api/v1/embed-tokens": {
-        post: {
-          summary: "A 5-minute token that opens the embed panel for one rep and one of their customers inside a CRM's frame, without cookies (scope embed:issue)",
-          description: "Call it from the CRM's server, never the browser. Put `path` (after Nudge's origin) in the iframe's src; the panel then keeps an 8-hour frame token for that customer only.",
-          requestBody: { required: true, content: { "application/json": { schema: json(embedTokenRequestSchema) } } },
-          responses: {
-            "200": { description: "{ token, expiresAt, path }" },
-            "404": { description: "No active user with repEmail, or that user may not see the customer" },
-            ...errors,
-          },
-        },
-      },
-      "/api/health": { get: { security: [], summary: "Liveness and database reachability", responses: { "200": { description: "ok" }, "503": { description: "database down" } } } },
     },
   };
 }

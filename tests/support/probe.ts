@@ -82,7 +82,8 @@ export async function probeWorld(tag = `${Date.now().toString(36)}${Math.random(
     recIds.push(r.id);
   }
   // The probe's recommendations are reopened one by one (a closed status keeps the partial unique index happy).
-  const key = (await createApiKey(`probe ${tag}`)).key;
+  // A budget no probe reaches: the probe measures validation and load, not the per-key rate limit.
+  const key = (await createApiKey(`probe ${tag}`, undefined, null, 1_000_000)).key;
   return { key, repEmail: rep.email, repId: rep.id, externalIds, recIds, routes: await loadRoutes() };
 }
 

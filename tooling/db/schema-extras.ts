@@ -41,6 +41,20 @@ export interface ExtraTrigger {
 /** Extend the union when a migration needs another kind of object (check constraint, ...). */
 export type SchemaExtra = ExtraIndex | ExtraTrigger;
 
+const WEBHOOKS =
+  "Webhook outbox (migration 20261203310000_webhooks): the delivery rows are written in the transaction of the change, by every writer alike. Prisma's schema language has no triggers.";
+function feedTrigger(table: string, name: string, events: ExtraTrigger["events"], fn: string, why: string): ExtraTrigger {
+  return {
+    kind: "trigger",
+    table,
+    name,
+    timing: "AFTER",
+    events,
+    level: "STATEMENT",
+    function: fn,
+    reason: `BI feeds (migration 20261203320000_feeds): every writer alike, tagged with its transaction id. Prisma's schema language has no triggers. ${why}`,
+  };
+}
 const FACTS = "Dashboard facts (migration 20261124000000_dashboard_facts): Prisma's schema language has no triggers.";
 
 function trigger(table: string, name: string, events: ExtraTrigger["events"], level: ExtraTrigger["level"], fn: string, why: string): ExtraTrigger {
@@ -131,4 +145,27 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
     reason:
       "The live queue (migration 20261203200000_queue_notify): a shown suggestion created, changed or removed NOTIFYs its rep's channel, which /api/queue/stream LISTENs on. Prisma's schema language has no triggers.",
   },
+  {
+    kind: "trigger",
+    table: "Recommendation",
+    name: "Recommendation_webhooks_insert",
+    timing: "AFTER",
+    events: ["INSERT"],
+    level: "STATEMENT",
+    function: "nudge_webhook_recommendations_inserted",
+    reason: `${WEBHOOKS} A new suggestion is announced (suggestion.created).`,
+  },
+  {
+    kind: "trigger",
+    table: "Recommendation",
+    name: "Recommendation_webhooks_update",
+    timing: "AFTER",
+    events: ["UPDATE"],
+    level: "STATEMENT",
+    function: "nudge_webhook_recommendations_updated",
+    reason: `${WEBHOOKS} Accepted, dismissed, done and converted are announced, whichever writer made the change (reactions, the outcome triggers).`,
+  },
+  feedTrigger("Feedback", "Feedback_feed_insert", ["INSERT"], "nudge_feed_reactions", "Each reaction recorded enters the reactions feed."),
+  feedTrigger("Recommendation", "Recommendation_feed_insert", ["INSERT"], "nudge_feed_outcomes_inserted", "Each recommendation created enters the outcomes feed."),
+  feedTrigger("Recommendation", "Recommendation_feed_update", ["UPDATE"], "nudge_feed_outcomes_updated", "Each change of status or outcome enters the outcomes feed again."),
 ];

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { readBatch, withApiKey } from "@/lib/auth/api-key";
 import { upsertCustomers } from "@/lib/services/ingest";
 import { MAX_BATCH } from "@/lib/validation/api";
+import type { CustomersResponse } from "@/lib/validation/api-responses";
 
 export const dynamic = "force-dynamic";
 
@@ -9,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const POST = withApiKey("customers:write", async (_caller, req) => {
   const batch = await readBatch(req, "customers", MAX_BATCH);
   if (!batch.ok) return batch.response;
-  return NextResponse.json({ results: await upsertCustomers(batch.items) });
+  return NextResponse.json({ results: await upsertCustomers(batch.items) } satisfies CustomersResponse);
 });

@@ -3,6 +3,7 @@ import { apiError } from "@/lib/auth/api";
 import { withApiKey } from "@/lib/auth/api-key";
 import { markShownViaApi, openRecommendationsForExternalId } from "@/lib/data/recommendations";
 import { MAX_EXTERNAL_ID } from "@/lib/validation/api";
+import type { RecommendationsResponse } from "@/lib/validation/api-responses";
 import { pathParamProblem } from "@/lib/validation/postgres-safe";
 
 export const dynamic = "force-dynamic";
@@ -19,5 +20,5 @@ export const GET = withApiKey("recommendations:read", async (_caller, _req, ctx:
   if (!recommendations) return apiError(404, "NOT_FOUND", `No customer has the externalId "${externalId}".`);
   // Read means shown: silence after this teaches the engine (an ignored outcome when it lapses).
   await markShownViaApi(recommendations.map((r) => r.id));
-  return NextResponse.json({ recommendations });
+  return NextResponse.json({ recommendations } satisfies RecommendationsResponse);
 });

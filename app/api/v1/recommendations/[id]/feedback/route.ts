@@ -4,6 +4,7 @@ import { readJson, withApiKey } from "@/lib/auth/api-key";
 import { reactOnBehalf } from "@/lib/services/reactions";
 import { issuesToDetails } from "@/lib/validation/api";
 import { apiFeedbackSchema } from "@/lib/validation/api-feedback";
+import type { FeedbackResponse } from "@/lib/validation/api-responses";
 import { reactionSchema } from "@/lib/validation/feedback";
 
 export const dynamic = "force-dynamic";
@@ -19,5 +20,5 @@ export const POST = withApiKey("feedback:write", async (_caller, req, ctx: { par
   if (!reaction.success) return apiError(400, "INVALID_BODY", "The feedback is not valid.", issuesToDetails(reaction.error.issues));
   // NOT_FOUND (404), FORBIDDEN (403) and CONFLICT (409) are answered by withApiKey.
   const res = await reactOnBehalf(body.data.actorEmail, reaction.data);
-  return NextResponse.json({ recommendation: { id: res.id, status: res.status } });
+  return NextResponse.json({ recommendation: { id: res.id, status: res.status } } satisfies FeedbackResponse);
 });

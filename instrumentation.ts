@@ -1,0 +1,8 @@
+// Runs once when a Next.js server process starts: the webhook delivery worker
+// (lib/services/webhook-worker.ts) runs in the Node.js runtime only.
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startWebhookWorker } = await import("./lib/services/webhook-worker");
+    startWebhookWorker();
+  }
+}
