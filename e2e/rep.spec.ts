@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { apiKey, captureAction, feedbackCount, screenshot, statusOf, storageState, withDb } from "./support";
+import { apiKey, captureAction, feedbackCount, screenshot, signIn, statusOf, storageState, throwawayUser, withDb } from "./support";
 
 test.use({ storageState: storageState("rep") });
 // One rep, one queue: these journeys run in order so they never race each other.
@@ -201,15 +201,20 @@ test("a server action replayed without a session writes nothing", async ({ page,
 });
 
 test("a suggestion created through the events API appears in the open queue at once: highlighted, a pill, a count in the title", async ({ page, request }) => {
+  // A rep of their own with room in today's cap: the demo rep's queue was filled to the cap this morning, and the
+  // cap counts every suggestion delivered today, so nothing new may reach that rep until tomorrow.
+  const rep = await throwawayUser("REP");
+  await page.context().clearCookies();
+  await signIn(page, rep);
+  await expect(page).toHaveURL(/\/queue$/, { timeout: 20_000 });
   await page.setViewportSize(SIDEBAR);
   await page.goto("/queue");
-  await ready(page);
   await expect(page.locator("body[data-queue-live=on]")).toHaveCount(1);
   const run = randomUUID().slice(0, 8);
   const key = await apiKey(`push ${run}`);
   const auth = { authorization: `Bearer ${key}` };
   const ids = [0, 1, 2, 3].map((i) => `PUSH-${run}-${i}`);
-  const created = await request.post("/api/v1/customers", { headers: auth, data: { customers: ids.map((externalId, i) => ({ externalId, name: `Push ${run} ${i}`, segment: "SMB", company: `Pushco ${i}`, ownerEmail: "rep@nudge.test" })) } });
+  const created = await request.post("/api/v1/customers", { headers: auth, data: { customers: ids.map((externalId, i) => ({ externalId, name: `Push ${run} ${i}`, segment: "SMB", company: `Pushco ${i}`, ownerEmail: rep })) } });
   expect(created.status()).toBe(200);
   const now = new Date().toISOString();
   const posted = await request.post("/api/v1/events", { headers: auth, data: { events: ids.map((customerExternalId) => ({ customerExternalId, type: "SUPPORT_TICKET", occurredAt: now, payload: { status: "open", subject: "Login" } })) } });
