@@ -214,9 +214,21 @@ test("a suggestion created through the events API appears in the open queue at o
   const key = await apiKey(`push ${run}`);
   const auth = { authorization: `Bearer ${key}` };
   const ids = [0, 1, 2, 3].map((i) => `PUSH-${run}-${i}`);
-  const created = await request.post("/api/v1/customers", { headers: auth, data: { customers: ids.map((externalId, i) => ({ externalId, name: `Push ${run} ${i}`, segment: "SMB", company: `Pushco ${i}`, ownerEmail: rep })) } });
+  // Some suggestions first, then a reload, so the queue is not empty: the first row of an empty queue is selected
+  // (and so seen) at once. Three customers, so the global holdout or a control group cannot leave it empty.
+  const warm = [0, 1, 2].map((i) => `PUSH-${run}-warm-${i}`);
+  const created = await request.post("/api/v1/customers", {
+    headers: auth,
+    data: { customers: [...ids, ...warm].map((externalId, i) => ({ externalId, name: `Push ${run} ${i}`, segment: "SMB", company: `Pushco ${i}`, ownerEmail: rep })) },
+  });
   expect(created.status()).toBe(200);
   const now = new Date().toISOString();
+  const opened = await request.post("/api/v1/events", { headers: auth, data: { events: warm.map((customerExternalId) => ({ customerExternalId, type: "SUPPORT_TICKET", occurredAt: now, payload: { status: "open", subject: "Login" } })) } });
+  expect(opened.status()).toBe(200);
+  await expect(page.locator("li[data-recommendation-id]").first()).toBeVisible({ timeout: 5000 });
+  await page.reload();
+  await expect(page.locator("body[data-queue-live=on]")).toHaveCount(1);
+  await expect(page.locator("li[data-recommendation-id]").first()).toBeVisible();
   const posted = await request.post("/api/v1/events", { headers: auth, data: { events: ids.map((customerExternalId) => ({ customerExternalId, type: "SUPPORT_TICKET", occurredAt: now, payload: { status: "open", subject: "Login" } })) } });
   expect(posted.status()).toBe(200);
   const shown = await withDb(async (db) =>
