@@ -1,22 +1,10 @@
 "use client";
 import { Button } from "@/components/ui/button";
 import { replayWebhookDeliveryAction } from "@/lib/actions/webhooks";
+import type { DeliveryLogRow } from "@/lib/data/webhooks";
 import { useAdminAction } from "./use-admin-action";
 
-export interface DeliveryRow {
-  id: string;
-  eventId: string;
-  eventType: string;
-  status: "PENDING" | "DELIVERED" | "DEAD";
-  attempts: number;
-  nextAttemptAt: Date;
-  lastAttemptAt: Date | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: Date | null;
-  createdAt: Date;
-  endpoint: { id: string; url: string };
-}
+export type DeliveryRow = DeliveryLogRow;
 
 const when = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC", timeZoneName: "short" });
 

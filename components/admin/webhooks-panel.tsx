@@ -5,17 +5,9 @@ import { createWebhookEndpointAction, deleteWebhookEndpointAction, setWebhookEnd
 import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENTS, type WebhookEvent } from "@/lib/validation/webhooks";
 import { Field, FieldErrors, inputClass, StatusBadge } from "./form";
 import { useAdminAction } from "./use-admin-action";
+import type { EndpointRow } from "@/lib/data/webhooks";
 
-export interface WebhookEndpointRow {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  createdAt: Date;
-  disabledAt: Date | null;
-  createdBy: { name: string } | null;
-  secretHint: string;
-}
+export type WebhookEndpointRow = EndpointRow;
 
 const when = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
