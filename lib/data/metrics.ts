@@ -203,6 +203,51 @@ const dayFloor = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS
 const dayCeil = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
 
 /**
+ * How a view splits between a daily rollup (RecommendationDay, kept by
+ * triggers per creation day) and the recommendations themselves: whole UTC
+ * days [lo, hi) that are over by `now` come from the rollup, except `skip` (a
+ * day the caller must read row by row, e.g. the one in which attribution
+ * windows close); `rows` are the [from, toExclusive) ranges read row by row (the
+ * range's partial ends, today, `skip`). null: no whole day, read everything row by row.
+ */
+export interface DaySplit {
+  lo: Date;
+  hi: Date;
+  skip: Date | null;
+  rows: (readonly [Date, Date])[];
+}
+
+export function splitDays(s: MetricsScope, cutDay: Date | null = null): DaySplit | null {
+  const lo = dayCeil(s.from);
+  const hi = new Date(Math.min(dayFloor(s.toExclusive).getTime(), dayFloor(s.now).getTime()));
+  if (hi.getTime() <= lo.getTime()) return null;
+  const skip = cutDay !== null && cutDay.getTime() >= lo.getTime() && cutDay.getTime() < hi.getTime() ? cutDay : null;
+  const rows: (readonly [Date, Date])[] = [];
+  if (s.from.getTime() < lo.getTime()) rows.push([s.from, lo]);
+  if (skip) rows.push([skip, new Date(skip.getTime() + DAY_MS)]);
+  if (hi.getTime() < s.toExclusive.getTime()) rows.push([hi, s.toExclusive]);
+  return { lo, hi, skip, rows };
+}
+
+/** SQL: a rollup's `day` column is one of the split's whole days. */
+export function rollupDaysSql(split: DaySplit, day: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${day} >= ${split.lo}::date AND ${day} < ${split.hi}::date ${split.skip ? Prisma.sql`AND ${day} <> ${split.skip}::date` : Prisma.empty}`;
+}
+
+/** SQL: a recommendation's createdAt lies in one of the split's whole days (for corrections to what the rollup counted). */
+export function createdInRollupSql(split: DaySplit, createdAt: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${createdAt} >= ${split.lo} AND ${createdAt} < ${split.hi}
+    ${split.skip ? Prisma.sql`AND NOT (${createdAt} >= ${split.skip} AND ${createdAt} < ${new Date(split.skip.getTime() + DAY_MS)})` : Prisma.empty}`;
+}
+
+/** The scope's team and action filters on a rollup's (or a recommendation's) rep and action type columns. */
+export function rollupFilters(s: MetricsScope, rep: Prisma.Sql, action: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    ${s.teamId === null ? Prisma.empty : Prisma.sql`AND ${rep} IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+    ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND ${action} IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}`;
+}
+
+/**
  * The conversion dashboard's counts per period, rep and action type, as rows
  * to be summed (columns as ConversionGroupRow, revenue unrounded). Whole UTC
  * days come from RecommendationDay (kept by triggers: one row per day, rep and
@@ -215,11 +260,8 @@ const dayCeil = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
  */
 function conversionCells(s: MetricsScope): Prisma.Sql {
   const closed = windowsClosedBefore(s);
-  const closedDay = dayFloor(closed);
-  const lo = dayCeil(s.from);
-  const hi = new Date(Math.min(dayFloor(s.toExclusive).getTime(), dayFloor(s.now).getTime()));
   const week = (expr: Prisma.Sql) => periodStart(s.grain, expr);
-  const perRow = (from: Date, toExclusive: Date) => Prisma.sql`
+  const perRow = ([from, toExclusive]: readonly [Date, Date]) => Prisma.sql`
       SELECT ${week(Prisma.sql`"createdAt"`)} AS week, "repId", "actionTypeId",
              1 AS generated, (NOT "isControl")::int AS shown, accepted::int AS accepted, (NOT "isControl" AND status = 'DONE')::int AS done,
              (accepted AND COALESCE("convertedAt" <= ${s.now}, false))::int AS converted, CASE WHEN accepted THEN "attributedRevenue" ELSE 0 END AS revenue,
@@ -228,12 +270,9 @@ function conversionCells(s: MetricsScope): Prisma.Sql {
              ("createdAt" <= ${closed} AND "isControl")::int AS "controlN",
              ("createdAt" <= ${closed} AND "isControl" AND COALESCE("purchasedAt" <= ${s.now}, false))::int AS "controlConverted"
       FROM (${scopedRecommendations({ ...s, from, toExclusive })}) r`;
-  if (hi.getTime() <= lo.getTime()) return perRow(s.from, s.toExclusive);
-  const cutsClosedDay = closedDay.getTime() >= lo.getTime() && closedDay.getTime() < hi.getTime();
-  const rollupDays = Prisma.sql`d.day >= ${lo}::date AND d.day < ${hi}::date ${cutsClosedDay ? Prisma.sql`AND d.day <> ${closedDay}::date` : Prisma.empty}`;
-  const filters = (rep: Prisma.Sql, action: Prisma.Sql) => Prisma.sql`
-        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND ${rep} IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
-        ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND ${action} IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}`;
+  const split = splitDays(s, dayFloor(closed));
+  if (split === null) return perRow([s.from, s.toExclusive]);
+  const closedDay = dayFloor(closed);
   const parts: Prisma.Sql[] = [
     Prisma.sql`
       SELECT ${week(Prisma.sql`d.day::timestamp`)} AS week, d."repId", d."actionTypeId",
@@ -243,7 +282,7 @@ function conversionCells(s: MetricsScope): Prisma.Sql {
              CASE WHEN d.day < ${closedDay}::date THEN d."controlN" ELSE 0 END AS "controlN",
              CASE WHEN d.day < ${closedDay}::date THEN d."controlConverted" ELSE 0 END AS "controlConverted"
       FROM "RecommendationDay" d
-      WHERE ${rollupDays} ${filters(Prisma.raw('d."repId"'), Prisma.raw('d."actionTypeId"'))}`,
+      WHERE ${rollupDaysSql(split, Prisma.raw("d.day"))} ${rollupFilters(s, Prisma.raw('d."repId"'), Prisma.raw('d."actionTypeId"'))}`,
     // Conversions the rollup counted that lie after now (a rep may decide days after the suggestion was made, and the
     // window runs from the decision). Purchases for treated vs control need none: they fall within 14 days of createdAt,
     // so for a day before the one in which windows close they are all at or before now.
@@ -251,13 +290,10 @@ function conversionCells(s: MetricsScope): Prisma.Sql {
       SELECT ${week(Prisma.sql`r."createdAt"`)}, r."repId", r."actionTypeId", 0, 0, 0, 0, -1, 0, 0, 0, 0, 0
       FROM "Recommendation" r
       WHERE r."convertedAt" > ${s.now} AND NOT r."isControl" AND r.status IN ${ACTED_ON_SQL}
-        AND r."createdAt" >= ${lo} AND r."createdAt" < ${hi}
-        ${cutsClosedDay ? Prisma.sql`AND NOT (r."createdAt" >= ${closedDay} AND r."createdAt" < ${new Date(closedDay.getTime() + DAY_MS)})` : Prisma.empty}
-        ${filters(Prisma.raw('r."repId"'), Prisma.raw('r."actionTypeId"'))}`,
+        AND ${createdInRollupSql(split, Prisma.raw('r."createdAt"'))}
+        ${rollupFilters(s, Prisma.raw('r."repId"'), Prisma.raw('r."actionTypeId"'))}`,
+    ...split.rows.map(perRow),
   ];
-  if (s.from.getTime() < lo.getTime()) parts.push(perRow(s.from, lo));
-  if (cutsClosedDay) parts.push(perRow(closedDay, new Date(closedDay.getTime() + DAY_MS)));
-  if (hi.getTime() < s.toExclusive.getTime()) parts.push(perRow(hi, s.toExclusive));
   return Prisma.join(parts, " UNION ALL ");
 }
 
@@ -319,8 +355,6 @@ export interface CalibrationRow {
   n: number;
   meanPredicted: number;
   observed: number;
-  minPredicted: number;
-  maxPredicted: number;
 }
 export interface PrecisionRow {
   accepted: number;
@@ -336,7 +370,7 @@ export interface ModelData {
    * precision as above, and over resolved ones the sums behind the Brier
    * score (mean (p − y)²), the log loss (mean −ln p or −ln(1 − p), p clipped
    * to [1e-6, 1 − 1e-6]) and the accuracy (share right when p ≥ 0.5 is read
-   * as "will accept").
+   * as "will accept"). firstUsed: the UTC day of its first recommendation in the range.
    */
   precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date; resolved: number; brierSum: number; logLossSum: number; correct: number })[];
   acceptanceByWeek: { week: Date; actionKey: string; actionName: string; resolved: number; accepted: number }[];
@@ -351,70 +385,110 @@ export interface ModelData {
 /** lib/metrics/calibration.ts calibrationBand(propensity) in SQL (held to it by tests/integration/sql-matches-engine.test.ts). */
 export const CALIBRATION_BAND_SQL = Prisma.sql`(LEAST(9, GREATEST(0, floor(propensity * 10))) + 1)::int`;
 
-export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
+/**
+ * The model dashboard's sums per period, model version, action type and
+ * calibration band, as rows to be summed. Whole UTC days come from
+ * RecommendationModelDay (kept by triggers); the days a view cuts through
+ * (the range's partial ends, today, and the day in which attribution windows
+ * close) are read row by row. Precision needs the decision time and the
+ * conversion time against the view's cut-offs, so the acted-on
+ * recommendations of whole days decided after `closed` or converted after
+ * `now` are corrected one by one (a partial index and the convertedAt index
+ * find them).
+ */
+function modelCells(s: MetricsScope): Prisma.Sql {
   const resolved = resolvedSql();
   const closed = windowsClosedBefore(s);
-  const [calibration, grouped] = await Promise.all([
-    // Band k (1..10) holds predictions in [(k-1)/10, k/10), as lib/metrics/calibration.ts calibrationBand.
-    aggregate<CalibrationRow[]>(Prisma.sql`
-      WITH recs AS (${scopedRecommendations(s)})
-      SELECT ${CALIBRATION_BAND_SQL} AS band, COUNT(*)::int AS n,
-             AVG(propensity)::float8 AS "meanPredicted", AVG(accepted::int)::float8 AS observed,
-             MIN(propensity)::float8 AS "minPredicted", MAX(propensity)::float8 AS "maxPredicted"
-      FROM recs WHERE ${resolved}
-      GROUP BY 1 ORDER BY 1`),
-    aggregate<
-      {
-        g: number;
-        week: Date | null;
-        modelVersion: string | null;
-        actionKey: string | null;
-        actionName: string | null;
-        firstUsed: Date;
-        resolved: number;
-        accepted: number;
-        precisionN: number;
-        precisionConverted: number;
-        brierSum: number;
-        logLossSum: number;
-        correct: number;
-      }[]
-    >(Prisma.sql`
-      WITH recs AS (${scopedRecommendations(s)}),
-      cells AS (
-        SELECT ${periodStart(s.grain, Prisma.sql`"createdAt"`)} AS week, "modelVersion", "actionTypeId", MIN("createdAt") AS "firstUsed",
-               COUNT(*) FILTER (WHERE ${resolved}) AS resolved,
-               COUNT(*) FILTER (WHERE ${resolved} AND accepted) AS accepted,
-               COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed}) AS "precisionN",
-               COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed} AND "convertedAt" <= ${s.now}) AS "precisionConverted",
-               COALESCE(SUM(power(propensity - accepted::int, 2)) FILTER (WHERE ${resolved}), 0) AS "brierSum",
-               COALESCE(SUM(CASE WHEN accepted THEN -ln(LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) ELSE -ln(1 - LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) END) FILTER (WHERE ${resolved}), 0) AS "logLossSum",
-               COUNT(*) FILTER (WHERE ${resolved} AND (propensity >= 0.5) = accepted) AS correct
-        FROM recs
-        GROUP BY 1, 2, 3
-      ),
-      rolled AS (
-        SELECT (GROUPING(week) * 4 + GROUPING("modelVersion") * 2 + GROUPING("actionTypeId"))::int AS g,
-               week, "modelVersion", "actionTypeId", MIN("firstUsed") AS "firstUsed",
-               SUM(resolved)::int AS resolved, SUM(accepted)::int AS accepted,
-               SUM("precisionN")::int AS "precisionN", SUM("precisionConverted")::int AS "precisionConverted",
-               SUM("brierSum")::float8 AS "brierSum", SUM("logLossSum")::float8 AS "logLossSum", SUM(correct)::int AS correct
-        FROM cells
-        GROUP BY GROUPING SETS ((week), ("modelVersion"), (week, "actionTypeId"))
-      )
-      SELECT rolled.*, a.key AS "actionKey", a.name AS "actionName"
-      FROM rolled LEFT JOIN "ActionType" a ON a.id = rolled."actionTypeId"
-      ORDER BY g, week, "firstUsed", a.name`),
-  ]);
-  // g: 3 = by week, 5 = by model version, 2 = by week and action.
+  const closedDay = dayFloor(closed);
+  const week = (expr: Prisma.Sql) => periodStart(s.grain, expr);
+  const perRow = ([from, toExclusive]: readonly [Date, Date]) => Prisma.sql`
+      SELECT ${week(Prisma.sql`"createdAt"`)} AS week, "modelVersion", "actionTypeId", ${CALIBRATION_BAND_SQL} AS band, "createdAt" AS "firstUsed",
+             (${resolved})::int AS resolved, (${resolved} AND accepted)::int AS accepted,
+             (accepted AND COALESCE("decidedAt", "createdAt") <= ${closed})::int AS "precisionN",
+             (accepted AND COALESCE("decidedAt", "createdAt") <= ${closed} AND COALESCE("convertedAt" <= ${s.now}, false))::int AS "precisionConverted",
+             CASE WHEN ${resolved} THEN propensity ELSE 0 END AS "propensitySum",
+             CASE WHEN ${resolved} THEN power(propensity - accepted::int, 2) ELSE 0 END AS "brierSum",
+             CASE WHEN NOT ${resolved} THEN 0 WHEN accepted THEN -ln(LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) ELSE -ln(1 - LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) END AS "logLossSum",
+             (${resolved} AND (propensity >= 0.5) = accepted)::int AS correct
+      FROM (${scopedRecommendations({ ...s, from, toExclusive })}) r`;
+  const split = splitDays(s, closedDay);
+  if (split === null) return perRow([s.from, s.toExclusive]);
+  return Prisma.join(
+    [
+      Prisma.sql`
+      SELECT ${week(Prisma.sql`d.day::timestamp`)} AS week, d."modelVersion", d."actionTypeId", d.band, CASE WHEN d.generated > 0 THEN d.day::timestamp END AS "firstUsed",
+             d.resolved, d.accepted,
+             CASE WHEN d.day < ${closedDay}::date THEN d.accepted ELSE 0 END AS "precisionN", CASE WHEN d.day < ${closedDay}::date THEN d.converted ELSE 0 END AS "precisionConverted",
+             d."propensitySum", d."brierSum", d."logLossSum", d.correct
+      FROM "RecommendationModelDay" d
+      WHERE ${rollupDaysSql(split, Prisma.raw("d.day"))} ${rollupFilters(s, Prisma.raw('d."repId"'), Prisma.raw('d."actionTypeId"'))}`,
+      // Acted-on recommendations of whole days before the closing day that the rollup counted for precision as if decided
+      // by `closed` and converted by `now`: the difference between the definition and that count.
+      Prisma.sql`
+      SELECT ${week(Prisma.sql`r."createdAt"`)}, r."modelVersion", r."actionTypeId", ${CALIBRATION_BAND_SQL}, NULL::timestamp, 0, 0,
+             -(COALESCE(r."decidedAt", r."createdAt") > ${closed})::int,
+             (COALESCE(r."decidedAt", r."createdAt") <= ${closed} AND COALESCE(r."convertedAt" <= ${s.now}, false))::int - (r."convertedAt" IS NOT NULL)::int,
+             0, 0, 0, 0
+      FROM "Recommendation" r
+      WHERE NOT r."isControl" AND r.status IN ${ACTED_ON_SQL} AND (r."decidedAt" > ${closed} OR r."convertedAt" > ${s.now})
+        AND r."createdAt" < ${closedDay} AND ${createdInRollupSql(split, Prisma.raw('r."createdAt"'))}
+        ${rollupFilters(s, Prisma.raw('r."repId"'), Prisma.raw('r."actionTypeId"'))}`,
+      ...split.rows.map(perRow),
+    ],
+    " UNION ALL ",
+  );
+}
+
+export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
+  const rows = await aggregate<
+    {
+      g: number;
+      band: number | null;
+      week: Date | null;
+      modelVersion: string | null;
+      actionKey: string | null;
+      actionName: string | null;
+      firstUsed: Date | null;
+      resolved: number;
+      accepted: number;
+      precisionN: number;
+      precisionConverted: number;
+      propensitySum: number;
+      brierSum: number;
+      logLossSum: number;
+      correct: number;
+    }[]
+  >(Prisma.sql`
+    WITH cells AS (
+      SELECT week, "modelVersion", "actionTypeId", band, MIN("firstUsed") AS "firstUsed",
+             SUM(resolved) AS resolved, SUM(accepted) AS accepted, SUM("precisionN") AS "precisionN", SUM("precisionConverted") AS "precisionConverted",
+             SUM("propensitySum") AS "propensitySum", SUM("brierSum") AS "brierSum", SUM("logLossSum") AS "logLossSum", SUM(correct) AS correct
+      FROM (${modelCells(s)}) c
+      GROUP BY 1, 2, 3, 4
+    ),
+    rolled AS (
+      SELECT (GROUPING(band) * 8 + GROUPING(week) * 4 + GROUPING("modelVersion") * 2 + GROUPING("actionTypeId"))::int AS g,
+             band, week, "modelVersion", "actionTypeId", MIN("firstUsed") AS "firstUsed",
+             SUM(resolved)::int AS resolved, SUM(accepted)::int AS accepted,
+             SUM("precisionN")::int AS "precisionN", SUM("precisionConverted")::int AS "precisionConverted",
+             SUM("propensitySum")::float8 AS "propensitySum", SUM("brierSum")::float8 AS "brierSum", SUM("logLossSum")::float8 AS "logLossSum", SUM(correct)::int AS correct
+      FROM cells
+      GROUP BY GROUPING SETS ((band), (week), ("modelVersion"), (week, "actionTypeId"))
+    )
+    SELECT rolled.*, a.key AS "actionKey", a.name AS "actionName"
+    FROM rolled LEFT JOIN "ActionType" a ON a.id = rolled."actionTypeId"
+    ORDER BY g, band, week, "firstUsed", "modelVersion", a.name`);
+  // g: 7 = by band, 11 = by week, 13 = by model version, 10 = by week and action.
   return {
-    calibration,
-    precisionByWeek: grouped.filter((r) => r.g === 3 && r.week).map((r) => ({ week: r.week as Date, accepted: r.precisionN, converted: r.precisionConverted })),
-    precisionByVersion: grouped
-      .filter((r) => r.g === 5 && r.modelVersion !== null)
+    calibration: rows
+      .filter((r) => r.g === 7 && r.band !== null && r.resolved > 0)
+      .map((r) => ({ band: r.band as number, n: r.resolved, meanPredicted: r.propensitySum / r.resolved, observed: r.accepted / r.resolved })),
+    precisionByWeek: rows.filter((r) => r.g === 11 && r.week).map((r) => ({ week: r.week as Date, accepted: r.precisionN, converted: r.precisionConverted })),
+    precisionByVersion: rows
+      .filter((r) => r.g === 13 && r.modelVersion !== null && r.firstUsed !== null)
       .map((r) => ({
         modelVersion: r.modelVersion as string,
-        firstUsed: r.firstUsed,
+        firstUsed: dayFloor(r.firstUsed as Date),
         accepted: r.precisionN,
         converted: r.precisionConverted,
         resolved: r.resolved,
@@ -422,8 +496,8 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
         logLossSum: r.logLossSum,
         correct: r.correct,
       })),
-    acceptanceByWeek: grouped
-      .filter((r) => r.g === 2 && r.week && r.actionKey)
+    acceptanceByWeek: rows
+      .filter((r) => r.g === 10 && r.week && r.actionKey)
       .map((r) => ({ week: r.week as Date, actionKey: r.actionKey as string, actionName: r.actionName ?? "", resolved: r.resolved, accepted: r.accepted })),
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type DismissReason } from "@/lib/generated/prisma/client";
 import { db } from "./db";
-import { aggregate, periodStart, periodStep, scopedRecommendations, type MetricsScope } from "./metrics";
+import { aggregate, createdInRollupSql, periodStart, periodStep, rollupDaysSql, rollupFilters, scopedRecommendations, splitDays, type MetricsScope } from "./metrics";
 import { ACTED_ON_SQL, DECIDED_SQL } from "./vocabulary-sql";
 
 // Adoption aggregates for /dashboards/adoption, computed by the database.
@@ -132,25 +132,73 @@ async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: 
 type ReactionRaw = Omit<ReactionSummary, "medianMinutes"> & { g: number; actionTypeId: string | null; actionKey: string | null; actionName: string | null; repId: string | null; reason: string | null };
 type MedianRaw = { g: number; actionTypeId: string | null; repId: string | null; medianMinutes: number | null };
 
+/** RecommendationDay's dismissal count per reason (migration 20261204000000_reaction_rollup): every reason has its column. */
+const REASON_COLUMNS: Record<DismissReason, string> = {
+  NOT_RELEVANT: "dismissedNotRelevant",
+  ALREADY_DONE: "dismissedAlreadyDone",
+  BAD_TIMING: "dismissedBadTiming",
+  CUSTOMER_DECLINED: "dismissedCustomerDeclined",
+  OTHER: "dismissedOther",
+};
+const REASONS = Object.entries(REASON_COLUMNS) as [DismissReason, string][];
+
+/**
+ * The reaction counts per action type, rep and dismiss reason (reason only on
+ * dismissed rows), as rows to be summed: shown, reacted (first reaction by
+ * now), accepted (ACCEPTED or DONE), dismissed, snoozed (not decided, snoozed
+ * by now). Whole days come from RecommendationDay, reactions and snoozes dated
+ * after `now` subtracted; the days a view cuts through are read row by row
+ * (splitDays in lib/data/metrics.ts).
+ */
+function reactionCells(s: MetricsScope): Prisma.Sql {
+  const perRow = ([from, toExclusive]: readonly [Date, Date]) => Prisma.sql`
+      SELECT "actionTypeId", "repId", CASE WHEN status = 'DISMISSED' THEN "dismissReason"::text END AS reason,
+             1 AS shown, COALESCE("firstReactionAt" <= ${s.now}, false)::int AS reacted, (status IN ${ACTED_ON_SQL})::int AS accepted,
+             (status = 'DISMISSED')::int AS dismissed, (status NOT IN ${DECIDED_SQL} AND COALESCE("snoozedAt" <= ${s.now}, false))::int AS snoozed
+      FROM (${scopedRecommendations({ ...s, from, toExclusive })}) r WHERE NOT "isControl"`;
+  const split = splitDays(s);
+  if (split === null) return perRow([s.from, s.toExclusive]);
+  const days = rollupDaysSql(split, Prisma.raw("d.day"));
+  const dayFilters = rollupFilters(s, Prisma.raw('d."repId"'), Prisma.raw('d."actionTypeId"'));
+  const recFilters = Prisma.sql`AND ${createdInRollupSql(split, Prisma.raw('r."createdAt"'))} ${rollupFilters(s, Prisma.raw('r."repId"'), Prisma.raw('r."actionTypeId"'))}`;
+  const col = (name: string) => Prisma.raw(`d."${name}"`);
+  const withReason = Prisma.join(REASONS.map(([, c]) => col(c)), " + ");
+  return Prisma.join(
+    [
+      // Whole days; dismissals without a reason stay on the row without one.
+      Prisma.sql`
+      SELECT d."actionTypeId", d."repId", NULL::text AS reason, d.shown, d.reacted, d.accepted, d.dismissed - (${withReason}) AS dismissed, d.snoozed
+      FROM "RecommendationDay" d WHERE ${days} ${dayFilters}`,
+      Prisma.sql`
+      SELECT d."actionTypeId", d."repId", v.reason, 0, 0, 0, v.n, 0
+      FROM "RecommendationDay" d CROSS JOIN LATERAL (VALUES ${Prisma.join(REASONS.map(([reason, c]) => Prisma.sql`(${reason}::text, ${col(c)})`))}) v(reason, n)
+      WHERE ${days} ${dayFilters} AND v.n <> 0`,
+      // What the rollup counted that lies after now (only a back-dated view has any).
+      Prisma.sql`
+      SELECT r."actionTypeId", r."repId", NULL, 0, -1, 0, 0, 0 FROM "Recommendation" r
+      WHERE NOT r."isControl" AND r."firstReactionAt" > ${s.now} ${recFilters}`,
+      Prisma.sql`
+      SELECT r."actionTypeId", r."repId", NULL, 0, 0, 0, 0, -1 FROM "Recommendation" r
+      WHERE NOT r."isControl" AND r."snoozedAt" > ${s.now} AND r.status NOT IN ${DECIDED_SQL} ${recFilters}`,
+      ...split.rows.map(perRow),
+    ],
+    " UNION ALL ",
+  );
+}
+
 /**
  * Reaction share, outcome rates, dismiss reasons (per action type) and median
- * time to reaction: overall, per action type and per rep. Counts are one hashed
- * pass (per action, rep and reason, then rolled up); the medians, which need
- * sorting, run alongside over the reacted recommendations only.
+ * time to reaction: overall, per action type and per rep. Counts come from the
+ * daily rollup (reactionCells) and are rolled up once; the medians, which need
+ * every value, are sorted alongside over the reacted recommendations only.
  */
 async function reactions(s: MetricsScope): Promise<{ total: ReactionSummary; byAction: ActionOutcomeRow[]; byRep: Map<string, ReactionSummary>; dismissReasons: DismissReasonRow[] }> {
   const [counts, medians] = await Promise.all([
     aggregate<ReactionRaw[]>(Prisma.sql`
-      WITH recs AS (${scopedRecommendations(s)}),
-      cells AS (
-        SELECT "actionTypeId", "repId",
-               CASE WHEN status = 'DISMISSED' THEN "dismissReason"::text END AS reason,
-               COUNT(*) AS shown,
-               COUNT(*) FILTER (WHERE "firstReactionAt" <= ${s.now}) AS reacted,
-               COUNT(*) FILTER (WHERE status IN ${ACTED_ON_SQL}) AS accepted,
-               COUNT(*) FILTER (WHERE status = 'DISMISSED') AS dismissed,
-               COUNT(*) FILTER (WHERE status NOT IN ${DECIDED_SQL} AND "snoozedAt" <= ${s.now}) AS snoozed
-        FROM recs WHERE NOT "isControl"
+      WITH cells AS (
+        SELECT "actionTypeId", "repId", reason, SUM(shown) AS shown, SUM(reacted) AS reacted, SUM(accepted) AS accepted,
+               SUM(dismissed) AS dismissed, SUM(snoozed) AS snoozed
+        FROM (${reactionCells(s)}) c
         GROUP BY 1, 2, 3
       ),
       rolled AS (

@@ -163,10 +163,10 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     // Resolved: r1 (0.2, accepted), r2 (0.4, dismissed), r3 (0.6, expired after being shown), r4 (0.8, accepted); r7 is pending.
     expect(m.calibration).toEqual([
       // 10-point bands: 0.2 -> 20-30% (band 3), 0.4 -> band 5, 0.6 -> band 7, 0.8 -> band 9.
-      { band: 3, n: 1, meanPredicted: 0.2, observed: 1, minPredicted: 0.2, maxPredicted: 0.2 },
-      { band: 5, n: 1, meanPredicted: 0.4, observed: 0, minPredicted: 0.4, maxPredicted: 0.4 },
-      { band: 7, n: 1, meanPredicted: 0.6, observed: 0, minPredicted: 0.6, maxPredicted: 0.6 },
-      { band: 9, n: 1, meanPredicted: 0.8, observed: 1, minPredicted: 0.8, maxPredicted: 0.8 },
+      { band: 3, n: 1, meanPredicted: 0.2, observed: 1 },
+      { band: 5, n: 1, meanPredicted: 0.4, observed: 0 },
+      { band: 7, n: 1, meanPredicted: 0.6, observed: 0 },
+      { band: 9, n: 1, meanPredicted: 0.8, observed: 1 },
     ]);
     expect(m.precisionByWeek).toEqual([
       { week: at("2026-03-02T00:00:00"), accepted: 1, converted: 1 },
@@ -176,8 +176,8 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     // Out-of-sample quality per version, by hand: v1 made r1 (0.2, accepted) and r2 (0.4, not); v2 r3 (0.6, not) and r4 (0.8, accepted).
     const close = (x: number) => Math.round(x * 1e9);
     expect(m.precisionByVersion.map((v) => ({ ...v, brierSum: close(v.brierSum), logLossSum: close(v.logLossSum) }))).toEqual([
-      { modelVersion: "v1", firstUsed: at("2026-03-02T09:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.8 ** 2 + 0.4 ** 2), logLossSum: close(-Math.log(0.2) - Math.log(0.6)), correct: 1 },
-      { modelVersion: "v2", firstUsed: at("2026-03-09T09:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.6 ** 2 + 0.2 ** 2), logLossSum: close(-Math.log(0.4) - Math.log(0.8)), correct: 1 },
+      { modelVersion: "v1", firstUsed: at("2026-03-02T00:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.8 ** 2 + 0.4 ** 2), logLossSum: close(-Math.log(0.2) - Math.log(0.6)), correct: 1 },
+      { modelVersion: "v2", firstUsed: at("2026-03-09T00:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.6 ** 2 + 0.2 ** 2), logLossSum: close(-Math.log(0.4) - Math.log(0.8)), correct: 1 },
     ]);
     expect(m.acceptanceByWeek).toEqual([
       { week: at("2026-03-02T00:00:00"), actionKey: "alpha", actionName: "Alpha", resolved: 2, accepted: 1 },

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/data/db";
-import { conversionMetrics, type ConversionGroupRow, type MetricsScope } from "@/lib/data/metrics";
+import { conversionMetrics, modelMetrics, type ConversionGroupRow, type MetricsScope } from "@/lib/data/metrics";
+import { adoptionMetrics } from "@/lib/data/usage";
 import { makeActionType, makeCustomer, makeTeam, makeUser } from "../support/fixtures";
 
 // The conversion dashboard reads whole days from RecommendationDay (kept by
@@ -65,7 +66,7 @@ function expected(recs: Rec[], s: MetricsScope, actionKeys: Map<string, string>)
   return { total, byAction, byRep, byWeek };
 }
 
-describe("conversion counts from the daily rollup", () => {
+describe("conversion, reaction and model figures from the daily rollups", () => {
   let teamId: string;
   let repIds: string[];
   let actionIds: string[];
@@ -79,7 +80,104 @@ describe("conversion counts from the daily rollup", () => {
     });
   }
 
+  async function checkReactions(s: MetricsScope) {
+    const [got, recs] = await Promise.all([adoptionMetrics(s), storedReactions()]);
+    const inView = recs.filter((r) => {
+      const t = r.createdAt.getTime();
+      return !r.isControl && t >= s.from.getTime() && t < s.toExclusive.getTime() && t <= s.now.getTime() && (s.actionKey === null || actionKeys.get(r.actionTypeId) === s.actionKey);
+    });
+    const counts = (rs: typeof inView) => ({
+      shown: rs.length,
+      reacted: rs.filter((r) => r.firstReactionAt !== null && r.firstReactionAt <= s.now).length,
+      accepted: rs.filter((r) => r.status === "ACCEPTED" || r.status === "DONE").length,
+      dismissed: rs.filter((r) => r.status === "DISMISSED").length,
+      snoozed: rs.filter((r) => !["ACCEPTED", "DONE", "DISMISSED"].includes(r.status) && r.snoozedAt !== null && r.snoozedAt <= s.now).length,
+    });
+    const strip = <T extends { medianMinutes: number | null }>({ medianMinutes: _m, ...rest }: T) => rest;
+    expect(strip(got.reactions)).toEqual(counts(inView));
+    const wantByAction = Object.fromEntries([...new Set(inView.map((r) => r.actionTypeId))].map((id) => [actionKeys.get(id), counts(inView.filter((r) => r.actionTypeId === id))]));
+    expect(Object.fromEntries(got.byAction.map(({ actionKey, actionName: _n, ...row }) => [actionKey, strip(row)]))).toEqual(wantByAction);
+    for (const rep of got.reps) expect(strip({ medianMinutes: null, shown: rep.shown, reacted: rep.reacted, accepted: rep.accepted, dismissed: rep.dismissed, snoozed: rep.snoozed })).toEqual(counts(inView.filter((r) => r.repId === rep.id)));
+    const reasons = new Map<string, number>();
+    for (const r of inView) if (r.status === "DISMISSED" && r.dismissReason) reasons.set(`${actionKeys.get(r.actionTypeId)}|${r.dismissReason}`, (reasons.get(`${actionKeys.get(r.actionTypeId)}|${r.dismissReason}`) ?? 0) + 1);
+    expect(Object.fromEntries(got.dismissReasons.map((d) => [`${d.actionKey}|${d.reason}`, d.count]))).toEqual(Object.fromEntries(reasons));
+    return counts(inView);
+  }
+
+  async function storedReactions() {
+    return db().recommendation.findMany({
+      where: { repId: { in: repIds } },
+      select: { createdAt: true, repId: true, actionTypeId: true, isControl: true, status: true, firstReactionAt: true, snoozedAt: true, dismissReason: true },
+    });
+  }
+
+  /** lib/data/metrics.ts modelMetrics' definitions, one recommendation at a time. */
+  async function checkModel(s: MetricsScope) {
+    const [got, recs] = await Promise.all([
+      modelMetrics(s),
+      db().recommendation.findMany({
+        where: { repId: { in: repIds } },
+        select: { createdAt: true, actionTypeId: true, isControl: true, status: true, propensity: true, modelVersion: true, decidedAt: true, shownAt: true, convertedAt: true },
+      }),
+    ]);
+    const closed = s.now.getTime() - WINDOW_DAYS * DAY;
+    const close = (x: number) => Math.round(x * 1e9) / 1e9;
+    const bands = new Map<number, { n: number; p: number; y: number }>();
+    const weeks = new Map<number, { accepted: number; converted: number }>();
+    const versions = new Map<string, { firstUsed: number; accepted: number; converted: number; resolved: number; brierSum: number; logLossSum: number; correct: number }>();
+    const cells = new Map<string, { resolved: number; accepted: number }>();
+    for (const r of recs) {
+      const t = r.createdAt.getTime();
+      if (t < s.from.getTime() || t >= s.toExclusive.getTime() || t > s.now.getTime()) continue;
+      if (s.actionKey !== null && actionKeys.get(r.actionTypeId) !== s.actionKey) continue;
+      const accepted = !r.isControl && (r.status === "ACCEPTED" || r.status === "DONE");
+      const resolved = !r.isControl && (["ACCEPTED", "DONE", "DISMISSED"].includes(r.status) || (r.status === "EXPIRED" && r.shownAt !== null));
+      const inPrecision = accepted && (r.decidedAt ?? r.createdAt).getTime() <= closed;
+      const converted = inPrecision && r.convertedAt !== null && r.convertedAt.getTime() <= s.now.getTime();
+      const p = r.propensity;
+      const clipped = Math.min(Math.max(p, 1e-6), 1 - 1e-6);
+      const band = Math.min(9, Math.max(0, Math.floor(p * 10))) + 1;
+      const w = monday(r.createdAt);
+      const week = weeks.get(w) ?? weeks.set(w, { accepted: 0, converted: 0 }).get(w)!;
+      week.accepted += Number(inPrecision);
+      week.converted += Number(converted);
+      const v = versions.get(r.modelVersion) ?? versions.set(r.modelVersion, { firstUsed: Infinity, accepted: 0, converted: 0, resolved: 0, brierSum: 0, logLossSum: 0, correct: 0 }).get(r.modelVersion)!;
+      v.firstUsed = Math.min(v.firstUsed, Math.floor(t / DAY) * DAY);
+      v.accepted += Number(inPrecision);
+      v.converted += Number(converted);
+      const key = `${w}|${actionKeys.get(r.actionTypeId)}`;
+      const cell = cells.get(key) ?? cells.set(key, { resolved: 0, accepted: 0 }).get(key)!;
+      if (!resolved) continue;
+      const b = bands.get(band) ?? bands.set(band, { n: 0, p: 0, y: 0 }).get(band)!;
+      b.n++;
+      b.p += p;
+      b.y += Number(accepted);
+      v.resolved++;
+      v.brierSum += (p - Number(accepted)) ** 2;
+      v.logLossSum += accepted ? -Math.log(clipped) : -Math.log(1 - clipped);
+      v.correct += Number(p >= 0.5 === accepted);
+      cell.resolved++;
+      cell.accepted += Number(accepted);
+    }
+    expect(got.calibration.map((b) => ({ ...b, meanPredicted: close(b.meanPredicted), observed: close(b.observed) }))).toEqual(
+      [...bands].sort((a, b) => a[0] - b[0]).map(([band, b]) => ({ band, n: b.n, meanPredicted: close(b.p / b.n), observed: close(b.y / b.n) })),
+    );
+    if (s.grain === "week") {
+      expect(Object.fromEntries(got.precisionByWeek.filter((w) => w.accepted > 0).map(({ week, ...row }) => [week.getTime(), row]))).toEqual(
+        Object.fromEntries([...weeks].filter(([, w]) => w.accepted > 0)),
+      );
+      expect(Object.fromEntries(got.acceptanceByWeek.filter((c) => c.resolved > 0).map((c) => [`${c.week.getTime()}|${c.actionKey}`, { resolved: c.resolved, accepted: c.accepted }]))).toEqual(
+        Object.fromEntries([...cells].filter(([, c]) => c.resolved > 0)),
+      );
+    }
+    expect(
+      Object.fromEntries(got.precisionByVersion.map(({ modelVersion, firstUsed, brierSum, logLossSum, ...row }) => [modelVersion, { ...row, firstUsed: firstUsed.getTime(), brierSum: close(brierSum), logLossSum: close(logLossSum) }])),
+    ).toEqual(Object.fromEntries([...versions].map(([k, v]) => [k, { ...v, brierSum: close(v.brierSum), logLossSum: close(v.logLossSum) }])));
+  }
+
   async function check(s: MetricsScope) {
+    await checkReactions(s);
+    await checkModel(s);
     const [got, recs] = await Promise.all([conversionMetrics(s), stored()]);
     const want = expected(recs, s, actionKeys);
     expect(got.total).toEqual(want.total);
@@ -94,18 +192,43 @@ describe("conversion counts from the daily rollup", () => {
 
   async function rollupMatchesRecount() {
     const rows = await db().$queryRaw<{ k: string }[]>`
-      SELECT concat_ws('|', day, "repId", generated, shown, accepted, done, converted, revenue, "treatedConverted", "controlN", "controlConverted") AS k
+      SELECT concat_ws('|', day, "repId", generated, shown, accepted, done, converted, revenue, "treatedConverted", "controlN", "controlConverted",
+                       reacted, snoozed, dismissed, "dismissedNotRelevant", "dismissedAlreadyDone", "dismissedBadTiming", "dismissedCustomerDeclined", "dismissedOther") AS k
       FROM "RecommendationDay" WHERE "repId" = ANY(${repIds}::uuid[]) AND (generated <> 0 OR revenue <> 0) ORDER BY 1`;
     const recount = await db().$queryRaw<{ k: string }[]>`
-      SELECT concat_ws('|', d, "repId", g, s, a, dn, c, rev, tc, cn, cc) AS k FROM (
+      SELECT concat_ws('|', d, "repId", g, s, a, dn, c, rev, tc, cn, cc, re, sn, di, d1, d2, d3, d4, d5) AS k FROM (
         SELECT date_trunc('day', "createdAt")::date AS d, "repId", "actionTypeId", COUNT(*) AS g, COUNT(*) FILTER (WHERE NOT "isControl") AS s,
                COUNT(*) FILTER (WHERE NOT "isControl" AND status IN ('ACCEPTED', 'DONE')) AS a, COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DONE') AS dn,
                COUNT(*) FILTER (WHERE NOT "isControl" AND status IN ('ACCEPTED', 'DONE') AND "convertedAt" IS NOT NULL) AS c,
                COALESCE(SUM("attributedRevenue") FILTER (WHERE NOT "isControl" AND status IN ('ACCEPTED', 'DONE')), 0)::decimal(16, 2) AS rev,
                COUNT(*) FILTER (WHERE NOT "isControl" AND "purchasedAt" IS NOT NULL) AS tc, COUNT(*) FILTER (WHERE "isControl") AS cn,
-               COUNT(*) FILTER (WHERE "isControl" AND "purchasedAt" IS NOT NULL) AS cc
+               COUNT(*) FILTER (WHERE "isControl" AND "purchasedAt" IS NOT NULL) AS cc,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND "firstReactionAt" IS NOT NULL) AS re,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status NOT IN ('ACCEPTED', 'DONE', 'DISMISSED') AND "snoozedAt" IS NOT NULL) AS sn,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DISMISSED') AS di,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DISMISSED' AND "dismissReason" = 'NOT_RELEVANT') AS d1,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DISMISSED' AND "dismissReason" = 'ALREADY_DONE') AS d2,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DISMISSED' AND "dismissReason" = 'BAD_TIMING') AS d3,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DISMISSED' AND "dismissReason" = 'CUSTOMER_DECLINED') AS d4,
+               COUNT(*) FILTER (WHERE NOT "isControl" AND status = 'DISMISSED' AND "dismissReason" = 'OTHER') AS d5
         FROM "Recommendation" WHERE "repId" = ANY(${repIds}::uuid[]) GROUP BY 1, 2, 3) x ORDER BY 1`;
     expect(rows.map((r) => r.k)).toEqual(recount.map((r) => r.k));
+    const model = await db().$queryRaw<{ k: string }[]>`
+      SELECT concat_ws('|', day, "repId", "actionTypeId", "modelVersion", band, generated, resolved, accepted, converted, correct,
+                       round("propensitySum"::numeric, 9), round("brierSum"::numeric, 9), round("logLossSum"::numeric, 9)) AS k
+      FROM "RecommendationModelDay" WHERE "repId" = ANY(${repIds}::uuid[]) AND generated <> 0 ORDER BY 1`;
+    const modelRecount = await db().$queryRaw<{ k: string }[]>`
+      SELECT concat_ws('|', d, "repId", "actionTypeId", "modelVersion", band, g, res, acc, conv, ok, round(ps::numeric, 9), round(bs::numeric, 9), round(ls::numeric, 9)) AS k FROM (
+        SELECT date_trunc('day', "createdAt")::date AS d, "repId", "actionTypeId", "modelVersion", (LEAST(9, GREATEST(0, floor(propensity * 10))) + 1)::int AS band,
+               COUNT(*) AS g, COUNT(*) FILTER (WHERE res) AS res, COUNT(*) FILTER (WHERE acc) AS acc, COUNT(*) FILTER (WHERE acc AND "convertedAt" IS NOT NULL) AS conv,
+               COUNT(*) FILTER (WHERE res AND (propensity >= 0.5) = acc) AS ok, COALESCE(SUM(propensity) FILTER (WHERE res), 0) AS ps,
+               COALESCE(SUM(power(propensity - acc::int, 2)) FILTER (WHERE res), 0) AS bs,
+               COALESCE(SUM(CASE WHEN acc THEN -ln(LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) ELSE -ln(1 - LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) END) FILTER (WHERE res), 0) AS ls
+        FROM (SELECT *, NOT "isControl" AND (status IN ('ACCEPTED', 'DONE', 'DISMISSED') OR (status = 'EXPIRED' AND "shownAt" IS NOT NULL)) AS res,
+                        NOT "isControl" AND status IN ('ACCEPTED', 'DONE') AS acc
+              FROM "Recommendation" WHERE "repId" = ANY(${repIds}::uuid[])) x
+        GROUP BY 1, 2, 3, 4, 5) y ORDER BY 1`;
+    expect(model.map((r) => r.k)).toEqual(modelRecount.map((r) => r.k));
   }
 
   beforeAll(async () => {
@@ -147,9 +270,14 @@ describe("conversion counts from the daily rollup", () => {
       }
       const decided = status === "ACCEPTED" || status === "DONE" || status === "DISMISSED";
       recs.push({
-        customerId: c.id, actionTypeId, repId: c.ownerId, actionTypeVersion: 1, score: 1, propensity: 0.2, expectedValue: 1, message: "m", reasons: [],
-        status, isControl: rand() < 0.2, modelVersion: "t", createdAt, expiresAt: new Date(createdAt.getTime() + 14 * DAY),
+        customerId: c.id, actionTypeId, repId: c.ownerId, actionTypeVersion: 1, score: 1, propensity: [0, 0.05, 0.2, 0.5, 0.73, 0.999, 1][Math.floor(rand() * 7)]!, expectedValue: 1, message: "m", reasons: [],
+        status, isControl: rand() < 0.2, modelVersion: ["m1", "m2", "m3"][Math.floor(rand() * 3)]!, createdAt, expiresAt: new Date(createdAt.getTime() + 14 * DAY),
+        shownAt: rand() < 0.5 ? createdAt : null,
         decidedAt: decided ? new Date(createdAt.getTime() + Math.floor(rand() * 3 * DAY)) : null,
+        // Reactions (some dated after now), snoozes and dismiss reasons (some without one) for the adoption counts.
+        firstReactionAt: status === "PENDING" && rand() < 0.5 ? null : new Date(createdAt.getTime() + Math.floor(rand() * 4 * DAY)),
+        snoozedAt: rand() < 0.5 ? new Date(createdAt.getTime() + Math.floor(rand() * 6 * DAY)) : null,
+        dismissReason: status === "DISMISSED" ? ([null, "NOT_RELEVANT", "ALREADY_DONE", "BAD_TIMING", "CUSTOMER_DECLINED", "OTHER"] as const)[Math.floor(rand() * 6)]! : null,
       });
     }
     await db().customerEvent.createMany({ data: events.slice(0, events.length / 2) });
@@ -182,6 +310,13 @@ describe("conversion counts from the daily rollup", () => {
     const recs = await stored();
     expect(recs.some((r) => r.convertedAt !== null && r.convertedAt > NOW && r.createdAt < new Date("2026-05-20T00:00:00Z"))).toBe(true);
     expect(recs.some((r) => r.createdAt > NOW)).toBe(true);
+    expect(recs.length).toBeGreaterThan(0);
+    const reacts = await storedReactions();
+    // Reactions and snoozes after a back-dated now inside whole days, and dismissals with and without a reason.
+    const past = new Date("2026-04-30T09:15:00Z");
+    expect(reacts.some((r) => !r.isControl && r.firstReactionAt !== null && r.firstReactionAt > past && r.createdAt < new Date("2026-04-30T00:00:00Z"))).toBe(true);
+    expect(reacts.some((r) => !r.isControl && r.snoozedAt !== null && r.snoozedAt > past && r.createdAt < new Date("2026-04-30T00:00:00Z") && !["ACCEPTED", "DONE", "DISMISSED"].includes(r.status))).toBe(true);
+    expect(reacts.some((r) => r.status === "DISMISSED" && r.dismissReason === null)).toBe(true);
     await check(scope({ grain: "month" }));
     await check(scope({ actionKey }));
     // Range ends inside a day, and a "now" in the past (outcomes after it must not count).

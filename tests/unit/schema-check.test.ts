@@ -256,4 +256,10 @@ describe("normalizeDefault / normalizeExpression", () => {
     expect(normalizeExpression(`"status" in ('a','b')`)).toBe(`status IN ('a', 'b')`);
     expect(normalizeExpression(`'a::b  c'`)).toBe(`'a::b  c'`);
   });
+
+  it("reads Postgres's = ANY (ARRAY[...]) as IN inside a larger predicate", () => {
+    const stored = `((NOT "isControl") AND (status = ANY (ARRAY['ACCEPTED'::"RecommendationStatus", 'DONE'::"RecommendationStatus"])))`;
+    expect(normalizeExpression(stored)).toBe(normalizeExpression(`(NOT "isControl") AND ("status" IN ('ACCEPTED', 'DONE'))`));
+    expect(normalizeExpression(stored)).not.toBe(normalizeExpression(`(NOT "isControl") AND ("status" IN ('ACCEPTED'))`));
+  });
 });

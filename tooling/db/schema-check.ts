@@ -713,7 +713,7 @@ const KEYWORDS = /\b(and|or|not|in|is|null|any|array|current_timestamp)\b/gi;
 /**
  * Canonical text of a SQL expression for comparison: casts dropped, needless
  * identifier quotes dropped, keywords upper-cased, whitespace and redundant outer
- * parentheses removed, `x = ANY (ARRAY[...])` written as `x IN (...)`, `now()`
+ * parentheses removed, `x = ANY (ARRAY[...])` written as `x IN (...)` (anywhere), `now()`
  * as CURRENT_TIMESTAMP. Literals are kept verbatim.
  */
 export function normalizeExpression(expr: string): string {
@@ -760,6 +760,8 @@ export function normalizeExpression(expr: string): string {
   code = stripOuterParens(code);
   const any = /^(.+?) = ANY \(ARRAY\[(.*)\]\)$/.exec(code);
   if (any) code = `${any[1]} IN (${any[2]})`;
+  // Inside a larger expression (e.g. `(NOT a) AND (status = ANY (ARRAY[...]))`): a plain operand before it.
+  code = code.replace(/([\w\u0001\d.]+) = ANY \(ARRAY\[([^\]]*)\]\)/g, "$1 IN ($2)");
   return code
     .replace(/\u0000(\d+)\u0000/g, (_, n: string) => literals[Number(n)] ?? "")
     .replace(/\u0001(\d+)\u0001/g, (_, n: string) => idents[Number(n)] ?? "");

@@ -7,7 +7,7 @@
 //
 // When you add an object here, add it to a migration too (and vice versa):
 // the schema test fails on either side of the mismatch.
-import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
+import { ACTED_ON_STATUSES, OPEN_STATUSES } from "@/lib/domain/vocabulary";
 
 export interface ExtraIndex {
   kind: "index";
@@ -104,6 +104,27 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
     reason:
       "The adoption dashboard's median time to reaction sorts every reacted recommendation in the range; this narrow partial index makes that read a small index-only scan. Partial indexes are not expressible in schema.prisma.",
   },
+  {
+    kind: "index",
+    table: "Recommendation",
+    name: "Recommendation_acted_decidedAt_idx",
+    columns: ["decidedAt"],
+    unique: false,
+    predicate: `(NOT "isControl") AND ("status" IN (${ACTED_ON_STATUSES.map((s) => `'${s}'`).join(", ")}))`,
+    reason:
+      'The model dashboard reads precision of whole days from RecommendationModelDay and corrects the acted-on recommendations decided after its cut-off (migration 20261204010000_model_rollup); partial, so inserts (pending) never touch it. Partial indexes are not expressible in schema.prisma.',
+  },
+  ...(["firstReactionAt", "snoozedAt"] as const).map(
+    (column): SchemaExtra => ({
+      kind: "index",
+      table: "Recommendation",
+      name: `Recommendation_${column}_idx`,
+      columns: [column],
+      unique: false,
+      predicate: `(NOT "isControl") AND ("${column}" IS NOT NULL)`,
+      reason: `The adoption dashboard reads reactions of whole days from RecommendationDay and subtracts those whose ${column} lies after its "now" (migration 20261204000000_reaction_rollup); partial, so inserts never touch it. Partial indexes are not expressible in schema.prisma.`,
+    }),
+  ),
   trigger("CustomerEvent", "CustomerEvent_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_purchases_changed", "A purchase updates the conversions and credited revenue of that customer's recommendations."),
   trigger("CustomerEvent", "CustomerEvent_outcomes_delete", ["DELETE"], "STATEMENT", "nudge_purchases_changed", "So does a purchase removed."),
   trigger("Recommendation", "Recommendation_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_recommendations_inserted", "Back-dated or already-accepted recommendations get their outcomes."),
@@ -131,6 +152,18 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       level: "STATEMENT",
       function: "nudge_recommendation_days",
       reason: `Conversion dashboard rollup (migration 20261203010000_recommendation_days): RecommendationDay follows every ${event.toLowerCase()} of recommendations. Prisma's schema language has no triggers.`,
+    }),
+  ),
+  ...(["INSERT", "UPDATE", "DELETE"] as const).map(
+    (event): ExtraTrigger => ({
+      kind: "trigger",
+      table: "Recommendation",
+      name: `Recommendation_model_days_${event.toLowerCase()}`,
+      timing: "AFTER",
+      events: [event],
+      level: "STATEMENT",
+      function: "nudge_recommendation_model_days",
+      reason: `Model dashboard rollup (migration 20261204010000_model_rollup): RecommendationModelDay follows every ${event.toLowerCase()} of recommendations. Prisma's schema language has no triggers.`,
     }),
   ),
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),

@@ -108,7 +108,7 @@ async function setFactTriggers(pg: Client, on: boolean): Promise<void> {
 export async function wipeLarge(pg: Client): Promise<void> {
   await setFactTriggers(pg, true);
   await pg.query(
-    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "CustomerEvent", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "CustomerEvent", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
@@ -537,6 +537,7 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
   await pg.query(`ANALYZE`);
   await pg.query(`SELECT nudge_rebuild_dashboard_facts()`);
   await pg.query(`SELECT nudge_rebuild_recommendation_days()`);
+  await pg.query(`SELECT nudge_rebuild_recommendation_model_days()`);
   await setFactTriggers(pg, true);
   log(`dashboard facts`);
   await pg.query(`VACUUM ANALYZE`);

@@ -17,7 +17,6 @@ export function ModelView({ data, windowDays, grain }: { data: ModelData; window
     meanPredicted: b.meanPredicted,
     observed: b.observed,
     gap: b.observed - b.meanPredicted,
-    range: `${displayCell(b.minPredicted, "pct")}–${displayCell(b.maxPredicted, "pct")}`,
   }));
   const ece = expectedCalibrationError(data.calibration);
   const resolved = data.calibration.reduce((s, b) => s + b.n, 0);
@@ -54,7 +53,6 @@ export function ModelView({ data, windowDays, grain }: { data: ModelData; window
         columns={[
           { key: "band", label: "Predicted band", kind: "text" },
           { key: "n", label: "Recommendations", kind: "int" },
-          { key: "range", label: "Predicted range", kind: "text" },
           { key: "meanPredicted", label: "Mean predicted", kind: "pct" },
           { key: "observed", label: "Observed acceptance", kind: "pct" },
           { key: "gap", label: "Observed − predicted", kind: "pts" },
