@@ -1,40 +1,32 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
-import { transaction } from "@/lib/data/db";
+import { transaction, type Tx } from "@/lib/data/db";
 import { saveLearningSettings, saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
 import type { LearningSettingsInput, ProgramSettingsInput } from "@/lib/validation/program";
 
-// Program-wide settings: the global holdout's share and re-draw schedule.
-// Saved with an audit row in one transaction. A new share or schedule applies
-// from the next draw (a changed schedule starts it at the next batch).
+// Program-wide settings, each group saved with an audit row (the group's fields
+// before and after) in one transaction. They apply from the next batch, draw or re-score.
 
-export async function updateProgramSettings(actorId: string, input: ProgramSettingsInput): Promise<ProgramSettings> {
+async function saveAudited<K extends keyof ProgramSettings>(
+  actorId: string,
+  entityId: string,
+  fields: readonly K[],
+  save: (tx: Tx) => Promise<{ before: ProgramSettings; after: ProgramSettings }>,
+): Promise<ProgramSettings> {
+  const pick = (s: ProgramSettings) => Object.fromEntries(fields.map((f) => [f, s[f]]));
   return transaction(async (tx) => {
-    const { before, after } = await saveProgramSettings(tx, input);
-    await recordAudit(tx, {
-      actorId,
-      entity: "ProgramSettings",
-      entityId: "1",
-      action: "update",
-      before: { globalHoldoutPct: before.globalHoldoutPct, holdoutRedraw: before.holdoutRedraw },
-      after: { globalHoldoutPct: after.globalHoldoutPct, holdoutRedraw: after.holdoutRedraw },
-    });
+    const { before, after } = await save(tx);
+    await recordAudit(tx, { actorId, entity: "ProgramSettings", entityId, action: "update", before: pick(before), after: pick(after) });
     return after;
   });
 }
 
-/** Forgetting half-life and exploration cap: applied from the next batch or re-score. Audited. */
-export async function updateLearningSettings(actorId: string, input: LearningSettingsInput): Promise<ProgramSettings> {
-  return transaction(async (tx) => {
-    const { before, after } = await saveLearningSettings(tx, input);
-    await recordAudit(tx, {
-      actorId,
-      entity: "ProgramSettings",
-      entityId: "learning",
-      action: "update",
-      before: { learningHalfLifeDays: before.learningHalfLifeDays, explorationSharePct: before.explorationSharePct },
-      after: { learningHalfLifeDays: after.learningHalfLifeDays, explorationSharePct: after.explorationSharePct },
-    });
-    return after;
-  });
+/** The global holdout's share and re-draw schedule: a new share or schedule applies from the next draw. */
+export function updateProgramSettings(actorId: string, input: ProgramSettingsInput): Promise<ProgramSettings> {
+  return saveAudited(actorId, "1", ["globalHoldoutPct", "holdoutRedraw"], (tx) => saveProgramSettings(tx, input));
+}
+
+/** Forgetting half-life and exploration cap: applied from the next batch or re-score. */
+export function updateLearningSettings(actorId: string, input: LearningSettingsInput): Promise<ProgramSettings> {
+  return saveAudited(actorId, "learning", ["learningHalfLifeDays", "explorationSharePct"], (tx) => saveLearningSettings(tx, input));
 }

@@ -3,7 +3,7 @@
 // in the engine's eligibility language (lib/engine/rules.ts) and typed by it,
 // so the compiler checks every signal, operator and value:
 //   { all: [node] } | { any: [node] } | { not: node } | { signal, op, value }
-import type { Rule } from "@/lib/engine";
+import { inferUrgencySignal, type ActionDefinition, type Rule } from "@/lib/engine";
 import type { ActionCategory } from "@/lib/generated/prisma/enums";
 
 export const SEGMENTS = ["SMB", "MID_MARKET", "ENTERPRISE"] as const;
@@ -202,4 +202,25 @@ export function catalogSnapshot(entry: CatalogEntry, version = 1) {
     active: true,
     version,
   };
+}
+
+/** The demo catalog as the engine's batch loads it (lib/data/decisions.ts loadActionDefinitions), with ids from `idOf`. */
+export function catalogDefinitions(idOf: (key: ActionKey) => string): ActionDefinition[] {
+  return DEMO_CATALOG.map((e) => ({
+    id: idOf(e.key),
+    key: e.key,
+    name: e.name,
+    category: e.category,
+    messageTemplate: e.messageTemplate,
+    rule: e.rule,
+    businessValue: e.businessValue,
+    lever: e.lever,
+    cooldownDays: e.cooldownDays,
+    expiresAfterDays: e.expiresAfterDays,
+    controlGroupPct: e.controlGroupPct,
+    prior: { alpha: e.priorAlpha, beta: e.priorBeta },
+    exploration: e.exploration,
+    version: 1,
+    urgencySignal: inferUrgencySignal(e.rule),
+  }));
 }

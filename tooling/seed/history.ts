@@ -14,7 +14,6 @@ import {
   type Evaluation,
   holdoutDraw,
   inGlobalHoldout,
-  inferUrgencySignal,
   seededDrawSalt,
   type ActionDefinition,
   type Candidate,
@@ -22,7 +21,7 @@ import {
 } from "@/lib/engine";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { DismissReason, EventType, RecommendationStatus } from "@/lib/generated/prisma/enums";
-import { DEMO_CATALOG, type ActionKey, type CatalogEntry, type Segment } from "./catalog";
+import { DEMO_CATALOG, catalogDefinitions, type ActionKey, type CatalogEntry, type Segment } from "./catalog";
 import { addEvent, customerAt, eventsAsOf } from "./customers";
 import { REPS, ownerAt, type RepSpec } from "./people";
 import type { Rng } from "./random";
@@ -122,25 +121,9 @@ export interface HoldoutOptions {
 
 const ENTRIES: ReadonlyMap<string, CatalogEntry> = new Map(DEMO_CATALOG.map((e) => [e.key, e]));
 
-/** The demo catalog as the engine's batch loads it (lib/data/decisions.ts, loadActionDefinitions). */
+/** The demo catalog as the engine's batch loads it, with this world's ids. */
 function actionDefinitions(w: World): ActionDefinition[] {
-  return DEMO_CATALOG.map((e) => ({
-    id: w.actionIds.get(e.key) ?? "",
-    key: e.key,
-    name: e.name,
-    category: e.category,
-    messageTemplate: e.messageTemplate,
-    rule: e.rule,
-    businessValue: e.businessValue,
-    lever: e.lever,
-    cooldownDays: e.cooldownDays,
-    expiresAfterDays: e.expiresAfterDays,
-    controlGroupPct: e.controlGroupPct,
-    prior: { alpha: e.priorAlpha, beta: e.priorBeta },
-    exploration: e.exploration,
-    version: 1,
-    urgencySignal: inferUrgencySignal(e.rule),
-  }));
+  return catalogDefinitions((key) => w.actionIds.get(key) ?? "");
 }
 
 /**

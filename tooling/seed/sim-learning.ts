@@ -1,31 +1,15 @@
 // The shipped configuration for lib/metrics/simulation/learning.ts: the demo
 // catalog as the engine loads it, the caps, the global holdout share, the
 // forgetting half-life and the exploration cap a fresh install ships with.
-import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_EXPLORATION_SHARE, DEFAULT_HALF_LIFE_DAYS, DEFAULT_PER_REP_DAILY_CAP, DEFAULT_WEEKLY_CONTACT_CAP, inferUrgencySignal, type ActionDefinition } from "@/lib/engine";
+import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_EXPLORATION_SHARE, DEFAULT_HALF_LIFE_DAYS, DEFAULT_PER_REP_DAILY_CAP, DEFAULT_WEEKLY_CONTACT_CAP, type ActionDefinition } from "@/lib/engine";
 import type { LearningSimOptions } from "@/lib/metrics/simulation/learning";
-import { DEMO_CATALOG } from "./catalog";
+import { catalogDefinitions } from "./catalog";
 
 /** ProgramSettings.globalHoldoutPct's default (prisma/schema.prisma). */
 export const SHIPPED_GLOBAL_HOLDOUT_PCT = 5;
 
 export function shippedCatalog(): ActionDefinition[] {
-  return DEMO_CATALOG.map((e) => ({
-    id: `id-${e.key}`,
-    key: e.key,
-    name: e.name,
-    category: e.category,
-    messageTemplate: e.messageTemplate,
-    rule: e.rule,
-    businessValue: e.businessValue,
-    lever: e.lever,
-    cooldownDays: e.cooldownDays,
-    expiresAfterDays: e.expiresAfterDays,
-    controlGroupPct: e.controlGroupPct,
-    prior: { alpha: e.priorAlpha, beta: e.priorBeta },
-    exploration: e.exploration,
-    version: 1,
-    urgencySignal: inferUrgencySignal(e.rule),
-  }));
+  return catalogDefinitions((key) => `id-${key}`);
 }
 
 export function shippedLearningSimOptions(overrides: Partial<LearningSimOptions> & { seed: string }): LearningSimOptions {
