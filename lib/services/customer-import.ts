@@ -1,8 +1,10 @@
 import "server-only";
+import { recordAudit } from "@/lib/data/audit";
+import { db } from "@/lib/data/db";
 import { activeUserIdsByEmail, customerIdsByExternalId } from "@/lib/data/ingest";
 import { DomainError } from "@/lib/domain/errors";
 import { upsertCustomers } from "@/lib/services/ingest";
-import { Yielder, type JobContext } from "@/lib/services/jobs";
+import { getJob, startJob, Yielder, type JobContext, type JobView } from "@/lib/services/jobs";
 import { readCustomerCsv, type ImportRow, type ImportRowError, type ImportSummary } from "@/lib/validation/customer-import";
 
 // Use case: an admin (from the admin page, as a background job) or another
@@ -58,4 +60,34 @@ export async function importCustomersCsv(text: string, opts: { dryRun?: boolean;
   }
   errors.sort((a, b) => a.line - b.line);
   return { dryRun, rows: read.rowCount, created, updated, rejected: new Set(errors.map((e) => e.line)).size, ignoredColumns: read.ignoredColumns, errors };
+}
+
+/**
+ * An admin's import from the admin page, as a background job (progress,
+ * cancel, a 10-minute budget); a real import (not a dry run) is audited with
+ * its counts. Returns the job to poll.
+ */
+export function startCustomerImport(actorId: string, text: string, opts: { dryRun: boolean; fileName: string }): JobView<ImportSummary> {
+  return startJob(
+    "import",
+    actorId,
+    async (job) => {
+      const summary = await importCustomersCsv(text, { dryRun: opts.dryRun, job });
+      if (!summary.dryRun) {
+        const { rows, created, updated, rejected } = summary;
+        await recordAudit(db(), { actorId, entity: "CustomerImport", entityId: opts.fileName, action: "import", after: { file: opts.fileName, rows, created, updated, rejected } });
+      }
+      return summary;
+    },
+    { timeBudgetMs: IMPORT_TIME_BUDGET_MS },
+  );
+}
+
+export const IMPORT_TIME_BUDGET_MS = 10 * 60_000;
+
+/** One of the caller's import jobs (another kind of job is reported as missing). */
+export function customerImportJob(id: string, ownerId: string): JobView<ImportSummary> {
+  const view = getJob<ImportSummary>(id, ownerId);
+  if (view.kind !== "import") throw new DomainError("NOT_FOUND", "This import has finished long ago or never existed. Start it again.");
+  return view;
 }
