@@ -126,7 +126,7 @@ export function readCustomerCsv(text: string, opts: { maxRows?: number } = {}): 
       item[c] = cell;
     });
     const checked = apiCustomerSchema.safeParse(item);
-    if (!checked.success) for (const d of issuesToDetails(checked.error.issues)) fail(d.path, d.message);
+    if (!checked.success) for (const d of issuesToDetails(checked.error.issues)) fail(d.path, d.message === "Required" ? `Empty; every row needs a value for ${d.path}` : d.message);
     if (!checked.success || errors.length > before) continue;
     const earlier = firstLineOf.get(checked.data.externalId);
     if (earlier !== undefined) {

@@ -107,7 +107,7 @@ describe("readCustomerCsv", () => {
     const byField = Object.fromEntries(r.errors.map((e) => [e.field, e]));
     expect(Object.keys(byField).sort()).toEqual(["birthday", "email", "lifetimeValue", "marketingOptOut", "name", "ownerEmail"]);
     expect(r.errors.every((e) => e.line === 2 && e.externalId === "C-1")).toBe(true);
-    expect(byField.name!.message).toBe("Required");
+    expect(byField.name!.message).toBe("Empty; every row needs a value for name");
     expect(byField.birthday!.message).toBe("Not a real calendar date");
     expect(byField.lifetimeValue!.message).toBe("At most 2 decimal places");
     expect(byField.marketingOptOut!.message).toMatch(/^Write true or false/);
