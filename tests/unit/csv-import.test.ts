@@ -74,6 +74,38 @@ describe("parseCsv (RFC 4180)", () => {
   });
 });
 
+describe("parseCsv on random input (seeded)", () => {
+  // splitmix32: the same documents every run.
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x9e3779b9) | 0;
+    let t = seed ^ (seed >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    return ((t ^ (t >>> 15)) >>> 0) / 4294967296;
+  };
+  const ALPHABET = ["a", "b", ",", '"', "\n", "\r", "\r\n", " ", "é", "\u0000", "\ufeff"];
+
+  it("never throws; records start on increasing lines within the file; a failure names a line of the file", () => {
+    const next = rng(18);
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: Math.floor(next() * 60) }, () => ALPHABET[Math.floor(next() * ALPHABET.length)]).join("");
+      const lineCount = text.split(/\r\n|\r|\n/).length;
+      const r = parseCsv(text);
+      if (!r.ok) {
+        expect(r.line).toBeGreaterThanOrEqual(1);
+        expect(r.line).toBeLessThanOrEqual(lineCount);
+        continue;
+      }
+      const lines = r.records.map((x) => x.line);
+      expect(lines.every((l, i) => l >= 1 && l <= lineCount && (i === 0 || l > lines[i - 1]!)), JSON.stringify(text)).toBe(true);
+      // Rows of customers built from the same input never throw either.
+      const read = readCustomerCsv(`externalId,name,segment,ownerEmail\n${text}`);
+      if (read.ok) expect(read.rows.length + new Set(read.errors.map((e) => e.line)).size).toBe(read.rowCount);
+    }
+  });
+});
+
 describe("readCustomerCsv", () => {
   const header = "externalId,name,segment,ownerEmail";
   const read = (text: string) => {
