@@ -294,7 +294,7 @@ test("an admin adds a webhook endpoint (secret shown once); an accept arrives si
 type Manifest = { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> };
 
 /** Server actions live in lib/actions; these modules are the admin's. */
-const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts", "lib/actions/webhooks.ts"];
+const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts", "lib/actions/webhooks.ts", "lib/actions/customer-import.ts"];
 
 /** The admin actions of this build, from Next's server-reference manifest (so a new action is covered automatically). */
 function adminActions(): { id: string; name: string; page: string }[] {
@@ -568,7 +568,7 @@ test("an admin imports a 10,000-row CSV: progress, bad rows by line and field (l
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/admin/import");
   await expect(page.getByRole("heading", { level: 1, name: "Import customers" })).toBeVisible();
-  await page.getByLabel("CSV file").setInputFiles({ name: `customers-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: `customers-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
   await page.getByRole("button", { name: "Import customers" }).click();
 
   // Progress while it runs, then the summary.

@@ -48,7 +48,11 @@ export const JOB_TTL_MS = 10 * 60_000;
 export const MAX_RUNNING_JOBS = 2;
 export const DEFAULT_TIME_BUDGET_MS = 60_000;
 
-const jobs = new Map<string, Job<unknown>>();
+// On globalThis: Next.js bundles route handlers and server actions separately,
+// each with its own copy of this module, and an import started by a route (the
+// upload) is followed by a server action.
+const globalForJobs = globalThis as unknown as { nudgeJobs?: Map<string, Job<unknown>> };
+const jobs = (globalForJobs.nudgeJobs ??= new Map<string, Job<unknown>>());
 
 function sweep(now = Date.now()) {
   for (const [id, job] of jobs) {
