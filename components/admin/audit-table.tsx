@@ -8,7 +8,6 @@ const ENTITY_HREF: Record<string, (id: string) => string> = {
   User: (id) => `/admin/users/${id}`,
   ApiKey: () => "/admin/api-keys",
   WebhookEndpoint: () => "/admin/webhooks",
-  CustomerImport: () => "/admin/import",
   Team: () => "/admin/users#teams",
 };
 const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings", WebhookEndpoint: "Webhook", CustomerImport: "Import" };
