@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
-import { ACCOUNTS, screenshot, signIn, storageState, withDb } from "./support";
+import { ACCOUNTS, screenshot, signIn, storageState, throwawayUser, withDb } from "./support";
 
 test.use({ storageState: storageState("admin") });
 // Tests in this file run in order in one worker (no fullyParallel), so the
@@ -294,7 +294,7 @@ test("an admin adds a webhook endpoint (secret shown once); an accept arrives si
 type Manifest = { node: Record<string, { workers: Record<string, unknown>; filename?: string; exportedName?: string }> };
 
 /** Server actions live in lib/actions; these modules are the admin's. */
-const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts", "lib/actions/webhooks.ts"];
+const ADMIN_ACTION_FILES = ["lib/actions/catalog.ts", "lib/actions/users.ts", "lib/actions/api-keys.ts", "lib/actions/program.ts", "lib/actions/webhooks.ts", "lib/actions/customer-import.ts"];
 
 /** The admin actions of this build, from Next's server-reference manifest (so a new action is covered automatically). */
 function adminActions(): { id: string; name: string; page: string }[] {
@@ -378,6 +378,8 @@ async function inputs(): Promise<Record<string, unknown>> {
     setWebhookEndpointEnabledAction: { id: ids.endpoint, enabled: false },
     deleteWebhookEndpointAction: { id: ids.endpoint },
     replayWebhookDeliveryAction: { id: ids.delivery },
+    importStatusAction: { id: "00000000-0000-4000-8000-000000000000" },
+    cancelImportAction: { id: "00000000-0000-4000-8000-000000000000" },
   };
 }
 
@@ -404,6 +406,8 @@ const ADMIN_ACTIONS = [
   "setWebhookEndpointEnabledAction",
   "deleteWebhookEndpointAction",
   "replayWebhookDeliveryAction",
+  "importStatusAction",
+  "cancelImportAction",
 ] as const;
 
 test("the build has exactly the admin actions checked below", async () => {
@@ -420,7 +424,7 @@ for (const role of ["rep", "manager"] as const) {
         action: (await db.query<{ id: string }>(`SELECT id FROM "ActionType" ORDER BY key LIMIT 1`)).rows[0]!.id,
         user: (await db.query<{ id: string }>(`SELECT id FROM "User" ORDER BY email LIMIT 1`)).rows[0]!.id,
       }));
-      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit", "/admin/holdout", "/admin/webhooks"]) {
+      for (const url of ["/admin/catalog", "/admin/catalog/new", `/admin/catalog/${ids.action}`, "/admin/users", `/admin/users/${ids.user}`, "/admin/api-keys", "/admin/audit", "/admin/holdout", "/admin/webhooks", "/admin/import"]) {
         const res = await page.goto(url);
         expect(res?.status(), url).toBe(403);
       }
@@ -528,6 +532,7 @@ test("admin pages at 1440 px and 380 px", async ({ page }) => {
     ["audit", "/admin/audit"],
     ["holdout", "/admin/holdout"],
     ["webhooks", "/admin/webhooks"],
+    ["import", "/admin/import"],
   ];
   for (const width of [1440, 380]) {
     await page.setViewportSize({ width, height: 900 });
@@ -539,4 +544,71 @@ test("admin pages at 1440 px and 380 px", async ({ page }) => {
       await screenshot(page, `admin-${name}-${width}`);
     }
   }
+});
+
+test("an admin imports a 10,000-row CSV: progress, bad rows by line and field (listed and downloadable), the good rows in the customer list", async ({ page }) => {
+  test.setTimeout(180_000);
+  // A rep of their own, so the demo rep's queue is untouched.
+  const owner = await throwawayUser("REP");
+  const tag = `E2E${run}`;
+  const bad = new Map<number, string>(); // line -> field
+  const lines = ["External ID,Name,Segment,Owner Email,Lifetime Value,Company"];
+  for (let i = 0; i < 10_000; i++) {
+    const line = i + 2;
+    const row = [`${tag}-${i}`, `Imported ${tag} ${i}`, "SMB", owner, String(i % 300), i % 7 === 0 ? `"Acme, Inc. ${i}"` : ""];
+    if (i % 1500 === 9) {
+      row[4] = "1e3";
+      bad.set(line, "lifetimeValue");
+    } else if (i % 2500 === 13) {
+      row[3] = "not-a-rep@nudge.test";
+      bad.set(line, "ownerEmail");
+    }
+    lines.push(row.join(","));
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/admin/import");
+  await expect(page.getByRole("heading", { level: 1, name: "Import customers" })).toBeVisible();
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: `customers-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
+  await page.getByRole("button", { name: "Import customers" }).click();
+
+  // Progress while it runs, then the summary.
+  const bar = page.getByRole("progressbar", { name: "Import" });
+  await expect(bar).toBeVisible();
+  await expect(page.getByTestId("job-progress")).toContainText(/Import: (Starting|Checked|Wrote)/);
+  const result = page.getByTestId("import-result");
+  await expect(result).toBeVisible({ timeout: 150_000 });
+  await expect(bar).toHaveCount(0);
+  const figure = (label: string) => result.locator("dl > div").filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) }).locator("dd");
+  await expect(figure("Created")).toHaveText((10_000 - bad.size).toLocaleString("en-US"));
+  await expect(figure("Updated")).toHaveText("0");
+  await expect(figure("Skipped \\(errors\\)")).toHaveText(String(bad.size));
+  await expect(result.getByRole("status")).toContainText("10,000 rows read");
+
+  // Every bad row, by line and column, in order.
+  const rows = result.getByRole("table", { name: "Problems by line" }).locator("tbody tr");
+  await expect(rows).toHaveCount(bad.size);
+  const listed = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].slice(0, 2).map((td) => td.textContent)));
+  expect(listed).toEqual([...bad].sort((a, b) => a[0] - b[0]).map(([line, field]) => [String(line), field]));
+  await expect(rows.first()).toContainText("decimal number");
+
+  // The same list, downloadable.
+  const [download] = await Promise.all([page.waitForEvent("download"), result.getByRole("button", { name: "Download all problems (CSV)" }).click()]);
+  const csv = readFileSync((await download.path())!, "utf8");
+  expect(csv.split("\r\n")[0]).toBe("line,column,externalId,problem");
+  expect(csv.trim().split("\r\n")).toHaveLength(bad.size + 1);
+  await screenshot(page, "admin-import-result-1440");
+  await page.setViewportSize({ width: 380, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "the import result at 380 px has no horizontal overflow").toBeLessThanOrEqual(0);
+  await screenshot(page, "admin-import-result-380");
+
+  // The good rows are customers now; the bad ones are not.
+  const stored = await withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Customer" WHERE "externalId" LIKE $1`, [`${tag}-%`])).rows[0]!.n);
+  expect(stored).toBe(10_000 - bad.size);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/customers?q=${encodeURIComponent(`Imported ${tag} 4321`)}`);
+  await expect(page.getByText(`Imported ${tag} 4321`, { exact: true }).first()).toBeVisible();
+  // The import is in the page's history.
+  await page.goto("/admin/import");
+  await expect(page.getByRole("list", { name: "Audit log" })).toContainText(`customers-${tag}.csv`);
 });

@@ -5,12 +5,19 @@ import type { ActionResult } from "@/lib/auth/action";
 import { cancelJobAction, jobStatusAction } from "@/lib/actions/catalog";
 import type { JobView } from "@/lib/services/jobs";
 
+type JobActions = {
+  status: (input: { id: string }) => Promise<ActionResult<JobView<unknown>>>;
+  cancel: (input: { id: string }) => Promise<unknown>;
+};
+const CATALOG_JOBS: JobActions = { status: jobStatusAction, cancel: cancelJobAction };
+
 /**
- * A background job started by a server action: polls its progress until it
- * ends, and can cancel it. `onDone` runs once with the result; `onError` with
- * a message a person can act on (failed, timed out, or the start refused).
+ * A background job started by a server action (or an upload): polls its
+ * progress until it ends, and can cancel it. `onDone` runs once with the
+ * result; `onError` with a message a person can act on (failed, timed out, or
+ * the start refused). `actions` polls and cancels (the catalog's by default).
  */
-export function useJob<T>(opts: { onDone: (result: T) => void; onError: (message: string) => void }) {
+export function useJob<T>(opts: { onDone: (result: T) => void; onError: (message: string) => void; actions?: JobActions }) {
   const [jobId, setJobId] = useState<string | null>(null);
   const handlers = useRef(opts);
   useEffect(() => {
@@ -24,7 +31,7 @@ export function useJob<T>(opts: { onDone: (result: T) => void; onError: (message
     enabled: jobId !== null,
     queryFn: async (): Promise<JobView<T> | null> => {
       const id = jobId!;
-      const res = await jobStatusAction({ id });
+      const res = await (handlers.current.actions ?? CATALOG_JOBS).status({ id });
       if (!res.ok) {
         setJobId((current) => (current === id ? null : current));
         handlers.current.onError(res.error.message);
@@ -59,7 +66,7 @@ export function useJob<T>(opts: { onDone: (result: T) => void; onError: (message
     if (!jobId) return;
     const id = jobId;
     setJobId(null);
-    await cancelJobAction({ id });
+    await (handlers.current.actions ?? CATALOG_JOBS).cancel({ id });
   }, [jobId]);
 
   const running = jobId !== null;

@@ -17,6 +17,7 @@ export const NAV_LINKS: NavLink[] = [
   { href: "/admin/catalog", label: "Catalog", permission: "catalog.manage" },
   { href: "/admin/holdout", label: "Holdout", permission: "catalog.manage" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
+  { href: "/admin/import", label: "Import", permission: "customers.import" },
   { href: "/admin/api-keys", label: "API keys", permission: "apiKeys.manage" },
   { href: "/admin/webhooks", label: "Webhooks", permission: "webhooks.manage" },
   { href: "/admin/audit", label: "Audit", permission: "users.manage" },

@@ -59,11 +59,37 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
  * an empty body, bytes that are not UTF-8, or text that is not JSON.
  */
 export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
-  const type = req.headers.get("content-type");
-  if (type !== null && type.trim() !== "" && !JSON_TYPE.test(type.trim())) {
-    return { ok: false, response: apiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with 'Content-Type: application/json'.") };
+  const text = await readText(req, { maxBytes, type: JSON_TYPE, typeRequired: false, typeMessage: "Send the body as JSON with 'Content-Type: application/json'.", code: "INVALID_JSON", what: "a JSON object", split: "the batch" });
+  if (!text.ok) return text;
+  try {
+    return { ok: true, body: JSON.parse(text.text) };
+  } catch {
+    return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not valid JSON.") };
   }
-  const tooLarge = () => ({ ok: false as const, response: apiError(413, "BODY_TOO_LARGE", `The body is larger than ${maxBytes} bytes; split the batch.`) });
+}
+
+/** CSV media type: text/csv (parameters such as charset allowed). */
+const CSV_TYPE = /^text\/csv\s*(?:;.*)?$/i;
+
+/**
+ * Reads a CSV body as text, or returns the 4xx response to send: 415 unless the
+ * content type is text/csv, 413 over `maxBytes` (stops reading there), 400 for
+ * an empty body or bytes that are not UTF-8.
+ */
+export async function readCsv(req: Request, maxBytes: number): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  return readText(req, { maxBytes, type: CSV_TYPE, typeRequired: true, typeMessage: "Send the file as CSV with 'Content-Type: text/csv'.", code: "INVALID_BODY", what: "a CSV file with a header line", split: "the file" });
+}
+
+async function readText(
+  req: Request,
+  o: { maxBytes: number; type: RegExp; typeRequired: boolean; typeMessage: string; code: string; what: string; split: string },
+): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const type = req.headers.get("content-type")?.trim() ?? "";
+  if ((type !== "" || o.typeRequired) && !o.type.test(type)) {
+    return { ok: false, response: apiError(415, "UNSUPPORTED_MEDIA_TYPE", o.typeMessage) };
+  }
+  const { maxBytes } = o;
+  const tooLarge = () => ({ ok: false as const, response: apiError(413, "BODY_TOO_LARGE", `The body is larger than ${maxBytes} bytes; split ${o.split}.`) });
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
 
@@ -96,14 +122,10 @@ export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not UTF-8 text.") };
+    return { ok: false, response: apiError(400, o.code, "The request body is not UTF-8 text.") };
   }
-  if (text.trim() === "") return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is empty; send a JSON object.") };
-  try {
-    return { ok: true, body: JSON.parse(text) };
-  } catch {
-    return { ok: false, response: apiError(400, "INVALID_JSON", "The request body is not valid JSON.") };
-  }
+  if (text.trim() === "") return { ok: false, response: apiError(400, o.code, `The request body is empty; send ${o.what}.`) };
+  return { ok: true, text };
 }
 
 /** Reads a JSON object body (not an array, string, number or null), or returns the 4xx response to send. */

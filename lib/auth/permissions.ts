@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   "users.manage": ["ADMIN"],
   "apiKeys.manage": ["ADMIN"],
   "webhooks.manage": ["ADMIN"],
+  "customers.import": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -59,6 +59,9 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_SECONDS: wholeNumber(30, 1),
   WEBHOOK_MAX_ATTEMPTS: wholeNumber(8, 1),
   WEBHOOK_TIMEOUT_MS: wholeNumber(10000, 100),
+  // Encrypts webhook signing secrets at rest; unset: derived from NEXTAUTH_SECRET
+  // (and, outside production without either, a fixed development key).
+  WEBHOOK_SECRET_KEY: z.preprocess(blankAsUnset, z.string().min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)").optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -94,6 +97,11 @@ export function embedAllowedOrigins(): string[] {
 /** The key that signs session tokens (NEXTAUTH_SECRET). */
 export function authSecret(): string | undefined {
   return env().NEXTAUTH_SECRET;
+}
+
+/** The key material that encrypts webhook signing secrets (WEBHOOK_SECRET_KEY), if set. */
+export function webhookSecretKey(): string | undefined {
+  return env().WEBHOOK_SECRET_KEY;
 }
 
 /** The app's public URL (NEXTAUTH_URL). */

@@ -21,8 +21,19 @@ export interface EndpointRow {
   secretHint: string;
 }
 
-export async function insertEndpoint(client: Client, data: { url: string; description: string; events: string[]; secret: string; createdById: string }): Promise<{ id: string }> {
+/** `secretEncrypted` is the signing secret as lib/services/webhook-secrets.ts encrypts it for this id. */
+export async function insertEndpoint(client: Client, data: { id: string; url: string; description: string; events: string[]; secretEncrypted: string; secretHint: string; createdById: string }): Promise<{ id: string }> {
   return client.webhookEndpoint.create({ data, select: { id: true } });
+}
+
+/** Endpoints whose secret is still stored as written before encryption (migration 20261204100000). */
+export async function endpointsWithPlainSecrets(client: Client): Promise<{ id: string; secretEncrypted: string }[]> {
+  return client.webhookEndpoint.findMany({ where: { NOT: { secretEncrypted: { startsWith: "v1:" } } }, select: { id: true, secretEncrypted: true } });
+}
+
+/** Replaces a stored secret, unless it changed since it was read. */
+export async function replaceStoredSecret(client: Client, id: string, from: string, to: string): Promise<void> {
+  await client.webhookEndpoint.updateMany({ where: { id, secretEncrypted: from }, data: { secretEncrypted: to } });
 }
 
 export async function findEndpoint(client: Client, id: string): Promise<{ id: string; url: string; events: string[]; disabledAt: Date | null } | null> {
@@ -40,9 +51,9 @@ export async function deleteEndpointRow(client: Client, id: string): Promise<voi
 export async function listEndpoints(): Promise<EndpointRow[]> {
   const rows = await db().webhookEndpoint.findMany({
     orderBy: [{ disabledAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, url: true, description: true, events: true, createdAt: true, disabledAt: true, secret: true, createdBy: { select: { name: true } } },
+    select: { id: true, url: true, description: true, events: true, createdAt: true, disabledAt: true, secretHint: true, createdBy: { select: { name: true } } },
   });
-  return rows.map(({ secret, ...r }) => ({ ...r, secretHint: `${secret.slice(0, 10)}…` }));
+  return rows.map((r) => ({ ...r, secretHint: `${r.secretHint}…` }));
 }
 
 export interface DeliveryLogRow {
@@ -88,7 +99,9 @@ export interface ClaimedDelivery {
   attempts: number;
   createdAt: Date;
   url: string;
-  secret: string;
+  endpointId: string;
+  /** Encrypted (lib/services/webhook-secrets.ts). */
+  secretEncrypted: string;
 }
 
 /**
@@ -106,7 +119,7 @@ export async function claimDueDeliveries(client: Client, now: Date, leaseUntil: 
              LIMIT ${limit}
              FOR UPDATE OF w SKIP LOCKED) due, "WebhookEndpoint" e
      WHERE d.id = due.id AND e.id = d."endpointId"
- RETURNING d.id, d."eventId", d."eventType", d.payload, d.attempts, d."createdAt", e.url, e.secret`;
+ RETURNING d.id, d."eventId", d."eventType", d.payload, d.attempts, d."createdAt", e.url, e.id AS "endpointId", e."secretEncrypted"`;
 }
 
 /** Records an attempt's outcome, unless the row changed since it was claimed (a replay). */

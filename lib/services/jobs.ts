@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { DomainError } from "@/lib/domain/errors";
 
-// Long work started from the UI (a catalog preview, a generation run) runs as
+// Long work started from the UI (a catalog preview, a generation run, a CSV
+// import) runs as
 // a background job in this server process, never on the request that started
 // it: the request returns a job id at once, the page polls its progress and
 // may cancel it. The work yields to the event loop between slices (see
@@ -12,7 +13,7 @@ import { DomainError } from "@/lib/domain/errors";
 // several app instances a poll must reach the instance that started the job
 // (sticky sessions), or the page restarts the job.
 
-export type JobKind = "preview" | "generation";
+export type JobKind = "preview" | "generation" | "import";
 export type JobState = "running" | "done" | "failed" | "cancelled";
 
 export interface JobView<T> {
@@ -47,7 +48,11 @@ export const JOB_TTL_MS = 10 * 60_000;
 export const MAX_RUNNING_JOBS = 2;
 export const DEFAULT_TIME_BUDGET_MS = 60_000;
 
-const jobs = new Map<string, Job<unknown>>();
+// On globalThis: Next.js bundles route handlers and server actions separately,
+// each with its own copy of this module, and an import started by a route (the
+// upload) is followed by a server action.
+const globalForJobs = globalThis as unknown as { nudgeJobs?: Map<string, Job<unknown>> };
+const jobs = (globalForJobs.nudgeJobs ??= new Map<string, Job<unknown>>());
 
 function sweep(now = Date.now()) {
   for (const [id, job] of jobs) {
@@ -68,7 +73,7 @@ export function startJob<T>(
   sweep();
   for (const j of running()) if (j.ownerId === ownerId && j.view.kind === kind) cancelJob(j.view.id, ownerId);
   if (running().length >= MAX_RUNNING_JOBS) {
-    throw new DomainError("RATE_LIMITED", "The server is busy with other previews and runs. Try again in a few seconds.", undefined, 5);
+    throw new DomainError("RATE_LIMITED", "The server is busy with other previews, runs and imports. Try again in a few seconds.", undefined, 5);
   }
   const controller = new AbortController();
   const budget = opts.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;

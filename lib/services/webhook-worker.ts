@@ -1,6 +1,6 @@
 import "server-only";
 import { webhookSettings } from "@/lib/config/env";
-import { deliverDueWebhooks } from "./webhooks";
+import { deliverDueWebhooks, encryptPlaintextWebhookSecrets } from "./webhooks";
 
 // The delivery worker: in each app process (started by instrumentation.ts),
 // every WEBHOOK_POLL_MS it sends the due deliveries, round after round while
@@ -12,6 +12,10 @@ const globalForWorker = globalThis as unknown as { nudgeWebhookWorker?: ReturnTy
 export function startWebhookWorker(): boolean {
   const settings = webhookSettings();
   if (settings.pollMs === 0 || globalForWorker.nudgeWebhookWorker) return false;
+  // Secrets stored before encryption at rest are encrypted once, at start.
+  void encryptPlaintextWebhookSecrets()
+    .then((n) => (n ? console.info(`encrypted the signing secrets of ${n} webhook endpoint(s)`) : undefined))
+    .catch((err) => console.warn("could not encrypt stored webhook secrets:", err instanceof Error ? err.message.split("\n").slice(-1)[0] : err));
   let busy = false;
   const tick = async () => {
     if (busy) return;

@@ -1,11 +1,12 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/data/audit";
 import { db, transaction } from "@/lib/data/db";
-import { claimDueDeliveries, deleteEndpointRow, findDelivery, findEndpoint, insertEndpoint, recordAttempt, resetDelivery, setEndpointDisabledAt, type ClaimedDelivery } from "@/lib/data/webhooks";
+import { claimDueDeliveries, deleteEndpointRow, endpointsWithPlainSecrets, replaceStoredSecret, findDelivery, findEndpoint, insertEndpoint, recordAttempt, resetDelivery, setEndpointDisabledAt, type ClaimedDelivery } from "@/lib/data/webhooks";
 import { DomainError } from "@/lib/domain/errors";
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signWebhook } from "@/lib/domain/webhook-signature";
 import type { CreateWebhookEndpointInput } from "@/lib/validation/webhooks";
+import { decryptWebhookSecret, encryptWebhookSecret } from "./webhook-secrets";
 
 // Use case: push Nudge's events to other systems. Admins register endpoints
 // (audited; the signing secret is returned once). Triggers write a delivery row
@@ -27,7 +28,8 @@ export async function createWebhookEndpoint(actorId: string, input: CreateWebhoo
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
   const events = [...new Set(input.events)];
   return transaction(async (tx) => {
-    const { id } = await insertEndpoint(tx, { url: input.url, description: input.description, events, secret, createdById: actorId });
+    const id = randomUUID();
+    await insertEndpoint(tx, { id, url: input.url, description: input.description, events, secretEncrypted: encryptWebhookSecret(secret, id), secretHint: secret.slice(0, 10), createdById: actorId });
     await recordAudit(tx, { actorId, entity: "WebhookEndpoint", entityId: id, action: "create", after: { url: input.url, description: input.description, events } });
     return { id, url: input.url, events, secret };
   });
@@ -98,6 +100,13 @@ export interface DeliveryRound {
   dead: number;
 }
 
+/** Encrypts the secrets still stored in plain text (endpoints created before encryption); returns how many. */
+export async function encryptPlaintextWebhookSecrets(): Promise<number> {
+  const rows = await endpointsWithPlainSecrets(db());
+  for (const r of rows) await replaceStoredSecret(db(), r.id, r.secretEncrypted, encryptWebhookSecret(r.secretEncrypted, r.id));
+  return rows.length;
+}
+
 /** Sends every due delivery once (in parallel, up to `batch`); returns what happened. */
 export async function deliverDueWebhooks(opts: DeliveryOptions): Promise<DeliveryRound> {
   const now = opts.now ?? (() => new Date());
@@ -109,7 +118,13 @@ export async function deliverDueWebhooks(opts: DeliveryOptions): Promise<Deliver
       const body = webhookBody(d);
       let statusCode: number | null = null;
       let error: string | null = null;
+      let secret: string | null = null;
       try {
+        secret = decryptWebhookSecret(d.secretEncrypted, d.endpointId);
+      } catch (err) {
+        error = err instanceof Error ? err.message : "The endpoint's signing secret cannot be read";
+      }
+      if (secret !== null) try {
         const at = now();
         const res = await (opts.fetch ?? fetch)(d.url, {
           method: "POST",
@@ -118,7 +133,7 @@ export async function deliverDueWebhooks(opts: DeliveryOptions): Promise<Deliver
           headers: {
             "content-type": "application/json",
             "user-agent": "Nudge-Webhooks/1",
-            [SIGNATURE_HEADER]: signWebhook(d.secret, body, Math.floor(at.getTime() / 1000)),
+            [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(at.getTime() / 1000)),
             [EVENT_ID_HEADER]: d.eventId,
             [EVENT_TYPE_HEADER]: d.eventType,
           },

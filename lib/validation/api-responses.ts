@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAX_BATCH } from "./api";
 import { OPEN_STATUSES, RECOMMENDATION_STATUSES } from "@/lib/domain/vocabulary";
 import "./feeds"; // its answers (ReactionsFeedPage, OutcomesFeedPage) register their ids too
+import "./customer-import"; // CustomerImportResult registers its id too
 
 // The bodies /api/v1 answers with, as zod schemas. The routes type what they
 // send against these (`satisfies`), and the OpenAPI document is built from them
@@ -24,6 +25,8 @@ export const RESPONSE_COMPONENTS = [
   "ReactionsFeedPage",
   "OutcomeFeedItem",
   "OutcomesFeedPage",
+  "CustomerImportResult",
+  "EmbedToken",
 ] as const;
 
 const fieldError = z.strictObject({
@@ -150,3 +153,15 @@ export const feedbackResponseSchema = z
   .strictObject({ recommendation: z.strictObject({ id: z.guid(), status: z.enum(RECOMMENDATION_STATUSES) }) })
   .meta({ id: "FeedbackResponse", example: { recommendation: { id: "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10", status: "ACCEPTED" } } });
 export type FeedbackResponse = z.infer<typeof feedbackResponseSchema>;
+
+export const embedTokenResponseSchema = z
+  .strictObject({
+    token: z.string().meta({ description: "Signed token that opens the panel for this rep and customer for 5 minutes" }),
+    expiresAt: z.iso.datetime().meta({ description: "When the token stops opening the panel" }),
+    path: z.string().meta({ description: "Path (with the token) to put in the iframe's src, after the app's origin" }),
+  })
+  .meta({
+    id: "EmbedToken",
+    example: { token: "eyJ0eXAiOiJleGNoYW5nZSJ9.c2lnbmF0dXJl", expiresAt: "2026-12-01T09:35:00.000Z", path: "/embed/customers/CRM-1001?token=eyJ0eXAiOiJleGNoYW5nZSJ9.c2lnbmF0dXJl" },
+  });
+export type EmbedTokenResponse = z.infer<typeof embedTokenResponseSchema>;

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
+import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, embedTokenRequestSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
 import { RESPONSE_COMPONENTS } from "./api-responses";
+import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, REQUIRED_COLUMNS } from "./customer-import";
 import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from "./feeds";
 
 // The OpenAPI document of /api/v1 (served at /api/v1/openapi.json), built from
@@ -85,7 +86,7 @@ const responses = {
   ),
   Unauthorized: errorResponse("Missing, unknown or revoked API key", errorExample("UNAUTHORIZED", "Send an API key as 'Authorization: Bearer <key>'."), {}),
   Forbidden: errorResponse("The key lacks the operation's scope (or, for feedback, the rep does not own the suggestion)", errorExample("FORBIDDEN", "This API key lacks the 'events:write' scope.")),
-  NotFound: errorResponse("Unknown customer or recommendation", errorExample("NOT_FOUND", 'No customer has the externalId "CRM-404".')),
+  NotFound: errorResponse("Unknown customer, recommendation or user", errorExample("NOT_FOUND", 'No customer has the externalId "CRM-404".')),
   Conflict: errorResponse("The reaction does not apply to the suggestion's current status", errorExample("CONFLICT", "This suggestion is already done.")),
   IdempotencyKeyReused: errorResponse(
     "IDEMPOTENCY_KEY_REUSED: the idempotencyKey was used before with a different request",
@@ -149,6 +150,7 @@ export function openApiDocument(serverUrl: string) {
       { name: "events", description: "What customers do" },
       { name: "recommendations", description: "Reactions to suggestions" },
       { name: "feeds", description: "Cursor-paginated reads for BI tools and warehouse loaders" },
+      { name: "embed", description: "The suggestions panel inside a CRM's frame" },
     ],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (admin UI, or npm run apikey:create)" } },
@@ -165,6 +167,7 @@ export function openApiDocument(serverUrl: string) {
         Event: { ...eventSchema(), example: { customerExternalId: "CRM-1001", type: "PURCHASE", occurredAt: "2026-12-01T09:30:00.000Z", amount: 250, idempotencyKey: "order-1001" } },
         Feedback: { ...json(apiFeedbackSchema), example: { kind: "ACCEPT", actorEmail: "rep@example.org", idempotencyKey: "crm-click-1" } },
         ContactFeedbackPayload: contactFeedbackPayload(),
+        EmbedTokenRequest: { ...json(embedTokenRequestSchema), example: { repEmail: "rep@example.org", customerExternalId: "CRM-1001" } },
         ...responseSchemas(),
       },
     },
@@ -177,6 +180,30 @@ export function openApiDocument(serverUrl: string) {
           description: "Each item is validated on its own: a bad item is rejected with its errors and the others are written.",
           requestBody: batch("customers", "Customer", { customers: [{ externalId: "CRM-1001", name: "Ada Lovelace", segment: "SMB", ownerEmail: "rep@example.org" }] }),
           responses: { "200": ok("One result per item, in order: created, updated or rejected with errors", "CustomersResponse"), ...commonErrors, ...bodyErrors },
+        },
+      },
+      "/api/v1/customers/import": {
+        post: {
+          operationId: "importCustomersCsv",
+          tags: ["customers"],
+          summary: "Import a CSV file of customers, created or updated by externalId (scope customers:write)",
+          description: `The first line names the columns (case, spaces, _ and - ignored): required ${REQUIRED_COLUMNS.join(", ")}; optional ${IMPORT_COLUMNS.filter((c) => !(REQUIRED_COLUMNS as readonly string[]).includes(c)).join(", ")}; other columns are ignored and listed in ignoredColumns. RFC 4180: comma-separated, fields in double quotes may hold commas, line breaks and doubled quotes; CRLF or LF; a UTF-8 byte order mark is fine. Each row is checked as an item of upsertCustomers; an empty cell leaves an optional field out (an existing customer keeps its value); booleans are true/false, yes/no or 1/0. Good rows are written (an import run twice updates, never duplicates), bad ones listed by line and field. At most ${MAX_IMPORT_ROWS} rows and ${MAX_IMPORT_BYTES} bytes per file. A problem of the whole file (no header, a required column missing, a quote never closed) is a 400 naming the line.`,
+          parameters: [{ name: "dryRun", in: "query", required: false, schema: { type: "boolean", default: false }, description: "true: check every row (owners included) and write nothing" }],
+          requestBody: {
+            required: true,
+            content: {
+              "text/csv": {
+                schema: { type: "string", maxLength: MAX_IMPORT_BYTES },
+                example: "externalId,name,segment,ownerEmail,lifetimeValue,company\r\nCRM-1001,Ada Lovelace,SMB,rep@example.org,1200.50,\"Analytical Engines, Ltd\"\r\n",
+              },
+            },
+          },
+          responses: {
+            "200": ok("What was written (or, with dryRun, would be) and every bad row by line and field", "CustomerImportResult"),
+            ...commonErrors,
+            "413": errorResponse(`A file over ${MAX_IMPORT_BYTES} bytes or ${MAX_IMPORT_ROWS} rows`, errorExample("TOO_MANY_ITEMS", `Line ${MAX_IMPORT_ROWS + 2}: The file has ${(MAX_IMPORT_ROWS + 1).toLocaleString("en-US")} rows; at most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} per file. Split it and import the parts one after the other.`)),
+            "415": errorResponse("A content type other than text/csv", errorExample("UNSUPPORTED_MEDIA_TYPE", "Send the file as CSV with 'Content-Type: text/csv'.")),
+          },
         },
       },
       "/api/v1/events": {
@@ -230,6 +257,21 @@ export function openApiDocument(serverUrl: string) {
           description: `${FEED_DESCRIPTION} A recommendation appears again each time its status or outcome changes, with its state at the time of reading.`,
           parameters: feedParameters,
           responses: { "200": ok("A page of recommendation states", "OutcomesFeedPage"), ...commonErrors },
+        },
+      },
+      "/api/v1/embed-tokens": {
+        post: {
+          operationId: "issueEmbedToken",
+          tags: ["embed"],
+          summary: "A 5-minute token that opens the embed panel for one rep and one of their customers (scope embed:issue)",
+          description: "The CRM's server asks for it when it renders a customer record and puts the answer's path, after the app's origin, in the iframe's src. The rep must be an active user who may see the customer.",
+          requestBody: { required: true, content: body("EmbedTokenRequest") },
+          responses: {
+            "200": ok("The token, when it expires, and the path to frame", "EmbedToken"),
+            "404": { $ref: "#/components/responses/NotFound" },
+            ...commonErrors,
+            ...bodyErrors,
+          },
         },
       },
       "/api/v1/recommendations/{id}/feedback": {

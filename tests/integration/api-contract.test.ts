@@ -18,6 +18,7 @@ const own = reachable ? await ownDatabase("nudge_contract") : null;
 if (own) process.env.DATABASE_URL = own.url;
 // A small admission queue, so the test can fill it and see 503 and 429.
 process.env.ADMISSION_QUEUE_SIZE = "2";
+process.env.NEXTAUTH_SECRET ??= "contract-test-secret-0123456789"; // signs embed tokens
 
 const { createApiKey } = await import("@/lib/data/api-keys");
 const { db } = await import("@/lib/data/db");
@@ -25,6 +26,8 @@ const { admission } = await import("@/lib/auth/admission");
 const openapiRoute = await import("@/app/api/v1/openapi.json/route");
 const routes: Routes = {
   "/api/v1/customers": await import("@/app/api/v1/customers/route"),
+  "/api/v1/customers/import": await import("@/app/api/v1/customers/import/route"),
+  "/api/v1/embed-tokens": await import("@/app/api/v1/embed-tokens/route"),
   "/api/v1/events": await import("@/app/api/v1/events/route"),
   "/api/v1/customers/{externalId}/recommendations": await import("@/app/api/v1/customers/[externalId]/recommendations/route"),
   "/api/v1/recommendations/{id}/feedback": await import("@/app/api/v1/recommendations/[id]/feedback/route"),
@@ -91,7 +94,7 @@ describe("the served OpenAPI document", () => {
       }
     }
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(6);
+    expect(ids.length).toBe(Object.keys(routes).length);
   });
 
   it("the committed client types are what openapi-typescript generates from it today (npm run api:types)", async () => {
@@ -134,6 +137,16 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
   const feedback = "/api/v1/recommendations/{id}/feedback" as const;
   const reactionsFeed = "/api/v1/feeds/reactions" as const;
   const outcomesFeed = "/api/v1/feeds/outcomes" as const;
+  const importCsv = "/api/v1/customers/import" as const;
+  const embedTokens = "/api/v1/embed-tokens" as const;
+  /** Sends `csv` as the text/csv body of importCustomersCsv. */
+  const postCsv = (client: ReturnType<typeof apiClient>, csv: string, opts: { dryRun?: boolean; contentType?: string } = {}) =>
+    client.POST(importCsv, {
+      params: { query: opts.dryRun === undefined ? {} : { dryRun: opts.dryRun } },
+      body: csv,
+      bodySerializer: (b: string) => b,
+      headers: { "content-type": opts.contentType ?? "text/csv" },
+    });
 
   it("upsertCustomers: 200 with per-item results, 400, 401, 403, 413, 415", async () => {
     const client = apiClient(routes, fullKey);
@@ -170,6 +183,73 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     expect(wrongType.response.status).toBe(415);
     expect(contract.check(customers, "post", wrongType.response, wrongType.error)).toEqual([]);
     expect(await db().customer.count({ where: { externalId: { in: ["C-2", "C-9"] } } })).toBe(0);
+  });
+
+  it("importCustomersCsv: 200 with counts and bad rows by line and field (dry run writes nothing), 400, 401, 403, 413, 415", async () => {
+    const client = apiClient(routes, fullKey);
+    const csv = [
+      "externalId,name,segment,ownerEmail,lifetimeValue,notes",
+      `CSV-1,"Lovelace, Ada",SMB,${repEmail},1200.50,first`,
+      `CSV-2,Grace Hopper,SMB,ghost@contract.test,,`,
+      `CSV-3,Alan Turing,SMB,${repEmail},12.345,`,
+      `C-1,Ada Lapsed,SMB,${repEmail},,`,
+    ].join("\r\n");
+    const dry = await postCsv(client, csv, { dryRun: true });
+    expect(contract.check(importCsv, "post", dry.response, dry.data)).toEqual([]);
+    expect(dry.data).toMatchObject({ dryRun: true, rows: 4, created: 1, updated: 1, rejected: 2, ignoredColumns: ["notes"] });
+    expect(await db().customer.count({ where: { externalId: "CSV-1" } })).toBe(0);
+
+    const ok = await postCsv(client, csv);
+    expect(contract.check(importCsv, "post", ok.response, ok.data)).toEqual([]);
+    expect(ok.data).toMatchObject({ dryRun: false, rows: 4, created: 1, updated: 1, rejected: 2 });
+    expect(ok.data?.errors.map((e) => [e.line, e.field, e.externalId])).toEqual([
+      [3, "ownerEmail", "CSV-2"],
+      [4, "lifetimeValue", "CSV-3"],
+    ]);
+    expect((await db().customer.findUniqueOrThrow({ where: { externalId: "CSV-1" } })).name).toBe("Lovelace, Ada");
+
+    const cases = [
+      [client, "name,segment\r\nAda,SMB\r\n", "text/csv", 400],
+      [client, "", "text/csv", 400],
+      [apiClient(routes, null), csv, "text/csv", 401],
+      [apiClient(routes, readOnlyKey), csv, "text/csv", 403],
+      [client, ["externalId,name,segment,ownerEmail", ...Array.from({ length: 20_001 }, (_, i) => `X-${i},N,SMB,${repEmail}`)].join("\n"), "text/csv", 413],
+      [client, csv, "application/json", 415],
+    ] as const;
+    for (const [c, body, contentType, status] of cases) {
+      const r = await postCsv(c, body, { contentType });
+      expect(r.response.status, `${contentType} ${body.slice(0, 40)}`).toBe(status);
+      expect(contract.check(importCsv, "post", r.response, r.error)).toEqual([]);
+    }
+    const bad = await postCsv(client, "name,segment\r\nAda,SMB\r\n");
+    expect(bad.error?.error.message).toMatch(/^Line 1: The header has no column for externalId, ownerEmail/);
+    expect(await db().customer.count({ where: { externalId: { startsWith: "X-" } } })).toBe(0);
+  });
+
+  it("issueEmbedToken: 200 with a token and the path to frame, 400, 401, 403, 404, 413, 415", async () => {
+    const client = apiClient(routes, fullKey);
+    const ok = await client.POST(embedTokens, { body: { repEmail, customerExternalId: "C-1" } });
+    expect(contract.check(embedTokens, "post", ok.response, ok.data)).toEqual([]);
+    expect(ok.data?.path).toBe(`/embed/customers/C-1?token=${ok.data?.token}`);
+    expect(ok.response.headers.get("Cache-Control")).toBe("no-store");
+    const cases = [
+      [client, { repEmail: "not an email", customerExternalId: "C-1" }, 400],
+      [apiClient(routes, null), { repEmail, customerExternalId: "C-1" }, 401],
+      [apiClient(routes, readOnlyKey), { repEmail, customerExternalId: "C-1" }, 403],
+      [client, { repEmail: "other@contract.test", customerExternalId: "C-1" }, 404],
+      [client, { repEmail, customerExternalId: "C-404" }, 404],
+    ] as const;
+    for (const [c, body, status] of cases) {
+      const r = await c.POST(embedTokens, { body: { ...body } });
+      expect(r.response.status, JSON.stringify(body)).toBe(status);
+      expect(contract.check(embedTokens, "post", r.response, r.error)).toEqual([]);
+    }
+    const huge = await client.POST(embedTokens, { body: { repEmail, customerExternalId: "x".repeat(10 * 1024 * 1024) } });
+    expect(huge.response.status).toBe(413);
+    expect(contract.check(embedTokens, "post", huge.response, huge.error)).toEqual([]);
+    const wrongType = await client.POST(embedTokens, { body: { repEmail, customerExternalId: "C-1" }, headers: { "content-type": "text/plain" } });
+    expect(wrongType.response.status).toBe(415);
+    expect(contract.check(embedTokens, "post", wrongType.response, wrongType.error)).toEqual([]);
   });
 
   it("rejects a wrong field name at compile time (the request types are precise)", () => {
@@ -299,7 +379,7 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
   });
 
   it("a key over its budget is answered 429 with Retry-After and RateLimit-* headers, per key, and nothing is written", async () => {
-    const limited = (await createApiKey("limited", ["customers:write", "recommendations:read"], null, 3)).key;
+    const limited = (await createApiKey("limited", ["customers:write", "recommendations:read", "embed:issue"], null, 3)).key;
     const client = apiClient(routes, limited);
     const remaining: (string | null)[] = [];
     for (let i = 0; i < 3; i++) {
@@ -322,7 +402,9 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     expect(await db().customer.count()).toBe(before);
     const overEvents = await client.POST(events, { body: { events: [{ customerExternalId: "C-1", type: "CALL", occurredAt: new Date().toISOString() }] } });
     const overFeedback = await client.POST(feedback, { params: { path: { id: recId } }, body: { kind: "DONE", actorEmail: repEmail } });
-    for (const [p, r] of [[events, overEvents], [feedback, overFeedback]] as const) {
+    const overImport = await postCsv(client, `externalId,name,segment,ownerEmail\nC-LIMIT,N,SMB,${repEmail}`);
+    const overEmbed = await client.POST(embedTokens, { body: { repEmail, customerExternalId: "C-1" } });
+    for (const [p, r] of [[events, overEvents], [feedback, overFeedback], [importCsv, overImport], [embedTokens, overEmbed]] as const) {
       expect(r.response.status).toBe(429);
       expect(contract.check(p, "post", r.response, r.error)).toEqual([]);
     }
@@ -351,6 +433,8 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
         [feedback, "post", await client.POST(feedback, { params: { path: { id: recId } }, body: { kind: "DONE", actorEmail: repEmail } })],
         [reactionsFeed, "get", await client.GET(reactionsFeed, { params: { query: {} } })],
         [outcomesFeed, "get", await client.GET(outcomesFeed, { params: { query: {} } })],
+        [importCsv, "post", await postCsv(client, `externalId,name,segment,ownerEmail\nC-9,N,SMB,${repEmail}`)],
+        [embedTokens, "post", await client.POST(embedTokens, { body: { repEmail, customerExternalId: "C-1" } })],
       ] as const;
       for (const [p, method, r] of answers) {
         expect(r.response.status).toBe(503);

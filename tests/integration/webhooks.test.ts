@@ -23,7 +23,8 @@ process.env.WEBHOOK_POLL_MS = "100";
 
 const { db } = await import("@/lib/data/db");
 const { makeActionType, makeCustomer, makeRecommendation, makeUser } = await import("../support/fixtures");
-const { createWebhookEndpoint, deliverDueWebhooks, replayWebhookDelivery } = await import("@/lib/services/webhooks");
+const { createWebhookEndpoint, deliverDueWebhooks, encryptPlaintextWebhookSecrets, replayWebhookDelivery } = await import("@/lib/services/webhooks");
+const { decryptWebhookSecret, encryptWebhookSecret } = await import("@/lib/services/webhook-secrets");
 const { startWebhookWorker, stopWebhookWorker } = await import("@/lib/services/webhook-worker");
 const { reactToRecommendation } = await import("@/lib/services/reactions");
 const { recordEvents } = await import("@/lib/services/ingest");
@@ -121,6 +122,59 @@ describe.skipIf(!reachable)("webhooks", () => {
     expect(verify("whsec_someone_else", signature, body)).toBe(false);
     const stale = signature.replace(/^t=(\d+)/, (_, t: string) => `t=${Number(t) - 3600}`);
     expect(verify(secret, stale, body)).toBe(false);
+  });
+
+  it("signing secrets are encrypted at rest (AES-256-GCM): the column never holds the secret, and deliveries still verify", async () => {
+    const r = await receiver();
+    const { id, secret } = await createWebhookEndpoint(admin.id, { url: r.url, description: "", events: ["suggestion.accepted"] });
+    const stored = await db().webhookEndpoint.findUniqueOrThrow({ where: { id }, select: { secretEncrypted: true, secretHint: true } });
+    expect(stored.secretEncrypted).toMatch(/^v1:[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(stored.secretEncrypted).not.toContain(secret.slice("whsec_".length, "whsec_".length + 8));
+    expect(stored.secretHint).toBe(secret.slice(0, 10));
+    // Another endpoint with the same secret stores another ciphertext (a fresh nonce each time).
+    expect(encryptWebhookSecret(secret, id)).not.toBe(stored.secretEncrypted);
+
+    // An endpoint created before encryption (plain secret in the column) is encrypted by the start-up step.
+    const legacySecret = `whsec_${"L".repeat(32)}`;
+    const [legacy] = await db().$queryRaw<{ id: string }[]>`
+      INSERT INTO "WebhookEndpoint" (url, events, "secretEncrypted", "secretHint") VALUES (${r.url}, ARRAY['suggestion.accepted'], ${legacySecret}, ${legacySecret.slice(0, 10)}) RETURNING id`;
+    expect(await encryptPlaintextWebhookSecrets()).toBe(1);
+    expect(await encryptPlaintextWebhookSecrets()).toBe(0);
+    const migrated = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: legacy!.id }, select: { secretEncrypted: true } });
+    expect(migrated.secretEncrypted).toMatch(/^v1:/);
+    expect(migrated.secretEncrypted).not.toContain("LLLLLLLL");
+    expect(decryptWebhookSecret(migrated.secretEncrypted, legacy!.id)).toBe(legacySecret);
+
+    // Both deliveries verify with the secret each receiver was given.
+    const { rec } = await suggestion();
+    await reactToRecommendation(rep, { recommendationId: rec.id, kind: "ACCEPT" });
+    await deliverDueWebhooks(opts(() => new Date()));
+    await r.close();
+    expect(r.got).toHaveLength(2);
+    const verify = readmeVerifier();
+    const verified = r.got.map((g) => [secret, legacySecret].filter((s) => verify(s, String(g.headers["nudge-signature"]), g.body)).length);
+    expect(verified).toEqual([1, 1]);
+
+    // A ciphertext copied onto another endpoint's row does not decrypt there (the id is bound in).
+    expect(() => decryptWebhookSecret(stored.secretEncrypted, legacy!.id)).toThrow(/cannot be decrypted/);
+    const tampered = stored.secretEncrypted.slice(0, -2) + (stored.secretEncrypted.endsWith("A") ? "BB" : "AA");
+    expect(() => decryptWebhookSecret(tampered, id)).toThrow(/cannot be decrypted/);
+  });
+
+  it("a secret that cannot be decrypted fails the attempt with a message an admin can act on, and is retried", async () => {
+    const r = await receiver();
+    const { id } = await createWebhookEndpoint(admin.id, { url: r.url, description: "", events: ["suggestion.accepted"] });
+    const other = await createWebhookEndpoint(admin.id, { url: r.url, description: "", events: ["suggestion.done"] });
+    const foreign = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: other.id }, select: { secretEncrypted: true } });
+    await db().webhookEndpoint.update({ where: { id }, data: { secretEncrypted: foreign.secretEncrypted } });
+    const { rec } = await suggestion();
+    await reactToRecommendation(rep, { recommendationId: rec.id, kind: "ACCEPT" });
+    const round = await deliverDueWebhooks(opts(() => new Date()));
+    await r.close();
+    expect(round).toMatchObject({ attempted: 1, delivered: 0, retrying: 1 });
+    expect(r.got).toHaveLength(0);
+    const row = await db().webhookDelivery.findFirstOrThrow({ where: { endpointId: id } });
+    expect(row).toMatchObject({ status: "PENDING", lastStatusCode: null, lastError: expect.stringMatching(/cannot be decrypted .*WEBHOOK_SECRET_KEY/) });
   });
 
   it("with the receiver down, a delivery is retried with doubling back-off until it is up, and arrives once per event id", async () => {

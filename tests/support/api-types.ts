@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a CSV file of customers, created or updated by externalId (scope customers:write)
+         * @description The first line names the columns (case, spaces, _ and - ignored): required externalId, name, segment, ownerEmail; optional email, phone, company, birthday, renewalDate, lifetimeValue, doNotContact, marketingOptOut; other columns are ignored and listed in ignoredColumns. RFC 4180: comma-separated, fields in double quotes may hold commas, line breaks and doubled quotes; CRLF or LF; a UTF-8 byte order mark is fine. Each row is checked as an item of upsertCustomers; an empty cell leaves an optional field out (an existing customer keeps its value); booleans are true/false, yes/no or 1/0. Good rows are written (an import run twice updates, never duplicates), bad ones listed by line and field. At most 20000 rows and 10485760 bytes per file. A problem of the whole file (no header, a required column missing, a quote never closed) is a 400 naming the line.
+         */
+        post: operations["importCustomersCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -92,6 +112,26 @@ export interface paths {
         get: operations["listOutcomesFeed"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/embed-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A 5-minute token that opens the embed panel for one rep and one of their customers (scope embed:issue)
+         * @description The CRM's server asks for it when it renders a customer record and puts the answer's path, after the app's origin, in the iframe's src. The rep must be an active user who may see the customer.
+         */
+        post: operations["issueEmbedToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -203,6 +243,16 @@ export interface components {
              * @description The suggestion that led to the contact (must belong to the same customer); omitted: the latest accepted or done one within the attribution window
              */
             recommendationId?: string;
+        };
+        /**
+         * @example {
+         *       "repEmail": "rep@example.org",
+         *       "customerExternalId": "CRM-1001"
+         *     }
+         */
+        EmbedTokenRequest: {
+            repEmail: string;
+            customerExternalId: string;
         };
         /**
          * @example {
@@ -513,6 +563,69 @@ export interface components {
             /** @description True when the page was full: ask again at once. False: you are caught up; poll later with nextCursor */
             hasMore: boolean;
         };
+        /**
+         * @example {
+         *       "dryRun": false,
+         *       "rows": 3,
+         *       "created": 1,
+         *       "updated": 1,
+         *       "rejected": 1,
+         *       "ignoredColumns": [
+         *         "notes"
+         *       ],
+         *       "errors": [
+         *         {
+         *           "line": 4,
+         *           "field": "ownerEmail",
+         *           "message": "No active sales rep has this email",
+         *           "externalId": "CRM-1003"
+         *         }
+         *       ]
+         *     }
+         */
+        CustomerImportResult: {
+            /** @description true: nothing was written; created/updated say what an import would do */
+            dryRun: boolean;
+            /** @description Data rows in the file (blank lines and the header not counted) */
+            rows: number;
+            /** @description Rows written as new customers */
+            created: number;
+            /** @description Rows that updated an existing customer (same externalId); an import run twice updates, never duplicates */
+            updated: number;
+            /** @description Rows not written: each has at least one entry in errors */
+            rejected: number;
+            /** @description Header columns that name no field; their values were not read */
+            ignoredColumns: string[];
+            /** @description One entry per problem, by line */
+            errors: {
+                /** @description Line of the file the row starts on (the header is line 1) */
+                line: number;
+                /** @description The column at fault; empty when the whole row is */
+                field: string;
+                /** @description What is wrong, in words a person can act on */
+                message: string;
+                /** @description The row's externalId as written (empty when it has none) */
+                externalId: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "token": "eyJ0eXAiOiJleGNoYW5nZSJ9.c2lnbmF0dXJl",
+         *       "expiresAt": "2026-12-01T09:35:00.000Z",
+         *       "path": "/embed/customers/CRM-1001?token=eyJ0eXAiOiJleGNoYW5nZSJ9.c2lnbmF0dXJl"
+         *     }
+         */
+        EmbedToken: {
+            /** @description Signed token that opens the panel for this rep and customer for 5 minutes */
+            token: string;
+            /**
+             * Format: date-time
+             * @description When the token stops opening the panel
+             */
+            expiresAt: string;
+            /** @description Path (with the token) to put in the iframe's src, after the app's origin */
+            path: string;
+        };
     };
     responses: {
         /** @description Malformed body (empty, not UTF-8, not JSON, wrong shape, a field Postgres could not store) or path parameter; `details` name each problem */
@@ -580,7 +693,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Unknown customer or recommendation */
+        /** @description Unknown customer, recommendation or user */
         NotFound: {
             headers: {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -826,6 +939,89 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    importCustomersCsv: {
+        parameters: {
+            query?: {
+                /** @description true: check every row (owners included) and write nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example externalId,name,segment,ownerEmail,lifetimeValue,company
+                 *     CRM-1001,Ada Lovelace,SMB,rep@example.org,1200.50,"Analytical Engines, Ltd"
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What was written (or, with dryRun, would be) and every bad row by line and field */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A file over 10485760 bytes or 20000 rows */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_ITEMS",
+                     *         "message": "Line 20002: The file has 20,001 rows; at most 20,000 per file. Split it and import the parts one after the other."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A content type other than text/csv */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the file as CSV with 'Content-Type: text/csv'."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     recordEvents: {
         parameters: {
             query?: never;
@@ -991,6 +1187,43 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    issueEmbedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbedTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token, when it expires, and the path to frame */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

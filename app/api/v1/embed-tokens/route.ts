@@ -3,6 +3,7 @@ import { apiError } from "@/lib/auth/api";
 import { readJson, withApiKey } from "@/lib/auth/api-key";
 import { issueEmbedToken } from "@/lib/services/embed";
 import { embedTokenRequestSchema, issuesToDetails } from "@/lib/validation/api";
+import type { EmbedTokenResponse } from "@/lib/validation/api-responses";
 
 export const dynamic = "force-dynamic";
 
@@ -18,5 +19,5 @@ export const POST = withApiKey("embed:issue", async (_caller, req) => {
   if (!body.success) return apiError(400, "INVALID_BODY", "The request is not valid.", issuesToDetails(body.error.issues));
   // An unknown rep or a customer they may not see is a 404 (answered by withApiKey).
   const issued = await issueEmbedToken(body.data);
-  return NextResponse.json(issued, { headers: { "Cache-Control": "no-store" } });
+  return NextResponse.json(issued satisfies EmbedTokenResponse, { headers: { "Cache-Control": "no-store" } });
 });
