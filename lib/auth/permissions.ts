@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   "users.manage": ["ADMIN"],
   "apiKeys.manage": ["ADMIN"],
   "webhooks.manage": ["ADMIN"],
+  /** Roll the engine back to an earlier model version (the model page). */
+  "model.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
