@@ -338,7 +338,7 @@ export interface ModelData {
    * to [1e-6, 1 − 1e-6]) and the accuracy (share right when p ≥ 0.5 is read
    * as "will accept").
    */
-  precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date; resolved: number; brierSum: number; logLossSum: number; correct: number })[];
+  precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date; resolved: number; brierSum: number; logLossSum: number; correct: number; resolvedAccepted: number; predictedSum: number })[];
   acceptanceByWeek: { week: Date; actionKey: string; actionName: string; resolved: number; accepted: number }[];
 }
 
@@ -378,6 +378,7 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
         brierSum: number;
         logLossSum: number;
         correct: number;
+        predictedSum: number;
       }[]
     >(Prisma.sql`
       WITH recs AS (${scopedRecommendations(s)}),
@@ -389,7 +390,8 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
                COUNT(*) FILTER (WHERE accepted AND COALESCE("decidedAt", "createdAt") <= ${closed} AND "convertedAt" <= ${s.now}) AS "precisionConverted",
                COALESCE(SUM(power(propensity - accepted::int, 2)) FILTER (WHERE ${resolved}), 0) AS "brierSum",
                COALESCE(SUM(CASE WHEN accepted THEN -ln(LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) ELSE -ln(1 - LEAST(GREATEST(propensity, 1e-6), 1 - 1e-6)) END) FILTER (WHERE ${resolved}), 0) AS "logLossSum",
-               COUNT(*) FILTER (WHERE ${resolved} AND (propensity >= 0.5) = accepted) AS correct
+               COUNT(*) FILTER (WHERE ${resolved} AND (propensity >= 0.5) = accepted) AS correct,
+               COALESCE(SUM(propensity) FILTER (WHERE ${resolved}), 0) AS "predictedSum"
         FROM recs
         GROUP BY 1, 2, 3
       ),
@@ -398,7 +400,8 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
                week, "modelVersion", "actionTypeId", MIN("firstUsed") AS "firstUsed",
                SUM(resolved)::int AS resolved, SUM(accepted)::int AS accepted,
                SUM("precisionN")::int AS "precisionN", SUM("precisionConverted")::int AS "precisionConverted",
-               SUM("brierSum")::float8 AS "brierSum", SUM("logLossSum")::float8 AS "logLossSum", SUM(correct)::int AS correct
+               SUM("brierSum")::float8 AS "brierSum", SUM("logLossSum")::float8 AS "logLossSum", SUM(correct)::int AS correct,
+               SUM("predictedSum")::float8 AS "predictedSum"
         FROM cells
         GROUP BY GROUPING SETS ((week), ("modelVersion"), (week, "actionTypeId"))
       )
@@ -421,6 +424,8 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
         brierSum: r.brierSum,
         logLossSum: r.logLossSum,
         correct: r.correct,
+        resolvedAccepted: r.accepted,
+        predictedSum: r.predictedSum,
       })),
     acceptanceByWeek: grouped
       .filter((r) => r.g === 2 && r.week && r.actionKey)

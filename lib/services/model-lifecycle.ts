@@ -60,7 +60,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 const DAY_MS = 86_400_000;
 /** The drift monitor looks at the suggestions resolved in the last this many days. */
 export const DRIFT_WINDOW_DAYS = 7;
-/** PSI reference: the suggestions of the active version's last this many training days. */
+/** PSI reference: the suggestions of the active version's last this many training days (ending where the recent window starts, at the latest). */
 export const PSI_REFERENCE_DAYS = 28;
 /** PSI is only alerted on when both the reference and the recent window hold at least this many suggestions. */
 export const PSI_MIN_COUNT = 100;
@@ -234,7 +234,8 @@ export async function computeDriftSignals(client: Client, now: Date, thresholds:
   });
   const psi: DriftSignals["psi"] = [];
   if (active) {
-    const refTo = active.windowTo;
+    // The 28 days before the active version's training end or the recent window, whichever is earlier: the two never overlap.
+    const refTo = new Date(Math.min(active.windowTo.getTime(), from.getTime()));
     const [reference, recent] = await Promise.all([
       featureKeyCounts(client, new Date(refTo.getTime() - PSI_REFERENCE_DAYS * DAY_MS), refTo),
       featureKeyCounts(client, from, now),

@@ -14,6 +14,10 @@
 // holdout) comes from lib/engine, never from a copy here.
 import bcrypt from "bcryptjs";
 import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
+import { computeDriftSignals, driftThresholdsOf, trainVersion } from "@/lib/services/model-lifecycle";
+import { insertDriftCheck, updateVersion } from "@/lib/data/model-versions";
+import { loadProgramSettings } from "@/lib/data/holdout";
+import type { Tx } from "@/lib/data/db";
 import { isoDate } from "@/lib/engine";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { bulkInsert, type ColumnTypes } from "./bulk";
@@ -262,8 +266,28 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await prisma.auditLog.createMany({ data: audit });
   phase(`write ${usage.length} usage + audit`);
 
-  // Today's queues come from the real engine (batch generation), learning
-  // from the history just written, at 08:00 UTC of the seeded day.
+  // Model versions (lib/services/model-lifecycle.ts): v1 trained a fortnight
+  // ago and since retired, v2 trained at 07:00 today and active, and this
+  // morning's drift check, so the model page has a history to show and an
+  // earlier version to roll back to.
+  await prisma.$transaction(
+    async (seedTx) => {
+      const tx = seedTx as unknown as Tx;
+      const v1At = new Date(today - 14 * DAY_MS + 7 * HOUR_MS);
+      const v2At = new Date(today + 7 * HOUR_MS);
+      const v1 = await trainVersion(tx, v1At, { status: "RETIRED", reason: "seed" });
+      await updateVersion(tx, v1.id, { activatedAt: v1At, retiredAt: v2At });
+      const v2 = await trainVersion(tx, v2At, { status: "ACTIVE", reason: "seed" });
+      const settings = await loadProgramSettings(tx);
+      const { from, signals } = await computeDriftSignals(tx, v2At, driftThresholdsOf(settings), v2);
+      await insertDriftCheck(tx, { at: v2At, windowFrom: from, windowTo: v2At, modelVersionId: v2.id, signals: signals as unknown as Prisma.InputJsonValue, alerts: 0 });
+    },
+    { timeout: 120_000 },
+  );
+  phase("model versions");
+
+  // Today's queues come from the real engine (batch generation), scoring
+  // with the active model version, at 08:00 UTC of the seeded day.
   const queue = await generateRecommendations({ now: new Date(today + 8 * HOUR_MS), seed: `demo:${seed}` }, prisma);
   phase("today's queue");
 
