@@ -147,3 +147,13 @@ export async function holdoutBaseline(now: Date, client: Client = db()): Promise
   const buyers = row?.buyers ?? 0;
   return { customers, buyers, baselineRate: customers > 0 ? buyers / customers : null };
 }
+
+/** Saves the drift monitor's thresholds; returns the row before and after (for the audit log). */
+export async function saveDriftThresholds(client: Client, next: { driftAcceptanceShiftPct: number; driftZScore: number; driftPsi: number }): Promise<{ before: ProgramSettings; after: ProgramSettings }> {
+  const before = await loadProgramSettings(client);
+  await client.$executeRaw`
+    INSERT INTO "ProgramSettings" (id, "driftAcceptanceShiftPct", "driftZScore", "driftPsi", "updatedAt")
+    VALUES (1, ${next.driftAcceptanceShiftPct}, ${next.driftZScore}, ${next.driftPsi}, now())
+    ON CONFLICT (id) DO UPDATE SET "driftAcceptanceShiftPct" = EXCLUDED."driftAcceptanceShiftPct", "driftZScore" = EXCLUDED."driftZScore", "driftPsi" = EXCLUDED."driftPsi", "updatedAt" = now()`;
+  return { before, after: await loadProgramSettings(client) };
+}

@@ -1,8 +1,8 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction } from "@/lib/data/db";
-import { saveLearningSettings, saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
-import type { LearningSettingsInput, ProgramSettingsInput } from "@/lib/validation/program";
+import { saveDriftThresholds, saveLearningSettings, saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
+import type { DriftThresholdsInput, LearningSettingsInput, ProgramSettingsInput } from "@/lib/validation/program";
 
 // Program-wide settings: the global holdout's share and re-draw schedule.
 // Saved with an audit row in one transaction. A new share or schedule applies
@@ -35,6 +35,16 @@ export async function updateLearningSettings(actorId: string, input: LearningSet
       before: { learningHalfLifeDays: before.learningHalfLifeDays, explorationSharePct: before.explorationSharePct },
       after: { learningHalfLifeDays: after.learningHalfLifeDays, explorationSharePct: after.explorationSharePct },
     });
+    return after;
+  });
+}
+
+/** The drift monitor's thresholds: applied from the next lifecycle check. Audited. */
+export async function updateDriftThresholds(actorId: string, input: DriftThresholdsInput): Promise<ProgramSettings> {
+  return transaction(async (tx) => {
+    const { before, after } = await saveDriftThresholds(tx, input);
+    const pick = (s: ProgramSettings) => ({ driftAcceptanceShiftPct: s.driftAcceptanceShiftPct, driftZScore: s.driftZScore, driftPsi: s.driftPsi });
+    await recordAudit(tx, { actorId, entity: "ProgramSettings", entityId: "drift", action: "update", before: pick(before), after: pick(after) });
     return after;
   });
 }

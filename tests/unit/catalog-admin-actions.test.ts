@@ -47,6 +47,7 @@ vi.mock("@/lib/services/api-keys", () => ({
 vi.mock("@/lib/services/program", () => ({
   updateProgramSettings: spy("updateProgramSettings", { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }),
   updateLearningSettings: spy("updateLearningSettings", { learningHalfLifeDays: 30, explorationSharePct: 20 }),
+  updateDriftThresholds: spy("updateDriftThresholds", { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 }),
 }));
 
 vi.mock("@/lib/services/model-lifecycle", () => ({ rollbackToVersion: spy("rollbackToVersion", { active: "v1", previous: "v2" }) }));
@@ -93,6 +94,7 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["revokeApiKeyAction", keys.revokeApiKeyAction, { id: U1 }, "revokeApiKey"],
   ["updateProgramSettingsAction", program.updateProgramSettingsAction, { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }, "updateProgramSettings"],
   ["updateLearningSettingsAction", program.updateLearningSettingsAction, { learningHalfLifeDays: 30, explorationSharePct: 20 }, "updateLearningSettings"],
+  ["updateDriftThresholdsAction", program.updateDriftThresholdsAction, { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 }, "updateDriftThresholds"],
   ["rollbackModelAction", model.rollbackModelAction, { versionId: U1 }, "rollbackToVersion"],
 ];
 
@@ -165,6 +167,24 @@ describe("rolling back the model", () => {
     const res = await model.rollbackModelAction({ versionId: "v1" });
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.error.code).toBe("INVALID");
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("drift thresholds", () => {
+  it("refuses thresholds outside their bounds, naming the field, before the service runs", async () => {
+    calls.length = 0;
+    session.user = { ...base, role: "ADMIN" };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ driftAcceptanceShiftPct: 0, driftZScore: 4, driftPsi: 0.2 }, "driftAcceptanceShiftPct"],
+      [{ driftAcceptanceShiftPct: 10, driftZScore: 1, driftPsi: 0.2 }, "driftZScore"],
+      [{ driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: "x" }, "driftPsi"],
+    ];
+    for (const [input, field] of cases) {
+      const res = await program.updateDriftThresholdsAction(input as never);
+      expect(res.ok).toBe(false);
+      if (!res.ok) expect(Object.keys(res.error.fieldErrors ?? {})).toEqual([field]);
+    }
     expect(calls).toEqual([]);
   });
 });
