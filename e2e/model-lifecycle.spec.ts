@@ -14,6 +14,7 @@ test.describe("model lifecycle, as the demo admin", () => {
   test.use({ storageState: storageState("admin"), viewport: { width: 1440, height: 900 } });
 
   test("rolls back to an earlier version, which becomes the one the engine scores with", async ({ page }) => {
+    test.setTimeout(120_000);
     expect(await activeInDb()).toEqual(["v2"]);
     await page.goto("/dashboards/model");
     await expect(version(page, "v2")).toContainText("active");
@@ -44,6 +45,7 @@ test.describe("model lifecycle, as a manager", () => {
   test.use({ storageState: storageState("manager") });
 
   test("sees the versions and drift signals but cannot roll back", async ({ page }) => {
+    test.setTimeout(90_000);
     await page.setViewportSize({ width: 380, height: 800 });
     await page.goto("/dashboards/model");
     await expect(version(page, "v2")).toContainText("active");

@@ -258,6 +258,9 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await bulkInsert(prisma, "CustomerEvent", EVENT_COLUMNS, events);
   phase(`write ${events.length} events`);
   await writeHoldoutHistory(prisma, history);
+  // The demo's model history (below): v1, trained 14 days before today, made the suggestions since.
+  const v1At = new Date(today - 14 * DAY_MS + 7 * HOUR_MS);
+  for (const r of history.recs) if (r.createdAt >= v1At) r.modelVersion = "v1";
   await bulkInsert(prisma, "Recommendation", RECOMMENDATION_COLUMNS, history.recs);
   await bulkInsert(prisma, "Feedback", FEEDBACK_COLUMNS, feedback);
   phase(`write ${history.recs.length} recs + feedback`);
@@ -273,7 +276,6 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await prisma.$transaction(
     async (seedTx) => {
       const tx = seedTx as unknown as Tx;
-      const v1At = new Date(today - 14 * DAY_MS + 7 * HOUR_MS);
       const v2At = new Date(today + 7 * HOUR_MS);
       const v1 = await trainVersion(tx, v1At, { status: "RETIRED", reason: "seed" });
       await updateVersion(tx, v1.id, { activatedAt: v1At, retiredAt: v2At });

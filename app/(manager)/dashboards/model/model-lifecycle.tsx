@@ -117,29 +117,31 @@ export function ModelLifecycle({ versions, alerts, check, data, canRollback }: {
           emptyText="No stored model version yet."
         />
       </Wide>
-      <ChartCard
-        title={`Drift: acceptance shift per action and segment (last ${DRIFT_WINDOW_DAYS} days)`}
-        description={
-          check
-            ? `Checked ${when.format(check.at)} UTC. Suggestions resolved in the window: observed share acted on against the mean P(accept) logged for them; z = (accepted − n·p̄) / √(n·p̄(1 − p̄)). An alert needs a shift of at least ${Math.round((signals?.thresholds.acceptanceShift ?? 0) * 100)} points and |z| ≥ ${signals?.thresholds.zScore ?? "—"}.`
-            : "The drift monitor has not run yet."
-        }
-        columns={[
-          { key: "action", label: "Action", kind: "text" },
-          { key: "segment", label: "Segment", kind: "text" },
-          { key: "shown", label: "Resolved", kind: "int" },
-          { key: "observed", label: "Observed", kind: "pct" },
-          { key: "predicted", label: "Predicted", kind: "pct" },
-          { key: "shift", label: "Shift", kind: "pts" },
-          { key: "z", label: "z", kind: "num1" },
-          { key: "state", label: "State", kind: "text" },
-        ]}
-        rows={acceptanceRows}
-        tableOnly
-        dense
-        csvName="drift-acceptance"
-        emptyText="No suggestion resolved in the window."
-      />
+      <Wide>
+        <ChartCard
+          title={`Drift: acceptance shift per action and segment (last ${DRIFT_WINDOW_DAYS} days)`}
+          description={
+            check
+              ? `Checked ${when.format(check.at)} UTC. Suggestions resolved in the window: observed share acted on against the mean P(accept) logged for them; z = (accepted − n·p̄) / √(n·p̄(1 − p̄)). An alert needs a shift of at least ${Math.round((signals?.thresholds.acceptanceShift ?? 0) * 100)} points and |z| ≥ ${signals?.thresholds.zScore ?? "—"}.`
+              : "The drift monitor has not run yet."
+          }
+          columns={[
+            { key: "action", label: "Action", kind: "text" },
+            { key: "segment", label: "Segment", kind: "text" },
+            { key: "shown", label: "Resolved", kind: "int" },
+            { key: "observed", label: "Observed", kind: "pct" },
+            { key: "predicted", label: "Predicted", kind: "pct" },
+            { key: "shift", label: "Shift", kind: "pts" },
+            { key: "z", label: "z", kind: "num1" },
+            { key: "state", label: "State", kind: "text" },
+          ]}
+          rows={acceptanceRows}
+          tableOnly
+          dense
+          csvName="drift-acceptance"
+          emptyText="No suggestion resolved in the window."
+        />
+      </Wide>
       <ChartCard
         title="Drift: population stability of the signals (PSI)"
         description={`Buckets of each signal in the customers' suggestions of the last ${DRIFT_WINDOW_DAYS} days against the ${PSI_REFERENCE_DAYS} days before the active version's training end. PSI = Σ (recent − reference) · ln(recent / reference) over bucket shares; under 0.1 stable, over ${signals?.thresholds.psi ?? 0.2} an alert. Needs ${PSI_MIN_COUNT} suggestions on each side.`}
