@@ -30,10 +30,9 @@ export function ModelRollbackButton({ versionId, label, activeLabel }: { version
         onClick={() =>
           start(async () => {
             const res = await rollbackModelAction({ versionId });
-            if (res.ok) {
-              setConfirming(false);
-              router.refresh();
-            } else setError(res.error.message);
+            // On success the refreshed page shows the version active (and this button gone); "Rolling back…" stays until then.
+            if (res.ok) router.refresh();
+            else setError(res.error.message);
           })
         }
       >
