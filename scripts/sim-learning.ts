@@ -42,10 +42,10 @@ const first90 = roundReaching(result, 0.9);
 console.log(`first round at 90% of the oracle: ${first90 ?? "never"}`);
 const recovered = roundReaching(result, 0.9, opts.changeAfterRound + 1);
 console.log(`after the change (round ${opts.changeAfterRound + 1} on): back to 90% of the new oracle at round ${recovered ?? "never"}` + (recovered ? ` (${recovered - opts.changeAfterRound} rounds)` : ""));
-// The same run without drift-triggered retraining: what forgetting alone recovers (the application has no drift retraining yet).
+// The same run without drift-triggered retraining: what forgetting alone recovers.
 const plain = simulateLearning({ ...opts, driftRetrain: false, policies: ["learned", "oracle"] });
 const plainBack = roundReaching(plain, 0.9, opts.changeAfterRound + 1);
-console.log(`without drift retraining (forgetting alone, as the application runs today): back to 90% at round ${plainBack ?? "never"}` + (plainBack ? ` (${plainBack - opts.changeAfterRound} rounds)` : ""));
+console.log(`without drift retraining (forgetting alone): back to 90% at round ${plainBack ?? "never"}` + (plainBack ? ` (${plainBack - opts.changeAfterRound} rounds)` : ""));
 console.log(`largest PSI of a signal against round 1: ${Math.max(...result.psi).toFixed(3)} (threshold ${opts.driftThresholds.psi})`);
 for (const e of result.lifecycle.filter((x) => x.policy === "learned")) {
   const ll = (m: typeof e.champion) => (m ? m.logLoss.toFixed(3) : "-");

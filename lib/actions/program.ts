@@ -1,8 +1,8 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { authedAction } from "@/lib/auth/action";
-import { updateLearningSettings, updateProgramSettings } from "@/lib/services/program";
-import { learningSettingsSchema, programSettingsSchema } from "@/lib/validation/program";
+import { updateDriftThresholds, updateLearningSettings, updateProgramSettings } from "@/lib/services/program";
+import { driftThresholdsSchema, learningSettingsSchema, programSettingsSchema } from "@/lib/validation/program";
 
 /** Saves the global holdout's share and schedule (admins only; audited). */
 export const updateProgramSettingsAction = authedAction("catalog.manage", programSettingsSchema, async (user, input) => {
@@ -16,4 +16,12 @@ export const updateLearningSettingsAction = authedAction("catalog.manage", learn
   const saved = await updateLearningSettings(user.id, input);
   revalidatePath("/admin/catalog");
   return { learningHalfLifeDays: saved.learningHalfLifeDays, explorationSharePct: saved.explorationSharePct };
+});
+
+/** Saves the drift monitor's thresholds (admins only; audited). */
+export const updateDriftThresholdsAction = authedAction("catalog.manage", driftThresholdsSchema, async (user, input) => {
+  const saved = await updateDriftThresholds(user.id, input);
+  revalidatePath("/admin/catalog");
+  revalidatePath("/dashboards/model");
+  return { driftAcceptanceShiftPct: saved.driftAcceptanceShiftPct, driftZScore: saved.driftZScore, driftPsi: saved.driftPsi };
 });

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   "apiKeys.manage": ["ADMIN"],
   "webhooks.manage": ["ADMIN"],
   "customers.import": ["ADMIN"],
+  /** Roll the engine back to an earlier model version (the model page). */
+  "model.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -62,6 +62,11 @@ const envSchema = z.object({
   // Encrypts webhook signing secrets at rest; unset: derived from NEXTAUTH_SECRET
   // (and, outside production without either, a fixed development key).
   WEBHOOK_SECRET_KEY: z.preprocess(blankAsUnset, z.string().min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)").optional()),
+  // Model lifecycle (see README, Model lifecycle): how often each app process
+  // runs the drift monitor and judges the shadow version (0: not in this
+  // process), and the age of the newest version at which a new one is trained.
+  MODEL_LIFECYCLE_INTERVAL_MINUTES: wholeNumber(60, 0),
+  MODEL_RETRAIN_HOURS: wholeNumber(24, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -130,4 +135,10 @@ export function databaseCapacity(): { poolSize: number; txMaxWaitMs: number; txT
 export function webhookSettings(): { pollMs: number; retryBaseMs: number; maxAttempts: number; timeoutMs: number } {
   const e = env();
   return { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS };
+}
+
+/** Model lifecycle settings (MODEL_*). */
+export function modelLifecycleSettings(): { intervalMs: number; retrainHours: number } {
+  const e = env();
+  return { intervalMs: e.MODEL_LIFECYCLE_INTERVAL_MINUTES * 60_000, retrainHours: e.MODEL_RETRAIN_HOURS };
 }

@@ -6,7 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 // keys. Writers pass their transaction client, so the log row commits or
 // rolls back together with the change it describes.
 
-export const AUDIT_ENTITIES = ["ActionType", "User", "Team", "ApiKey", "ProgramSettings", "WebhookEndpoint", "CustomerImport"] as const;
+export const AUDIT_ENTITIES = ["ActionType", "User", "Team", "ApiKey", "ProgramSettings", "WebhookEndpoint", "ModelVersion", "ModelAlert", "CustomerImport"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** Anything with an auditLog delegate: the client or an interactive-transaction client. */
@@ -85,12 +85,15 @@ export async function listAuditLog(filter: AuditFilter = {}): Promise<{ entries:
 
 async function entityLabels(rows: { entity: string; entityId: string }[]): Promise<Map<string, string>> {
   const ids = (entity: AuditEntity) => [...new Set(rows.filter((r) => r.entity === entity).map((r) => r.entityId))].filter(isUuid);
-  const [actions, users, teams, keys, hooks] = await Promise.all([
+  const alertIds = [...new Set(rows.filter((r) => r.entity === "ModelAlert").map((r) => Number(r.entityId)))].filter(Number.isInteger);
+  const [actions, users, teams, keys, hooks, models, alerts] = await Promise.all([
     db().actionType.findMany({ where: { id: { in: ids("ActionType") } }, select: { id: true, name: true } }),
     db().user.findMany({ where: { id: { in: ids("User") } }, select: { id: true, email: true } }),
     db().team.findMany({ where: { id: { in: ids("Team") } }, select: { id: true, name: true } }),
     db().apiKey.findMany({ where: { id: { in: ids("ApiKey") } }, select: { id: true, name: true } }),
     db().webhookEndpoint.findMany({ where: { id: { in: ids("WebhookEndpoint") } }, select: { id: true, url: true } }),
+    db().modelVersion.findMany({ where: { id: { in: ids("ModelVersion") } }, select: { id: true, number: true } }),
+    db().modelAlert.findMany({ where: { id: { in: alertIds } }, select: { id: true, subject: true } }),
   ]);
   return new Map([
     ...actions.map((a) => [`ActionType:${a.id}`, a.name] as const),
@@ -100,6 +103,9 @@ async function entityLabels(rows: { entity: string; entityId: string }[]): Promi
     ...hooks.map((h) => [`WebhookEndpoint:${h.id}`, h.url] as const),
     ["ProgramSettings:1", "global holdout"] as const,
     ["ProgramSettings:learning", "learning settings"] as const,
+    ["ProgramSettings:drift", "drift thresholds"] as const,
+    ...models.map((m) => [`ModelVersion:${m.id}`, `v${m.number}`] as const),
+    ...alerts.map((a) => [`ModelAlert:${a.id}`, a.subject] as const),
   ]);
 }
 

@@ -6,6 +6,8 @@ import { ACTED_ON_SQL, OPEN_SQL, resolvedSql, sqlLiteral } from "./vocabulary-sq
 import {
   buildStatsTable,
   DEFAULT_HALF_LIFE_DAYS,
+  DRIFT_DISCOUNT,
+  type DriftDiscount,
   inferUrgencySignal,
   parseRule,
   type ActionDefinition,
@@ -88,7 +90,8 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
  * Acted on: accepted or done, including an accepted suggestion that later
  * expired (only a rep's own decision sets decidedAt; undo clears it).
  */
-const ACTED_ON = Prisma.sql`(r.status IN ${ACTED_ON_SQL} OR (r.status = ${EXPIRED} AND r."decidedAt" IS NOT NULL))`;
+/** Acted on as learning counts it: accepted or done, or accepted and later lapsed (on the row aliased r). */
+export const ACTED_ON_R = Prisma.sql`(r.status IN ${ACTED_ON_SQL} OR (r.status = ${EXPIRED} AND r."decidedAt" IS NOT NULL))`;
 
 /**
  * Learning data: per action, segment and the customer's feature key at
@@ -102,15 +105,25 @@ const ACTED_ON = Prisma.sql`(r.status IN ${ACTED_ON_SQL} OR (r.status = ${EXPIRE
  * `weightedStatsRows` is the same definition in TypeScript
  * (tests/integration/sql-matches-engine.test.ts holds them together).
  */
-export async function loadStats(client: Client = db(), now = new Date(), halfLifeDays: number | null = DEFAULT_HALF_LIFE_DAYS): Promise<StatsTable> {
-  const weight = halfLifeDays === null
+export async function loadStats(
+  client: Client = db(),
+  now = new Date(),
+  halfLifeDays: number | null = DEFAULT_HALF_LIFE_DAYS,
+  /** Drift discounts (lib/engine/drift.ts DRIFT_DISCOUNT): an (action, segment)'s outcomes created before `before` count this much more weakly. */
+  discounts: readonly DriftDiscount[] = [],
+): Promise<StatsTable> {
+  const decay = halfLifeDays === null
     ? Prisma.sql`1.0::float8`
     : Prisma.sql`power(0.5::float8, GREATEST(0, EXTRACT(EPOCH FROM (${now}::timestamp(3) - r."createdAt")))::float8 / 86400.0 / ${halfLifeDays}::float8)`;
+  const weight = discounts.length === 0
+    ? decay
+    : Prisma.sql`(${decay} * COALESCE((SELECT MIN(${DRIFT_DISCOUNT}::float8) FROM unnest(${discounts.map((d) => d.actionKey)}::text[], ${discounts.map((d) => d.segment)}::text[], ${discounts.map((d) => d.before)}::timestamp(3)[]) AS d(k, s, b)
+                    WHERE d.k = a.key AND d.s = c.segment AND r."createdAt" < d.b), 1.0::float8))`;
   const rows = await client.$queryRaw<{ actionKey: string; segment: string; featureKey: string; shown: number; accepted: number; converted: number }[]>`
     SELECT a.key AS "actionKey", c.segment, COALESCE(r."featureKey", c.segment || '|') AS "featureKey",
            SUM(${weight})::float8 AS shown,
-           COALESCE(SUM(${weight}) FILTER (WHERE ${ACTED_ON}), 0)::float8 AS accepted,
-           COALESCE(SUM(${weight}) FILTER (WHERE ${ACTED_ON} AND EXISTS (
+           COALESCE(SUM(${weight}) FILTER (WHERE ${ACTED_ON_R}), 0)::float8 AS accepted,
+           COALESCE(SUM(${weight}) FILTER (WHERE ${ACTED_ON_R} AND EXISTS (
              SELECT 1 FROM "CustomerEvent" e
              WHERE e."customerId" = r."customerId" AND e.type = 'PURCHASE'
                AND e."occurredAt" > COALESCE(r."decidedAt", r."createdAt")

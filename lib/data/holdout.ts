@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "./db";
 import type { Client } from "./decisions";
-import { DEFAULT_EXPLORATION_SHARE, DEFAULT_HALF_LIFE_DAYS, holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
+import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_EXPLORATION_SHARE, DEFAULT_HALF_LIFE_DAYS, holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
 
 // The global holdout's storage: the program settings (share and re-draw
 // schedule), one HoldoutPeriod per draw, and each customer's arm in each draw
@@ -17,6 +17,10 @@ export interface ProgramSettings {
   learningHalfLifeDays: number;
   /** Percent of customers ranked by Thompson draws (the cap on non-greedy picks). */
   explorationSharePct: number;
+  /** Drift monitor thresholds (lib/engine/drift.ts DriftThresholds; the shift in points). */
+  driftAcceptanceShiftPct: number;
+  driftZScore: number;
+  driftPsi: number;
   updatedAt: Date;
 }
 
@@ -29,11 +33,13 @@ export interface Draw {
   salt: string;
 }
 
-const DEFAULT_SETTINGS: ProgramSettings = { globalHoldoutPct: 5, holdoutRedraw: "QUARTER", learningHalfLifeDays: DEFAULT_HALF_LIFE_DAYS, explorationSharePct: DEFAULT_EXPLORATION_SHARE * 100, updatedAt: new Date(0) };
+const DEFAULT_SETTINGS: ProgramSettings = { globalHoldoutPct: 5, holdoutRedraw: "QUARTER", learningHalfLifeDays: DEFAULT_HALF_LIFE_DAYS, explorationSharePct: DEFAULT_EXPLORATION_SHARE * 100,
+  driftAcceptanceShiftPct: DEFAULT_DRIFT_THRESHOLDS.acceptanceShift * 100, driftZScore: DEFAULT_DRIFT_THRESHOLDS.zScore, driftPsi: DEFAULT_DRIFT_THRESHOLDS.psi, updatedAt: new Date(0) };
 
 export async function loadProgramSettings(client: Client = db()): Promise<ProgramSettings> {
   const [row] = await client.$queryRaw<ProgramSettings[]>`
-    SELECT "globalHoldoutPct", "holdoutRedraw"::text AS "holdoutRedraw", "learningHalfLifeDays", "explorationSharePct", "updatedAt" FROM "ProgramSettings" WHERE id = 1`;
+    SELECT "globalHoldoutPct", "holdoutRedraw"::text AS "holdoutRedraw", "learningHalfLifeDays", "explorationSharePct",
+           "driftAcceptanceShiftPct", "driftZScore", "driftPsi", "updatedAt" FROM "ProgramSettings" WHERE id = 1`;
   return row ?? DEFAULT_SETTINGS;
 }
 
@@ -140,4 +146,14 @@ export async function holdoutBaseline(now: Date, client: Client = db()): Promise
   const customers = row?.customers ?? 0;
   const buyers = row?.buyers ?? 0;
   return { customers, buyers, baselineRate: customers > 0 ? buyers / customers : null };
+}
+
+/** Saves the drift monitor's thresholds; returns the row before and after (for the audit log). */
+export async function saveDriftThresholds(client: Client, next: { driftAcceptanceShiftPct: number; driftZScore: number; driftPsi: number }): Promise<{ before: ProgramSettings; after: ProgramSettings }> {
+  const before = await loadProgramSettings(client);
+  await client.$executeRaw`
+    INSERT INTO "ProgramSettings" (id, "driftAcceptanceShiftPct", "driftZScore", "driftPsi", "updatedAt")
+    VALUES (1, ${next.driftAcceptanceShiftPct}, ${next.driftZScore}, ${next.driftPsi}, now())
+    ON CONFLICT (id) DO UPDATE SET "driftAcceptanceShiftPct" = EXCLUDED."driftAcceptanceShiftPct", "driftZScore" = EXCLUDED."driftZScore", "driftPsi" = EXCLUDED."driftPsi", "updatedAt" = now()`;
+  return { before, after: await loadProgramSettings(client) };
 }

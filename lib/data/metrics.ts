@@ -372,7 +372,7 @@ export interface ModelData {
    * to [1e-6, 1 − 1e-6]) and the accuracy (share right when p ≥ 0.5 is read
    * as "will accept"). firstUsed: the UTC day of its first recommendation in the range.
    */
-  precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date; resolved: number; brierSum: number; logLossSum: number; correct: number })[];
+  precisionByVersion: (PrecisionRow & { modelVersion: string; firstUsed: Date; resolved: number; brierSum: number; logLossSum: number; correct: number; resolvedAccepted: number; predictedSum: number })[];
   acceptanceByWeek: { week: Date; actionKey: string; actionName: string; resolved: number; accepted: number }[];
 }
 
@@ -495,6 +495,8 @@ export async function modelMetrics(s: MetricsScope): Promise<ModelData> {
         brierSum: r.brierSum,
         logLossSum: r.logLossSum,
         correct: r.correct,
+        resolvedAccepted: r.accepted,
+        predictedSum: r.propensitySum,
       })),
     acceptanceByWeek: rows
       .filter((r) => r.g === 10 && r.week && r.actionKey)

@@ -18,6 +18,9 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = Object.freeze({ accepta
 /** Evidence discounted when an action drifts: outcomes from before the drift count this much (times their age weight). */
 export const DRIFT_DISCOUNT = 0.1;
 
+/** An (action, segment) whose evidence from before `before` is discounted by DRIFT_DISCOUNT (kept by every later version). */
+export type DriftDiscount = { actionKey: string; segment: string; before: Date };
+
 /** One action's recent window: suggestions shown, acted on, and the sum of the propensities the model predicted for them. */
 export type AcceptanceWindow = { actionKey: string; shown: number; accepted: number; predictedSum: number };
 

@@ -24,6 +24,12 @@ export type StatsRow = ActionStats & { actionKey: string; segment: string; featu
  */
 export type StatsTable = ReadonlyMap<string, ActionStats> & {
   readonly evidence?: ReadonlyMap<string, readonly { featureKey: string; trials: number; accepted: number }[]>;
+  /**
+   * Fitted propensity models per action key, when the table is a stored model
+   * version (lib/engine/propensity.ts thawModel): scoring uses them as they
+   * are instead of fitting from `evidence`.
+   */
+  readonly models?: ReadonlyMap<string, { mean: Float64Array; covariance: Float64Array; trials: number }>;
 };
 /** Uniform in [0, 1). */
 export type Rng = () => number;

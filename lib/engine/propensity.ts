@@ -17,7 +17,7 @@
 // vector x, the logit is N(xᵀθ̂, xᵀH⁻¹x); P(accept) is summarised as a Beta
 // with the same mean and variance, so Thompson sampling, the logged pick
 // probability and off-policy replay keep working on Beta posteriors.
-import { acceptancePosterior, betaMean, segmentEstimate, type BetaParams, type SegmentEstimate, type StatsTable } from "./learning";
+import { acceptancePosterior, ALL_SEGMENTS, betaMean, buildStatsTable, segmentEstimate, type BetaParams, type SegmentEstimate, type StatsRow, type StatsTable } from "./learning";
 import type { Signals } from "./signals";
 
 export const MODEL_SEGMENTS = ["SMB", "MID_MARKET", "ENTERPRISE"] as const;
@@ -219,6 +219,8 @@ const modelCache = new WeakMap<StatsTable, Map<string, ActionPropensityModel | n
  * table carries no per-customer evidence (the segment-level estimate applies).
  */
 export function actionPropensityModel(table: StatsTable, actionKey: string, prior: BetaParams): ActionPropensityModel | null {
+  const stored = table.models?.get(actionKey);
+  if (stored) return stored;
   if (!table.evidence) return null;
   let byAction = modelCache.get(table);
   if (!byAction) modelCache.set(table, (byAction = new Map()));
@@ -246,4 +248,45 @@ export function acceptanceEstimate(
   if (model) return { ...predictAcceptance(model, key), evidenceTrials: est.evidenceTrials };
   const posterior = acceptancePosterior(est.stats, est.acceptancePrior);
   return { mean: betaMean(posterior), posterior, evidenceTrials: est.evidenceTrials };
+}
+
+// ---------------------------------------------------------------- stored versions
+
+/**
+ * A model version as stored (ModelVersion.parameters): the segment-level
+ * statistics (conversion after acceptance, and acceptance for an action the
+ * version has no fitted model of) and each action's fitted propensity model
+ * with the prior it was fitted under. Scoring with it needs no evidence and no
+ * refit: what was evaluated is exactly what scores.
+ */
+export type FrozenModel = {
+  rows: { actionKey: string; segment: string; shown: number; accepted: number; converted: number }[];
+  models: Record<string, { prior: BetaParams; mean: number[]; covariance: number[]; trials: number }>;
+};
+
+/** Fits every given action's model on the table and freezes it with the table's segment rows. */
+export function freezeModel(table: StatsTable, actions: readonly { key: string; prior: BetaParams }[]): FrozenModel {
+  const rows: FrozenModel["rows"] = [];
+  for (const [key, s] of table) {
+    const [actionKey = "", segment = ""] = key.split("\u0000");
+    if (segment === ALL_SEGMENTS) continue;
+    rows.push({ actionKey, segment, shown: s.shown, accepted: s.accepted, converted: s.converted });
+  }
+  const models: FrozenModel["models"] = {};
+  for (const a of actions) {
+    const m = actionPropensityModel(table, a.key, a.prior);
+    if (m) models[a.key] = { prior: a.prior, mean: [...m.mean], covariance: [...m.covariance], trials: m.trials };
+  }
+  return { rows, models };
+}
+
+/** The statistics table a stored version scores with (build once per version: the fitted models are reused for every customer). */
+export function thawModel(frozen: FrozenModel): StatsTable {
+  const table = buildStatsTable(frozen.rows satisfies StatsRow[]);
+  const models = new Map<string, ActionPropensityModel>();
+  for (const [key, m] of Object.entries(frozen.models)) {
+    if (m.mean.length !== FEATURE_DIMENSION || m.covariance.length !== FEATURE_DIMENSION * FEATURE_DIMENSION) continue; // an older feature layout: the segment statistics apply
+    models.set(key, { mean: Float64Array.from(m.mean), covariance: Float64Array.from(m.covariance), trials: m.trials });
+  }
+  return Object.assign(table, { models });
 }

@@ -3,6 +3,7 @@ import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
+import { activeModel } from "./model-lifecycle";
 import { ensureDraw, insertArms, loadArms, loadProgramSettings, type Draw } from "@/lib/data/holdout";
 import {
   countDecisionCustomers,
@@ -117,6 +118,19 @@ function startStatsLoad(key: string, client: Client, now: Date, halfLifeDays: nu
   return load;
 }
 
+/**
+ * What a run scores with, loaded once per run (never per customer): the
+ * active stored model version (lib/services/model-lifecycle.ts) when there is
+ * one, stamped with its label ("v3"); else, before any version is trained,
+ * the learning statistics refitted at this run, stamped "bb-<date>-<hash>".
+ */
+export async function scoringModel(client: Client, now: Date, realTime: boolean, halfLifeDays: number): Promise<{ stats: StatsTable; version: string }> {
+  const active = await activeModel(client);
+  if (active) return { stats: active.table, version: active.label };
+  const stats = await statsForRun(client, now, realTime, halfLifeDays);
+  return { stats, version: makeModelVersion(now, statsFingerprint(stats)) };
+}
+
 /** Groups history rows by customer. */
 function historyByCustomer(rows: HistoryRow[]): Map<string, HistoryRow[]> {
   const by = new Map<string, HistoryRow[]>();
@@ -193,8 +207,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
 
   result.expired = await expireLapsed(client, now, ids);
   const settings = await loadProgramSettings(client);
-  const [actions, stats, draw] = await Promise.all([loadActionDefinitions(client), statsForRun(client, now, ids !== undefined, settings.learningHalfLifeDays), ensureDraw(client, now, opts.seed)]);
-  const version = makeModelVersion(now, statsFingerprint(stats));
+  const [actions, { stats, version }, draw] = await Promise.all([loadActionDefinitions(client), scoringModel(client, now, ids !== undefined, settings.learningHalfLifeDays), ensureDraw(client, now, opts.seed)]);
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? "all"}`);
   const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);

@@ -2,8 +2,8 @@ import "server-only";
 import { db } from "@/lib/data/db";
 import { ensureDraw, loadProgramSettings } from "@/lib/data/holdout";
 import { offPolicyEstimate, type LoggedDecision, type OffPolicyEstimate } from "@/lib/metrics/off-policy";
-import { actionPriorAndVersion, loadLoggedDecisions, type Client, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, loadStats, openVisibleByRep } from "@/lib/data/decisions";
-import { decideInSlices, loadPipelineChunk } from "./generation";
+import { actionPriorAndVersion, loadLoggedDecisions, type Client, countDecisionCustomers, EMPTY_AGGREGATES, loadActionDefinitions, loadCustomerChunk, loadEventAggregates, openVisibleByRep } from "@/lib/data/decisions";
+import { decideInSlices, loadPipelineChunk, scoringModel } from "./generation";
 import { Yielder, type JobContext } from "./jobs";
 import {
   allocate,
@@ -13,10 +13,8 @@ import {
   holdoutPeriod,
   inferUrgencySignal,
   loggedCandidatesSchema,
-  modelVersion as makeModelVersion,
   replayPick,
   seededRng,
-  statsFingerprint,
   type ActionDefinition,
   type Candidate,
   type CustomerOutcome,
@@ -155,16 +153,15 @@ export async function previewActionType(
   const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   opts.job?.progress(0, "Reading the catalog and learning statistics");
   const settings = await loadProgramSettings(client);
-  const [saved, stats, openByRep, total, draw] = await Promise.all([
+  const [saved, { stats, version }, openByRep, total, draw] = await Promise.all([
     loadActionDefinitions(client),
-    loadStats(client, now, settings.learningHalfLifeDays),
+    scoringModel(client, now, false, settings.learningHalfLifeDays),
     openVisibleByRep(client, now),
     countDecisionCustomers(client),
     // The draw the next batch will use (made now if none is running, as the batch would).
     ensureDraw(client, now),
   ]);
   const actions = [...saved.filter((a) => a.id !== draft.id), draft];
-  const version = makeModelVersion(now, statsFingerprint(stats));
   const base = { actions, stats, now, rng: seededRng(`preview:${version}`), period: holdoutPeriod(now), modelVersion: version, mode: "batch" as const, explore: false };
   const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction, type Tx } from "@/lib/data/db";
-import { saveLearningSettings, saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
-import type { LearningSettingsInput, ProgramSettingsInput } from "@/lib/validation/program";
+import { saveDriftThresholds, saveLearningSettings, saveProgramSettings, type ProgramSettings } from "@/lib/data/holdout";
+import type { DriftThresholdsInput, LearningSettingsInput, ProgramSettingsInput } from "@/lib/validation/program";
 
 // Program-wide settings, each group saved with an audit row (the group's fields
 // before and after) in one transaction. They apply from the next batch, draw or re-score.
@@ -29,4 +29,9 @@ export function updateProgramSettings(actorId: string, input: ProgramSettingsInp
 /** Forgetting half-life and exploration cap: applied from the next batch or re-score. */
 export function updateLearningSettings(actorId: string, input: LearningSettingsInput): Promise<ProgramSettings> {
   return saveAudited(actorId, "learning", ["learningHalfLifeDays", "explorationSharePct"], (tx) => saveLearningSettings(tx, input));
+}
+
+/** The drift monitor's thresholds: applied from the next lifecycle check. */
+export function updateDriftThresholds(actorId: string, input: DriftThresholdsInput): Promise<ProgramSettings> {
+  return saveAudited(actorId, "drift", ["driftAcceptanceShiftPct", "driftZScore", "driftPsi"], (tx) => saveDriftThresholds(tx, input));
 }

@@ -39,3 +39,23 @@ export const learningSettingsSchema = z.object({
     .refine((n) => Math.round(n * 10) === n * 10, "Use at most one decimal place"),
 });
 export type LearningSettingsInput = z.infer<typeof learningSettingsSchema>;
+
+/** The drift monitor's thresholds (lib/engine/drift.ts DriftThresholds), shared by the client form and the server action. */
+export const driftThresholdsSchema = z.object({
+  driftAcceptanceShiftPct: z.coerce
+    .number({ message: "Enter a number of points" })
+    .refine(Number.isFinite, "Enter a number of points")
+    .min(1, "Use at least 1 point")
+    .max(50, "Use at most 50 points"),
+  driftZScore: z.coerce
+    .number({ message: "Enter a number" })
+    .refine(Number.isFinite, "Enter a number")
+    .min(2, "Use at least 2 (below, chance alone raises alerts)")
+    .max(10, "Use at most 10"),
+  driftPsi: z.coerce
+    .number({ message: "Enter a number" })
+    .refine(Number.isFinite, "Enter a number")
+    .min(0.05, "Use at least 0.05")
+    .max(2, "Use at most 2"),
+});
+export type DriftThresholdsInput = z.infer<typeof driftThresholdsSchema>;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { safeText } from "./postgres-safe";
 
 /** The events an endpoint may subscribe to. */
-export const WEBHOOK_EVENTS = ["suggestion.created", "suggestion.accepted", "suggestion.dismissed", "suggestion.done", "suggestion.converted"] as const;
+export const WEBHOOK_EVENTS = ["suggestion.created", "suggestion.accepted", "suggestion.dismissed", "suggestion.done", "suggestion.converted", "model.drift"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
   "suggestion.dismissed": "Suggestion dismissed",
   "suggestion.done": "Suggestion done",
   "suggestion.converted": "Suggestion converted (a purchase after acting on it)",
+  "model.drift": "Model drift alert (a drift threshold crossed)",
 };
 
 const uuid = (what: string) => z.guid({ message: `Not a valid ${what} id` });

@@ -175,9 +175,9 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     ]);
     // Out-of-sample quality per version, by hand: v1 made r1 (0.2, accepted) and r2 (0.4, not); v2 r3 (0.6, not) and r4 (0.8, accepted).
     const close = (x: number) => Math.round(x * 1e9);
-    expect(m.precisionByVersion.map((v) => ({ ...v, brierSum: close(v.brierSum), logLossSum: close(v.logLossSum) }))).toEqual([
-      { modelVersion: "v1", firstUsed: at("2026-03-02T00:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.8 ** 2 + 0.4 ** 2), logLossSum: close(-Math.log(0.2) - Math.log(0.6)), correct: 1 },
-      { modelVersion: "v2", firstUsed: at("2026-03-09T00:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.6 ** 2 + 0.2 ** 2), logLossSum: close(-Math.log(0.4) - Math.log(0.8)), correct: 1 },
+    expect(m.precisionByVersion.map((v) => ({ ...v, brierSum: close(v.brierSum), logLossSum: close(v.logLossSum), predictedSum: close(v.predictedSum) }))).toEqual([
+      { modelVersion: "v1", firstUsed: at("2026-03-02T00:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.8 ** 2 + 0.4 ** 2), logLossSum: close(-Math.log(0.2) - Math.log(0.6)), correct: 1, resolvedAccepted: 1, predictedSum: close(0.2 + 0.4) },
+      { modelVersion: "v2", firstUsed: at("2026-03-09T00:00:00"), accepted: 1, converted: 1, resolved: 2, brierSum: close(0.6 ** 2 + 0.2 ** 2), logLossSum: close(-Math.log(0.4) - Math.log(0.8)), correct: 1, resolvedAccepted: 1, predictedSum: close(0.6 + 0.8) },
     ]);
     expect(m.acceptanceByWeek).toEqual([
       { week: at("2026-03-02T00:00:00"), actionKey: "alpha", actionName: "Alpha", resolved: 2, accepted: 1 },

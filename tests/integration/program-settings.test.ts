@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { listAuditLog } from "@/lib/data/audit";
 import { holdoutBaseline, loadProgramSettings } from "@/lib/data/holdout";
-import { updateLearningSettings, updateProgramSettings } from "@/lib/services/program";
+import { updateDriftThresholds, updateLearningSettings, updateProgramSettings } from "@/lib/services/program";
+import { driftThresholdsOf } from "@/lib/services/model-lifecycle";
 import { makeUser } from "../support/fixtures";
 import { ownDatabase } from "../support/own-db";
 
@@ -35,6 +36,20 @@ describe("program settings", () => {
     expect(entries.map((e) => [e.before, e.after])).toEqual([
       [{ learningHalfLifeDays: 14, explorationSharePct: 10 }, { learningHalfLifeDays: 30, explorationSharePct: 20 }],
       [{ learningHalfLifeDays: 30, explorationSharePct: 20 }, { learningHalfLifeDays: 14, explorationSharePct: 10 }],
+    ]);
+  });
+
+  it("saves the drift thresholds with an audit entry; the lifecycle reads them", async () => {
+    const admin = await makeUser({ role: "ADMIN" });
+    expect(await loadProgramSettings()).toMatchObject({ driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 });
+    await updateDriftThresholds(admin.id, { driftAcceptanceShiftPct: 15, driftZScore: 3, driftPsi: 0.25 });
+    const saved = await loadProgramSettings();
+    expect(driftThresholdsOf(saved)).toEqual({ acceptanceShift: 0.15, zScore: 3, psi: 0.25 });
+    await updateDriftThresholds(admin.id, { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 });
+    const { entries } = await listAuditLog({ entity: "ProgramSettings", actorId: admin.id });
+    expect(entries.map((e) => [e.entityLabel, e.after])).toEqual([
+      ["drift thresholds", { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 }],
+      ["drift thresholds", { driftAcceptanceShiftPct: 15, driftZScore: 3, driftPsi: 0.25 }],
     ]);
   });
 

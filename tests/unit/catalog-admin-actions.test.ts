@@ -47,9 +47,13 @@ vi.mock("@/lib/services/api-keys", () => ({
 vi.mock("@/lib/services/program", () => ({
   updateProgramSettings: spy("updateProgramSettings", { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }),
   updateLearningSettings: spy("updateLearningSettings", { learningHalfLifeDays: 30, explorationSharePct: 20 }),
+  updateDriftThresholds: spy("updateDriftThresholds", { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 }),
 }));
 
+vi.mock("@/lib/services/model-lifecycle", () => ({ rollbackToVersion: spy("rollbackToVersion", { active: "v1", previous: "v2" }) }));
+
 const catalog = await import("@/lib/actions/catalog");
+const model = await import("@/lib/actions/model");
 const program = await import("@/lib/actions/program");
 const users = await import("@/lib/actions/users");
 const keys = await import("@/lib/actions/api-keys");
@@ -90,6 +94,8 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["revokeApiKeyAction", keys.revokeApiKeyAction, { id: U1 }, "revokeApiKey"],
   ["updateProgramSettingsAction", program.updateProgramSettingsAction, { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }, "updateProgramSettings"],
   ["updateLearningSettingsAction", program.updateLearningSettingsAction, { learningHalfLifeDays: 30, explorationSharePct: 20 }, "updateLearningSettings"],
+  ["updateDriftThresholdsAction", program.updateDriftThresholdsAction, { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 }, "updateDriftThresholds"],
+  ["rollbackModelAction", model.rollbackModelAction, { versionId: U1 }, "rollbackToVersion"],
 ];
 
 const base: SessionUser = { id: U2, email: "u@x.test", name: "U", role: "REP", teamId: null };
@@ -100,7 +106,7 @@ describe("admin server actions", () => {
   });
 
   it("covers every exported action", () => {
-    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program)].sort();
+    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program), ...Object.keys(model)].sort();
     expect(ACTIONS.map(([name]) => name).sort()).toEqual(exported);
   });
 
@@ -150,6 +156,35 @@ describe("admin server actions", () => {
   it("refuses a signed-out caller", async () => {
     session.user = null;
     expect(await catalog.runGenerationAction({})).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("rolling back the model", () => {
+  it("refuses an id that is not a version id, before the service runs", async () => {
+    calls.length = 0;
+    session.user = { ...base, role: "ADMIN" };
+    const res = await model.rollbackModelAction({ versionId: "v1" });
+    expect(res.ok).toBe(false);
+    if (!res.ok) expect(res.error.code).toBe("INVALID");
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("drift thresholds", () => {
+  it("refuses thresholds outside their bounds, naming the field, before the service runs", async () => {
+    calls.length = 0;
+    session.user = { ...base, role: "ADMIN" };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ driftAcceptanceShiftPct: 0, driftZScore: 4, driftPsi: 0.2 }, "driftAcceptanceShiftPct"],
+      [{ driftAcceptanceShiftPct: 10, driftZScore: 1, driftPsi: 0.2 }, "driftZScore"],
+      [{ driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: "x" }, "driftPsi"],
+    ];
+    for (const [input, field] of cases) {
+      const res = await program.updateDriftThresholdsAction(input as never);
+      expect(res.ok).toBe(false);
+      if (!res.ok) expect(Object.keys(res.error.fieldErrors ?? {})).toEqual([field]);
+    }
     expect(calls).toEqual([]);
   });
 });

@@ -84,6 +84,17 @@ function holdoutUnitTriggers(): ExtraTrigger[] {
 }
 
 export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
+  ...(["ACTIVE", "SHADOW"] as const).map(
+    (status): ExtraIndex => ({
+      kind: "index",
+      table: "ModelVersion",
+      name: `ModelVersion_one_${status.toLowerCase()}_key`,
+      columns: ["status"],
+      unique: true,
+      predicate: `"status" = '${status}'`,
+      reason: `At most one ${status} model version (migration 20261204400000_model_lifecycle). Partial unique indexes are not expressible in schema.prisma.`,
+    }),
+  ),
   {
     kind: "index",
     table: "Recommendation",

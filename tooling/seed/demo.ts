@@ -14,6 +14,10 @@
 // holdout) comes from lib/engine, never from a copy here.
 import bcrypt from "bcryptjs";
 import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
+import { computeDriftSignals, driftThresholdsOf, trainVersion } from "@/lib/services/model-lifecycle";
+import { insertDriftCheck, updateVersion } from "@/lib/data/model-versions";
+import { loadProgramSettings } from "@/lib/data/holdout";
+import type { Tx } from "@/lib/data/db";
 import { isoDate } from "@/lib/engine";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { bulkInsert, type ColumnTypes } from "./bulk";
@@ -62,7 +66,7 @@ export interface SeedSummary {
 /** Empties every application table (not the migrations table) and resets identities. */
 export async function wipeAppTables<O extends Prisma.PrismaClientOptions["omit"]>(prisma: SeedClient<O>): Promise<void> {
   await prisma.$executeRawUnsafe(
-    `TRUNCATE TABLE "AuditLog", "ApiKey", "UsageEvent", "ContactFeedback", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "CustomerEvent", "HoldoutAssignment", "HoldoutPeriod", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "ModelAlert", "ModelDriftCheck", "ModelVersion", "AuditLog", "ApiKey", "UsageEvent", "ContactFeedback", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "CustomerEvent", "HoldoutAssignment", "HoldoutPeriod", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
@@ -254,6 +258,9 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await bulkInsert(prisma, "CustomerEvent", EVENT_COLUMNS, events);
   phase(`write ${events.length} events`);
   await writeHoldoutHistory(prisma, history);
+  // The demo's model history (below): v1, trained 14 days before today, made the suggestions since.
+  const v1At = new Date(today - 14 * DAY_MS + 7 * HOUR_MS);
+  for (const r of history.recs) if (r.createdAt >= v1At) r.modelVersion = "v1";
   await bulkInsert(prisma, "Recommendation", RECOMMENDATION_COLUMNS, history.recs);
   await bulkInsert(prisma, "Feedback", FEEDBACK_COLUMNS, feedback);
   phase(`write ${history.recs.length} recs + feedback`);
@@ -262,8 +269,27 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await prisma.auditLog.createMany({ data: audit });
   phase(`write ${usage.length} usage + audit`);
 
-  // Today's queues come from the real engine (batch generation), learning
-  // from the history just written, at 08:00 UTC of the seeded day.
+  // Model versions (lib/services/model-lifecycle.ts): v1 trained a fortnight
+  // ago and since retired, v2 trained at 07:00 today and active, and this
+  // morning's drift check, so the model page has a history to show and an
+  // earlier version to roll back to.
+  await prisma.$transaction(
+    async (seedTx) => {
+      const tx = seedTx as unknown as Tx;
+      const v2At = new Date(today + 7 * HOUR_MS);
+      const v1 = await trainVersion(tx, v1At, { status: "RETIRED", reason: "seed" });
+      await updateVersion(tx, v1.id, { activatedAt: v1At, retiredAt: v2At });
+      const v2 = await trainVersion(tx, v2At, { status: "ACTIVE", reason: "seed" });
+      const settings = await loadProgramSettings(tx);
+      const { from, signals } = await computeDriftSignals(tx, v2At, driftThresholdsOf(settings), v2);
+      await insertDriftCheck(tx, { at: v2At, windowFrom: from, windowTo: v2At, modelVersionId: v2.id, signals: signals as unknown as Prisma.InputJsonValue, alerts: 0 });
+    },
+    { timeout: 120_000 },
+  );
+  phase("model versions");
+
+  // Today's queues come from the real engine (batch generation), scoring
+  // with the active model version, at 08:00 UTC of the seeded day.
   const queue = await generateRecommendations({ now: new Date(today + 8 * HOUR_MS), seed: `demo:${seed}` }, prisma);
   phase("today's queue");
 

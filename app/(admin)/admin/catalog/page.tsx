@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Section } from "@/components/admin/form";
 import { LearningForm } from "@/components/admin/learning-form";
+import { DriftForm } from "@/components/admin/drift-form";
 import { CatalogList } from "@/components/catalog/catalog-list";
 import { RunGenerationButton } from "@/components/catalog/run-generation-button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -43,6 +44,14 @@ export default async function CatalogPage() {
           description={`Exploration is on for ${exploring} of ${actions.filter((a) => a.active).length} active actions (set per action). Now: evidence half-life ${settings.learningHalfLifeDays} days, exploration cap ${settings.explorationSharePct} % of customers.`}
         >
           <LearningForm settings={{ learningHalfLifeDays: settings.learningHalfLifeDays, explorationSharePct: settings.explorationSharePct }} />
+        </Section>
+      </div>
+      <div className="mt-4">
+        <Section
+          title="Drift monitor"
+          description="Checked every hour on the suggestions resolved in the last 7 days; an alert shows on the model page, goes to the audit log and to model.drift webhooks, and an acceptance alert retrains the model."
+        >
+          <DriftForm settings={{ driftAcceptanceShiftPct: settings.driftAcceptanceShiftPct, driftZScore: settings.driftZScore, driftPsi: settings.driftPsi }} />
         </Section>
       </div>
     </div>

@@ -2,16 +2,20 @@ import type { Metadata } from "next";
 import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { modelMetrics } from "@/lib/data/metrics";
+import { latestDriftCheck, listAlerts, listVersions } from "@/lib/data/model-versions";
+import { can } from "@/lib/auth/permissions";
+import { ModelLifecycle } from "./model-lifecycle";
 import { loadDashboard, type SearchParams } from "../load-dashboard";
 import { ModelView } from "./model-view";
 
 export const metadata: Metadata = { title: "Model quality" };
 
 export default async function ModelPage({ searchParams }: { searchParams: SearchParams }) {
-  const { scope, frame } = await loadDashboard("model", searchParams);
-  const data = await modelMetrics(scope);
+  const { scope, frame, user } = await loadDashboard("model", searchParams);
+  const [data, versions, alerts, check] = await Promise.all([modelMetrics(scope), listVersions(), listAlerts(), latestDriftCheck()]);
   return (
     <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame}>
+      <ModelLifecycle versions={versions} alerts={alerts} check={check} data={data} canRollback={can(user.role, "model.manage")} />
       <ModelView data={data} grain={scope.grain} windowDays={ATTRIBUTION_WINDOW_DAYS} />
     </DashboardFrame>
   );
