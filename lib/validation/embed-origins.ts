@@ -17,10 +17,10 @@ export function parseEmbedOrigin(raw: string): { ok: true; origin: string } | { 
   } catch {
     return { ok: false, message: "Not a URL: write it as https://host (with the scheme)" };
   }
+  const local = url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname);
+  if (url.protocol !== "https:" && !local) return { ok: false, message: "Must be https:// (plain http only for localhost, in development)" };
   if (url.username || url.password) return { ok: false, message: "An origin has no user name or password" };
-  if (url.pathname !== "/" || url.search || url.hash || text.length > url.origin.length) return { ok: false, message: `Only the origin, without a path: ${url.origin}` };
-  if (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)) return { ok: true, origin: url.origin };
-  if (url.protocol !== "https:") return { ok: false, message: "Must be https:// (plain http only for localhost, in development)" };
+  if (!/^https?:\/\/[^/?#]+$/i.test(text)) return { ok: false, message: `Only the origin, without a path: ${url.origin}` };
   return { ok: true, origin: url.origin };
 }
 

@@ -49,7 +49,13 @@ vi.mock("@/lib/services/program", () => ({
   updateLearningSettings: spy("updateLearningSettings", { learningHalfLifeDays: 30, explorationSharePct: 20 }),
 }));
 
+vi.mock("@/lib/services/embed-origins", () => ({
+  addEmbedOrigin: spy("addEmbedOrigin", { origin: "https://crm.example.com" }),
+  removeEmbedOrigin: spy("removeEmbedOrigin", { origin: "https://crm.example.com" }),
+}));
+
 const catalog = await import("@/lib/actions/catalog");
+const origins = await import("@/lib/actions/embed-origins");
 const program = await import("@/lib/actions/program");
 const users = await import("@/lib/actions/users");
 const keys = await import("@/lib/actions/api-keys");
@@ -90,6 +96,8 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["revokeApiKeyAction", keys.revokeApiKeyAction, { id: U1 }, "revokeApiKey"],
   ["updateProgramSettingsAction", program.updateProgramSettingsAction, { globalHoldoutPct: 5, holdoutRedraw: "QUARTER" }, "updateProgramSettings"],
   ["updateLearningSettingsAction", program.updateLearningSettingsAction, { learningHalfLifeDays: 30, explorationSharePct: 20 }, "updateLearningSettings"],
+  ["addEmbedOriginAction", origins.addEmbedOriginAction, { origin: "https://crm.example.com" }, "addEmbedOrigin"],
+  ["removeEmbedOriginAction", origins.removeEmbedOriginAction, { origin: "https://crm.example.com" }, "removeEmbedOrigin"],
 ];
 
 const base: SessionUser = { id: U2, email: "u@x.test", name: "U", role: "REP", teamId: null };
@@ -100,7 +108,7 @@ describe("admin server actions", () => {
   });
 
   it("covers every exported action", () => {
-    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program)].sort();
+    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program), ...Object.keys(origins)].sort();
     expect(ACTIONS.map(([name]) => name).sort()).toEqual(exported);
   });
 
@@ -143,6 +151,15 @@ describe("admin server actions", () => {
     for (const explorationSharePct of [-1, 51, 2.55, "x"]) {
       const res = await program.updateLearningSettingsAction({ learningHalfLifeDays: 30, explorationSharePct } as never);
       expect(res).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { explorationSharePct: [expect.any(String)] } } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses an embed origin that is not https (or http://localhost), or is more than an origin, naming the field", async () => {
+    session.user = { ...base, role: "ADMIN" };
+    for (const origin of ["http://crm.example.com", "crm.example.com", "https://crm.example.com/path", "https://*.example.com", "https://a.example.com https://b.example.com", "https://a.example.com; script-src *", "javascript:alert(1)", "", "https://user:pw@crm.example.com"]) {
+      const res = await origins.addEmbedOriginAction({ origin });
+      expect(res, origin).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { origin: [expect.any(String)] } } });
     }
     expect(calls).toEqual([]);
   });
