@@ -41,7 +41,7 @@ test("an admin allows the CRM's origin (validated): the embed's frame-ancestors 
   const page = await ctx.newPage();
   await page.setViewportSize({ width: 360, height: 800 });
   await page.goto("/admin/api-keys");
-  const field = page.getByLabel("CRM origin");
+  const field = page.getByRole("textbox", { name: "CRM origin" });
   await field.fill("http://crm.example.com");
   await page.getByRole("button", { name: "Allow", exact: true }).click();
   await expect(page.getByText("Must be https:// (plain http only for localhost, in development)")).toBeVisible();

@@ -375,7 +375,7 @@ test("searching customers and opening one shows its timeline", async ({ page }) 
   await expect(page.getByText("Signals the engine uses")).toBeVisible();
 });
 
-test("screens at 360 px and 1440 px, light and dark, and no serious accessibility violations in either", async ({ page }) => {
+test("screens at 360 px and 1440 px, light and dark, and no accessibility violations in either", async ({ page }) => {
   test.setTimeout(180_000);
   const customerId = await withDb(async (db) => (await db.query<{ id: string; externalId: string; name: string }>(`SELECT c.id, c."externalId", c.name FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" JOIN "Recommendation" r ON r."customerId" = c.id AND r.status = 'PENDING' AND NOT r."isControl" WHERE u.email = 'rep@nudge.test' LIMIT 1`)).rows[0]!);
   const screens: [string, string][] = [
@@ -399,8 +399,8 @@ test("screens at 360 px and 1440 px, light and dark, and no serious accessibilit
     for (const path of ["/queue", `/customers/${customerId.id}`, `/embed/customers/${customerId.externalId}`]) {
       await page.goto(path);
       const results = await new AxeBuilder({ page }).analyze();
-      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      expect(serious.map((v) => `${colorScheme} ${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`)).toEqual([]);
+      // Nothing at all, whatever its impact.
+      expect(results.violations.map((v) => `${colorScheme} ${path} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`)).toEqual([]);
     }
   }
   // The customer's page is titled with their name.

@@ -110,8 +110,11 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "k") {
         e.preventDefault();
-        if (dialog.current?.open) setOpen(false);
-        else open();
+        if (dialog.current?.open) {
+          dialog.current.close();
+          returnTo.current?.focus({ preventScroll: true });
+          setOpen(false);
+        } else open();
       }
     };
     window.addEventListener("keydown", onKey);
@@ -161,11 +164,18 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
     document.getElementById(optionId(activeIndex))?.scrollIntoView({ block: "nearest" });
   });
 
-  const close = () => setOpen(false);
-  const run = (c: Command) => {
-    setOpen(false);
-    // Focus goes back first; the command may then move it (a selected row, an opened panel).
+  /**
+   * Closes at once (not in an effect): the browser gives focus back to where
+   * it was as the dialog closes, so a command run next may move it elsewhere
+   * (a selected row, an opened panel) without the dialog taking it back later.
+   */
+  const close = () => {
+    dialog.current?.close();
     returnTo.current?.focus({ preventScroll: true });
+    setOpen(false);
+  };
+  const run = (c: Command) => {
+    close();
     c.run();
   };
 
@@ -186,18 +196,10 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
       <dialog
         ref={dialog}
         aria-label="Search and commands"
-        onClose={() => {
-          // Escape, Ctrl+K again or the close button: focus returns to where it was.
-          if (isOpen) {
-            setOpen(false);
-            returnTo.current?.focus({ preventScroll: true });
-          }
-        }}
+        // Escape closes the dialog natively (focus goes back to where it was); keep the state in step.
+        onClose={() => setOpen(false)}
         onClick={(e) => {
-          if (e.target === dialog.current) {
-            close();
-            returnTo.current?.focus({ preventScroll: true });
-          }
+          if (e.target === dialog.current) close();
         }}
         className="mx-auto mt-[8vh] w-[min(36rem,calc(100vw-1rem))] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-900/40"
       >
@@ -247,10 +249,7 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
               <button
                 type="button"
                 data-palette-close
-                onClick={() => {
-                  close();
-                  returnTo.current?.focus({ preventScroll: true });
-                }}
+                onClick={close}
                 className="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100"
               >
                 Esc<span className="sr-only"> (close)</span>
