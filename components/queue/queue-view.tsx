@@ -150,19 +150,18 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
     setPanel(null);
     focusSelected();
   };
-  const who = selected ? `${selected.customer.name}: ${selected.action.name}` : "";
+  const selectedGroup = selected ? `Selected: ${selected.customer.name} · ${selected.action.name}` : "";
   const paletteCommands: Command[] = [
     ...(selected
       ? [
           ...(selected.status !== "ACCEPTED"
-            ? [{ id: "react:accept", group: "Selected suggestion", label: `Accept · ${who}`, shortcut: "a", run: () => reactTo(selected, { kind: "ACCEPT", recommendationId: selected.id, idempotencyKey: crypto.randomUUID() }) }]
+            ? [{ id: "react:accept", group: selectedGroup, label: "Accept", shortcut: "a", run: () => reactTo(selected, { kind: "ACCEPT", recommendationId: selected.id, idempotencyKey: crypto.randomUUID() }) }]
             : []),
-          { id: "react:done", group: "Selected suggestion", label: `Mark done · ${who}`, shortcut: "x", run: () => reactTo(selected, { kind: "DONE", recommendationId: selected.id, idempotencyKey: crypto.randomUUID() }) },
-          { id: "react:snooze", group: "Selected suggestion", label: `Snooze… · ${who}`, shortcut: "s", run: () => setPanel({ id: selected.id, kind: "snooze" }) },
-          { id: "react:dismiss", group: "Selected suggestion", label: `Dismiss… · ${who}`, shortcut: "d", run: () => setPanel({ id: selected.id, kind: "dismiss" }) },
+          { id: "react:done", group: selectedGroup, label: "Mark done", shortcut: "x", run: () => reactTo(selected, { kind: "DONE", recommendationId: selected.id, idempotencyKey: crypto.randomUUID() }) },
+          { id: "react:snooze", group: selectedGroup, label: "Snooze…", shortcut: "s", run: () => setPanel({ id: selected.id, kind: "snooze" }) },
+          { id: "react:dismiss", group: selectedGroup, label: "Dismiss…", shortcut: "d", run: () => setPanel({ id: selected.id, kind: "dismiss" }) },
         ]
       : []),
-    { id: "react:undo", group: "Selected suggestion", label: "Undo the last reaction", shortcut: "u", run: () => undo() },
     ...items.map((i) => ({
       id: `suggestion:${i.id}`,
       group: "Suggestions",
@@ -170,7 +169,8 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
       keywords: `${i.customer.company ?? ""} ${i.customer.externalId} suggestion`,
       run: () => selectRow(i.id),
     })),
-    { id: "help:keys", group: "Help", label: "Keyboard shortcuts", shortcut: "?", run: () => setHelp(true) },
+    { id: "react:undo", group: "Queue", label: "Undo the last reaction", shortcut: "u", run: () => undo() },
+    { id: "help:keys", group: "Queue", label: "Keyboard shortcuts", shortcut: "?", run: () => setHelp(true) },
   ];
   usePaletteCommands("queue", paletteCommands);
 

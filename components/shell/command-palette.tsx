@@ -224,7 +224,7 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
                 aria-autocomplete="list"
                 aria-activedescendant={activeIndex >= 0 ? optionId(activeIndex) : undefined}
                 aria-label={canSearchCustomers ? "Search customers, pages and commands" : "Search pages and commands"}
-                placeholder={canSearchCustomers ? "Customer, page or command…" : "Page or command…"}
+                placeholder={canSearchCustomers ? "Customer or command…" : "Page or command…"}
                 autoComplete="off"
                 spellCheck={false}
                 value={query}
