@@ -258,7 +258,7 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
             <ul ref={listRef} id={`${baseId}-list`} role="listbox" aria-label="Results" className="max-h-[min(24rem,60dvh)] overflow-y-auto py-1">
               {groups.map((g, gi) => (
                 <li key={g.name} role="presentation">
-                  <div id={`${baseId}-g-${gi}`} role="presentation" className="px-3 pb-1 pt-2 text-xs font-medium text-slate-500">
+                  <div id={`${baseId}-g-${gi}`} aria-hidden="true" className="px-3 pb-1 pt-2 text-xs font-medium text-slate-500">
                     {g.name}
                   </div>
                   <ul role="group" aria-labelledby={`${baseId}-g-${gi}`}>
@@ -268,13 +268,14 @@ export function CommandPaletteProvider({ pages, canSearchCustomers, children }: 
                         id={optionId(index)}
                         role="option"
                         aria-selected={index === activeIndex}
+                        aria-keyshortcuts={c.shortcut}
                         onMouseMove={() => index !== activeIndex && setActive(index)}
                         onMouseDown={(e) => e.preventDefault()}
                         onClick={() => run(c)}
                         className={`mx-1 flex cursor-pointer items-center gap-2 rounded-md px-2 py-2 text-sm ${index === activeIndex ? "bg-brand-50 text-brand-800" : "text-slate-800"}`}
                       >
                         <span className="min-w-0 flex-1 truncate">{c.label}</span>
-                        {c.shortcut ? <kbd className="shrink-0 rounded border border-slate-300 px-1.5 font-mono text-xs text-slate-600">{c.shortcut}</kbd> : null}
+                        {c.shortcut ? <kbd aria-hidden="true" className="shrink-0 rounded border border-slate-300 px-1.5 font-mono text-xs text-slate-600">{c.shortcut}</kbd> : null}
                       </li>
                     ))}
                   </ul>

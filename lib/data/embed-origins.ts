@@ -2,11 +2,12 @@ import "server-only";
 import { db, type Tx } from "./db";
 
 // The CRM origins admins allowed to frame the embed panel. The proxy reads them
-// on every /embed/* request through a short cache (EMBED_ORIGINS_TTL_MS):
-// a change made in this process applies at once, one made by another app
-// instance within the cache's lifetime.
+// on every /embed/* request through a short cache (EMBED_ORIGINS_TTL_MS), so
+// a change applies within seconds on every app instance. (Next runs the proxy
+// apart from the pages, so dropping the cache after a change only helps code
+// that shares the pages' module scope; the lifetime is what bounds the delay.)
 
-export const EMBED_ORIGINS_TTL_MS = 15_000;
+export const EMBED_ORIGINS_TTL_MS = 5_000;
 
 export interface EmbedOriginRow {
   origin: string;

@@ -22,7 +22,7 @@ export default async function ApiKeysPage() {
       <ApiKeysPanel keys={keys} />
       <Section
         title="CRM embedding: allowed origins"
-        description="Sites that may show the customer panel (/embed/…) in a frame. Any other site is refused (CSP frame-ancestors). Changes apply within 15 seconds on every app instance. The CRM's server gets the panel's sign-in through POST /api/v1/embed-tokens with a key that has the embed:issue scope."
+        description="Sites that may show the customer panel (/embed/…) in a frame. Any other site is refused (CSP frame-ancestors). Changes apply within 5 seconds. The CRM's server gets the panel's sign-in through POST /api/v1/embed-tokens with a key that has the embed:issue scope."
       >
         <EmbedOriginsPanel origins={origins} fromEnv={embedAllowedOrigins()} />
       </Section>
