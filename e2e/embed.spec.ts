@@ -54,7 +54,7 @@ test("an admin allows the CRM's origin (validated): the embed's frame-ancestors 
   await screenshot(page, "admin-embed-origins-360");
   await ctx.close();
   // Applied within the proxy's 5-second cache.
-  await expect.poll(csp, { timeout: 20_000 }).toContain(`frame-ancestors 'self' ${HOST}`);
+  await expect.poll(csp, { timeout: 45_000 }).toContain(`frame-ancestors 'self' ${HOST}`);
   expect(await csp()).not.toContain("127.0.0.1:");
 });
 
