@@ -53,7 +53,7 @@ export function EmbedOriginsPanel({ origins, fromEnv }: { origins: EmbedOriginIt
             />
           )}
         </Field>
-        <Button type="submit" className="mt-5" disabled={add.pending}>
+        <Button type="submit" className="sm:mt-5" disabled={add.pending}>
           {add.pending ? "Adding…" : "Allow"}
         </Button>
       </form>
