@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authSecret, embedAllowedOrigins, env, publicUrl } from "@/lib/config/env";
 import { contentSecurityPolicy } from "@/lib/config/security-headers";
+import { cachedEmbedOrigins } from "@/lib/data/embed-origins";
 
 // An optimistic first gate only: signed-out visitors go to /signin, session-less
 // calls to internal APIs get 401. Every page, action and route checks again
@@ -10,7 +11,8 @@ import { contentSecurityPolicy } from "@/lib/config/security-headers";
 const PUBLIC = [/^\/signin$/, /^\/api\/health$/, /^\/api\/auth\//, /^\/api\/v1\//, /^\/embed\//];
 
 // Framing policy, read at run time: only the embed panel may be framed, and
-// only by the configured CRM origins. (Sign-in is never framed: the panel is
+// only by the CRM origins admins allowed on /admin/api-keys (from the database,
+// cached briefly: lib/data/embed-origins.ts) plus any in EMBED_ALLOWED_ORIGINS. (Sign-in is never framed: the panel is
 // signed in by an embed token, since a cookie would be blocked in the frame.)
 const FRAMEABLE = [/^\/embed\//];
 
@@ -32,9 +34,10 @@ interface Security {
   https: boolean;
 }
 
-function security(req: NextRequest): Security {
-  const origins = embedAllowedOrigins();
-  const frameable = FRAMEABLE.some((re) => re.test(req.nextUrl.pathname)) && origins.length > 0;
+async function security(req: NextRequest): Promise<Security> {
+  const embed = FRAMEABLE.some((re) => re.test(req.nextUrl.pathname));
+  const origins = embed ? [...new Set([...embedAllowedOrigins(), ...(await cachedEmbedOrigins())])] : [];
+  const frameable = embed && origins.length > 0;
   const nonce = newNonce();
   const https = servedOverHttps(req);
   const csp = contentSecurityPolicy(nonce, { frameAncestors: frameable ? `'self' ${origins.join(" ")}` : "'none'", dev: env().NODE_ENV === "development", https });
@@ -63,7 +66,7 @@ function next(req: NextRequest, s: Security): NextResponse {
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  const s = security(req);
+  const s = await security(req);
   if (PUBLIC.some((re) => re.test(pathname))) return next(req, s);
   const token = await getToken({ req, secret: authSecret() });
   if (token) return next(req, s);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createServer, type Server } from "node:http";
-import { apiKey, statusOf, storageState, withDb } from "./support";
+import { apiKey, screenshot, statusOf, storageState, withDb } from "./support";
 
 // The embed inside a real CRM: a host page on another site (localhost, where
 // the app is 127.0.0.1) frames the panel, in a browser that blocks
@@ -12,6 +12,9 @@ const HOST = `http://localhost:${HOST_PORT}`;
 
 test.use({ storageState: { cookies: [], origins: [] }, launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--test-third-party-cookie-phaseout"] } });
 
+// In order: the admin allows the host page's origin before it frames the panel.
+test.describe.configure({ mode: "serial" });
+
 let host: Server;
 let framed = "";
 test.beforeAll(async () => {
@@ -22,10 +25,37 @@ test.beforeAll(async () => {
       <iframe title="Nudge" src="${framed}" style="width:360px;height:720px;border:1px solid #ccc"></iframe>
     </body></html>`);
   });
-  await new Promise<void>((resolve) => host.listen(HOST_PORT, "localhost", resolve));
+  // Every interface: the same page is also the "other CRM" at http://127.0.0.1:<port>, an origin nobody allowed.
+  await new Promise<void>((resolve) => host.listen(HOST_PORT, resolve));
 });
 test.afterAll(async () => {
   await new Promise<void>((resolve) => host.close(() => resolve()));
+});
+
+// Nothing may frame the panel until an admin allows the CRM's origin on /admin/api-keys.
+test("an admin allows the CRM's origin (validated): the embed's frame-ancestors then name it and no other", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const csp = async () => (await request.get("/embed/customers/no-such-customer")).headers()["content-security-policy"] ?? "";
+  await withDb((db) => db.query(`DELETE FROM "EmbedOrigin"`)); // a fresh start when the server is reused
+  await expect.poll(csp, { timeout: 20_000 }).toContain("frame-ancestors 'none'");
+  const ctx = await browser.newContext({ storageState: storageState("admin") });
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto("/admin/api-keys");
+  const field = page.getByRole("textbox", { name: "CRM origin" });
+  await field.fill("http://crm.example.com");
+  await page.getByRole("button", { name: "Allow", exact: true }).click();
+  await expect(page.getByText("Must be https:// (plain http only for localhost, in development)")).toBeVisible();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await field.fill(`${HOST}/`);
+  await page.getByRole("button", { name: "Allow", exact: true }).click();
+  const list = page.getByRole("list", { name: "Allowed CRM origins" });
+  await expect(list.getByText(HOST, { exact: true })).toBeVisible();
+  await screenshot(page, "admin-embed-origins-360");
+  await ctx.close();
+  // Applied within the proxy's 5-second cache.
+  await expect.poll(csp, { timeout: 45_000 }).toContain(`frame-ancestors 'self' ${HOST}`);
+  expect(await csp()).not.toContain("127.0.0.1:");
 });
 
 test("a CRM page on another site frames the panel with an embed token: the record's suggestions show and an accept is stored, with third-party cookies blocked", async ({ page, request }) => {
@@ -55,6 +85,12 @@ test("a CRM page on another site frames the panel with an embed token: the recor
   await card.getByRole("button", { name: "Accept" }).click();
   await expect.poll(() => statusOf(c.rec)).toBe("ACCEPTED");
   await expect(card.getByRole("button", { name: "Accepted" })).toBeDisabled();
+
+  // The same page on an origin nobody allowed: the browser refuses to show the panel in its frame.
+  await page.goto(`http://127.0.0.1:${HOST_PORT}`);
+  await expect(page.getByRole("heading", { name: "Account record" })).toBeVisible();
+  await expect.poll(() => page.frames().map((f) => f.url())).toContain("chrome-error://chromewebdata/");
+  await expect(page.frameLocator("iframe[title=Nudge]").getByRole("heading", { level: 1, name: c.name })).toHaveCount(0);
 
   // A token for one record opens no other.
   const other = await withDb(async (db) => (await db.query<{ externalId: string }>(`SELECT c."externalId" FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.email = 'rep@nudge.test' AND c."externalId" <> $1 LIMIT 1`, [c.externalId])).rows[0]!.externalId);

@@ -1,5 +1,6 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { usePaletteCommands, type Command } from "@/components/shell/command-palette";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Icon } from "@/components/ui/icons";
 import { CustomerPane } from "./customer-pane";
@@ -140,6 +141,38 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
       delete document.body.dataset.queueKeys;
     };
   });
+
+  // The command palette (Ctrl+K): jump to a suggestion, or react to the selected one.
+  const selectRow = (id: string) => {
+    const index = items.findIndex((i) => i.id === id);
+    if (index < 0) return;
+    setSel({ id, index });
+    setPanel(null);
+    focusSelected();
+  };
+  const selectedGroup = selected ? `Selected: ${selected.customer.name} · ${selected.action.name}` : "";
+  const paletteCommands: Command[] = [
+    ...(selected
+      ? [
+          ...(selected.status !== "ACCEPTED"
+            ? [{ id: "react:accept", group: selectedGroup, label: "Accept", shortcut: "a", run: () => reactTo(selected, { kind: "ACCEPT", recommendationId: selected.id, idempotencyKey: crypto.randomUUID() }) }]
+            : []),
+          { id: "react:done", group: selectedGroup, label: "Mark done", shortcut: "x", run: () => reactTo(selected, { kind: "DONE", recommendationId: selected.id, idempotencyKey: crypto.randomUUID() }) },
+          { id: "react:snooze", group: selectedGroup, label: "Snooze…", shortcut: "s", run: () => setPanel({ id: selected.id, kind: "snooze" }) },
+          { id: "react:dismiss", group: selectedGroup, label: "Dismiss…", shortcut: "d", run: () => setPanel({ id: selected.id, kind: "dismiss" }) },
+        ]
+      : []),
+    ...items.map((i) => ({
+      id: `suggestion:${i.id}`,
+      group: "Suggestions",
+      label: `${i.customer.name}: ${i.action.name}`,
+      keywords: `${i.customer.company ?? ""} ${i.customer.externalId} suggestion`,
+      run: () => selectRow(i.id),
+    })),
+    { id: "react:undo", group: "Queue", label: "Undo the last reaction", shortcut: "u", run: () => undo() },
+    { id: "help:keys", group: "Queue", label: "Keyboard shortcuts", shortcut: "?", run: () => setHelp(true) },
+  ];
+  usePaletteCommands("queue", paletteCommands);
 
   const onPanel = (id: string) => (kind: Panel) => {
     setPanel(kind ? { id, kind } : null);

@@ -10,6 +10,7 @@ const KEYS: [string, string][] = [
   ["d", "Dismiss with a reason…"],
   ["u", "Undo the last reaction"],
   ["?", "Show this list"],
+  ["Ctrl K", "Search customers, pages and commands"],
   ["Esc", "Close a panel or this list"],
 ];
 

@@ -18,7 +18,8 @@ export type IconName =
   | "signout"
   | "external"
   | "keyboard"
-  | "offline";
+  | "offline"
+  | "search";
 
 const PATHS: Record<IconName, string> = {
   offer: "M20 12l-8 8-8-8V4h8l8 8zM7.5 7.5h.01",
@@ -37,6 +38,7 @@ const PATHS: Record<IconName, string> = {
   external: "M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 01-1 1H5a1 1 0 01-1-1V7a1 1 0 011-1h5",
   keyboard: "M3 7h18v10H3zM7 11h.01M11 11h.01M15 11h.01M8 14h8",
   offline: "M2 8.5a15 15 0 0120 0M5.5 12a10 10 0 0113 0M9 15.5a5 5 0 016 0M12 19h.01M3 3l18 18",
+  search: "M11 18a7 7 0 100-14 7 7 0 000 14zM20 20l-4.2-4.2",
 };
 
 export function Icon({ name, className = "size-4", ...props }: { name: IconName } & SVGProps<SVGSVGElement>) {

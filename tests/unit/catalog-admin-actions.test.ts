@@ -52,8 +52,14 @@ vi.mock("@/lib/services/program", () => ({
 
 vi.mock("@/lib/services/model-lifecycle", () => ({ rollbackToVersion: spy("rollbackToVersion", { active: "v1", previous: "v2" }) }));
 
+vi.mock("@/lib/services/embed-origins", () => ({
+  addEmbedOrigin: spy("addEmbedOrigin", { origin: "https://crm.example.com" }),
+  removeEmbedOrigin: spy("removeEmbedOrigin", { origin: "https://crm.example.com" }),
+}));
+
 const catalog = await import("@/lib/actions/catalog");
 const model = await import("@/lib/actions/model");
+const origins = await import("@/lib/actions/embed-origins");
 const program = await import("@/lib/actions/program");
 const users = await import("@/lib/actions/users");
 const keys = await import("@/lib/actions/api-keys");
@@ -96,6 +102,8 @@ const ACTIONS: [string, (input: never) => Promise<{ ok: boolean; error?: { code:
   ["updateLearningSettingsAction", program.updateLearningSettingsAction, { learningHalfLifeDays: 30, explorationSharePct: 20 }, "updateLearningSettings"],
   ["updateDriftThresholdsAction", program.updateDriftThresholdsAction, { driftAcceptanceShiftPct: 10, driftZScore: 4, driftPsi: 0.2 }, "updateDriftThresholds"],
   ["rollbackModelAction", model.rollbackModelAction, { versionId: U1 }, "rollbackToVersion"],
+  ["addEmbedOriginAction", origins.addEmbedOriginAction, { origin: "https://crm.example.com" }, "addEmbedOrigin"],
+  ["removeEmbedOriginAction", origins.removeEmbedOriginAction, { origin: "https://crm.example.com" }, "removeEmbedOrigin"],
 ];
 
 const base: SessionUser = { id: U2, email: "u@x.test", name: "U", role: "REP", teamId: null };
@@ -106,7 +114,7 @@ describe("admin server actions", () => {
   });
 
   it("covers every exported action", () => {
-    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program), ...Object.keys(model)].sort();
+    const exported = [...Object.keys(catalog), ...Object.keys(users), ...Object.keys(keys), ...Object.keys(program), ...Object.keys(model), ...Object.keys(origins)].sort();
     expect(ACTIONS.map(([name]) => name).sort()).toEqual(exported);
   });
 
@@ -149,6 +157,15 @@ describe("admin server actions", () => {
     for (const explorationSharePct of [-1, 51, 2.55, "x"]) {
       const res = await program.updateLearningSettingsAction({ learningHalfLifeDays: 30, explorationSharePct } as never);
       expect(res).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { explorationSharePct: [expect.any(String)] } } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses an embed origin that is not https (or http://localhost), or is more than an origin, naming the field", async () => {
+    session.user = { ...base, role: "ADMIN" };
+    for (const origin of ["http://crm.example.com", "crm.example.com", "https://crm.example.com/path", "https://*.example.com", "https://a.example.com https://b.example.com", "https://a.example.com; script-src *", "javascript:alert(1)", "", "https://user:pw@crm.example.com"]) {
+      const res = await origins.addEmbedOriginAction({ origin });
+      expect(res, origin).toMatchObject({ ok: false, error: { code: "INVALID", fieldErrors: { origin: [expect.any(String)] } } });
     }
     expect(calls).toEqual([]);
   });
