@@ -17,6 +17,10 @@ export const PERMISSIONS = {
   "users.manage": ["ADMIN"],
   "apiKeys.manage": ["ADMIN"],
   "webhooks.manage": ["ADMIN"],
+  /** The first-run tour (each role has its own). */
+  "tour.take": ["REP", "MANAGER", "ADMIN"],
+  /** Adoption targets: admins for any team and program-wide, managers for their own team only (lib/services/engagement.ts). */
+  "targets.manage": ["MANAGER", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
