@@ -24,7 +24,7 @@ export const TARGET_INFO: Record<TargetMetric, TargetMetricInfo> = {
   reactionShare: { label: "Reaction share", unit: "pct", min: 0, max: 1, definition: "Share of shown recommendations of the period that got any reaction (accept, done, dismiss or snooze)." },
   acceptShare: { label: "Accepted share", unit: "pct", min: 0, max: 1, definition: "Share of shown recommendations of the period accepted or marked done." },
   nps: { label: "NPS", unit: "score", min: -100, max: 100, definition: "Net Promoter Score of the period's pulse answers: % promoters (9–10) minus % detractors (0–6)." },
-  tourCompletion: { label: "Tour finished", unit: "pct", min: 0, max: 1, definition: "Share of the reps who started the first-run tour in the period who finished it (by now)." },
+  tourCompletion: { label: "Tour finished", unit: "pct", min: 0, max: 1, definition: "Share of the team's reps who have finished the first-run tour (up to now)." },
 };
 
 export type TargetStatus = "met" | "below" | "no-data" | "no-target";
@@ -53,4 +53,54 @@ export const STATUS_LABEL: Record<TargetStatus, string> = { met: "On target", be
 /** The threshold as people write it: percentages for shares, points for NPS. */
 export function formatThreshold(metric: TargetMetric, threshold: number): string {
   return TARGET_INFO[metric].unit === "pct" ? `${Math.round(threshold * 1000) / 10}%` : `${threshold > 0 ? "+" : ""}${Math.round(threshold)}`;
+}
+
+export interface FigureRep {
+  id: string;
+  teamId: string | null;
+  accountActive: boolean;
+  /** ISO day of the last activity up to the end date. */
+  lastActive: string | null;
+  activeLast7: boolean;
+  shown: number;
+  reacted: number;
+  accepted: number;
+  tourFinished: boolean;
+}
+
+export interface Figures {
+  /** Reps on the team in the last 7 days (account on, or used in those days) and those of them active. */
+  weeklyActive: { active: number; of: number };
+  reactions: { shown: number; reacted: number; accepted: number };
+  tour: { finished: number; of: number };
+  values: Record<TargetMetric, number | null>;
+}
+
+const share = (x: number, n: number) => (n > 0 ? x / n : null);
+
+/**
+ * The target metrics over a set of reps (a team, or the whole scope) and its
+ * NPS (computed elsewhere from the pulse answers). `lastDay`: the period's last
+ * day (ISO); the weekly window is it and the 6 days before.
+ */
+export function figures(reps: readonly FigureRep[], nps: number | null, lastDay: string): Figures {
+  const windowStart = new Date(Date.parse(`${lastDay}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const onTeam = reps.filter((r) => r.accountActive || (r.lastActive !== null && r.lastActive >= windowStart));
+  const active = onTeam.filter((r) => r.activeLast7).length;
+  const shown = reps.reduce((a, r) => a + r.shown, 0);
+  const reacted = reps.reduce((a, r) => a + r.reacted, 0);
+  const accepted = reps.reduce((a, r) => a + r.accepted, 0);
+  const finished = reps.filter((r) => r.tourFinished).length;
+  return {
+    weeklyActive: { active, of: onTeam.length },
+    reactions: { shown, reacted, accepted },
+    tour: { finished, of: reps.length },
+    values: {
+      weeklyActiveShare: share(active, onTeam.length),
+      reactionShare: share(reacted, shown),
+      acceptShare: share(accepted, shown),
+      nps,
+      tourCompletion: share(finished, reps.length),
+    },
+  };
 }

@@ -40,7 +40,7 @@ export async function loadDashboard(key: DashboardKey, searchParams: SearchParam
     notes: [...notes, ...ctx.notes],
     today: isoDay(now),
   };
-  return { scope: ctx.scope satisfies MetricsScope, frame, segments: ctx.segments, params };
+  return { scope: ctx.scope satisfies MetricsScope, frame, segments: ctx.segments, params, user };
 }
 
 /** ISO date of a week or day bucket. */
