@@ -57,7 +57,7 @@ export function Tour({ role, autoStart }: { role: Role; autoStart: boolean }) {
   const { home, steps } = TOURS[name];
   const pathname = usePathname();
   const [step, setStep] = useState<number | null>(null);
-  const [auto, setAuto] = useState(autoStart);
+  const auto = useRef(autoStart);
   const card = useRef<HTMLDivElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
   const help = useRef<HTMLButtonElement>(null);
@@ -71,13 +71,15 @@ export function Tour({ role, autoStart }: { role: Role; autoStart: boolean }) {
   }, [name]);
 
   useEffect(() => {
-    if (auto && step === null && (pathname === home || pathname.startsWith(`${home}/`))) {
-      setAuto(false);
-      // Let the page render the elements the steps point at first.
-      const t = window.setTimeout(open, 300);
-      return () => window.clearTimeout(t);
-    }
-  }, [auto, step, pathname, home, open]);
+    if (!auto.current || !(pathname === home || pathname.startsWith(`${home}/`))) return;
+    // Let the page render the elements the steps point at first.
+    const t = window.setTimeout(() => {
+      if (!auto.current) return;
+      auto.current = false;
+      open();
+    }, 300);
+    return () => window.clearTimeout(t);
+  }, [pathname, home, open]);
 
   const close = (event: "finished" | "skipped") => {
     if (step === null) return;

@@ -13,7 +13,6 @@ import { day } from "../load-dashboard";
 
 const DAY_MS = 86_400_000;
 const TOUR_LABEL = { finished: "Finished", skipped: "Skipped", started: "Started" } as const;
-const fmtValue = (metric: TargetMetric, v: number | null) => (v === null ? "–" : TARGET_INFO[metric].unit === "pct" ? displayCell(v, "pct") : `${v > 0 ? "+" : ""}${v.toFixed(0)}`);
 
 interface Props {
   adoption: AdoptionData;
