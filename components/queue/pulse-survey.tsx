@@ -17,7 +17,8 @@ type Kind = "NPS" | "CSAT";
  */
 export function PulseSurvey({ nps, csat }: { nps: boolean; csat: boolean }) {
   const [showing, setShowing] = useState<Kind | null>(nps ? "NPS" : null);
-  const [csatDue, setCsatDue] = useState(csat);
+  // One question per visit: the CSAT waits for a visit without the NPS question.
+  const [csatDue, setCsatDue] = useState(csat && !nps);
   const [thanks, setThanks] = useState(false);
   useEffect(() => {
     if (!csatDue || showing) return;
