@@ -91,7 +91,9 @@ test("the pulse waits out the first week, then asks; its answer shows in NPS and
   await expect(question).toBeVisible();
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-  await question.getByRole("radio", { name: "10" }).check();
+  // The radios are visually hidden inside their labels: pick by the label, as a person does.
+  await question.locator("label").filter({ hasText: /^10$/ }).click();
+  await expect(question.getByRole("radio", { name: "10" })).toBeChecked();
   const comment = `e2e pulse ${randomUUID().slice(0, 8)}`;
   await question.getByLabel(/main reason/).fill(comment);
   await question.getByRole("button", { name: "Send" }).click();
