@@ -1,6 +1,7 @@
 "use client";
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { Icon } from "@/components/ui/icons";
 import { recordTourAction } from "@/lib/actions/engagement";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -114,7 +115,8 @@ export function Tour({ role, autoStart }: { role: Role; autoStart: boolean }) {
       >
         <Icon name="help" className="size-4" />
       </button>
-      {current && step !== null ? (
+      {current && step !== null
+        ? createPortal(
         <div
           ref={card}
           role="dialog"
@@ -156,8 +158,12 @@ export function Tour({ role, autoStart }: { role: Role; autoStart: boolean }) {
               {last ? "Finish" : "Next"}
             </button>
           </div>
-        </div>
-      ) : null}
+        </div>,
+            // Into the page's main landmark: inside the header, whose backdrop filter makes it the box a fixed element
+            // is placed in, the card would sit at the top of the screen, cut off.
+            document.getElementById("main") ?? document.body,
+          )
+        : null}
     </>
   );
 }
