@@ -41,6 +41,9 @@ test("a new rep gets the tour at 360 px, finishes it, and the adoption page coun
   const box = (await dialog.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(360);
+  // Whole, at the bottom of the screen (not cut off under the header).
+  expect(box.y).toBeGreaterThan(44);
+  expect(box.y + box.height).toBeLessThanOrEqual(800);
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   await page.screenshot({ path: "test-results/screenshots/tour-360.png" });
