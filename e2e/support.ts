@@ -37,14 +37,17 @@ export async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<
  * tests that sign out (which ends every session of the account) or lock an
  * account, so the demo accounts' saved sessions stay valid for the others.
  */
-export async function throwawayUser(role: "REP" | "MANAGER" | "ADMIN" = "REP"): Promise<string> {
+export async function throwawayUser(role: "REP" | "MANAGER" | "ADMIN" = "REP", opts: { tourDone?: boolean } = {}): Promise<string> {
   const email = `e2e-${randomUUID().slice(0, 8)}@nudge.test`;
-  await withDb((db) =>
-    db.query(
+  await withDb(async (db) => {
+    await db.query(
       `INSERT INTO "User" (email, name, role, "teamId", "passwordHash") SELECT $1, 'Throwaway ' || $2, $2::"Role", "teamId", "passwordHash" FROM "User" WHERE email = $3`,
       [email, role, ACCOUNTS.rep.email],
-    ),
-  );
+    );
+    // Unless a test wants a brand-new user, the first-run tour is behind them (so it does not open over the page).
+    if (opts.tourDone !== false)
+      await db.query(`INSERT INTO "UsageEvent" ("userId", type, meta) SELECT id, 'TOUR', '{"event":"finished","step":1,"tour":"rep"}'::jsonb FROM "User" WHERE email = $1`, [email]);
+  });
   return email;
 }
 

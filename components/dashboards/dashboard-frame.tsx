@@ -41,7 +41,7 @@ export function DashboardFrame({ current, title, description, filters, teamName,
   const q = filtersToQuery(filters);
   return (
     <div>
-      <nav aria-label="Dashboards" data-print="hide" className="mb-3 flex gap-1 overflow-x-auto border-b border-slate-200">
+      <nav aria-label="Dashboards" data-tour="dashboards" data-print="hide" className="mb-3 flex gap-1 overflow-x-auto border-b border-slate-200">
         {TABS.map((t) => (
           <Link
             key={t.key}

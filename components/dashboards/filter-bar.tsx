@@ -57,6 +57,7 @@ export function FilterBar({ filters, teams, actions, segments, canPickTeam, toda
   return (
     <form
       aria-label="Dashboard filters"
+      data-tour="filters"
       aria-busy={pending}
       data-print="hide"
       className="mb-4 grid grid-cols-2 items-end gap-2 rounded-lg border border-slate-200 bg-white p-3 sm:flex sm:flex-wrap sm:gap-3"

@@ -108,3 +108,15 @@ export function tickText(v: unknown, kind: CellKind): string {
   if (kind === "diffNum") return `${v > 0 ? "+" : ""}${v.toFixed(2)}`;
   return intFmt.format(Math.round(v * 10) / 10);
 }
+
+const versionDateFmt = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+
+/**
+ * A model version as people read it: "bb-2026-11-23-1a2b3c4d" (Beta-Binomial,
+ * statistics of that day, fingerprint) -> "Nov 23, 2026 · 1a2b"; anything
+ * else as it is.
+ */
+export function modelVersionLabel(version: string): string {
+  const m = /^bb-(\d{4}-\d{2}-\d{2})-([0-9a-f]{8})$/.exec(version);
+  return m ? `${versionDateFmt.format(new Date(`${m[1]}T00:00:00Z`))} · ${m[2]!.slice(0, 4)}` : version;
+}

@@ -54,7 +54,7 @@ export const QueueRow = forwardRef<HTMLButtonElement, Props>(function QueueRow({
         {fresh ? <span className="shrink-0 rounded bg-amber-200 px-1 text-[10px] font-semibold uppercase text-amber-950">New</span> : null}
         {accepted ? <Icon name="check" className="size-3.5 shrink-0 text-emerald-700" /> : null}
         {pending ? <span className="size-2 shrink-0 rounded-full bg-amber-500" /> : null}
-        <span className="w-14 shrink-0 text-right font-medium tabular-nums text-slate-900">{formatMoney(item.expectedValue)}</span>
+        <span data-tour={rank === 1 ? "value" : undefined} className="w-14 shrink-0 text-right font-medium tabular-nums text-slate-900">{formatMoney(item.expectedValue)}</span>
         <span className="w-9 shrink-0 text-right text-xs tabular-nums text-slate-600">{closesShort(expires)}</span>
       </button>
       {selected ? (

@@ -3,7 +3,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { usePaletteCommands, type Command } from "@/components/shell/command-palette";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Icon } from "@/components/ui/icons";
+import { recordFeatureAction } from "@/lib/actions/engagement";
 import { CustomerPane } from "./customer-pane";
+import { PulseSurvey, REACTED_EVENT } from "./pulse-survey";
 import { QueueRow } from "./queue-row";
 import { ShortcutsDialog } from "./shortcuts-dialog";
 import type { Panel } from "./suggestion-detail";
@@ -18,7 +20,7 @@ const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isCon
  * goes back to the selected row whenever a panel closes, a reaction removes a
  * row, or undo puts one back.
  */
-export function QueueView({ initial, userId }: { initial: QueueData; userId: string }) {
+export function QueueView({ initial, userId, pulse = { nps: false, csat: false } }: { initial: QueueData; userId: string; pulse?: { nps: boolean; csat: boolean } }) {
   // Selection by id, falling back to the same position when that item leaves
   // the list (so after a reaction the next suggestion is selected).
   const [sel, setSel] = useState<{ id: string | null; index: number }>({ id: initial.items[0]?.id ?? null, index: 0 });
@@ -77,6 +79,14 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
     setPanel(null);
     react(item, input);
     focusSelected();
+    window.dispatchEvent(new Event(REACTED_EVENT));
+  };
+  // Keyboard use counts as a key feature (once per page load).
+  const keysUsed = useRef(false);
+  const noteKeys = () => {
+    if (keysUsed.current) return;
+    keysUsed.current = true;
+    void recordFeatureAction({ feature: "keyboard" });
   };
 
   useEffect(() => {
@@ -104,6 +114,7 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
         }
       };
       const key = () => crypto.randomUUID();
+      if (["j", "k", "ArrowDown", "ArrowUp", "a", "x", "d", "s"].includes(e.key)) noteKeys();
       switch (e.key) {
         case "j":
         case "ArrowDown":
@@ -205,6 +216,7 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
         <button
           type="button"
           onClick={() => setHelp(true)}
+          data-tour="keys"
           aria-label="Keyboard shortcuts"
           title="Keyboard shortcuts (?)"
           className="ml-auto inline-flex size-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-900"
@@ -222,11 +234,12 @@ export function QueueView({ initial, userId }: { initial: QueueData; userId: str
           We couldn&apos;t refresh the queue; showing what we have. We&apos;ll retry shortly.
         </p>
       ) : null}
+      <PulseSurvey nps={pulse.nps} csat={pulse.csat} />
       {items.length === 0 ? (
         <EmptyState title="All caught up">New suggestions appear here as your customers&apos; activity comes in.</EmptyState>
       ) : (
         <div className="lg:grid lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start lg:gap-4">
-          <ol className="overflow-hidden rounded-lg border border-slate-200 bg-white" aria-label="Suggested actions, best first">
+          <ol data-tour="queue" className="overflow-hidden rounded-lg border border-slate-200 bg-white" aria-label="Suggested actions, best first">
             {items.map((item, i) => (
               <QueueRow
                 key={item.id}

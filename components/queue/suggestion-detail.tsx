@@ -35,7 +35,7 @@ export function SuggestionDetail({ item, panel, onPanel, onReact, pending }: Pro
     <div data-detail-for={item.id} className="space-y-2 text-sm">
       <p className="text-slate-700">{item.message}</p>
       {item.reasons.length ? (
-        <ul className="flex flex-wrap gap-1" aria-label="Why this suggestion">
+        <ul data-tour="reasons" className="flex flex-wrap gap-1" aria-label="Why this suggestion">
           {item.reasons.map((r) => (
             <li key={r.code + r.text} className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
               {r.text}
@@ -43,7 +43,7 @@ export function SuggestionDetail({ item, panel, onPanel, onReact, pending }: Pro
           ))}
         </ul>
       ) : null}
-      <div className="flex flex-wrap items-center gap-1" role="group" aria-label={`Actions for ${label}`}>
+      <div data-tour="reactions" className="flex flex-wrap items-center gap-1" role="group" aria-label={`Actions for ${label}`}>
         {/* Accepted keeps its place (disabled), so Done never moves under a second click. */}
         <button
           type="button"

@@ -7,6 +7,7 @@ import { Icon } from "@/components/ui/icons";
 interface Item {
   href: string;
   label: string;
+  match?: string;
 }
 
 /**
@@ -16,8 +17,11 @@ interface Item {
  */
 export function MainNav({ links }: { links: Item[] }) {
   const pathname = usePathname();
-  const isActive = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
-  const active = links.find((l) => isActive(l.href));
+  const isActive = (l: Item) => {
+    const base = l.match ?? l.href;
+    return pathname === base || pathname.startsWith(`${base}/`);
+  };
+  const active = links.find(isActive);
   const others = links.filter((l) => l !== active);
   // How many of the other links show inline at each width; the menu holds the rest.
   const tier = (i: number) => (i < 1 ? 0 : i < 3 ? 1 : i < 5 ? 2 : 3);
@@ -40,7 +44,7 @@ export function MainNav({ links }: { links: Item[] }) {
 
   const linkClass = (on: boolean) => `whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium ${on ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"}`;
   return (
-    <nav aria-label="Main" className="flex min-w-0 flex-1 items-center gap-0.5">
+    <nav aria-label="Main" data-tour="nav" className="flex min-w-0 flex-1 items-center gap-0.5">
       {links.map((l) => {
         const on = l === active;
         const cls = on ? "inline-flex shrink-0" : INLINE[tier(others.indexOf(l))];

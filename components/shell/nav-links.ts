@@ -5,15 +5,16 @@ export interface NavLink {
   href: string;
   label: string;
   permission: Permission;
+  /** Path prefix that marks the link active (default: its href); "Dashboards" is active on every dashboard. */
+  match?: string;
 }
 
 // Only pages that exist are listed; add a link when its page ships.
 export const NAV_LINKS: NavLink[] = [
   { href: "/queue", label: "Queue", permission: "queue.work" },
   { href: "/customers", label: "Customers", permission: "customers.view" },
-  { href: "/dashboards/adoption", label: "Adoption", permission: "dashboards.view" },
-  { href: "/dashboards/conversion", label: "Impact", permission: "dashboards.view" },
-  { href: "/dashboards/model", label: "Model", permission: "dashboards.view" },
+  // One link: the dashboards' own tabs (components/dashboards/dashboard-frame.tsx) switch between them.
+  { href: "/dashboards/adoption", label: "Dashboards", permission: "dashboards.view", match: "/dashboards" },
   { href: "/admin/catalog", label: "Catalog", permission: "catalog.manage" },
   { href: "/admin/holdout", label: "Holdout", permission: "catalog.manage" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },

@@ -19,7 +19,8 @@ export type IconName =
   | "external"
   | "keyboard"
   | "offline"
-  | "search";
+  | "search"
+  | "help";
 
 const PATHS: Record<IconName, string> = {
   offer: "M20 12l-8 8-8-8V4h8l8 8zM7.5 7.5h.01",
@@ -37,6 +38,7 @@ const PATHS: Record<IconName, string> = {
   signout: "M15 4h3a2 2 0 012 2v12a2 2 0 01-2 2h-3M10 17l5-5-5-5M15 12H4",
   external: "M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 01-1 1H5a1 1 0 01-1-1V7a1 1 0 011-1h5",
   keyboard: "M3 7h18v10H3zM7 11h.01M11 11h.01M15 11h.01M8 14h8",
+  help: "M12 21a9 9 0 100-18 9 9 0 000 18zM9.5 9.5a2.5 2.5 0 114 2c-.9.6-1.5 1.1-1.5 2.2M12 17h.01",
   offline: "M2 8.5a15 15 0 0120 0M5.5 12a10 10 0 0113 0M9 15.5a5 5 0 016 0M12 19h.01M3 3l18 18",
   search: "M11 18a7 7 0 100-14 7 7 0 000 14zM20 20l-4.2-4.2",
 };

@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   "customers.import": ["ADMIN"],
   /** Roll the engine back to an earlier model version (the model page). */
   "model.manage": ["ADMIN"],
+  /** The first-run tour (each role has its own). */
+  "tour.take": ["REP", "MANAGER", "ADMIN"],
+  /** Adoption targets: admins for any team and program-wide, managers for their own team only (lib/services/engagement.ts). */
+  "targets.manage": ["MANAGER", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeCatalogChange } from "@/components/dashboards/catalog-changes";
 import { intervalText, mdeText } from "@/components/dashboards/comparison-table";
-import { csvCell, csvHeader, displayCell, periodColumn, tickText } from "@/components/dashboards/format";
+import { csvCell, csvHeader, displayCell, modelVersionLabel, periodColumn, tickText } from "@/components/dashboards/format";
 import { changeText } from "@/components/dashboards/review-table";
 
 describe("period cells", () => {
@@ -40,5 +40,12 @@ describe("describeCatalogChange", () => {
     expect(describeCatalogChange({ action: "update", before: { rule: { all: [] }, priority: 1, version: 2 }, after: { rule: { any: [] }, priority: 1, version: 3 } })).toBe("Edited (version 3): rule");
     expect(describeCatalogChange({ action: "deactivate", before: { active: true }, after: { active: false, expiredRecommendations: 12 } })).toBe("Switched off (12 open suggestions expired)");
     expect(describeCatalogChange({ action: "activate", before: { active: false }, after: { active: true } })).toBe("Switched on");
+  });
+});
+
+describe("model version labels", () => {
+  it("reads a Beta-Binomial version as the day of its statistics and the start of its fingerprint", () => {
+    expect(modelVersionLabel("bb-2026-09-09-35a63106")).toBe("Sep 9, 2026 · 35a6");
+    expect(modelVersionLabel("v1")).toBe("v1");
   });
 });

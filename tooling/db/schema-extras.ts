@@ -136,6 +136,16 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       reason: `The adoption dashboard reads reactions of whole days from RecommendationDay and subtracts those whose ${column} lies after its "now" (migration 20261204000000_reaction_rollup); partial, so inserts never touch it. Partial indexes are not expressible in schema.prisma.`,
     }),
   ),
+  {
+    kind: "index",
+    table: "AdoptionTarget",
+    name: "AdoptionTarget_program_metric_key",
+    columns: ["metric"],
+    unique: true,
+    predicate: `"teamId" IS NULL`,
+    reason:
+      "One program-wide target (teamId null) per metric: a unique index over (teamId, metric) lets NULLs repeat, and partial indexes are not expressible in schema.prisma.",
+  },
   trigger("CustomerEvent", "CustomerEvent_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_purchases_changed", "A purchase updates the conversions and credited revenue of that customer's recommendations."),
   trigger("CustomerEvent", "CustomerEvent_outcomes_delete", ["DELETE"], "STATEMENT", "nudge_purchases_changed", "So does a purchase removed."),
   trigger("Recommendation", "Recommendation_outcomes_insert", ["INSERT"], "STATEMENT", "nudge_recommendations_inserted", "Back-dated or already-accepted recommendations get their outcomes."),

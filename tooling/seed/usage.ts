@@ -61,5 +61,16 @@ export function makeUsage(w: World, feedback: readonly FeedbackRow[], managerIds
     add(adminId, "SIGN_IN", signIn, { method: "password" });
     if (rng.chance(0.5)) add(adminId, "DASHBOARD_VIEW", signIn + rng.int(1, 30) * MINUTE_MS, { dashboard: rng.pick(DASHBOARDS) });
   }
+  // The first-run tour, on each user's first sign-in: most finished it, some skipped it at the second step.
+  // Its own random stream, so the rest of the history does not move; the demo accounts never see it open by itself.
+  const tourRng = w.rng.fork("tour");
+  const firstSignIn = new Map<string, number>();
+  for (const row of rows) if (row.type === "SIGN_IN") firstSignIn.set(row.userId, Math.min(firstSignIn.get(row.userId) ?? Infinity, (row.at as Date).getTime()));
+  for (const [userId, at] of firstSignIn) {
+    const tour = w.repIds.includes(userId) ? "rep" : userId === adminId ? "admin" : "manager";
+    add(userId, "TOUR", at + MINUTE_MS, { event: "started", step: 1, tour });
+    const skipped = tour === "rep" && tourRng.chance(0.2);
+    add(userId, "TOUR", at + 3 * MINUTE_MS, skipped ? { event: "skipped", step: 2, tour } : { event: "finished", step: tour === "rep" ? 5 : tour === "manager" ? 3 : 2, tour });
+  }
   return rows.sort((a, b) => (a.at as Date).getTime() - (b.at as Date).getTime());
 }

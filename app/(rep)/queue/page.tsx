@@ -4,12 +4,13 @@ import { requirePermission } from "@/lib/auth/guard";
 import { lastUndoableReaction } from "@/lib/data/feedback";
 import { listOpenQueue, markShown, toQueueItemDto } from "@/lib/data/recommendations";
 import { recordUsage } from "@/lib/data/users";
+import { pulseDueFor } from "@/lib/services/engagement";
 
 export const metadata: Metadata = { title: "Today's queue" };
 
 export default async function QueuePage() {
   const user = await requirePermission("queue.work");
-  const [items, undoable] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id), recordUsage(user.id, "QUEUE_VIEW")]);
+  const [items, undoable, pulse] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id), pulseDueFor(user.id), recordUsage(user.id, "QUEUE_VIEW")]);
   await markShown(user.id, items.map((i) => i.id));
-  return <QueueView userId={user.id} initial={{ items: items.map(toQueueItemDto), undoable }} />;
+  return <QueueView userId={user.id} initial={{ items: items.map(toQueueItemDto), undoable }} pulse={pulse} />;
 }

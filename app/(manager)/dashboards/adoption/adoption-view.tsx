@@ -83,9 +83,8 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
               .join(" · ") || "reps on the team in the period"}
           />
           <Kpi label="Recommendations shown" value={displayCell(r.shown, "int")} detail="non-control, generated in period" />
-          <Kpi label="Got a reaction" value={displayCell(rate(r.reacted, r.shown), "pct")} detail="share of shown" />
           <Kpi label="Median time to reaction" value={displayCell(r.medianMinutes, "minutes")} detail="from shown to first reaction" />
-          <Kpi label="Accepted" value={displayCell(rate(r.accepted, r.shown), "pct")} detail={`dismissed ${displayCell(rate(r.dismissed, r.shown), "pct")}`} />
+          <Kpi label="Dismissed" value={displayCell(rate(r.dismissed, r.shown), "pct")} detail="share of shown (reaction and accepted shares: above, with their targets)" />
           <Kpi label="Snoozed" value={displayCell(rate(r.snoozed, r.shown), "pct")} detail="still snoozed or expired after a snooze" />
         </KpiGrid>
       </Wide>
@@ -118,8 +117,8 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
         csvName={`active-reps-per-${grain}`}
       />
       <ChartCard
-        title={`Sessions and queue views per rep per ${grain} (count)`}
-        description={`Sign-ins and queue views in the ${grain}, divided by the reps on the team.`}
+        title={`Sign-ins and queue views per rep per ${grain} (count)`}
+        description={`Sign-ins and queue views in the ${grain}, divided by the reps on the team (sessions, which also end after idle time, are counted above).`}
         spec={{
           type: "line",
           x: "week",
@@ -128,16 +127,16 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
           yKind: "num1",
           yLabel: "Per rep",
           series: [
-            { key: "sessionsPerRep", label: "Sessions per rep" },
+            { key: "sessionsPerRep", label: "Sign-ins per rep" },
             { key: "queueViewsPerRep", label: "Queue views per rep" },
           ],
         }}
         columns={[
           periodCol,
-          { key: "sessions", label: "Sessions", kind: "int" },
+          { key: "sessions", label: "Sign-ins", kind: "int" },
           { key: "queueViews", label: "Queue views", kind: "int" },
           { key: "teamReps", label: "Reps on team", kind: "int" },
-          { key: "sessionsPerRep", label: "Sessions per rep", kind: "num1" },
+          { key: "sessionsPerRep", label: "Sign-ins per rep", kind: "num1" },
           { key: "queueViewsPerRep", label: "Queue views per rep", kind: "num1" },
         ]}
         rows={weekly}
@@ -223,7 +222,7 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
             { key: "lastActive", label: "Last active", kind: "date" },
             { key: "firstSignIn", label: "First sign-in", kind: "date" },
             { key: "activeDays", label: "Days active", kind: "int" },
-            { key: "sessions", label: "Sessions", kind: "int" },
+            { key: "sessions", label: "Sign-ins", kind: "int" },
             { key: "queueViews", label: "Queue views", kind: "int" },
             { key: "shown", label: "Shown", kind: "int" },
             { key: "reacted", label: "Reacted", kind: "pct" },

@@ -1,6 +1,6 @@
 import { ChartCard } from "@/components/dashboards/chart-card";
 import { Wide } from "@/components/dashboards/dashboard-frame";
-import { displayCell, PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
+import { displayCell, modelVersionLabel, PERIOD_LABEL, periodColumn, type Column, type Row } from "@/components/dashboards/format";
 import { Kpi, KpiGrid } from "@/components/dashboards/kpi";
 import type { ModelData } from "@/lib/data/metrics";
 import { expectedCalibrationError } from "@/lib/metrics/calibration";
@@ -79,16 +79,17 @@ export function ModelView({ data, windowDays, grain }: { data: ModelData; window
       <Wide>
         <ChartCard
           title="Precision by model version (% of accepted that converted)"
-          description="Each version is the model that generated the recommendation, oldest first."
+          description="Each version is the model that generated the recommendation, oldest first, named by the day of the statistics it learned from and the start of its fingerprint (the full id is in the table)."
           spec={{ type: "bar", x: "modelVersion", xKind: "text", xLabel: "Model version", yKind: "pct", yLabel: "% of accepted converted", series: [{ key: "precision", label: "Precision" }] }}
           columns={[
             { key: "modelVersion", label: "Model version", kind: "text" },
+            { key: "versionId", label: "Version id", kind: "text" },
             { key: "firstUsed", label: "First used", kind: "date" },
             { key: "accepted", label: "Accepted (window closed)", kind: "int" },
             { key: "converted", label: "Converted", kind: "int" },
             { key: "precision", label: "Precision", kind: "pct" },
           ]}
-          rows={data.precisionByVersion.filter((v) => v.accepted > 0).map((v) => ({ modelVersion: v.modelVersion, firstUsed: day(v.firstUsed), ...precisionRow(v) }))}
+          rows={data.precisionByVersion.filter((v) => v.accepted > 0).map((v) => ({ modelVersion: modelVersionLabel(v.modelVersion), versionId: v.modelVersion, firstUsed: day(v.firstUsed), ...precisionRow(v) }))}
           csvName="precision-by-model-version"
         />
       </Wide>
@@ -99,6 +100,7 @@ export function ModelView({ data, windowDays, grain }: { data: ModelData; window
           spec={{ type: "bar", x: "modelVersion", xKind: "text", xLabel: "Model version", yKind: "num2", yLabel: "Brier score / log loss", series: [{ key: "brier", label: "Brier score" }, { key: "logLoss", label: "Log loss" }] }}
           columns={[
             { key: "modelVersion", label: "Model version", kind: "text" },
+            { key: "versionId", label: "Version id", kind: "text" },
             { key: "firstUsed", label: "First used", kind: "date" },
             { key: "resolved", label: "Resolved", kind: "int" },
             { key: "accuracy", label: "Accuracy", kind: "pct" },
@@ -107,7 +109,7 @@ export function ModelView({ data, windowDays, grain }: { data: ModelData; window
           ]}
           rows={data.precisionByVersion
             .filter((v) => v.resolved > 0)
-            .map((v) => ({ modelVersion: v.modelVersion, firstUsed: day(v.firstUsed), resolved: v.resolved, accuracy: rate(v.correct, v.resolved), brier: v.brierSum / v.resolved, logLoss: v.logLossSum / v.resolved }))}
+            .map((v) => ({ modelVersion: modelVersionLabel(v.modelVersion), versionId: v.modelVersion, firstUsed: day(v.firstUsed), resolved: v.resolved, accuracy: rate(v.correct, v.resolved), brier: v.brierSum / v.resolved, logLoss: v.logLossSum / v.resolved }))}
           csvName="quality-by-model-version"
         />
       </Wide>

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
 import { rowScope } from "@/lib/auth/permissions";
 import { listCustomers, listSegments } from "@/lib/data/customers";
+import { recordFeature } from "@/lib/services/engagement";
 import { parseCustomerFilters } from "@/lib/validation/customers";
 
 export const metadata: Metadata = { title: "Customers" };
@@ -15,7 +16,9 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const user = await requirePermission("customers.view");
   const filters = parseCustomerFilters(await searchParams);
   const rows = rowScope(user);
-  const [result, segments] = await Promise.all([listCustomers(rows, filters), listSegments(rows)]);
+  // A rep's search (first page of a query) counts as key feature use on the adoption page.
+  const searched = user.role === "REP" && filters.q && filters.page === 1;
+  const [result, segments] = await Promise.all([listCustomers(rows, filters), listSegments(rows), searched ? recordFeature(user, "search") : null]);
   const scope = rows.kind === "own" ? "Your customers" : rows.kind === "team" ? "Your team's customers" : "All customers";
   return (
     <div>

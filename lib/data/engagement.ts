@@ -1,0 +1,259 @@
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { HABIT_DAYS, SESSION_BUCKETS, SESSION_IDLE_MINUTES, type RepWeeks } from "@/lib/metrics/engagement";
+import { db } from "./db";
+import { periodStart, type MetricsScope } from "./metrics";
+
+// The adoption page's engagement figures (issue 15), beside lib/data/usage.ts:
+// sessions and key feature use (from UsageEvent), weeks of use per rep for
+// retention and adoption speed (from UsageDay), the first-run tour, and the
+// pulse survey. Each is one aggregate query over the scope's reps; rules and
+// rates are in lib/metrics/engagement.ts. Definitions: README "Adoption".
+
+/** Reps in the scope: on the team (or any team), created before the end date. */
+function scopeReps(s: MetricsScope): Prisma.Sql {
+  return Prisma.sql`
+    SELECT u.id, u."teamId", u.active FROM "User" u
+    WHERE u.role = 'REP' AND u."createdAt" < ${s.toExclusive}
+      AND (${s.teamId}::uuid IS NULL OR u."teamId" = ${s.teamId}::uuid)`;
+}
+
+/** The end of what has happened: the range's end, or now if earlier. */
+export function asOf(s: MetricsScope): Date {
+  return new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
+}
+
+/** The period's last day that has begun (ISO): the day before the end date's midnight, or today. */
+export function lastDayOf(s: MetricsScope): string {
+  return new Date(asOf(s).getTime() - 1).toISOString().slice(0, 10);
+}
+
+export interface RepFacts extends RepWeeks {
+  teamId: string | null;
+  accountActive: boolean;
+  lastActive: string | null;
+  /** Any activity in the 7 days ending on the period's last day (or today). */
+  activeLast7: boolean;
+}
+
+/** Per rep: first activity, sign-in and reaction, last activity, and active days per calendar week, over all history up to the end date. */
+async function repFacts(s: MetricsScope): Promise<RepFacts[]> {
+  const lastDay = lastDayOf(s);
+  const rows = await db().$queryRaw<{ repId: string; teamId: string | null; accountActive: boolean; firstActive: string | null; firstSignIn: string | null; firstReaction: string | null; lastActive: string | null; activeLast7: boolean; weeks: { week: string; activeDays: number; habitDay: string | null }[] | null }[]>`
+    WITH reps AS (${scopeReps(s)}),
+    days AS (
+      SELECT d."userId", d.day, d."signIns", d.reactions FROM "UsageDay" d JOIN reps ON reps.id = d."userId"
+      WHERE d.day <= ${lastDay}::date
+    ),
+    weeks AS (
+      SELECT "userId", date_trunc('week', day)::date AS week, COUNT(*)::int AS "activeDays", (array_agg(day ORDER BY day))[${HABIT_DAYS}::int] AS "habitDay"
+      FROM days GROUP BY 1, 2
+    ),
+    per AS (
+      SELECT "userId", MIN(day) AS "firstActive", MIN(day) FILTER (WHERE "signIns" > 0) AS "firstSignIn",
+             MIN(day) FILTER (WHERE reactions > 0) AS "firstReaction", MAX(day) AS "lastActive",
+             bool_or(day > ${lastDay}::date - 7) AS "activeLast7"
+      FROM days GROUP BY 1
+    )
+    SELECT reps.id AS "repId", reps."teamId", reps.active AS "accountActive",
+           to_char(per."firstActive", 'YYYY-MM-DD') AS "firstActive", to_char(per."firstSignIn", 'YYYY-MM-DD') AS "firstSignIn",
+           to_char(per."firstReaction", 'YYYY-MM-DD') AS "firstReaction", to_char(per."lastActive", 'YYYY-MM-DD') AS "lastActive",
+           COALESCE(per."activeLast7", false) AS "activeLast7",
+           (SELECT json_agg(json_build_object('week', to_char(w.week, 'YYYY-MM-DD'), 'activeDays', w."activeDays", 'habitDay', to_char(w."habitDay", 'YYYY-MM-DD')) ORDER BY w.week)
+              FROM weeks w WHERE w."userId" = reps.id) AS weeks
+    FROM reps LEFT JOIN per ON per."userId" = reps.id`;
+  return rows.map((r) => ({ ...r, weeks: r.weeks ?? [] }));
+}
+
+export interface SessionSummary {
+  sessions: number;
+  medianMinutes: number | null;
+  /** Sessions per SESSION_BUCKETS bucket (length SESSION_BUCKETS.length + 1). */
+  buckets: number[];
+}
+export interface RepSessions {
+  repId: string;
+  sessions: number;
+  medianMinutes: number | null;
+  totalMinutes: number;
+}
+
+/**
+ * Sessions of the scope's reps that started in the period: a rep's usage
+ * events (dashboard views aside) in time order, a new session at each sign-in
+ * or after SESSION_IDLE_MINUTES without an event; its length is from its first
+ * to its last event (a lone event: 0 minutes).
+ */
+async function sessions(s: MetricsScope): Promise<{ total: SessionSummary; byRep: RepSessions[] }> {
+  const idle = Prisma.raw(`interval '${SESSION_IDLE_MINUTES} minutes'`);
+  const bounds = Prisma.raw(`ARRAY[${SESSION_BUCKETS.join(",")}]::float8[]`);
+  const rows = await db().$queryRaw<{ g: number; repId: string | null; bucket: number | null; sessions: number; medianMinutes: number | null; totalMinutes: number }[]>`
+    WITH reps AS (${scopeReps(s)}),
+    ev AS (
+      SELECT e."userId", e.at,
+             CASE WHEN e.type = 'SIGN_IN' OR e.at - lag(e.at) OVER w > ${idle} OR lag(e.at) OVER w IS NULL THEN 1 ELSE 0 END AS starts
+      FROM "UsageEvent" e JOIN reps ON reps.id = e."userId"
+      WHERE e.at >= ${s.from} AND e.at < ${asOf(s)} AND e.type <> 'DASHBOARD_VIEW'
+      WINDOW w AS (PARTITION BY e."userId" ORDER BY e.at, e.id)
+    ),
+    numbered AS (SELECT "userId", at, SUM(starts) OVER (PARTITION BY "userId" ORDER BY at ROWS UNBOUNDED PRECEDING) AS sid FROM ev),
+    sess AS (
+      SELECT "userId", date_part('epoch', MAX(at) - MIN(at)) / 60.0 AS minutes FROM numbered GROUP BY "userId", sid
+    ),
+    bucketed AS (SELECT "userId", minutes, width_bucket(minutes, ${bounds}) AS bucket FROM sess)
+    SELECT (GROUPING("userId") * 2 + GROUPING(bucket))::int AS g, "userId" AS "repId", bucket,
+           COUNT(*)::int AS sessions, (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes",
+           COALESCE(SUM(minutes), 0)::float8 AS "totalMinutes"
+    FROM bucketed
+    GROUP BY GROUPING SETS ((), ("userId"), (bucket))`;
+  const total = rows.find((r) => r.g === 3);
+  const buckets = Array.from({ length: SESSION_BUCKETS.length + 1 }, (_, i) => rows.find((r) => r.g === 2 && r.bucket === i)?.sessions ?? 0);
+  return {
+    total: { sessions: total?.sessions ?? 0, medianMinutes: total?.medianMinutes ?? null, buckets },
+    byRep: rows.filter((r) => r.g === 1 && r.repId).map((r) => ({ repId: r.repId as string, sessions: r.sessions, medianMinutes: r.medianMinutes, totalMinutes: r.totalMinutes })),
+  };
+}
+
+export interface FeatureUse {
+  repId: string;
+  signIns: number;
+  accepts: number;
+  dones: number;
+  dismisses: number;
+  snoozes: number;
+  customerViews: number;
+  searches: number;
+  keyboard: number;
+}
+export const FEATURE_KEYS = ["accepts", "dones", "dismisses", "snoozes", "customerViews", "searches", "keyboard"] as const;
+
+/** Key feature use per rep in the period, counted from usage events. */
+async function featureUse(s: MetricsScope): Promise<FeatureUse[]> {
+  return db().$queryRaw<FeatureUse[]>`
+    WITH reps AS (${scopeReps(s)})
+    SELECT e."userId" AS "repId",
+           COUNT(*) FILTER (WHERE e.type = 'SIGN_IN')::int AS "signIns",
+           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'ACCEPT')::int AS accepts,
+           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DONE')::int AS dones,
+           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DISMISS')::int AS dismisses,
+           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'SNOOZE')::int AS snoozes,
+           COUNT(*) FILTER (WHERE e.type = 'CUSTOMER_VIEW')::int AS "customerViews",
+           COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'search')::int AS searches,
+           COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'keyboard')::int AS keyboard
+    FROM "UsageEvent" e JOIN reps ON reps.id = e."userId"
+    WHERE e.at >= ${s.from} AND e.at < ${asOf(s)} AND e.type IN ('SIGN_IN', 'REACTION', 'CUSTOMER_VIEW', 'FEATURE')
+    GROUP BY e."userId"`;
+}
+
+export interface TourSummary {
+  /** Reps who started the tour in the period. */
+  started: number;
+  /** Of those, reps who finished it (by now). */
+  finished: number;
+  /** Skips in the period by the step the tour was closed at. */
+  skippedAtStep: { step: number; count: number }[];
+  /** Per rep: "finished" | "skipped" | "started" (latest tour event up to now), absent: never started. */
+  byRep: Map<string, "finished" | "skipped" | "started">;
+}
+
+/** The first-run tour: starts, finishes and skips recorded as usage (type TOUR). */
+async function tour(s: MetricsScope): Promise<TourSummary> {
+  const [counts, latest] = await Promise.all([
+    db().$queryRaw<{ g: number; step: number | null; started: number; finished: number; skipped: number }[]>`
+      WITH reps AS (${scopeReps(s)}),
+      ev AS (
+        SELECT e."userId", e.at, e.meta->>'event' AS event, (e.meta->>'step')::int AS step
+        FROM "UsageEvent" e JOIN reps ON reps.id = e."userId"
+        WHERE e.type = 'TOUR' AND e.at < ${s.now}
+      ),
+      starters AS (SELECT "userId", MIN(at) AS first FROM ev WHERE event = 'started' AND at >= ${s.from} AND at < ${s.toExclusive} GROUP BY 1)
+      SELECT 0 AS g, NULL::int AS step, (SELECT COUNT(*) FROM starters)::int AS started,
+             (SELECT COUNT(*) FROM starters st WHERE EXISTS (SELECT 1 FROM ev WHERE ev."userId" = st."userId" AND ev.event = 'finished' AND ev.at >= st.first))::int AS finished,
+             0 AS skipped
+      UNION ALL
+      SELECT 1, step, 0, 0, COUNT(*)::int FROM ev WHERE event = 'skipped' AND at >= ${s.from} AND at < ${s.toExclusive} GROUP BY step
+      ORDER BY 1, 2`,
+    db().$queryRaw<{ repId: string; event: "finished" | "skipped" | "started" }[]>`
+      WITH reps AS (${scopeReps(s)})
+      SELECT DISTINCT ON (e."userId") e."userId" AS "repId", e.meta->>'event' AS event
+      FROM "UsageEvent" e JOIN reps ON reps.id = e."userId"
+      WHERE e.type = 'TOUR' AND e.at < ${s.now}
+      ORDER BY e."userId", (e.meta->>'event' = 'finished') DESC, e.at DESC, e.id DESC`,
+  ]);
+  const total = counts.find((c) => c.g === 0);
+  return {
+    started: total?.started ?? 0,
+    finished: total?.finished ?? 0,
+    skippedAtStep: counts.filter((c) => c.g === 1 && c.step !== null).map((c) => ({ step: c.step as number, count: c.skipped })),
+    byRep: new Map(latest.map((l) => [l.repId, l.event])),
+  };
+}
+
+export interface PulseCounts {
+  promoters: number;
+  passives: number;
+  detractors: number;
+  csatN: number;
+  csatSatisfied: number;
+}
+export interface PulseData {
+  total: PulseCounts;
+  byTeam: (PulseCounts & { teamId: string | null; teamName: string | null })[];
+  byPeriod: (PulseCounts & { bucket: Date })[];
+  comments: { at: Date; score: number; comment: string; teamName: string | null }[];
+  /** Dismissals in the period (NPS and CSAT). */
+  dismissed: number;
+}
+
+/** Pulse answers of the period by the answering user's team at the time (NPS 0-10, CSAT 1-5; dismissals apart). */
+async function pulse(s: MetricsScope): Promise<PulseData> {
+  const [rows, comments] = await Promise.all([
+    db().$queryRaw<(PulseCounts & { g: number; teamId: string | null; teamName: string | null; bucket: Date | null; dismissed: number })[]>`
+      WITH p AS (
+        SELECT r.kind, r.score, r."teamId", ${periodStart(s.grain, Prisma.sql`r.at`)} AS bucket
+        FROM "PulseResponse" r
+        WHERE r.at >= ${s.from} AND r.at < ${s.toExclusive} AND (${s.teamId}::uuid IS NULL OR r."teamId" = ${s.teamId}::uuid)
+      ),
+      agg AS (
+        SELECT (GROUPING("teamId") * 2 + GROUPING(bucket))::int AS g, "teamId", bucket,
+               COUNT(*) FILTER (WHERE kind = 'NPS' AND score >= 9)::int AS promoters,
+               COUNT(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 7 AND 8)::int AS passives,
+               COUNT(*) FILTER (WHERE kind = 'NPS' AND score <= 6)::int AS detractors,
+               COUNT(*) FILTER (WHERE kind = 'CSAT' AND score IS NOT NULL)::int AS "csatN",
+               COUNT(*) FILTER (WHERE kind = 'CSAT' AND score >= 4)::int AS "csatSatisfied",
+               COUNT(*) FILTER (WHERE score IS NULL)::int AS dismissed
+        FROM p GROUP BY GROUPING SETS ((), ("teamId"), (bucket))
+      )
+      SELECT agg.*, t.name AS "teamName" FROM agg LEFT JOIN "Team" t ON t.id = agg."teamId"
+      ORDER BY g, t.name, bucket`,
+    db().$queryRaw<{ at: Date; score: number; comment: string; teamName: string | null }[]>`
+      SELECT r.at, r.score, r.comment, t.name AS "teamName"
+      FROM "PulseResponse" r LEFT JOIN "Team" t ON t.id = r."teamId"
+      WHERE r.kind = 'NPS' AND r.comment IS NOT NULL AND r.score IS NOT NULL
+        AND r.at >= ${s.from} AND r.at < ${s.toExclusive} AND (${s.teamId}::uuid IS NULL OR r."teamId" = ${s.teamId}::uuid)
+      ORDER BY r.at DESC LIMIT 50`,
+  ]);
+  const pick = ({ promoters, passives, detractors, csatN, csatSatisfied }: PulseCounts): PulseCounts => ({ promoters, passives, detractors, csatN, csatSatisfied });
+  const total = rows.find((r) => r.g === 3);
+  return {
+    total: total ? pick(total) : { promoters: 0, passives: 0, detractors: 0, csatN: 0, csatSatisfied: 0 },
+    byTeam: rows.filter((r) => r.g === 1).map((r) => ({ ...pick(r), teamId: r.teamId, teamName: r.teamName })),
+    byPeriod: rows.filter((r) => r.g === 2 && r.bucket).map((r) => ({ ...pick(r), bucket: r.bucket as Date })),
+    comments,
+    dismissed: total?.dismissed ?? 0,
+  };
+}
+
+export interface EngagementData {
+  reps: RepFacts[];
+  sessions: { total: SessionSummary; byRep: RepSessions[] };
+  features: FeatureUse[];
+  tour: TourSummary;
+  pulse: PulseData;
+}
+
+/** Everything the adoption page shows beyond lib/data/usage.ts adoptionMetrics. */
+export async function engagementMetrics(s: MetricsScope): Promise<EngagementData> {
+  const [reps, sess, features, t, p] = await Promise.all([repFacts(s), sessions(s), featureUse(s), tour(s), pulse(s)]);
+  return { reps, sessions: sess, features, tour: t, pulse: p };
+}
