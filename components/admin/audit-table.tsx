@@ -10,7 +10,7 @@ const ENTITY_HREF: Record<string, (id: string) => string> = {
   WebhookEndpoint: () => "/admin/webhooks",
   Team: () => "/admin/users#teams",
 };
-const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings", WebhookEndpoint: "Webhook" };
+const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings", WebhookEndpoint: "Webhook", Customer: "Customer" };
 
 const dateTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
 

@@ -59,6 +59,9 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_SECONDS: wholeNumber(30, 1),
   WEBHOOK_MAX_ATTEMPTS: wholeNumber(8, 1),
   WEBHOOK_TIMEOUT_MS: wholeNumber(10000, 100),
+  // Retention (see README, Customer data rights): how often each process checks
+  // whether the daily purge of old raw events is due (0: never in this process).
+  RETENTION_CHECK_MS: wholeNumber(3_600_000, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -122,4 +125,9 @@ export function databaseCapacity(): { poolSize: number; txMaxWaitMs: number; txT
 export function webhookSettings(): { pollMs: number; retryBaseMs: number; maxAttempts: number; timeoutMs: number } {
   const e = env();
   return { pollMs: e.WEBHOOK_POLL_MS, retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS };
+}
+
+/** Retention job settings (RETENTION_*). */
+export function retentionSettings(): { checkMs: number } {
+  return { checkMs: env().RETENTION_CHECK_MS };
 }

@@ -14,6 +14,7 @@ import {
 import { transaction } from "@/lib/data/db";
 import { isUniqueViolation } from "@/lib/data/errors";
 import { DomainError } from "@/lib/domain/errors";
+import { defaultPurpose } from "@/lib/engine";
 import type { CreateActionTypeInput, UpdateActionTypeInput } from "@/lib/validation/catalog";
 
 // Use case: an admin edits the action catalog. Every write is one transaction
@@ -28,6 +29,7 @@ function snapshotOf(a: SnapshotSource): ActionTypeSnapshot {
     key: a.key,
     name: a.name,
     category: a.category,
+    purpose: a.purpose ?? defaultPurpose(a.category),
     description: a.description,
     messageTemplate: a.messageTemplate,
     rule: a.rule as ActionTypeSnapshot[string],
@@ -47,6 +49,7 @@ function snapshotOf(a: SnapshotSource): ActionTypeSnapshot {
 const CONTENT_FIELDS = [
   "name",
   "category",
+  "purpose",
   "description",
   "messageTemplate",
   "rule",
