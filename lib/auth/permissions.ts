@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   "users.manage": ["ADMIN"],
   "apiKeys.manage": ["ADMIN"],
   "webhooks.manage": ["ADMIN"],
+  /** Customer data rights: export, erasure, retention, the access record. */
+  "privacy.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

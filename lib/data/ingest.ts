@@ -17,9 +17,9 @@ export async function activeUserIdsByEmail(emails: string[], role: Role): Promis
   return new Map(users.map((u) => [u.email, u.id]));
 }
 
-/** Customers with these externalIds, as externalId -> id. */
+/** Customers with these externalIds, as externalId -> id (an erased customer's id resolves to nothing). */
 export async function customerIdsByExternalId(externalIds: string[]): Promise<Map<string, string>> {
-  const customers = await db().customer.findMany({ where: { externalId: { in: externalIds } }, select: { id: true, externalId: true } });
+  const customers = await db().customer.findMany({ where: { externalId: { in: externalIds }, erasedAt: null }, select: { id: true, externalId: true } });
   return new Map(customers.map((c) => [c.externalId, c.id]));
 }
 

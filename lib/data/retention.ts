@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Db } from "./db";
+import { DEFAULT_RETENTION_DAYS } from "@/lib/validation/retention-limits";
 
 // Retention of raw events: the purge statements and the record of each run.
 // What stays (lib/services/retention.ts says why): purchases, with their
@@ -83,9 +84,3 @@ export async function loadRetentionDays(client: Client = db()): Promise<number> 
   const [row] = await client.$queryRaw<{ d: number }[]>`SELECT "eventRetentionDays" AS d FROM "ProgramSettings" WHERE id = 1`;
   return row?.d ?? DEFAULT_RETENTION_DAYS;
 }
-
-/** Two years, unless an admin sets another period. */
-export const DEFAULT_RETENTION_DAYS = 730;
-/** The shortest period: longer than every signal's window (90 days) and the attribution window, so no signal or outcome loses its events. */
-export const MIN_RETENTION_DAYS = 120;
-export const MAX_RETENTION_DAYS = 3650;
