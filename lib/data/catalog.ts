@@ -81,6 +81,7 @@ const editorSelect = {
   key: true,
   name: true,
   category: true,
+  purpose: true,
   description: true,
   messageTemplate: true,
   rule: true,

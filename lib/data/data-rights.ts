@@ -185,3 +185,15 @@ export async function listCustomerAccess(filter: AccessFilter = {}): Promise<{ e
 export async function listAccessUsers(): Promise<{ id: string; name: string; email: string }[]> {
   return db().user.findMany({ where: { customerAccess: { some: {} } }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } });
 }
+
+/** Customers (not erased) whose external id is `q` or whose name or email contains it, for the admin's export and erasure. */
+export async function findCustomersForRights(q: string, take = 10): Promise<{ id: string; externalId: string; name: string; email: string | null; segment: string }[]> {
+  const term = q.trim();
+  if (!term) return [];
+  return db().customer.findMany({
+    where: { erasedAt: null, OR: [{ externalId: term }, { name: { contains: term, mode: "insensitive" } }, { email: { contains: term, mode: "insensitive" } }] },
+    orderBy: { name: "asc" },
+    take,
+    select: { id: true, externalId: true, name: true, email: true, segment: true },
+  });
+}

@@ -109,7 +109,7 @@ export async function updateActionType(actorId: string, input: UpdateActionTypeI
         `Someone saved version ${current.version} while you were editing version ${input.expectedVersion}. Reload to see their changes.`,
       );
     }
-    const before = snapshotOf({ ...current, rule: current.rule as CreateActionTypeInput["rule"] });
+    const before = snapshotOf({ ...current, purpose: current.purpose === "MARKETING" ? "MARKETING" : "SERVICE", rule: current.rule as CreateActionTypeInput["rule"] });
     const candidate = snapshotOf({ ...input, key: current.key, priorAlpha: current.priorAlpha, priorBeta: current.priorBeta, active: current.active, version: current.version });
     const changed = CONTENT_FIELDS.some((f) => canonical(before[f]) !== canonical(candidate[f]));
     if (!changed) return { id: current.id, version: current.version, changed: false };
