@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
-import { transaction } from "@/lib/data/db";
+import { transaction, type Tx } from "@/lib/data/db";
 import { insertRetentionRun, lastScheduledRun, loadRetentionDays, purgeEventsBefore, saveRetentionDays, stripPurchasesBefore } from "@/lib/data/retention";
 import { retentionSettings } from "@/lib/config/env";
 
@@ -24,8 +24,12 @@ export interface RetentionResult {
 }
 
 export async function runRetention(opts: { now?: Date; trigger: "schedule" | "admin"; actorId?: string | null }): Promise<RetentionResult> {
+  return transaction((tx) => retentionIn(tx, opts), { timeout: 10 * 60_000 });
+}
+
+async function retentionIn(tx: Tx, opts: { now?: Date; trigger: "schedule" | "admin"; actorId?: string | null }): Promise<RetentionResult> {
   const now = opts.now ?? new Date();
-  return transaction(async (tx) => {
+  {
     const retentionDays = await loadRetentionDays(tx);
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     const deletedByType = await purgeEventsBefore(tx, cutoff);
@@ -33,7 +37,7 @@ export async function runRetention(opts: { now?: Date; trigger: "schedule" | "ad
     const eventsDeleted = Object.values(deletedByType).reduce((a, b) => a + b, 0);
     const runId = await insertRetentionRun(tx, { startedAt: now, finishedAt: new Date(), cutoff, retentionDays, trigger: opts.trigger, actorId: opts.actorId ?? null, eventsDeleted, eventsStripped, deletedByType, error: null });
     return { runId, cutoff, retentionDays, eventsDeleted, eventsStripped, deletedByType };
-  }, { timeout: 10 * 60_000 });
+  }
 }
 
 export async function setRetentionDays(actorId: string, days: number): Promise<void> {
@@ -49,16 +53,14 @@ export async function setRetentionDays(actorId: string, days: number): Promise<v
  * last 24 h); an advisory lock lets only one process run it.
  */
 export async function runScheduledRetentionIfDue(now = new Date()): Promise<RetentionResult | null> {
-  const last = await lastScheduledRun();
-  if (last && now.getTime() - last.getTime() < 24 * 3_600_000 - 60_000) return null;
-  const got = await transaction(async (tx) => {
+  const due = (last: Date | null) => !last || now.getTime() - last.getTime() >= 24 * 3_600_000 - 60_000;
+  if (!due(await lastScheduledRun())) return null;
+  // Check and run under one lock in one transaction: a process that finds the lock taken leaves the run to its holder.
+  return transaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended('nudge:retention', 0)) AS ok`;
-    if (!row?.ok) return false;
-    const again = await lastScheduledRun(tx);
-    return !(again && now.getTime() - again.getTime() < 24 * 3_600_000 - 60_000);
-  });
-  if (!got) return null;
-  return runRetention({ now, trigger: "schedule" });
+    if (!row?.ok || !due(await lastScheduledRun(tx))) return null;
+    return retentionIn(tx, { now, trigger: "schedule" });
+  }, { timeout: 10 * 60_000 });
 }
 
 const globalForRetention = globalThis as unknown as { nudgeRetentionTimer?: ReturnType<typeof setInterval> };
