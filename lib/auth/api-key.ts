@@ -3,7 +3,7 @@ import { admitted } from "./admission";
 import { answering, apiError, toApiResponse } from "./api";
 import { consumeRateLimit, rateLimitHeaders, RATE_WINDOW_S } from "./api-rate-limit";
 import { verifyApiKey } from "@/lib/services/api-keys";
-import type { ConsentPurpose } from "@/lib/generated/prisma/enums";
+import type { ConsentPurpose } from "@/lib/engine/consent";
 import { customerIdsByExternalId } from "@/lib/data/ingest";
 import { MAX_BODY_BYTES, MAX_EXTERNAL_ID, type ApiScope } from "@/lib/validation/api";
 import { pathParamProblem } from "@/lib/validation/postgres-safe";

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { db, type Db } from "./db";
-import type { ConsentPurpose } from "@/lib/generated/prisma/enums";
+import { CONSENT_PURPOSES, type ConsentPurpose } from "@/lib/engine/consent";
 import { API_SCOPES, type ApiScope } from "@/lib/validation/api";
 
 // How API keys are stored. Keys look like `nk_<prefix>_<secret>`. Only a sha256
@@ -72,7 +72,7 @@ export async function findApiKeyByPresented(presented: string): Promise<StoredAp
   const a = Buffer.from(row.secretHash, "hex");
   const b = Buffer.from(hash(presented), "hex");
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-  return { id: row.id, purposes: row.purposes, rateLimitPerMinute: row.rateLimitPerMinute, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
+  return { id: row.id, purposes: (row.purposes ?? []).filter((p): p is ConsentPurpose => (CONSENT_PURPOSES as readonly string[]).includes(p)), rateLimitPerMinute: row.rateLimitPerMinute, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
 }
 
 export async function touchApiKeyUsed(id: string, at: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { db, type Db } from "./db";
-import { OPEN_SQL } from "./vocabulary-sql";
+import { OPEN_SQL, sqlLiteral } from "./vocabulary-sql";
 import { consentState, FULL_CONSENT, type ConsentChannel, type ConsentEntry, type ConsentPurpose, type ConsentState } from "@/lib/engine";
 
 // Consent records: the history as recorded, and the current state per customer
@@ -53,7 +53,7 @@ export async function insertConsentRecords(client: Client, customerId: string, r
 export async function withdrawOpenForPurposes(client: Client, customerId: string, purposes: ConsentPurpose[]): Promise<number> {
   if (purposes.length === 0) return 0;
   return client.$executeRaw`
-    UPDATE "Recommendation" r SET status = 'EXPIRED'
+    UPDATE "Recommendation" r SET status = ${sqlLiteral("EXPIRED")}
     FROM "ActionType" a
     WHERE a.id = r."actionTypeId" AND r."customerId" = ${customerId}::uuid AND r.status IN ${OPEN_SQL}
       AND a.purpose::text = ANY(${purposes}::text[])`;

@@ -1,5 +1,7 @@
 import "server-only";
 import { db, type Db } from "./db";
+import { sqlList, sqlLiteral } from "./vocabulary-sql";
+import { isActedOn, OPEN_STATUSES } from "@/lib/domain/vocabulary";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CustomerAccessKind } from "@/lib/generated/prisma/enums";
 
@@ -105,7 +107,7 @@ export async function eraseCustomerRows(client: Client, customerId: string, now:
   const marker = `erased-${customerId}`;
   const recs = Prisma.sql`SELECT id FROM "Recommendation" WHERE "customerId" = ${customerId}::uuid`;
   const withdrawn = await client.$executeRaw`
-    UPDATE "Recommendation" SET status = 'EXPIRED' WHERE "customerId" = ${customerId}::uuid AND status IN ('PENDING', 'SNOOZED')`;
+    UPDATE "Recommendation" SET status = ${sqlLiteral("EXPIRED")} WHERE "customerId" = ${customerId}::uuid AND status IN ${sqlList(OPEN_STATUSES.filter((st) => !isActedOn(st)))}`;
   const webhookDeliveries = await client.$executeRaw`
     UPDATE "WebhookDelivery" SET payload = jsonb_set(payload, '{recommendation,customerExternalId}', to_jsonb(${marker}::text))
     WHERE payload->'recommendation'->>'id' IN (SELECT id::text FROM "Recommendation" WHERE "customerId" = ${customerId}::uuid)`;

@@ -2,7 +2,7 @@ import "server-only";
 import { findApiKey, findApiKeyByPresented, insertApiKey, setApiKeyRevoked, touchApiKeyUsed, type CreatedApiKey } from "@/lib/data/api-keys";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction } from "@/lib/data/db";
-import type { ConsentPurpose } from "@/lib/generated/prisma/enums";
+import type { ConsentPurpose } from "@/lib/engine/consent";
 import type { ApiScope } from "@/lib/validation/api";
 
 // Use case: API keys. Admins issue and revoke them (audited); scripts create

@@ -44,7 +44,8 @@ ALTER TABLE "ActionType" ADD COLUMN "purpose" "ConsentPurpose" NOT NULL DEFAULT 
 UPDATE "ActionType" SET purpose = 'MARKETING' WHERE category = 'OFFER';
 
 -- An API key may be limited to some purposes (empty: every purpose).
-ALTER TABLE "ApiKey" ADD COLUMN "purposes" "ConsentPurpose"[] NOT NULL DEFAULT ARRAY[]::"ConsentPurpose"[];
+-- Values are ConsentPurpose names (checked by the application, as scopes are).
+ALTER TABLE "ApiKey" ADD COLUMN "purposes" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
 -- Who opened which customer, who exported or erased what.
 CREATE TABLE "CustomerAccess" (
