@@ -11,7 +11,7 @@ const ENTITY_HREF: Record<string, (id: string) => string> = {
   EmbedOrigin: () => "/admin/api-keys",
   Team: () => "/admin/users#teams",
 };
-const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings", WebhookEndpoint: "Webhook", ModelVersion: "Model version", ModelAlert: "Drift alert", CustomerImport: "Import", EmbedOrigin: "Embed origin", AdoptionTarget: "Target" };
+const ENTITY_LABEL: Record<AuditEntity, string> = { ActionType: "Action", User: "User", ApiKey: "API key", Team: "Team", ProgramSettings: "Settings", WebhookEndpoint: "Webhook", ModelVersion: "Model version", ModelAlert: "Drift alert", CustomerImport: "Import", EmbedOrigin: "Embed origin", AdoptionTarget: "Target", Customer: "Customer" };
 
 const dateTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
 

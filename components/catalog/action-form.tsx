@@ -17,11 +17,13 @@ import { RuleBuilder } from "./rule-builder";
 import { RuleJson } from "./rule-json";
 import { draftToJson, type RuleDraft } from "./rule-tree";
 import { TemplateField, type TemplateSampleDto } from "./template-field";
+import { CONTACT_PURPOSES, defaultPurpose, PURPOSE_LABEL, type ContactPurpose } from "@/lib/engine/consent";
 
 export interface ActionFormValues {
   key: string;
   name: string;
   category: ActionCategoryName;
+  purpose: ContactPurpose;
   description: string;
   messageTemplate: string;
   businessValue: string;
@@ -167,12 +169,32 @@ export function ActionForm(props: Props) {
               />
             )}
           </Field>
-          <Field label="Category" hint="Offers are never suggested to customers who opted out of marketing." errors={errors.category}>
+          <Field label="Category" errors={errors.category}>
             {(p) => (
-              <select {...p} value={values.category} onChange={(e) => set("category", e.target.value as ActionCategoryName)} className={inputClass}>
+              <select
+                {...p}
+                value={values.category}
+                onChange={(e) => {
+                  const category = e.target.value as ActionCategoryName;
+                  set("category", category);
+                  set("purpose", defaultPurpose(category));
+                }}
+                className={inputClass}
+              >
                 {ACTION_CATEGORIES.map((c) => (
                   <option key={c} value={c}>
                     {CATEGORY_LABELS[c]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Purpose" hint="The consent it needs: never suggested to a customer who withdrew it on every channel." errors={errors.purpose}>
+            {(p) => (
+              <select {...p} value={values.purpose} onChange={(e) => set("purpose", e.target.value as ContactPurpose)} className={inputClass}>
+                {CONTACT_PURPOSES.map((x) => (
+                  <option key={x} value={x}>
+                    {PURPOSE_LABEL[x]}
                   </option>
                 ))}
               </select>

@@ -4,8 +4,8 @@ import type { PreviewResult } from "@/lib/services/preview";
 import { formatMoney } from "@/lib/format";
 
 const BLOCK_TEXT: Record<string, string> = {
-  DO_NOT_CONTACT: "do not contact",
-  MARKETING_OPT_OUT: "opted out of marketing",
+  NO_SERVICE_CONSENT: "no consent to service contact",
+  NO_MARKETING_CONSENT: "no consent to marketing offers",
   OPEN_RECOMMENDATION: "already have it open",
   COOLDOWN: "in cool-down",
   INACTIVE: "inactive",

@@ -22,6 +22,8 @@ export const NAV_LINKS: NavLink[] = [
   { href: "/admin/api-keys", label: "API keys", permission: "apiKeys.manage" },
   { href: "/admin/webhooks", label: "Webhooks", permission: "webhooks.manage" },
   { href: "/admin/audit", label: "Audit", permission: "users.manage" },
+  { href: "/admin/privacy", label: "Privacy", permission: "privacy.manage" },
+  { href: "/admin/access", label: "Access record", permission: "privacy.manage" },
 ];
 
 export function linksFor(role: Role): NavLink[] {

@@ -3,11 +3,27 @@ import { admitted } from "./admission";
 import { answering, apiError, toApiResponse } from "./api";
 import { consumeRateLimit, rateLimitHeaders, RATE_WINDOW_S } from "./api-rate-limit";
 import { verifyApiKey } from "@/lib/services/api-keys";
-import { MAX_BODY_BYTES, type ApiScope } from "@/lib/validation/api";
+import type { ConsentPurpose } from "@/lib/engine/consent";
+import { customerIdsByExternalId } from "@/lib/data/ingest";
+import { MAX_BODY_BYTES, MAX_EXTERNAL_ID, type ApiScope } from "@/lib/validation/api";
+import { pathParamProblem } from "@/lib/validation/postgres-safe";
 
 export interface ApiCaller {
   keyId: string;
   scopes: ApiScope[];
+  /** Purposes the key is limited to; empty: every purpose (lib/auth/api-key.ts mayUsePurpose). */
+  purposes: ConsentPurpose[];
+}
+
+/** The contact purposes whose suggestions a key may read: "all" for a key without limit (a key limited to profiling alone reads none). */
+export function contactPurposesOf(caller: Pick<ApiCaller, "purposes">): ("SERVICE" | "MARKETING")[] | "all" {
+  if (caller.purposes.length === 0) return "all";
+  return caller.purposes.filter((p): p is "SERVICE" | "MARKETING" => p !== "PROFILING");
+}
+
+/** Whether a key may touch data for this purpose (a key without a limit may touch every purpose). */
+export function mayUsePurpose(caller: Pick<ApiCaller, "purposes">, purpose: ConsentPurpose): boolean {
+  return caller.purposes.length === 0 || caller.purposes.includes(purpose);
 }
 
 /**
@@ -37,7 +53,7 @@ export function withApiKey<C>(scope: ApiScope, handler: (caller: ApiCaller, req:
         let res: Response;
         try {
           res = check.scopes.includes(scope)
-            ? await handler({ keyId: check.keyId, scopes: check.scopes }, req, ctx)
+            ? await handler({ keyId: check.keyId, scopes: check.scopes, purposes: check.purposes }, req, ctx)
             : apiError(403, "FORBIDDEN", `This API key lacks the '${scope}' scope.`);
         } catch (err) {
           res = toApiResponse(err);
@@ -154,4 +170,23 @@ export async function readBatch(req: Request, key: string, max: number): Promise
     return { ok: false, response: apiError(400, "INVALID_BODY", `The "${key}" array is empty.`, [{ path: key, message: "Send at least one item" }]) };
   }
   return { ok: true, items };
+}
+
+/**
+ * The customer an `{externalId}` path segment names (an erased customer's
+ * external id no longer resolves), or the 400/404 response to send.
+ */
+export async function customerFromPath(externalId: string): Promise<{ ok: true; id: string } | { ok: false; response: Response }> {
+  const problem = pathParamProblem(externalId, MAX_EXTERNAL_ID);
+  if (problem === "bad") {
+    return { ok: false, response: apiError(400, "INVALID_PARAMETER", "The externalId in the path contains control characters or is not valid Unicode.", [{ path: "externalId", message: "Not a valid externalId" }]) };
+  }
+  const id = problem === "too-long" ? undefined : (await customerIdsByExternalId([externalId])).get(externalId);
+  if (!id) return { ok: false, response: apiError(404, "NOT_FOUND", `No customer has the externalId "${externalId.slice(0, MAX_EXTERNAL_ID)}".`) };
+  return { ok: true, id };
+}
+
+/** Export and erasure touch every purpose: only a key without a purpose limit may call them. */
+export function unlimitedKeyRequired(caller: Pick<ApiCaller, "purposes">, what: string): Response | null {
+  return caller.purposes.length === 0 ? null : apiError(403, "FORBIDDEN", `This API key is limited to ${caller.purposes.join(", ")}; ${what} needs a key without a purpose limit.`);
 }

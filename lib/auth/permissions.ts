@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   "tour.take": ["REP", "MANAGER", "ADMIN"],
   /** Adoption targets: admins for any team and program-wide, managers for their own team only (lib/services/engagement.ts). */
   "targets.manage": ["MANAGER", "ADMIN"],
+  /** Customer data rights: export, erasure, retention, the access record. */
+  "privacy.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

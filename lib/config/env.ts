@@ -67,6 +67,9 @@ const envSchema = z.object({
   // process), and the age of the newest version at which a new one is trained.
   MODEL_LIFECYCLE_INTERVAL_MINUTES: wholeNumber(60, 0),
   MODEL_RETRAIN_HOURS: wholeNumber(24, 1),
+  // Retention (see README, Customer data rights): how often each process checks
+  // whether the daily purge of old raw events is due (0: never in this process).
+  RETENTION_CHECK_MS: wholeNumber(3_600_000, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -141,4 +144,9 @@ export function webhookSettings(): { pollMs: number; retryBaseMs: number; maxAtt
 export function modelLifecycleSettings(): { intervalMs: number; retrainHours: number } {
   const e = env();
   return { intervalMs: e.MODEL_LIFECYCLE_INTERVAL_MINUTES * 60_000, retrainHours: e.MODEL_RETRAIN_HOURS };
+}
+
+/** Retention job settings (RETENTION_*). */
+export function retentionSettings(): { checkMs: number } {
+  return { checkMs: env().RETENTION_CHECK_MS };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { db, type Db } from "./db";
+import { CONSENT_PURPOSES, type ConsentPurpose } from "@/lib/engine/consent";
 import { API_SCOPES, type ApiScope } from "@/lib/validation/api";
 
 // How API keys are stored. Keys look like `nk_<prefix>_<secret>`. Only a sha256
@@ -21,24 +22,39 @@ export interface CreatedApiKey {
 }
 
 /** Mints a key and stores its hash; the key itself is returned once and never stored. */
-export async function insertApiKey(client: Client, name: string, scopes: readonly ApiScope[], createdById: string | null, rateLimitPerMinute?: number): Promise<CreatedApiKey> {
+export async function insertApiKey(
+  client: Client,
+  name: string,
+  scopes: readonly ApiScope[],
+  createdById: string | null,
+  rateLimitPerMinute?: number,
+  purposes: readonly ConsentPurpose[] = [],
+): Promise<CreatedApiKey> {
   const prefix = randomBytes(6).toString("hex");
   const key = `nk_${prefix}_${randomBytes(24).toString("base64url")}`;
   const row = await client.apiKey.create({
-    data: { name, prefix, secretHash: hash(key), scopes: [...scopes], createdById, rateLimitPerMinute },
+    data: { name, prefix, secretHash: hash(key), scopes: [...scopes], createdById, rateLimitPerMinute, purposes: [...purposes] },
     select: { id: true, name: true, prefix: true, scopes: true },
   });
   return { ...row, scopes: row.scopes as ApiScope[], key };
 }
 
 /** A key with every scope (or the given ones), unaudited: for scripts and tests. */
-export async function createApiKey(name: string, scopes: readonly ApiScope[] = API_SCOPES, createdById: string | null = null, rateLimitPerMinute?: number): Promise<CreatedApiKey> {
-  return insertApiKey(db(), name, scopes, createdById, rateLimitPerMinute);
+export async function createApiKey(
+  name: string,
+  scopes: readonly ApiScope[] = API_SCOPES,
+  createdById: string | null = null,
+  rateLimitPerMinute?: number,
+  purposes: readonly ConsentPurpose[] = [],
+): Promise<CreatedApiKey> {
+  return insertApiKey(db(), name, scopes, createdById, rateLimitPerMinute, purposes);
 }
 
 export interface StoredApiKey {
   id: string;
   scopes: ApiScope[];
+  /** Purposes the key is limited to; empty: every purpose. */
+  purposes: ConsentPurpose[];
   rateLimitPerMinute: number;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
@@ -50,13 +66,13 @@ export async function findApiKeyByPresented(presented: string): Promise<StoredAp
   if (!m) return null;
   const row = await db().apiKey.findUnique({
     where: { prefix: m[1]! },
-    select: { id: true, scopes: true, rateLimitPerMinute: true, revokedAt: true, lastUsedAt: true, secretHash: true },
+    select: { id: true, scopes: true, purposes: true, rateLimitPerMinute: true, revokedAt: true, lastUsedAt: true, secretHash: true },
   });
   if (!row) return null;
   const a = Buffer.from(row.secretHash, "hex");
   const b = Buffer.from(hash(presented), "hex");
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-  return { id: row.id, rateLimitPerMinute: row.rateLimitPerMinute, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
+  return { id: row.id, purposes: (row.purposes ?? []).filter((p): p is ConsentPurpose => (CONSENT_PURPOSES as readonly string[]).includes(p)), rateLimitPerMinute: row.rateLimitPerMinute, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt, scopes: row.scopes.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s)) };
 }
 
 export async function touchApiKeyUsed(id: string, at: Date): Promise<void> {
@@ -66,7 +82,7 @@ export async function touchApiKeyUsed(id: string, at: Date): Promise<void> {
 export async function listApiKeys() {
   const rows = await db().apiKey.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { name: true } } },
+    select: { id: true, name: true, prefix: true, scopes: true, purposes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { name: true } } },
   });
   return rows;
 }

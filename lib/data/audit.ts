@@ -6,7 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 // keys. Writers pass their transaction client, so the log row commits or
 // rolls back together with the change it describes.
 
-export const AUDIT_ENTITIES = ["ActionType", "User", "Team", "ApiKey", "ProgramSettings", "WebhookEndpoint", "ModelVersion", "ModelAlert", "CustomerImport", "EmbedOrigin", "AdoptionTarget"] as const;
+export const AUDIT_ENTITIES = ["ActionType", "User", "Team", "ApiKey", "ProgramSettings", "WebhookEndpoint", "ModelVersion", "ModelAlert", "CustomerImport", "EmbedOrigin", "AdoptionTarget", "Customer"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** Anything with an auditLog delegate: the client or an interactive-transaction client. */

@@ -4,6 +4,7 @@ import { ACTED_ON_SQL, DECIDED_SQL, OPEN_SQL, sqlLiteral } from "./vocabulary-sq
 import { OPEN_STATUSES } from "@/lib/domain/vocabulary";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActionCategoryName } from "@/lib/validation/catalog";
+import { defaultPurpose, type ContactPurpose } from "@/lib/engine/consent";
 
 // The action catalog: reads for the admin pages and the queries behind the
 // editor's audited, versioned writes (lib/services/catalog.ts runs them in one
@@ -80,6 +81,7 @@ const editorSelect = {
   key: true,
   name: true,
   category: true,
+  purpose: true,
   description: true,
   messageTemplate: true,
   rule: true,
@@ -123,6 +125,8 @@ export async function listVersions(actionTypeId: string) {
 export interface ActionTypeContent {
   name: string;
   category: ActionCategoryName;
+  /** The consent the action needs; absent: defaultPurpose(category). */
+  purpose?: ContactPurpose;
   description: string;
   messageTemplate: string;
   rule: unknown;
@@ -140,6 +144,7 @@ export type ActionTypeSnapshot = Prisma.InputJsonObject;
 const contentData = (c: ActionTypeContent) => ({
   name: c.name,
   category: c.category,
+  purpose: c.purpose ?? defaultPurpose(c.category),
   description: c.description,
   messageTemplate: c.messageTemplate,
   rule: c.rule as Prisma.InputJsonValue,

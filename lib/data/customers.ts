@@ -1,10 +1,11 @@
 import "server-only";
+import { loadConsentStates } from "./consent";
 import { db } from "./db";
 import { loadEventAggregates } from "./decisions";
 import { customerWhere, type RowScope } from "./scope";
 import { ATTRIBUTION_WINDOW_DAYS, isActedOn, OPEN_STATUSES, type RecommendationStatus } from "@/lib/domain/vocabulary";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { deriveSignalsFromAggregates, type Signals } from "@/lib/engine";
+import { deriveSignalsFromAggregates, FULL_CONSENT, type ConsentState, type Signals } from "@/lib/engine";
 import type { CustomerFilters } from "@/lib/validation/customers";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
 
@@ -30,6 +31,7 @@ export async function listCustomers(scope: RowScope, f: CustomerFilters, now = n
   const where: Prisma.CustomerWhereInput = {
     AND: [
       customerWhere(scope),
+      { erasedAt: null },
       f.q
         ? {
             OR: [
@@ -109,8 +111,8 @@ export interface CustomerDetail {
   birthday: Date | null;
   renewalDate: Date | null;
   lifetimeValue: number;
-  doNotContact: boolean;
-  marketingOptOut: boolean;
+  /** Consent now, by purpose (lib/engine/consent.ts). */
+  consent: ConsentState;
   createdAt: Date;
   owner: { id: string; name: string };
   signals: Signals;
@@ -120,22 +122,23 @@ export interface CustomerDetail {
 export async function getCustomerForUser(scope: RowScope, by: { id: string } | { externalId: string }, now = new Date()): Promise<CustomerDetail | null> {
   if ("id" in by && !/^[0-9a-f-]{36}$/i.test(by.id)) return null;
   const c = await db().customer.findFirst({
-    where: { AND: [customerWhere(scope), by] },
+    where: { AND: [customerWhere(scope), by, { erasedAt: null }] },
     select: {
       id: true, externalId: true, name: true, email: true, phone: true, company: true, segment: true, birthday: true, renewalDate: true,
-      lifetimeValue: true, doNotContact: true, marketingOptOut: true, createdAt: true, ownerId: true, owner: { select: { id: true, name: true } },
+      lifetimeValue: true, createdAt: true, ownerId: true, owner: { select: { id: true, name: true } },
     },
   });
   if (!c) return null;
+  const consent = (await loadConsentStates(db(), [c.id])).get(c.id) ?? FULL_CONSENT;
   const aggs = await loadEventAggregates(db(), [c.id], now);
   const lifetimeValue = Number(c.lifetimeValue);
   const signals = deriveSignalsFromAggregates(
-    { ...c, lifetimeValue },
+    { ...c, lifetimeValue, consent },
     aggs.get(c.id) ?? { lastContactAt: null, lastPurchaseAt: null, ordersLast90d: 0, spendLast90d: 0, openTickets: 0, webVisitsLast7d: 0, emailClicksLast30d: 0 },
     now,
   );
   const { ownerId: _ownerId, ...rest } = c;
-  return { ...rest, lifetimeValue, signals };
+  return { ...rest, lifetimeValue, consent, signals };
 }
 
 export interface TimelineEvent {

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { loadConsentStates } from "./consent";
 import { db, type Db } from "./db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ACTED_ON_SQL, OPEN_SQL, resolvedSql, sqlLiteral } from "./vocabulary-sql";
@@ -8,6 +9,7 @@ import {
   DEFAULT_HALF_LIFE_DAYS,
   DRIFT_DISCOUNT,
   type DriftDiscount,
+  FULL_CONSENT,
   inferUrgencySignal,
   parseRule,
   type ActionDefinition,
@@ -43,6 +45,7 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
       key: string;
       name: string;
       category: ActionDefinition["category"];
+      purpose: "SERVICE" | "MARKETING";
       messageTemplate: string;
       rule: unknown;
       businessValue: string;
@@ -55,7 +58,7 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
       exploration: boolean;
       version: number;
     }[]
-  >`SELECT id, key, name, category::text AS category, "messageTemplate", rule, "businessValue"::text AS "businessValue", lever,
+  >`SELECT id, key, name, category::text AS category, purpose::text AS purpose, "messageTemplate", rule, "businessValue"::text AS "businessValue", lever,
             "cooldownDays", "expiresAfterDays", "controlGroupPct", "priorAlpha", "priorBeta", exploration, version
      FROM "ActionType" WHERE active ORDER BY key`;
   const defs: ActionDefinition[] = [];
@@ -70,6 +73,7 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
       key: r.key,
       name: r.name,
       category: r.category,
+      purpose: r.purpose,
       messageTemplate: r.messageTemplate,
       rule: parsed.rule,
       businessValue: Number(r.businessValue),
@@ -144,15 +148,16 @@ export interface DecisionCustomer extends EngineCustomer {
 /** The next chunk of customers owned by active reps, in id order (optionally only the given ids). */
 export async function loadCustomerChunk(client: Client, afterId: string | null, limit: number, ids?: string[]): Promise<DecisionCustomer[]> {
   const rows = await client.$queryRaw<
-    { id: string; ownerId: string; ownerName: string; name: string; company: string | null; segment: string; birthday: Date | null; renewalDate: Date | null; lifetimeValue: string; createdAt: Date; doNotContact: boolean; marketingOptOut: boolean }[]
+    { id: string; ownerId: string; ownerName: string; name: string; company: string | null; segment: string; birthday: Date | null; renewalDate: Date | null; lifetimeValue: string; createdAt: Date }[]
   >`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate", c."lifetimeValue"::text AS "lifetimeValue",
-           c."createdAt", c."doNotContact", c."marketingOptOut"
+           c."createdAt"
     FROM "Customer" c JOIN "User" u ON u.id = c."ownerId"
-    WHERE u.active AND u.role = 'REP'
+    WHERE u.active AND u.role = 'REP' AND c."erasedAt" IS NULL
       AND (${afterId}::uuid IS NULL OR c.id > ${afterId}::uuid)
       AND (${ids ?? null}::uuid[] IS NULL OR c.id = ANY(${ids ?? null}::uuid[]))
     ORDER BY c.id LIMIT ${limit}`;
-  return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue) }));
+  const consent = await loadConsentStates(client, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue), consent: consent.get(r.id) ?? FULL_CONSENT }));
 }
 
 /** The same aggregates as lib/engine's aggregateEvents, computed by the database. */

@@ -17,9 +17,9 @@ export async function activeUserIdsByEmail(emails: string[], role: Role): Promis
   return new Map(users.map((u) => [u.email, u.id]));
 }
 
-/** Customers with these externalIds, as externalId -> id. */
+/** Customers with these externalIds, as externalId -> id (an erased customer's id resolves to nothing). */
 export async function customerIdsByExternalId(externalIds: string[]): Promise<Map<string, string>> {
-  const customers = await db().customer.findMany({ where: { externalId: { in: externalIds } }, select: { id: true, externalId: true } });
+  const customers = await db().customer.findMany({ where: { externalId: { in: externalIds }, erasedAt: null }, select: { id: true, externalId: true } });
   return new Map(customers.map((c) => [c.externalId, c.id]));
 }
 
@@ -44,9 +44,8 @@ export async function upsertCustomerRows(client: Client, all: CustomerUpsert[]):
         ${col((c) => c.ownerId)}::uuid[],
         ${col((c) => c.email ?? null)}::text[], ${has("email")}::bool[], ${col((c) => c.phone ?? null)}::text[], ${has("phone")}::bool[],
         ${col((c) => c.company ?? null)}::text[], ${has("company")}::bool[], ${col((c) => date(c.birthday))}::text[], ${has("birthday")}::bool[],
-        ${col((c) => date(c.renewalDate))}::text[], ${has("renewalDate")}::bool[], ${col((c) => (c.lifetimeValue === undefined ? null : String(c.lifetimeValue)))}::text[],
-        ${col((c) => c.doNotContact ?? null)}::bool[], ${col((c) => c.marketingOptOut ?? null)}::bool[])
-      AS t(x, n, s, o, e, he, p, hp, co, hco, b, hb, r, hr, l, dnc, opt)`;
+        ${col((c) => date(c.renewalDate))}::text[], ${has("renewalDate")}::bool[], ${col((c) => (c.lifetimeValue === undefined ? null : String(c.lifetimeValue)))}::text[])
+      AS t(x, n, s, o, e, he, p, hp, co, hco, b, hb, r, hr, l)`;
   };
   const update = (rows: CustomerUpsert[]) => client.$queryRaw<{ externalId: string; id: string }[]>`
       WITH i AS (${input(rows)})
@@ -57,10 +56,8 @@ export async function upsertCustomerRows(client: Client, all: CustomerUpsert[]):
         birthday = CASE WHEN i.hb THEN i.b::date ELSE c.birthday END,
         "renewalDate" = CASE WHEN i.hr THEN i.r::date ELSE c."renewalDate" END,
         "lifetimeValue" = COALESCE(i.l::numeric, c."lifetimeValue"),
-        "doNotContact" = COALESCE(i.dnc, c."doNotContact"),
-        "marketingOptOut" = COALESCE(i.opt, c."marketingOptOut"),
         "updatedAt" = now()
-      FROM i WHERE c."externalId" = i.x
+      FROM i WHERE c."externalId" = i.x AND c."erasedAt" IS NULL
       RETURNING c."externalId", c.id`;
   const updated = await update(sorted);
   const done = new Set(updated.map((r) => r.externalId));
@@ -68,8 +65,8 @@ export async function upsertCustomerRows(client: Client, all: CustomerUpsert[]):
   if (fresh.length === 0) return { updated, inserted: [] };
   const inserted = await client.$queryRaw<{ externalId: string; id: string }[]>`
       WITH i AS (${input(fresh)})
-      INSERT INTO "Customer" ("externalId", name, segment, "ownerId", email, phone, company, birthday, "renewalDate", "lifetimeValue", "doNotContact", "marketingOptOut", "updatedAt")
-      SELECT i.x, i.n, i.s, i.o, i.e, i.p, i.co, i.b::date, i.r::date, COALESCE(i.l::numeric, 0), COALESCE(i.dnc, false), COALESCE(i.opt, false), now()
+      INSERT INTO "Customer" ("externalId", name, segment, "ownerId", email, phone, company, birthday, "renewalDate", "lifetimeValue", "updatedAt")
+      SELECT i.x, i.n, i.s, i.o, i.e, i.p, i.co, i.b::date, i.r::date, COALESCE(i.l::numeric, 0), now()
       FROM i
       ON CONFLICT ("externalId") DO NOTHING
       RETURNING "externalId", id`;

@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SessionUser } from "./users";
 import { OPEN_STATUSES, UNSNOOZED_OPEN_STATUSES, type OpenStatus } from "@/lib/domain/vocabulary";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
+import type { ContactPurpose } from "@/lib/engine/consent";
 
 export interface QueueItem {
   id: string;
@@ -78,6 +79,7 @@ export interface ApiRecommendation {
   actionKey: string;
   actionName: string;
   category: string;
+  purpose: ContactPurpose;
   message: string;
   score: number;
   propensity: number;
@@ -89,15 +91,21 @@ export interface ApiRecommendation {
 }
 
 /** Open, visible recommendations of a customer, best first (control-group ones never). Null: unknown customer. */
-export async function openRecommendationsForExternalId(externalId: string, now = new Date()): Promise<ApiRecommendation[] | null> {
-  const customer = await db().customer.findUnique({ where: { externalId }, select: { id: true } });
+export async function openRecommendationsForExternalId(externalId: string, now = new Date(), purposes: readonly ContactPurpose[] | "all" = "all"): Promise<ApiRecommendation[] | null> {
+  const customer = await db().customer.findFirst({ where: { externalId, erasedAt: null }, select: { id: true } });
   if (!customer) return null;
   const rows = await db().recommendation.findMany({
-    where: { customerId: customer.id, isControl: false, status: { in: [...OPEN_STATUSES] }, expiresAt: { gt: now } },
+    where: {
+      customerId: customer.id,
+      isControl: false,
+      status: { in: [...OPEN_STATUSES] },
+      expiresAt: { gt: now },
+      ...(purposes === "all" ? {} : { actionType: { purpose: { in: [...purposes] } } }),
+    },
     orderBy: [{ score: "desc" }, { id: "asc" }],
     select: {
       id: true, message: true, score: true, propensity: true, expectedValue: true, reasons: true, status: true, createdAt: true, expiresAt: true,
-      actionType: { select: { key: true, name: true, category: true } },
+      actionType: { select: { key: true, name: true, category: true, purpose: true } },
     },
   });
   return rows.map((r) => ({
@@ -105,6 +113,7 @@ export async function openRecommendationsForExternalId(externalId: string, now =
     actionKey: r.actionType.key,
     actionName: r.actionType.name,
     category: r.actionType.category,
+    purpose: r.actionType.purpose === "MARKETING" ? "MARKETING" : "SERVICE",
     message: r.message,
     score: r.score,
     propensity: r.propensity,

@@ -1,6 +1,6 @@
 // Arbitration: per customer, the best eligible action not in cool-down; per
 // rep, a daily queue sorted by score, capped, under a weekly contact policy.
-import { consentBlock, type ActionCategory } from "./consent";
+import { consentBlock, defaultPurpose, mayProfile, type ActionCategory, type ContactPurpose } from "./consent";
 import type { EngineCustomer } from "./features";
 import { explain, type Reason } from "./explain";
 import { holdoutPeriod, isControl } from "./holdout";
@@ -27,6 +27,8 @@ export type ActionDefinition = {
   key: string;
   name: string;
   category: ActionCategory;
+  /** The consent the action needs; absent: defaultPurpose(category). */
+  purpose?: ContactPurpose;
   messageTemplate: string;
   rule: Rule;
   businessValue: number;
@@ -90,8 +92,8 @@ export type Candidate = {
 
 export type SkipCode =
   | "INACTIVE"
-  | "DO_NOT_CONTACT"
-  | "MARKETING_OPT_OUT"
+  | "NO_SERVICE_CONSENT"
+  | "NO_MARKETING_CONSENT"
   | "INELIGIBLE"
   | "OPEN_RECOMMENDATION"
   | "COOLDOWN";
@@ -201,7 +203,9 @@ export function evaluateActions(input: DecisionInput): Evaluation {
   // One draw per customer decides whether this customer explores (none when
   // the share is 0 or 1, so the rng sequence is as before at share 1).
   const customerExplores = exploreAllowed && share > 0 && (share >= 1 || rng() < share);
-  const fkey = customerFeatureKey(signals);
+  // Without profiling consent the customer's own behaviour is not used: the key
+  // carries the segment only, so the model gives the segment's estimate.
+  const fkey = mayProfile(customer) ? customerFeatureKey(signals) : `${signals.segment}|`;
   const candidates: Candidate[] = [];
   const skipped: SkippedAction[] = [];
 
@@ -211,7 +215,7 @@ export function evaluateActions(input: DecisionInput): Evaluation {
       skip("INACTIVE", "Action is switched off");
       continue;
     }
-    const consent = consentBlock(customer, action.category);
+    const consent = consentBlock(customer, actionPurpose(action));
     if (consent) {
       skip(consent.code, consent.text);
       continue;
@@ -340,4 +344,9 @@ export function buildQueues(
     contacts.set(c.customerId, contactCount + 1);
   }
   return queues;
+}
+
+/** The consent an action needs. */
+export function actionPurpose(action: Pick<ActionDefinition, "purpose" | "category">): ContactPurpose {
+  return action.purpose ?? defaultPurpose(action.category);
 }

@@ -5,6 +5,7 @@
 // in SQL. `deriveSignals` is literally "aggregate, then derive", so the two
 // cannot drift apart; lib/data must reproduce `aggregateEvents` in SQL using
 // the windows in EVENT_WINDOWS_DAYS.
+import type { ConsentState } from "./consent";
 import type { Signals } from "./signals";
 import { DAY_MS, isLeapYear, utcDayNumber, utcDaysBetween } from "./time";
 
@@ -50,8 +51,8 @@ export type EngineCustomer = {
   renewalDate: Date | null;
   lifetimeValue: number;
   createdAt: Date;
-  doNotContact: boolean;
-  marketingOptOut: boolean;
+  /** What the customer consents to now (lib/engine/consent.ts consentState). */
+  consent: ConsentState;
 };
 
 export type EngineEvent = {

@@ -10,6 +10,7 @@
 //
 // Pure: no I/O, no clock, no randomness but the rng passed in.
 import {
+  actionPurpose,
   buildQueues,
   evaluateActions,
   type ActionDefinition,
@@ -123,7 +124,7 @@ function withdrawalFor(h: HistoryRecord, input: CustomerInput, byKey: ReadonlyMa
   if (input.heldOutUntil && input.heldOutUntil > now) return { ...base, code: "HOLDOUT", text: "The customer is in the global holdout" };
   const action = byKey.get(h.actionKey);
   if (!action) return { ...base, code: "ACTION_INACTIVE", text: "The action is switched off" };
-  const consent = consentBlock(input.customer, action.category);
+  const consent = consentBlock(input.customer, actionPurpose(action));
   if (consent) return { ...base, code: "CONSENT", text: consent.text };
   if (!evaluateRule(action.rule, input.signals)) return { ...base, code: "RULE_UNMET", text: "No longer eligible" };
   return null;

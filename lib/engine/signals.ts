@@ -27,12 +27,6 @@ export const SIGNALS = [
   { name: "segment", type: "string", nullable: false, label: "segment", unit: null },
 ] as const satisfies readonly SignalDefinition[];
 
-/** Customer flags that drive consent, deliberately not available to rules. */
-export const CUSTOMER_FLAGS = [
-  { name: "doNotContact", type: "boolean", label: "do not contact" },
-  { name: "marketingOptOut", type: "boolean", label: "opted out of marketing" },
-] as const;
-
 type SignalEntry = (typeof SIGNALS)[number];
 export type SignalName = SignalEntry["name"];
 export type NumberSignalName = Extract<SignalEntry, { type: "number" }>["name"];

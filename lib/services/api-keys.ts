@@ -2,6 +2,7 @@ import "server-only";
 import { findApiKey, findApiKeyByPresented, insertApiKey, setApiKeyRevoked, touchApiKeyUsed, type CreatedApiKey } from "@/lib/data/api-keys";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction } from "@/lib/data/db";
+import type { ConsentPurpose } from "@/lib/engine/consent";
 import type { ApiScope } from "@/lib/validation/api";
 
 // Use case: API keys. Admins issue and revoke them (audited); scripts create
@@ -11,7 +12,7 @@ export type { CreatedApiKey };
 /** A key with every scope (or the given ones), unaudited: `npm run apikey:create`, tests and benches. */
 export { createApiKey } from "@/lib/data/api-keys";
 
-export type ApiKeyCheck = { ok: true; keyId: string; scopes: ApiScope[]; rateLimitPerMinute: number } | { ok: false; reason: "missing" | "unknown" | "revoked" };
+export type ApiKeyCheck = { ok: true; keyId: string; scopes: ApiScope[]; purposes: ConsentPurpose[]; rateLimitPerMinute: number } | { ok: false; reason: "missing" | "unknown" | "revoked" };
 
 /** Resolves a presented key; revoked and unknown keys are refused alike by callers (401). */
 export async function verifyApiKey(presented: string | null, now = new Date()): Promise<ApiKeyCheck> {
@@ -21,14 +22,14 @@ export async function verifyApiKey(presented: string | null, now = new Date()): 
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   // Touch lastUsedAt at most once a minute, so busy integrations don't write on every call.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await touchApiKeyUsed(row.id, now);
-  return { ok: true, keyId: row.id, scopes: row.scopes, rateLimitPerMinute: row.rateLimitPerMinute };
+  return { ok: true, keyId: row.id, scopes: row.scopes, purposes: row.purposes, rateLimitPerMinute: row.rateLimitPerMinute };
 }
 
 /** Issues a key with an audit row, in one transaction; the key is returned once and never stored. */
-export async function issueApiKey(actorId: string, name: string, scopes: readonly ApiScope[]): Promise<CreatedApiKey> {
+export async function issueApiKey(actorId: string, name: string, scopes: readonly ApiScope[], purposes: readonly ConsentPurpose[] = []): Promise<CreatedApiKey> {
   return transaction(async (tx) => {
-    const created = await insertApiKey(tx, name, scopes, actorId);
-    await recordAudit(tx, { actorId, entity: "ApiKey", entityId: created.id, action: "create", after: { name, prefix: created.prefix, scopes: [...scopes] } });
+    const created = await insertApiKey(tx, name, scopes, actorId, undefined, purposes);
+    await recordAudit(tx, { actorId, entity: "ApiKey", entityId: created.id, action: "create", after: { name, prefix: created.prefix, scopes: [...scopes], purposes: [...purposes] } });
     return created;
   });
 }

@@ -14,6 +14,7 @@ import {
 import { transaction } from "@/lib/data/db";
 import { isUniqueViolation } from "@/lib/data/errors";
 import { DomainError } from "@/lib/domain/errors";
+import { defaultPurpose } from "@/lib/engine";
 import type { CreateActionTypeInput, UpdateActionTypeInput } from "@/lib/validation/catalog";
 
 // Use case: an admin edits the action catalog. Every write is one transaction
@@ -28,6 +29,7 @@ function snapshotOf(a: SnapshotSource): ActionTypeSnapshot {
     key: a.key,
     name: a.name,
     category: a.category,
+    purpose: a.purpose ?? defaultPurpose(a.category),
     description: a.description,
     messageTemplate: a.messageTemplate,
     rule: a.rule as ActionTypeSnapshot[string],
@@ -47,6 +49,7 @@ function snapshotOf(a: SnapshotSource): ActionTypeSnapshot {
 const CONTENT_FIELDS = [
   "name",
   "category",
+  "purpose",
   "description",
   "messageTemplate",
   "rule",
@@ -106,7 +109,7 @@ export async function updateActionType(actorId: string, input: UpdateActionTypeI
         `Someone saved version ${current.version} while you were editing version ${input.expectedVersion}. Reload to see their changes.`,
       );
     }
-    const before = snapshotOf({ ...current, rule: current.rule as CreateActionTypeInput["rule"] });
+    const before = snapshotOf({ ...current, purpose: current.purpose === "MARKETING" ? "MARKETING" : "SERVICE", rule: current.rule as CreateActionTypeInput["rule"] });
     const candidate = snapshotOf({ ...input, key: current.key, priorAlpha: current.priorAlpha, priorBeta: current.priorBeta, active: current.active, version: current.version });
     const changed = CONTENT_FIELDS.some((f) => canonical(before[f]) !== canonical(candidate[f]));
     if (!changed) return { id: current.id, version: current.version, changed: false };

@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import { transaction } from "@/lib/data/db";
 import { activeUserIdsByEmail, customerIdsByExternalId, eventRequestHashes, insertEvents, moveOpenRecommendationsToOwner, purchaseTotalCents, upsertCustomerRows } from "@/lib/data/ingest";
 import { recordContactFeedback, screenContactFeedback, type ContactFeedbackLink } from "@/lib/services/contact-feedback";
+import { insertConsentRecords, latestConsentEntries } from "@/lib/data/consent";
+import { legacyFlagRows, withdrawForLostConsent } from "@/lib/services/consent";
 import { generateRecommendations } from "@/lib/services/generation";
 import { apiCustomerSchema, apiEventSchema, issuesToDetails, MONEY, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
 import { numericMax } from "@/lib/validation/postgres-safe";
@@ -18,7 +20,7 @@ export interface CustomerResult {
   errors?: FieldError[];
 }
 
-export async function upsertCustomers(items: unknown[]): Promise<CustomerResult[]> {
+export async function upsertCustomers(items: unknown[], by?: { apiKeyId?: string }): Promise<CustomerResult[]> {
   const results: CustomerResult[] = new Array(items.length);
   const valid: { index: number; c: ApiCustomer }[] = [];
   const seen = new Set<string>();
@@ -53,6 +55,19 @@ export async function upsertCustomers(items: unknown[]): Promise<CustomerResult[
       accepted.map((a) => ({ ...a.c, ownerId: ownerId.get(a.c.ownerEmail)! })),
     );
     const ids = [...updated, ...inserted].map((r) => r.id);
+    // The old consent flags, still accepted, are recorded as consent (only what changes).
+    const idOf = new Map([...updated, ...inserted].map((r) => [r.externalId, r.id]));
+    const flagged = accepted.filter((a) => a.c.doNotContact !== undefined || a.c.marketingOptOut !== undefined);
+    if (flagged.length > 0) {
+      const now = new Date();
+      const latest = await latestConsentEntries(tx, flagged.map((a) => idOf.get(a.c.externalId)!));
+      for (const a of flagged) {
+        const id = idOf.get(a.c.externalId)!;
+        const rows = legacyFlagRows(latest.get(id) ?? [], a.c, now);
+        if (rows.length) await insertConsentRecords(tx, id, rows, { apiKeyId: by?.apiKeyId ?? null });
+      }
+      await withdrawForLostConsent(tx, flagged.map((a) => idOf.get(a.c.externalId)!));
+    }
     // Open suggestions follow their customer to a new owner.
     await moveOpenRecommendationsToOwner(tx, ids);
     await generateRecommendations({ customerIds: ids }, tx);

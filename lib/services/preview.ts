@@ -21,6 +21,7 @@ import {
   type EngineCustomer,
   type Signals,
   type SkipCode,
+  FULL_CONSENT,
 } from "@/lib/engine";
 import type { PreviewActionTypeInput } from "@/lib/validation/catalog";
 
@@ -125,6 +126,7 @@ async function draftDefinition(input: PreviewActionTypeInput): Promise<ActionDef
     key: saved?.key ?? `__preview__${input.key ?? ""}`,
     name: input.name,
     category: input.category,
+    purpose: input.purpose,
     messageTemplate: input.messageTemplate,
     rule: input.rule,
     businessValue: input.businessValue,
@@ -273,14 +275,12 @@ export async function templateSample(now = new Date()): Promise<TemplateSample |
     renewalDate: true,
     lifetimeValue: true,
     createdAt: true,
-    doNotContact: true,
-    marketingOptOut: true,
   } as const;
   const row =
     (await db().customer.findFirst({ where: { birthday: { not: null }, renewalDate: { not: null }, company: { not: null } }, orderBy: { externalId: "asc" }, select })) ??
     (await db().customer.findFirst({ orderBy: { externalId: "asc" }, select }));
   if (!row) return null;
-  const customer: EngineCustomer = { ...row, lifetimeValue: Number(row.lifetimeValue) };
+  const customer: EngineCustomer = { ...row, lifetimeValue: Number(row.lifetimeValue), consent: FULL_CONSENT };
   const aggs = await loadEventAggregates(db(), [row.id], now);
   const signals = deriveSignalsFromAggregates(customer, aggs.get(row.id) ?? EMPTY_AGGREGATES, now);
   const { name, company, segment, birthday, renewalDate, lifetimeValue } = customer;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_BATCH } from "./api";
 import { OPEN_STATUSES, RECOMMENDATION_STATUSES } from "@/lib/domain/vocabulary";
+import { CONTACT_PURPOSES } from "@/lib/engine/consent";
 import "./feeds"; // its answers (ReactionsFeedPage, OutcomesFeedPage) register their ids too
 import "./customer-import"; // CustomerImportResult registers its id too
 
@@ -27,6 +28,10 @@ export const RESPONSE_COMPONENTS = [
   "OutcomesFeedPage",
   "CustomerImportResult",
   "EmbedToken",
+  "ConsentState",
+  "ConsentResponse",
+  "CustomerExport",
+  "ErasureResponse",
 ] as const;
 
 const fieldError = z.strictObject({
@@ -113,6 +118,7 @@ export const apiRecommendationSchema = z
     actionKey: z.string(),
     actionName: z.string(),
     category: z.string(),
+    purpose: z.enum(CONTACT_PURPOSES).meta({ description: "The consent the action needs: SERVICE (service contact) or MARKETING (marketing offers)" }),
     message: z.string(),
     score: z.number(),
     propensity: z.number(),
@@ -135,6 +141,7 @@ export const recommendationsResponseSchema = z
           actionKey: "winback_call",
           actionName: "Win-back call",
           category: "RETENTION",
+          purpose: "SERVICE",
           message: "Call Ada: no purchase for 120 days",
           score: 212.5,
           propensity: 0.31,
@@ -165,3 +172,42 @@ export const embedTokenResponseSchema = z
     example: { token: "eyJ0eXAiOiJleGNoYW5nZSJ9.c2lnbmF0dXJl", expiresAt: "2026-12-01T09:35:00.000Z", path: "/embed/customers/CRM-1001?token=eyJ0eXAiOiJleGNoYW5nZSJ9.c2lnbmF0dXJl" },
   });
 export type EmbedTokenResponse = z.infer<typeof embedTokenResponseSchema>;
+
+export const consentStateSchema = z
+  .strictObject({
+    SERVICE: z.boolean().meta({ description: "May be contacted about service (account, renewals, meetings, tickets, relationship care)" }),
+    MARKETING: z.boolean().meta({ description: "May be offered products and discounts" }),
+    PROFILING: z.boolean().meta({ description: "May be scored on their own behaviour; false: the segment's estimates are used" }),
+  })
+  .meta({ id: "ConsentState", description: "Whether each purpose may be used now (a purpose is withdrawn when every channel's latest record withdraws it)" });
+
+export const consentResponseSchema = z
+  .strictObject({
+    consent: consentStateSchema,
+    withdrawn: z.number().int().min(0).meta({ description: "Open recommendations withdrawn in this request because their purpose lost consent" }),
+  })
+  .meta({ id: "ConsentResponse", example: { consent: { SERVICE: true, MARKETING: false, PROFILING: true }, withdrawn: 1 } });
+export type ConsentResponse = z.infer<typeof consentResponseSchema>;
+
+export const customerExportSchema = z
+  .strictObject({
+    exportedAt: z.iso.datetime(),
+    customerId: z.guid(),
+    tables: z
+      .record(z.string(), z.array(z.record(z.string(), z.unknown())))
+      .meta({ description: "Every row of every table that refers to the customer (directly or through another such table), by table name, as stored" }),
+  })
+  .meta({
+    id: "CustomerExport",
+    example: { exportedAt: "2026-12-02T10:00:00.000Z", customerId: "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10", tables: { Customer: [{ id: "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10", name: "Ada Lovelace" }], CustomerEvent: [] } },
+  });
+export type CustomerExportResponse = z.infer<typeof customerExportSchema>;
+
+export const erasureResponseSchema = z
+  .strictObject({
+    customerId: z.guid(),
+    erasedAt: z.iso.datetime(),
+    alreadyErased: z.boolean(),
+  })
+  .meta({ id: "ErasureResponse", example: { customerId: "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10", erasedAt: "2026-12-02T10:00:00.000Z", alreadyErased: false } });
+export type ErasureResponse = z.infer<typeof erasureResponseSchema>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decimal, jsonProblem, safeEmail, safeIsoDate, safeJson, safeText, safeTimestamp } from "./postgres-safe";
 
-export const API_SCOPES = ["customers:write", "events:write", "recommendations:read", "feedback:write", "embed:issue", "feeds:read"] as const;
+export const API_SCOPES = ["customers:write", "events:write", "recommendations:read", "feedback:write", "embed:issue", "feeds:read", "consent:write", "customers:export", "customers:erase"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export const MAX_BATCH = 1000;
 /** Largest request body the API reads (1,000 items with their payloads fit). */
@@ -27,6 +27,7 @@ export const apiCustomerSchema = z.object({
   renewalDate: safeIsoDate().nullable().optional(),
   lifetimeValue: money().optional(),
   ownerEmail: safeEmail({ lower: true }),
+  // Deprecated: recorded as consent (lib/services/consent.ts legacyFlagRows); use POST /api/v1/customers/{externalId}/consent.
   doNotContact: z.boolean().optional(),
   marketingOptOut: z.boolean().optional(),
 });

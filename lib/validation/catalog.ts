@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { refineJson, safeText, strictNumberInput } from "./postgres-safe";
 import { ruleSchema, templateErrors } from "@/lib/engine";
+import { CONTACT_PURPOSES } from "@/lib/engine/consent";
 
 export const ACTION_CATEGORIES = ["OFFER", "MEETING", "RELATIONSHIP", "RETENTION", "GROWTH", "SERVICE"] as const;
 export type ActionCategoryName = (typeof ACTION_CATEGORIES)[number];
@@ -31,6 +32,8 @@ export const ACTION_KEY_PATTERN = /^[a-z][a-z0-9_]{2,39}$/;
 export const actionTypeFieldsSchema = z.object({
   name: safeText(80, { min: 2, tooShort: "Give the action a name", tooLong: "Keep the name under 80 characters" }),
   category: z.enum(ACTION_CATEGORIES, { message: "Choose a category" }),
+  /** The consent the action needs; omitted: marketing for offers, service for the rest. */
+  purpose: z.enum(CONTACT_PURPOSES, { message: "Choose a purpose" }).optional(),
   description: safeText(500, { tooLong: "Keep the description under 500 characters" }),
   messageTemplate: safeText(500, { min: 1, tooShort: "Write the message the rep will see", tooLong: "Keep the message under 500 characters" })
     .superRefine((t, ctx) => {

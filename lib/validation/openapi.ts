@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiCustomerSchema, apiEventSchema, contactFeedbackPayloadSchema, embedTokenRequestSchema, MAX_BATCH, MAX_BODY_BYTES } from "./api";
 import { apiFeedbackSchema } from "./api-feedback";
+import { consentRequestSchema } from "./consent";
 import { RESPONSE_COMPONENTS } from "./api-responses";
 import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, REQUIRED_COLUMNS } from "./customer-import";
 import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from "./feeds";
@@ -85,7 +86,7 @@ const responses = {
     errorExample("INVALID_BODY", 'The body must be an object with a "customers" array.', [{ path: "customers", message: "Expected an array" }]),
   ),
   Unauthorized: errorResponse("Missing, unknown or revoked API key", errorExample("UNAUTHORIZED", "Send an API key as 'Authorization: Bearer <key>'."), {}),
-  Forbidden: errorResponse("The key lacks the operation's scope (or, for feedback, the rep does not own the suggestion)", errorExample("FORBIDDEN", "This API key lacks the 'events:write' scope.")),
+  Forbidden: errorResponse("The key lacks the operation's scope or purpose (or, for feedback, the rep does not own the suggestion)", errorExample("FORBIDDEN", "This API key lacks the 'events:write' scope.")),
   NotFound: errorResponse("Unknown customer, recommendation or user", errorExample("NOT_FOUND", 'No customer has the externalId "CRM-404".')),
   Conflict: errorResponse("The reaction does not apply to the suggestion's current status", errorExample("CONFLICT", "This suggestion is already done.")),
   IdempotencyKeyReused: errorResponse(
@@ -122,6 +123,8 @@ const feedParameters = [
   { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: FEED_MAX_LIMIT, default: FEED_DEFAULT_LIMIT }, description: "Entries per page" },
 ];
 
+const externalIdParam = { name: "externalId", in: "path", required: true, schema: { type: "string", minLength: 1 }, example: "CRM-1001" };
+
 const ok = (description: string, schema: string) => ({ description, headers: rateHeaders, content: body(schema) });
 
 export function openApiDocument(serverUrl: string) {
@@ -151,6 +154,7 @@ export function openApiDocument(serverUrl: string) {
       { name: "recommendations", description: "Reactions to suggestions" },
       { name: "feeds", description: "Cursor-paginated reads for BI tools and warehouse loaders" },
       { name: "embed", description: "The suggestions panel inside a CRM's frame" },
+      { name: "consent", description: "Customer data rights: consent by purpose, export and erasure" },
     ],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key created by an admin (admin UI, or npm run apikey:create)" } },
@@ -168,6 +172,7 @@ export function openApiDocument(serverUrl: string) {
         Feedback: { ...json(apiFeedbackSchema), example: { kind: "ACCEPT", actorEmail: "rep@example.org", idempotencyKey: "crm-click-1" } },
         ContactFeedbackPayload: contactFeedbackPayload(),
         EmbedTokenRequest: { ...json(embedTokenRequestSchema), example: { repEmail: "rep@example.org", customerExternalId: "CRM-1001" } },
+        ConsentRequest: { ...json(consentRequestSchema), example: { changes: [{ purpose: "MARKETING", granted: false, source: "unsubscribe link" }] } },
         ...responseSchemas(),
       },
     },
@@ -237,6 +242,42 @@ export function openApiDocument(serverUrl: string) {
             "404": { $ref: "#/components/responses/NotFound" },
             ...commonErrors,
           },
+        },
+      },
+      "/api/v1/customers/{externalId}/consent": {
+        post: {
+          operationId: "recordConsent",
+          tags: ["consent"],
+          summary: "Give or withdraw a customer's consent by purpose and channel (scope consent:write)",
+          description:
+            "Purposes: SERVICE (contact about their account, renewals, meetings, tickets), MARKETING (offers and discounts), PROFILING (the customer's own behaviour may personalise the engine's estimates; without it they get their segment's). A change without `channel` applies to every channel (EMAIL, PHONE, IN_PERSON); PROFILING has no channel. Records are appended to the customer's consent history. A purpose is withdrawn when every channel's latest record withdraws it; its open recommendations are then withdrawn in the same request and none is made while it stays withdrawn. A key limited to some purposes may record only those (403).",
+          parameters: [externalIdParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("ConsentRequest"), example: { changes: [{ purpose: "MARKETING", granted: false, source: "unsubscribe link" }] } } },
+          },
+          responses: { "200": ok("The customer's consent now, and how many open recommendations were withdrawn", "ConsentResponse"), "404": { $ref: "#/components/responses/NotFound" }, ...commonErrors, ...bodyErrors },
+        },
+      },
+      "/api/v1/customers/{externalId}/export": {
+        get: {
+          operationId: "exportCustomer",
+          tags: ["consent"],
+          summary: "All of one customer's data as one JSON document (scope customers:export, a key without purpose limit)",
+          description: "Every row of every table that refers to the customer: profile, consent history, events, recommendations, reactions and notes, contact feedback, holdout arms, the access record. The export is recorded in the access record.",
+          parameters: [externalIdParam],
+          responses: { "200": ok("The customer's data", "CustomerExport"), "404": { $ref: "#/components/responses/NotFound" }, ...commonErrors },
+        },
+      },
+      "/api/v1/customers/{externalId}": {
+        delete: {
+          operationId: "eraseCustomer",
+          tags: ["consent"],
+          summary: "Erase a customer's personal data (scope customers:erase, a key without purpose limit)",
+          description:
+            "Removes or irreversibly anonymises the customer's personal data everywhere (profile, event payloads, suggestion texts, reps' notes, customers' comments, consent sources, webhook payloads); counts and totals stay as they were. The externalId no longer resolves afterwards, so a repeat answers 404. Recorded in the audit log (without the erased data) and the access record.",
+          parameters: [externalIdParam],
+          responses: { "200": ok("The customer was erased", "ErasureResponse"), "404": { $ref: "#/components/responses/NotFound" }, ...commonErrors },
         },
       },
       "/api/v1/feeds/reactions": {

@@ -33,6 +33,9 @@ const routes: Routes = {
   "/api/v1/recommendations/{id}/feedback": await import("@/app/api/v1/recommendations/[id]/feedback/route"),
   "/api/v1/feeds/reactions": await import("@/app/api/v1/feeds/reactions/route"),
   "/api/v1/feeds/outcomes": await import("@/app/api/v1/feeds/outcomes/route"),
+  "/api/v1/customers/{externalId}/consent": await import("@/app/api/v1/customers/[externalId]/consent/route"),
+  "/api/v1/customers/{externalId}/export": await import("@/app/api/v1/customers/[externalId]/export/route"),
+  "/api/v1/customers/{externalId}": await import("@/app/api/v1/customers/[externalId]/route"),
 };
 
 const DAY = 86_400_000;
@@ -147,6 +150,9 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
       bodySerializer: (b: string) => b,
       headers: { "content-type": opts.contentType ?? "text/csv" },
     });
+  const consent = "/api/v1/customers/{externalId}/consent" as const;
+  const exportPath = "/api/v1/customers/{externalId}/export" as const;
+  const erase = "/api/v1/customers/{externalId}" as const;
 
   it("upsertCustomers: 200 with per-item results, 400, 401, 403, 413, 415", async () => {
     const client = apiClient(routes, fullKey);
@@ -378,6 +384,88 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     expect(reactions.data?.data[0]).toMatchObject({ recommendationId: recId, repEmail, actionKey: "winback_call", customerExternalId: "C-1", previousStatus: "PENDING", status: "ACCEPTED" });
   });
 
+  it("recordConsent: 200 withdrawing a purpose (its open suggestions withdrawn), 400, 401, 403 (scope or purpose), 404, 413, 415", async () => {
+    const client = apiClient(routes, fullKey);
+    const at = (externalId: string) => ({ params: { path: { externalId } } });
+    // C-1 has an open win-back call (a service action): withdrawing service contact on every channel withdraws it.
+    const before = await apiClient(routes, readOnlyKey).GET(recs, at("C-1"));
+    const open = before.data!.recommendations.filter((r) => r.purpose === "SERVICE" && r.status !== "ACCEPTED").length;
+    const ok = await client.POST(consent, { ...at("C-1"), body: { changes: [{ purpose: "PROFILING", granted: false, source: "preference centre" }] } });
+    expect(contract.check(consent, "post", ok.response, ok.data)).toEqual([]);
+    expect(ok.data).toEqual({ consent: { SERVICE: true, MARKETING: true, PROFILING: false }, withdrawn: 0 });
+    const service = await client.POST(consent, { ...at("C-1"), body: { changes: [{ purpose: "SERVICE", granted: false }] } });
+    expect(contract.check(consent, "post", service.response, service.data)).toEqual([]);
+    expect(service.data?.consent.SERVICE).toBe(false);
+    expect(service.data?.withdrawn).toBeGreaterThanOrEqual(open);
+    expect((await apiClient(routes, readOnlyKey).GET(recs, at("C-1"))).data?.recommendations.filter((r) => r.purpose === "SERVICE")).toEqual([]);
+    // Given back, so the tests after this one see C-1 as before.
+    const back = await client.POST(consent, { ...at("C-1"), body: { changes: [{ purpose: "SERVICE", granted: true }, { purpose: "PROFILING", granted: true }] } });
+    expect(back.data?.consent).toEqual({ SERVICE: true, MARKETING: true, PROFILING: true });
+
+    const marketingOnly = (await createApiKey("marketing system", ["consent:write"], null, undefined, ["MARKETING"])).key;
+    const cases = [
+      [client, "C-1", { changes: [{ purpose: "PROFILING", channel: "EMAIL", granted: false }] }, 400],
+      [client, "C-1", { changes: [] }, 400],
+      [client, "\u0001", { changes: [{ purpose: "MARKETING", granted: false }] }, 400],
+      [apiClient(routes, null), "C-1", { changes: [{ purpose: "MARKETING", granted: false }] }, 401],
+      [apiClient(routes, readOnlyKey), "C-1", { changes: [{ purpose: "MARKETING", granted: false }] }, 403],
+      [apiClient(routes, marketingOnly), "C-1", { changes: [{ purpose: "SERVICE", granted: false }] }, 403],
+      [client, "C-404", { changes: [{ purpose: "MARKETING", granted: false }] }, 404],
+    ] as const;
+    for (const [c, externalId, body, status] of cases) {
+      const r = await c.POST(consent, { ...at(externalId), body: body as never });
+      expect(r.response.status, JSON.stringify(body)).toBe(status);
+      expect(contract.check(consent, "post", r.response, r.error)).toEqual([]);
+    }
+    const huge = await client.POST(consent, { ...at("C-1"), body: { changes: [{ purpose: "MARKETING", granted: false, source: "x".repeat(10 * 1024 * 1024) }] } });
+    expect(huge.response.status).toBe(413);
+    expect(contract.check(consent, "post", huge.response, huge.error)).toEqual([]);
+    const wrongType = await client.POST(consent, { ...at("C-1"), body: { changes: [{ purpose: "MARKETING", granted: false }] }, headers: { "content-type": "text/plain" } });
+    expect(wrongType.response.status).toBe(415);
+    expect(contract.check(consent, "post", wrongType.response, wrongType.error)).toEqual([]);
+    const limitedOk = await apiClient(routes, marketingOnly).POST(consent, { ...at("C-1"), body: { changes: [{ purpose: "MARKETING", granted: true, source: "newsletter sign-up" }] } });
+    expect(limitedOk.response.status).toBe(200);
+  });
+
+  it("exportCustomer and eraseCustomer: 200, 400, 401, 403 (scope or a purpose-limited key), 404; erased, the externalId answers 404", async () => {
+    const client = apiClient(routes, fullKey);
+    const at = (externalId: string) => ({ params: { path: { externalId } } });
+    await client.POST(customers, { body: { customers: [{ externalId: "C-GONE", name: "Gone Soon", segment: "SMB", ownerEmail: repEmail, email: "gone@contract.test" }] } });
+    const limited = (await createApiKey("limited purposes", ["customers:export", "customers:erase"], null, undefined, ["SERVICE"])).key;
+
+    const doc = await client.GET(exportPath, at("C-GONE"));
+    expect(contract.check(exportPath, "get", doc.response, doc.data)).toEqual([]);
+    expect(doc.data?.tables.Customer?.[0]).toMatchObject({ externalId: "C-GONE", email: "gone@contract.test" });
+    const exportCases = [
+      [client, "\u0001", 400],
+      [apiClient(routes, null), "C-GONE", 401],
+      [apiClient(routes, readOnlyKey), "C-GONE", 403],
+      [apiClient(routes, limited), "C-GONE", 403],
+      [client, "C-404", 404],
+    ] as const;
+    for (const [c, externalId, status] of exportCases) {
+      const r = await c.GET(exportPath, at(externalId));
+      expect(r.response.status, `export ${externalId}`).toBe(status);
+      expect(contract.check(exportPath, "get", r.response, r.error)).toEqual([]);
+    }
+    const eraseCases = [
+      [client, "\u0001", 400],
+      [apiClient(routes, null), "C-GONE", 401],
+      [apiClient(routes, readOnlyKey), "C-GONE", 403],
+      [apiClient(routes, limited), "C-GONE", 403],
+      [client, "C-404", 404],
+    ] as const;
+    for (const [c, externalId, status] of eraseCases) {
+      const r = await c.DELETE(erase, at(externalId));
+      expect(r.response.status, `erase ${externalId}`).toBe(status);
+      expect(contract.check(erase, "delete", r.response, r.error)).toEqual([]);
+    }
+    const erased = await client.DELETE(erase, at("C-GONE"));
+    expect(contract.check(erase, "delete", erased.response, erased.data)).toEqual([]);
+    expect(erased.data?.alreadyErased).toBe(false);
+    for (const r of [await client.DELETE(erase, at("C-GONE")), await client.GET(exportPath, at("C-GONE")), await client.GET(recs, at("C-GONE"))]) expect(r.response.status).toBe(404);
+  });
+
   it("a key over its budget is answered 429 with Retry-After and RateLimit-* headers, per key, and nothing is written", async () => {
     const limited = (await createApiKey("limited", ["customers:write", "recommendations:read", "embed:issue"], null, 3)).key;
     const client = apiClient(routes, limited);
@@ -413,6 +501,15 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
       expect(r.response.status).toBe(429);
       expect(contract.check(p, "get", r.response, r.error)).toEqual([]);
     }
+    const at = { params: { path: { externalId: "C-1" } } };
+    const overConsent = await client.POST(consent, { ...at, body: { changes: [{ purpose: "MARKETING", granted: false }] } });
+    const overExport = await client.GET(exportPath, at);
+    const overErase = await client.DELETE(erase, at);
+    for (const [p, method, r] of [[consent, "post", overConsent], [exportPath, "get", overExport], [erase, "delete", overErase]] as const) {
+      expect(r.response.status).toBe(429);
+      expect(contract.check(p, method, r.response, r.error)).toEqual([]);
+    }
+    expect(await db().customer.count({ where: { externalId: "C-1" } })).toBe(1);
     // Another key's budget is its own.
     const other = await apiClient(routes, readOnlyKey).GET(recs, { params: { path: { externalId: "C-1" } } });
     expect(other.response.status).toBe(200);
@@ -435,6 +532,9 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
         [outcomesFeed, "get", await client.GET(outcomesFeed, { params: { query: {} } })],
         [importCsv, "post", await postCsv(client, `externalId,name,segment,ownerEmail\nC-9,N,SMB,${repEmail}`)],
         [embedTokens, "post", await client.POST(embedTokens, { body: { repEmail, customerExternalId: "C-1" } })],
+        [consent, "post", await client.POST(consent, { params: { path: { externalId: "C-1" } }, body: { changes: [{ purpose: "MARKETING", granted: false }] } })],
+        [exportPath, "get", await client.GET(exportPath, { params: { path: { externalId: "C-1" } } })],
+        [erase, "delete", await client.DELETE(erase, { params: { path: { externalId: "C-1" } } })],
       ] as const;
       for (const [p, method, r] of answers) {
         expect(r.response.status).toBe(503);

@@ -26,15 +26,18 @@ describe.skipIf(!reachable)("batch generation", () => {
       data: [
         { key: "winback_call", name: "Win-back call", category: "RETENTION", description: "", messageTemplate: "Call {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 400, controlGroupPct: 0, cooldownDays: 30 },
         { key: "support_followup", name: "Support follow-up", category: "SERVICE", description: "", messageTemplate: "Check on {{firstName}}'s ticket", rule: { signal: "openTickets", op: "gte", value: 1 }, businessValue: 800, controlGroupPct: 0, cooldownDays: 7 },
-        { key: "discount_offer", name: "Discount", category: "OFFER", description: "", messageTemplate: "Offer {{firstName}} 10%", rule: { signal: "webVisitsLast7d", op: "gte", value: 3 }, businessValue: 300, controlGroupPct: 0 },
+        { key: "discount_offer", name: "Discount", category: "OFFER", purpose: "MARKETING", description: "", messageTemplate: "Offer {{firstName}} 10%", rule: { signal: "webVisitsLast7d", op: "gte", value: 3 }, businessValue: 300, controlGroupPct: 0 },
       ],
     });
     // Rep A: 6 lapsed customers (last purchase 120 days ago); rep B: 2, one opted out of marketing.
     for (let i = 0; i < 8; i++) {
       const c = await prisma.customer.create({
-        data: { externalId: `G-${i}`, name: `Cust ${i}`, segment: "SMB", ownerId: i < 6 ? repA : repB, marketingOptOut: i === 7, createdAt: new Date(NOW.getTime() - 400 * DAY) },
+        data: { externalId: `G-${i}`, name: `Cust ${i}`, segment: "SMB", ownerId: i < 6 ? repA : repB, createdAt: new Date(NOW.getTime() - 400 * DAY) },
       });
       await prisma.customerEvent.create({ data: { customerId: c.id, type: "PURCHASE", occurredAt: new Date(NOW.getTime() - 120 * DAY), amount: 100 } });
+      if (i === 7) {
+        await prisma.consentRecord.createMany({ data: (["EMAIL", "PHONE", "IN_PERSON"] as const).map((channel) => ({ customerId: c.id, purpose: "MARKETING" as const, channel, granted: false, source: "test" })) });
+      }
       if (i >= 6) {
         for (let v = 0; v < 4; v++) await prisma.customerEvent.create({ data: { customerId: c.id, type: "WEB_VISIT", occurredAt: new Date(NOW.getTime() - v * DAY) } });
       }

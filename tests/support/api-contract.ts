@@ -10,7 +10,7 @@ import type { paths } from "./api-types";
 
 type Ctx = { params: Promise<Record<string, string>> };
 /** Route modules by path template (method syntax: a handler typed for its own params fits). */
-export type Routes = Record<string, { GET?(req: Request, ctx: Ctx): Promise<Response>; POST?(req: Request, ctx: Ctx): Promise<Response> }>;
+export type Routes = Record<string, { GET?(req: Request, ctx: Ctx): Promise<Response>; POST?(req: Request, ctx: Ctx): Promise<Response>; DELETE?(req: Request, ctx: Ctx): Promise<Response> }>;
 
 export const BASE_URL = "http://nudge.test";
 
@@ -30,6 +30,7 @@ export function inProcessFetch(routes: Routes) {
       const ctx = { params: Promise.resolve(params) };
       if (req.method === "GET" && r.methods.GET) return r.methods.GET(req, ctx);
       if (req.method === "POST" && r.methods.POST) return r.methods.POST(req, ctx);
+      if (req.method === "DELETE" && r.methods.DELETE) return r.methods.DELETE(req, ctx);
       return new Response(null, { status: 405 });
     }
     return new Response(null, { status: 404 });
@@ -76,7 +77,7 @@ export function contractChecker(doc: OpenApiDoc) {
     seen,
     failures,
     /** Checks one answer; returns the problems found (also kept in `failures`). */
-    check(path: string, method: "get" | "post", response: Response, body: unknown): string[] {
+    check(path: string, method: "get" | "post" | "delete", response: Response, body: unknown): string[] {
       const status = String(response.status);
       const problems: string[] = [];
       const r = responseOf(path, method, status);

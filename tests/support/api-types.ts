@@ -78,6 +78,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{externalId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give or withdraw a customer's consent by purpose and channel (scope consent:write)
+         * @description Purposes: SERVICE (contact about their account, renewals, meetings, tickets), MARKETING (offers and discounts), PROFILING (the customer's own behaviour may personalise the engine's estimates; without it they get their segment's). A change without `channel` applies to every channel (EMAIL, PHONE, IN_PERSON); PROFILING has no channel. Records are appended to the customer's consent history. A purpose is withdrawn when every channel's latest record withdraws it; its open recommendations are then withdrawn in the same request and none is made while it stays withdrawn. A key limited to some purposes may record only those (403).
+         */
+        post: operations["recordConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{externalId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All of one customer's data as one JSON document (scope customers:export, a key without purpose limit)
+         * @description Every row of every table that refers to the customer: profile, consent history, events, recommendations, reactions and notes, contact feedback, holdout arms, the access record. The export is recorded in the access record.
+         */
+        get: operations["exportCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase a customer's personal data (scope customers:erase, a key without purpose limit)
+         * @description Removes or irreversibly anonymises the customer's personal data everywhere (profile, event payloads, suggestion texts, reps' notes, customers' comments, consent sources, webhook payloads); counts and totals stay as they were. The externalId no longer resolves afterwards, so a repeat answers 404. Recorded in the audit log (without the erased data) and the access record.
+         */
+        delete: operations["eraseCustomer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feeds/reactions": {
         parameters: {
             query?: never;
@@ -256,6 +316,28 @@ export interface components {
         };
         /**
          * @example {
+         *       "changes": [
+         *         {
+         *           "purpose": "MARKETING",
+         *           "granted": false,
+         *           "source": "unsubscribe link"
+         *         }
+         *       ]
+         *     }
+         */
+        ConsentRequest: {
+            changes: {
+                /** @enum {string} */
+                purpose: "SERVICE" | "MARKETING" | "PROFILING";
+                /** @enum {string} */
+                channel?: "EMAIL" | "PHONE" | "IN_PERSON";
+                granted: boolean;
+                source?: string;
+                recordedAt?: string;
+            }[];
+        };
+        /**
+         * @example {
          *       "error": {
          *         "code": "INVALID_BODY",
          *         "message": "The feedback is not valid.",
@@ -391,6 +473,11 @@ export interface components {
             actionKey: string;
             actionName: string;
             category: string;
+            /**
+             * @description The consent the action needs: SERVICE (service contact) or MARKETING (marketing offers)
+             * @enum {string}
+             */
+            purpose: "SERVICE" | "MARKETING";
             message: string;
             score: number;
             propensity: number;
@@ -414,6 +501,7 @@ export interface components {
          *           "actionKey": "winback_call",
          *           "actionName": "Win-back call",
          *           "category": "RETENTION",
+         *           "purpose": "SERVICE",
          *           "message": "Call Ada: no purchase for 120 days",
          *           "score": 212.5,
          *           "propensity": 0.31,
@@ -626,6 +714,71 @@ export interface components {
             /** @description Path (with the token) to put in the iframe's src, after the app's origin */
             path: string;
         };
+        /** @description Whether each purpose may be used now (a purpose is withdrawn when every channel's latest record withdraws it) */
+        ConsentState: {
+            /** @description May be contacted about service (account, renewals, meetings, tickets, relationship care) */
+            SERVICE: boolean;
+            /** @description May be offered products and discounts */
+            MARKETING: boolean;
+            /** @description May be scored on their own behaviour; false: the segment's estimates are used */
+            PROFILING: boolean;
+        };
+        /**
+         * @example {
+         *       "consent": {
+         *         "SERVICE": true,
+         *         "MARKETING": false,
+         *         "PROFILING": true
+         *       },
+         *       "withdrawn": 1
+         *     }
+         */
+        ConsentResponse: {
+            consent: components["schemas"]["ConsentState"];
+            /** @description Open recommendations withdrawn in this request because their purpose lost consent */
+            withdrawn: number;
+        };
+        /**
+         * @example {
+         *       "exportedAt": "2026-12-02T10:00:00.000Z",
+         *       "customerId": "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10",
+         *       "tables": {
+         *         "Customer": [
+         *           {
+         *             "id": "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10",
+         *             "name": "Ada Lovelace"
+         *           }
+         *         ],
+         *         "CustomerEvent": []
+         *       }
+         *     }
+         */
+        CustomerExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description Every row of every table that refers to the customer (directly or through another such table), by table name, as stored */
+            tables: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+        };
+        /**
+         * @example {
+         *       "customerId": "0b7c3a52-6a3e-4f7e-9b0e-2f4d8c1e5a10",
+         *       "erasedAt": "2026-12-02T10:00:00.000Z",
+         *       "alreadyErased": false
+         *     }
+         */
+        ErasureResponse: {
+            /** Format: uuid */
+            customerId: string;
+            /** Format: date-time */
+            erasedAt: string;
+            alreadyErased: boolean;
+        };
     };
     responses: {
         /** @description Malformed body (empty, not UTF-8, not JSON, wrong shape, a field Postgres could not store) or path parameter; `details` name each problem */
@@ -672,7 +825,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The key lacks the operation's scope (or, for feedback, the rep does not own the suggestion) */
+        /** @description The key lacks the operation's scope or purpose (or, for feedback, the rep does not own the suggestion) */
         Forbidden: {
             headers: {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -1105,6 +1258,125 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecommendationsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example CRM-1001 */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "changes": [
+                 *         {
+                 *           "purpose": "MARKETING",
+                 *           "granted": false,
+                 *           "source": "unsubscribe link"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer's consent now, and how many open recommendations were withdrawn */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example CRM-1001 */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer's data */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example CRM-1001 */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer was erased */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -106,8 +106,7 @@ export function makeCustomers(w: World, count: number): Cust[] {
       renewalDate: renewalDate === null ? null : new Date(renewalDate),
       createdAt: new Date(createdAt),
       updatedAt: new Date(updatedAt),
-      doNotContact: rng.chance(0.015),
-      marketingOptOut: rng.chance(0.06),
+      ...flagsAndConsent(rng.chance(0.015), rng.chance(0.06)),
       owner,
       formerOwner,
       activity: rng.logNormal(0.95, 0.5),
@@ -221,4 +220,9 @@ export function customerAt(c: Cust, t: number, ownerId: string): EngineCustomer 
 /** Lifetime value: the value before the history window plus every purchase in it. */
 export function lifetimeValueOf(c: Cust): number {
   return round(c.baseValue + c.events.reduce((s, e) => s + (e.type === "PURCHASE" ? (e.amount ?? 0) : 0), 0), 2);
+}
+
+/** The demo's consent: a few customers withdrew all contact, some marketing offers (the old flags' meaning). */
+function flagsAndConsent(doNotContact: boolean, marketingOptOut: boolean) {
+  return { doNotContact, marketingOptOut, consent: { SERVICE: !doNotContact, MARKETING: !(doNotContact || marketingOptOut), PROFILING: true } };
 }

@@ -18,7 +18,7 @@ import { computeDriftSignals, driftThresholdsOf, trainVersion } from "@/lib/serv
 import { insertDriftCheck, updateVersion } from "@/lib/data/model-versions";
 import { loadProgramSettings } from "@/lib/data/holdout";
 import type { Tx } from "@/lib/data/db";
-import { isoDate } from "@/lib/engine";
+import { defaultPurpose, isoDate } from "@/lib/engine";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { bulkInsert, type ColumnTypes } from "./bulk";
 import { DEMO_CATALOG, SEGMENTS, catalogSnapshot } from "./catalog";
@@ -30,7 +30,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TEAMS, MANAGERS, REPS, makeActiveDay
 import { Rng } from "./random";
 import { seedSentiment } from "./sentiment";
 import { makeUsage } from "./usage";
-import { DAY_MS, HISTORY_DAYS, HOUR_MS, MINUTE_MS, type World } from "./world";
+import { DAY_MS, HISTORY_DAYS, HOUR_MS, MINUTE_MS, type Cust, type World } from "./world";
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TEAMS, HISTORY_DAYS, SEGMENTS, startOfUtcDay, type DemoTeam, type SeedClient };
 
@@ -73,10 +73,18 @@ export async function wipeAppTables<O extends Prisma.PrismaClientOptions["omit"]
 // ---------------------------------------------------------------------------
 // Writing
 
+/** A demo customer's withdrawals as consent records (no record: granted), as the data-rights migration derives them. */
+function consentRows(c: Cust): Prisma.ConsentRecordCreateManyInput[] {
+  const purposes = c.doNotContact ? (["SERVICE", "MARKETING"] as const) : c.marketingOptOut ? (["MARKETING"] as const) : [];
+  return purposes.flatMap((purpose) =>
+    (["EMAIL", "PHONE", "IN_PERSON"] as const).map((channel) => ({ customerId: c.id, purpose, channel, granted: false, recordedAt: c.createdAt, source: "seed" })),
+  );
+}
+
 const TS = "timestamp(3)";
 const CUSTOMER_COLUMNS: ColumnTypes<Prisma.CustomerCreateManyInput> = {
   id: "uuid", externalId: "text", name: "text", email: "text", phone: "text", company: "text", segment: "text", birthday: "date",
-  ownerId: "uuid", lifetimeValue: "numeric", renewalDate: "date", doNotContact: "boolean", marketingOptOut: "boolean", createdAt: TS, updatedAt: TS,
+  ownerId: "uuid", lifetimeValue: "numeric", renewalDate: "date", createdAt: TS, updatedAt: TS,
 };
 const EVENT_COLUMNS: ColumnTypes<Prisma.CustomerEventCreateManyInput> = {
   customerId: "uuid", type: '"EventType"', occurredAt: TS, amount: "numeric", productLine: "text", payload: "jsonb", source: "text", createdAt: TS,
@@ -166,6 +174,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
     actionTypes.push({
       id,
       ...rest,
+      purpose: defaultPurpose(entry.category),
       rule,
       businessValue: entry.businessValue.toFixed(2),
       active: true,
@@ -221,8 +230,6 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
       // Including the purchases the history added.
       lifetimeValue: lifetimeValueOf(c).toFixed(2),
       renewalDate: c.renewalDate,
-      doNotContact: c.doNotContact,
-      marketingOptOut: c.marketingOptOut,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     });
@@ -254,6 +261,7 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await prisma.actionType.createMany({ data: actionTypes });
   await prisma.actionTypeVersion.createMany({ data: versions });
   await bulkInsert(prisma, "Customer", CUSTOMER_COLUMNS, customers);
+  await prisma.consentRecord.createMany({ data: w.custs.flatMap(consentRows) });
   phase(`write ${customers.length} customers`);
   await bulkInsert(prisma, "CustomerEvent", EVENT_COLUMNS, events);
   phase(`write ${events.length} events`);

@@ -203,8 +203,9 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
     const id = `pg_temp.uid(${S} || ':action:' || ${lit(e.key)})`;
     await q(
       `INSERT INTO "ActionType" (id, key, name, category, description, "messageTemplate", rule, "businessValue", lever, "cooldownDays", "expiresAfterDays",
-                                 "controlGroupPct", "priorAlpha", "priorBeta", exploration, active, version, "updatedById", "createdAt", "updatedAt")
-       VALUES (${id}, $1, $2, $3::"ActionCategory", $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, true, 1, ${adminId}, $15::timestamp, $15::timestamp)`,
+                                 "controlGroupPct", "priorAlpha", "priorBeta", exploration, active, version, "updatedById", "createdAt", "updatedAt", purpose)
+       VALUES (${id}, $1, $2, $3::"ActionCategory", $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, true, 1, ${adminId}, $15::timestamp, $15::timestamp,
+               CASE WHEN $3 = 'OFFER' THEN 'MARKETING' ELSE 'SERVICE' END::"ConsentPurpose")`,
       [e.key, e.name, e.category, e.description, e.messageTemplate, JSON.stringify(e.rule), e.businessValue.toFixed(2), e.lever, e.cooldownDays, e.expiresAfterDays,
         e.controlGroupPct, e.priorAlpha, e.priorBeta, e.exploration, catalogAt.toISOString()],
     );
@@ -270,9 +271,16 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
     FROM b`);
   await pg.query(`ALTER TABLE lc ADD PRIMARY KEY (n); ANALYZE lc`);
   const customers = await q(
-    `INSERT INTO "Customer" (id, "externalId", name, email, phone, company, segment, birthday, "ownerId", "lifetimeValue", "renewalDate", "doNotContact", "marketingOptOut", "createdAt", "updatedAt")
-     SELECT lc.id, external_id, name, email, phone, company, segment, birthday, lr.id, 0, renewal, dnc, opt, created_at, created_at
+    `INSERT INTO "Customer" (id, "externalId", name, email, phone, company, segment, birthday, "ownerId", "lifetimeValue", "renewalDate", "createdAt", "updatedAt")
+     SELECT lc.id, external_id, name, email, phone, company, segment, birthday, lr.id, 0, renewal, created_at, created_at
      FROM lc JOIN lr ON lr.idx = lc.owner ORDER BY n`,
+  );
+  // The old flags as consent records (lib/engine/consent.ts; no record: granted).
+  await q(
+    `INSERT INTO "ConsentRecord" ("customerId", purpose, channel, granted, "recordedAt", source)
+     SELECT lc.id, p.purpose::"ConsentPurpose", ch.channel::"ConsentChannel", false, created_at, 'seed'
+     FROM lc CROSS JOIN (VALUES ('SERVICE'), ('MARKETING')) p(purpose) CROSS JOIN (VALUES ('EMAIL'), ('PHONE'), ('IN_PERSON')) ch(channel)
+     WHERE (p.purpose = 'SERVICE' AND dnc) OR (p.purpose = 'MARKETING' AND (dnc OR opt))`,
   );
   log(`customers`, `${customers.toLocaleString("en-US")} rows`);
 

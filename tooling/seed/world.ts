@@ -33,6 +33,9 @@ export interface MemEvent extends EngineEvent {
 
 /** An engine customer plus what the simulation needs to know about them. */
 export interface Cust extends EngineCustomer {
+  /** The demo's old flags, written as consent records (tooling/seed/demo.ts consentRows). */
+  doNotContact: boolean;
+  marketingOptOut: boolean;
   externalId: string;
   firstName: string;
   email: string;

@@ -81,14 +81,14 @@ describe("why an action was not chosen", () => {
   it("reports rule, consent and inactive skips with codes and text", () => {
     const { candidates, skipped } = evaluateActions(
       input({
-        customer: makeCustomer({ marketingOptOut: true }),
+        customer: makeCustomer({ consent: { SERVICE: true, MARKETING: false, PROFILING: true } }),
         signals: makeSignals({ daysUntilBirthday: 30 }),
         actions: [offer, birthday, { ...meeting, active: false }],
       }),
     );
     expect(candidates).toEqual([]);
     expect(skipped).toEqual([
-      { actionId: "id-discount_offer", actionKey: "discount_offer", code: "MARKETING_OPT_OUT", text: "Customer opted out of marketing offers" },
+      { actionId: "id-discount_offer", actionKey: "discount_offer", code: "NO_MARKETING_CONSENT", text: "Customer withdrew consent to marketing offers" },
       {
         actionId: "id-birthday_note",
         actionKey: "birthday_note",
@@ -99,10 +99,10 @@ describe("why an action was not chosen", () => {
     ]);
   });
 
-  it("skips every action for do-not-contact customers", () => {
-    const { candidates, skipped } = evaluateActions(input({ customer: makeCustomer({ doNotContact: true }) }));
+  it("skips every action for customers who withdrew service and marketing consent (the old do-not-contact)", () => {
+    const { candidates, skipped } = evaluateActions(input({ customer: makeCustomer({ consent: { SERVICE: false, MARKETING: false, PROFILING: true } }) }));
     expect(candidates).toEqual([]);
-    expect(skipped.map((s) => s.code)).toEqual(["DO_NOT_CONTACT", "DO_NOT_CONTACT", "DO_NOT_CONTACT"]);
+    expect(skipped.map((s) => s.code).sort()).toEqual(["NO_MARKETING_CONSENT", "NO_SERVICE_CONSENT", "NO_SERVICE_CONSENT"]);
   });
 });
 

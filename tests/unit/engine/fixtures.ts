@@ -22,8 +22,7 @@ export function makeCustomer(overrides: Partial<EngineCustomer> = {}): EngineCus
     renewalDate: null,
     lifetimeValue: 12_400,
     createdAt: day("2024-01-15"),
-    doNotContact: false,
-    marketingOptOut: false,
+    consent: { SERVICE: true, MARKETING: true, PROFILING: true },
     ...overrides,
   };
 }

@@ -56,7 +56,7 @@ describe("decideChunk: per customer", () => {
 
   it("withdraws a pending offer when the customer opts out of marketing, never an accepted one", () => {
     const c = {
-      customer: makeCustomer({ id: "c1", marketingOptOut: true }),
+      customer: makeCustomer({ id: "c1", consent: { SERVICE: true, MARKETING: false, PROFILING: true } }),
       signals: makeSignals({ webVisitsLast7d: 5 }),
       history: [rec({ id: "p", actionKey: "offer" }), rec({ id: "a", actionKey: "offer", status: "ACCEPTED" })],
     };

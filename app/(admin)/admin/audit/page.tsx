@@ -8,7 +8,7 @@ import { AUDIT_ENTITIES, listAuditActors, listAuditLog, type AuditEntity } from 
 
 export const metadata: Metadata = { title: "Audit log" };
 
-const ENTITY_LABELS: Record<AuditEntity, string> = { ActionType: "Action types", User: "Users", Team: "Teams", ApiKey: "API keys", ProgramSettings: "Program settings", WebhookEndpoint: "Webhooks", ModelVersion: "Model versions", ModelAlert: "Drift alerts", CustomerImport: "Customer imports", EmbedOrigin: "Embed origins", AdoptionTarget: "Adoption targets" };
+const ENTITY_LABELS: Record<AuditEntity, string> = { ActionType: "Action types", User: "Users", Team: "Teams", ApiKey: "API keys", ProgramSettings: "Program settings", WebhookEndpoint: "Webhooks", ModelVersion: "Model versions", ModelAlert: "Drift alerts", CustomerImport: "Customer imports", EmbedOrigin: "Embed origins", AdoptionTarget: "Adoption targets", Customer: "Customers (erasure)" };
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);

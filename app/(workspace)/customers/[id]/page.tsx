@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { ConsentPanel } from "@/components/customers/consent-panel";
 import { CustomerHeader } from "@/components/customers/customer-header";
 import { RecommendationHistory } from "@/components/customers/history";
 import { OpenRecommendations } from "@/components/customers/open-recommendations";
@@ -9,7 +10,9 @@ import { SignalGrid } from "@/components/customers/signal-grid";
 import { Timeline } from "@/components/customers/timeline";
 import { requirePermission } from "@/lib/auth/guard";
 import { can, rowScope } from "@/lib/auth/permissions";
+import { consentHistory } from "@/lib/data/consent";
 import { customerRecommendationHistory, customerTimeline, getCustomerForUser } from "@/lib/data/customers";
+import { recordCustomerAccess } from "@/lib/data/data-rights";
 import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
 import { recordUsage } from "@/lib/data/users";
 
@@ -37,11 +40,14 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const customer = await customerFor(id);
   // Out of scope looks exactly like absent: no hint that the customer exists.
   if (!customer) notFound();
-  const [open, timeline, history] = await Promise.all([
+  const [open, timeline, history, consent] = await Promise.all([
     openForCustomer(customer.id),
     customerTimeline(customer.id),
     customerRecommendationHistory(customer.id),
+    consentHistory(customer.id),
     recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id }),
+    // The access record: who opened which customer (Admin → Access record).
+    recordCustomerAccess(customer.id, "VIEW", { userId: user.id }),
   ]);
   const canReact = can(user.role, "queue.work") && customer.owner.id === user.id;
   return (
@@ -52,6 +58,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
       <div className="mt-1">
         <CustomerHeader customer={customer} />
       </div>
+      <Section title="Consent">
+        <ConsentPanel customerId={customer.id} consent={customer.consent} history={consent.map((h) => ({ ...h, recordedAt: h.recordedAt.toISOString() }))} />
+      </Section>
       <Section title="Signals the engine uses">
         <SignalGrid signals={customer.signals} />
       </Section>

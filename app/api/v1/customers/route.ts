@@ -7,8 +7,8 @@ import type { CustomersResponse } from "@/lib/validation/api-responses";
 export const dynamic = "force-dynamic";
 
 /** Create or update customers by externalId; one result per item, in order. */
-export const POST = withApiKey("customers:write", async (_caller, req) => {
+export const POST = withApiKey("customers:write", async (caller, req) => {
   const batch = await readBatch(req, "customers", MAX_BATCH);
   if (!batch.ok) return batch.response;
-  return NextResponse.json({ results: await upsertCustomers(batch.items) } satisfies CustomersResponse);
+  return NextResponse.json({ results: await upsertCustomers(batch.items, { apiKeyId: caller.keyId }) } satisfies CustomersResponse);
 });

@@ -10,6 +10,7 @@ import { getSessionUser } from "@/lib/auth/guard";
 import { can, rowScope } from "@/lib/auth/permissions";
 import { getCustomerForUser } from "@/lib/data/customers";
 import { openForCustomer, toQueueItemDto } from "@/lib/data/recommendations";
+import { recordCustomerAccess } from "@/lib/data/data-rights";
 import { recordUsage } from "@/lib/data/users";
 import { embedUser, frameTokenFor } from "@/lib/services/embed";
 
@@ -62,7 +63,11 @@ export default async function EmbedCustomerPage(props: Props) {
   if (!can(user.role, "customers.view")) notFound();
   const customer = await getCustomerForUser(rowScope(user), { externalId });
   if (!customer) notFound();
-  const [open] = await Promise.all([openForCustomer(customer.id), recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id, embed: true })]);
+  const [open] = await Promise.all([
+    openForCustomer(customer.id),
+    recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id, embed: true }),
+    recordCustomerAccess(customer.id, "VIEW", { userId: user.id }),
+  ]);
   return (
     <main id="main" className="mx-auto max-w-md space-y-3">
       {v.frameToken && v.frameToken !== token ? <EmbedTokenSync token={v.frameToken} /> : null}

@@ -60,6 +60,7 @@ export default async function EditActionPage({ params }: { params: Promise<{ id:
             key: action.key,
             name: action.name,
             category: action.category,
+            purpose: action.purpose === "MARKETING" ? "MARKETING" : "SERVICE",
             description: action.description,
             messageTemplate: action.messageTemplate,
             businessValue: String(action.businessValue),

@@ -28,6 +28,7 @@ export default async function NewActionPage() {
           key: "",
           name: "",
           category: "RELATIONSHIP",
+          purpose: "SERVICE",
           description: "",
           messageTemplate: "Reach out to {{firstName}}",
           businessValue: "250",
