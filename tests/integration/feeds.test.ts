@@ -39,6 +39,10 @@ describe.skipIf(!reachable)("BI feeds", () => {
           message: "m",
           reasons: [],
           modelVersion: "test",
+          // One creation day per customer: a reaction updates its day's dashboard rollup row (RecommendationDay, per day, rep
+          // and action) and holds that row until it commits, so two open transactions reacting to suggestions of one day,
+          // rep and action would queue behind each other; the ordering test below needs T2 to commit while T1 is open.
+          createdAt: new Date(Date.now() - i * 86_400_000),
           // Closed statuses do not take part in the one-open-per-action index; PENDING ones are one per customer.
           status: j === 0 ? ("PENDING" as const) : ("DONE" as const),
           expiresAt: new Date(Date.now() + 7 * 86_400_000),

@@ -124,7 +124,7 @@ describe("conversion, reaction and model figures from the daily rollups", () => 
     const close = (x: number) => Math.round(x * 1e9) / 1e9;
     const bands = new Map<number, { n: number; p: number; y: number }>();
     const weeks = new Map<number, { accepted: number; converted: number }>();
-    const versions = new Map<string, { firstUsed: number; accepted: number; converted: number; resolved: number; brierSum: number; logLossSum: number; correct: number }>();
+    const versions = new Map<string, { firstUsed: number; accepted: number; converted: number; resolved: number; brierSum: number; logLossSum: number; correct: number; resolvedAccepted: number; predictedSum: number }>();
     const cells = new Map<string, { resolved: number; accepted: number }>();
     for (const r of recs) {
       const t = r.createdAt.getTime();
@@ -141,7 +141,7 @@ describe("conversion, reaction and model figures from the daily rollups", () => 
       const week = weeks.get(w) ?? weeks.set(w, { accepted: 0, converted: 0 }).get(w)!;
       week.accepted += Number(inPrecision);
       week.converted += Number(converted);
-      const v = versions.get(r.modelVersion) ?? versions.set(r.modelVersion, { firstUsed: Infinity, accepted: 0, converted: 0, resolved: 0, brierSum: 0, logLossSum: 0, correct: 0 }).get(r.modelVersion)!;
+      const v = versions.get(r.modelVersion) ?? versions.set(r.modelVersion, { firstUsed: Infinity, accepted: 0, converted: 0, resolved: 0, brierSum: 0, logLossSum: 0, correct: 0, resolvedAccepted: 0, predictedSum: 0 }).get(r.modelVersion)!;
       v.firstUsed = Math.min(v.firstUsed, Math.floor(t / DAY) * DAY);
       v.accepted += Number(inPrecision);
       v.converted += Number(converted);
@@ -156,6 +156,8 @@ describe("conversion, reaction and model figures from the daily rollups", () => 
       v.brierSum += (p - Number(accepted)) ** 2;
       v.logLossSum += accepted ? -Math.log(clipped) : -Math.log(1 - clipped);
       v.correct += Number(p >= 0.5 === accepted);
+      v.resolvedAccepted += Number(accepted);
+      v.predictedSum += p;
       cell.resolved++;
       cell.accepted += Number(accepted);
     }
@@ -171,8 +173,8 @@ describe("conversion, reaction and model figures from the daily rollups", () => 
       );
     }
     expect(
-      Object.fromEntries(got.precisionByVersion.map(({ modelVersion, firstUsed, brierSum, logLossSum, ...row }) => [modelVersion, { ...row, firstUsed: firstUsed.getTime(), brierSum: close(brierSum), logLossSum: close(logLossSum) }])),
-    ).toEqual(Object.fromEntries([...versions].map(([k, v]) => [k, { ...v, brierSum: close(v.brierSum), logLossSum: close(v.logLossSum) }])));
+      Object.fromEntries(got.precisionByVersion.map(({ modelVersion, firstUsed, brierSum, logLossSum, predictedSum, ...row }) => [modelVersion, { ...row, firstUsed: firstUsed.getTime(), brierSum: close(brierSum), logLossSum: close(logLossSum), predictedSum: close(predictedSum) }])),
+    ).toEqual(Object.fromEntries([...versions].map(([k, v]) => [k, { ...v, brierSum: close(v.brierSum), logLossSum: close(v.logLossSum), predictedSum: close(v.predictedSum) }])));
   }
 
   async function check(s: MetricsScope) {
