@@ -137,6 +137,7 @@ test.describe("as the demo manager", () => {
   });
 
   test("cannot see another team by URL tampering", async ({ page }) => {
+    test.setTimeout(90_000); // every dashboard twice (refused, then the adoption page with its engagement figures)
     const south = await teamId("South");
     const southReps = await repNames("South");
     for (const p of ALL_PAGES) {
