@@ -119,7 +119,7 @@ test("a target an admin sets for the team shows its status on the manager's page
   const north = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'North'`)).rows[0]!.id);
   await admin.goto(`/dashboards/adoption?team=${north}`);
   const form = admin.getByRole("form", { name: "Set a target" });
-  await form.getByLabel("Target for").selectOption({ label: "North" });
+  await form.getByLabel("Applies to").selectOption({ label: "North" });
   await form.getByLabel("Figure").selectOption({ label: "Weekly active reps" });
   await form.getByLabel(/Target/).fill("150");
   await form.getByRole("button", { name: "Save target" }).click();

@@ -48,7 +48,7 @@ export function TargetsForm({
           save.run({ teamId, metric, threshold: value.trim() === "" ? Number.NaN : Number(value) });
         }}
       >
-        <Field label="Target for" errors={save.errors.teamId}>
+        <Field label="Applies to" errors={save.errors.teamId}>
           {(p) => (
             <select {...p} value={team} onChange={(e) => setTeam(e.target.value)} className={inputClass}>
               {canSetProgram ? <option value={PROGRAM}>Program-wide (every team)</option> : null}
