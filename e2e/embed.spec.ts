@@ -33,9 +33,10 @@ test.afterAll(async () => {
 });
 
 // Nothing may frame the panel until an admin allows the CRM's origin on /admin/api-keys.
-// KNOWN BUG (issue 14, open): on the production build the proxy's frame-ancestors stays 'none' after an admin allows an
-// origin (the proxy never sees the stored EmbedOrigin rows; EMBED_ALLOWED_ORIGINS still works). Skipped, not deleted,
-// until the proxy reads the origins: this test is the acceptance check for that fix.
+// OPEN BUG (issue 14): in the clean-clone CI run the proxy's frame-ancestors stayed 'none' for 45 s after the admin
+// allowed the host's origin through the page (an origin inserted straight into EmbedOrigin did reach the proxy when tried
+// by hand, so the fault lies between the admin's save and the proxy's read; not found yet). EMBED_ALLOWED_ORIGINS works.
+// Skipped, not deleted: this test is the acceptance check for the fix.
 test.fixme("an admin allows the CRM's origin (validated): the embed's frame-ancestors then name it and no other", async ({ browser, request }) => {
   test.setTimeout(90_000);
   const csp = async () => (await request.get("/embed/customers/no-such-customer")).headers()["content-security-policy"] ?? "";
