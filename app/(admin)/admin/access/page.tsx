@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { inputClass } from "@/components/admin/form";
+import { OlderNewer } from "@/components/ui/older-newer";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
 import { listAccessUsers, listCustomerAccess } from "@/lib/data/data-rights";
@@ -105,20 +106,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
           ))}
         </ul>
       )}
-      <div className="flex justify-between text-sm">
-        {before ? (
-          <Link href={query({})} className="text-brand-700 hover:underline">
-            Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {log.nextBeforeId ? (
-          <Link href={query({ before: String(log.nextBeforeId) })} className="text-brand-700 hover:underline">
-            Older →
-          </Link>
-        ) : null}
-      </div>
+      <OlderNewer newestHref={before ? query({}) : null} olderHref={log.nextBeforeId ? query({ before: String(log.nextBeforeId) }) : null} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/admin/audit-table";
 import { inputClass } from "@/components/admin/form";
+import { OlderNewer } from "@/components/ui/older-newer";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/guard";
 import { AUDIT_ENTITIES, listAuditActors, listAuditLog, type AuditEntity } from "@/lib/data/audit";
@@ -91,20 +92,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="rounded-lg border border-slate-200 bg-white px-3">
         <AuditTable entries={log.entries} />
       </div>
-      <div className="flex justify-between text-sm">
-        {before ? (
-          <Link href={query({})} className="text-brand-700 hover:underline">
-            Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {log.nextBeforeId ? (
-          <Link href={query({ before: String(log.nextBeforeId) })} className="text-brand-700 hover:underline">
-            Older →
-          </Link>
-        ) : null}
-      </div>
+      <OlderNewer newestHref={before ? query({}) : null} olderHref={log.nextBeforeId ? query({ before: String(log.nextBeforeId) }) : null} />
     </div>
   );
 }
