@@ -14,6 +14,8 @@ import { availableParallelism } from "node:os";
 import { db, disconnectDb } from "@/lib/data/db";
 import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/metrics";
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
+import { engagementMetrics } from "@/lib/data/engagement";
+import { listTargets, loadPulseEveryWeeks } from "@/lib/data/engagement-inputs";
 import { adoptionMetrics } from "@/lib/data/usage";
 import type { KpiKey } from "@/lib/metrics/kpi-definitions";
 import { percentile } from "@/lib/metrics/summary";
@@ -98,7 +100,10 @@ async function main() {
   const run = async (name: string, fn: () => Promise<unknown>) => {
     if (!only || name.startsWith(only)) line(name, await time(fn, { iterations, seconds }));
   };
-  await run("adoption dashboard", () => adoptionMetrics(scope));
+  // What app/(manager)/dashboards/adoption/page.tsx loads at once: usage, engagement (sessions, retention, speed) and targets.
+  await run("adoption dashboard", () => Promise.all([adoptionMetrics(scope), engagementMetrics(scope), listTargets(scope.teamId), loadPulseEveryWeeks()]));
+  await run("adoption usage only", () => adoptionMetrics(scope));
+  await run("adoption engagement only", () => engagementMetrics(scope));
   await run("conversion dashboard", () => conversionMetrics(scope));
   await run("model dashboard", () => modelMetrics(scope));
 

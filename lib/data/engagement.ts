@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { HABIT_DAYS, SESSION_BUCKETS, SESSION_IDLE_MINUTES, type RepWeeks } from "@/lib/metrics/engagement";
+import { HABIT_DAYS, SESSION_BUCKETS, type RepWeeks } from "@/lib/metrics/engagement";
 import { db } from "./db";
 import { periodStart, type MetricsScope } from "./metrics";
 
@@ -79,39 +79,43 @@ export interface RepSessions {
 }
 
 /**
- * Sessions of the scope's reps that started in the period: a rep's usage
+ * The sessions of the scope's reps in the period, one row each: a rep's usage
  * events (dashboard views aside) in time order, a new session at each sign-in
  * or after SESSION_IDLE_MINUTES without an event; its length is from its first
- * to its last event (a lone event: 0 minutes).
+ * to its last event (a lone event: 0 minutes). Only events in the period count:
+ * a session the period's start or end cuts through counts as the part inside.
+ * Sessions wholly inside are read from UsageSession (kept by triggers on
+ * UsageEvent, migration 20261205000000_usage_sessions); the at most two per rep
+ * that a bound cuts are recounted from their events.
  */
-async function sessions(s: MetricsScope): Promise<{ total: SessionSummary; byRep: RepSessions[] }> {
-  const idle = Prisma.raw(`interval '${SESSION_IDLE_MINUTES} minutes'`);
-  const bounds = Prisma.raw(`ARRAY[${SESSION_BUCKETS.join(",")}]::float8[]`);
-  const rows = await db().$queryRaw<{ g: number; repId: string | null; bucket: number | null; sessions: number; medianMinutes: number | null; totalMinutes: number }[]>`
-    WITH reps AS (${scopeReps(s)}),
-    ev AS (
-      SELECT e."userId", e.at,
-             CASE WHEN e.type = 'SIGN_IN' OR e.at - lag(e.at) OVER w > ${idle} OR lag(e.at) OVER w IS NULL THEN 1 ELSE 0 END AS starts
-      FROM "UsageEvent" e JOIN reps ON reps.id = e."userId"
-      WHERE e.at >= ${s.from} AND e.at < ${asOf(s)} AND e.type <> 'DASHBOARD_VIEW'
-      WINDOW w AS (PARTITION BY e."userId" ORDER BY e.at, e.id)
+function periodSessions(s: MetricsScope): Prisma.Sql {
+  const end = asOf(s);
+  return Prisma.sql`
+    reps AS (${scopeReps(s)}),
+    inside AS (
+      SELECT u."userId", date_part('epoch', u."endedAt" - u."startedAt") / 60.0 AS minutes,
+             u."signIns", u.accepts, u.dones, u.dismisses, u.snoozes, u."customerViews", u.searches, u.keyboard
+      FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
+      WHERE u."startedAt" >= ${s.from} AND u."endedAt" < ${end}
     ),
-    numbered AS (SELECT "userId", at, SUM(starts) OVER (PARTITION BY "userId" ORDER BY at ROWS UNBOUNDED PRECEDING) AS sid FROM ev),
-    sess AS (
-      SELECT "userId", date_part('epoch', MAX(at) - MIN(at)) / 60.0 AS minutes FROM numbered GROUP BY "userId", sid
+    cut AS (
+      SELECT u."userId", date_part('epoch', MAX(e.at) - MIN(e.at)) / 60.0 AS minutes,
+             COUNT(*) FILTER (WHERE e.type = 'SIGN_IN')::int AS "signIns",
+             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'ACCEPT')::int AS accepts,
+             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DONE')::int AS dones,
+             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DISMISS')::int AS dismisses,
+             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'SNOOZE')::int AS snoozes,
+             COUNT(*) FILTER (WHERE e.type = 'CUSTOMER_VIEW')::int AS "customerViews",
+             COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'search')::int AS searches,
+             COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'keyboard')::int AS keyboard
+      FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
+      JOIN "UsageEvent" e ON e."userId" = u."userId" AND e.at >= GREATEST(u."startedAt", ${s.from}) AND e.at <= u."endedAt"
+       AND (e.at, e.id) >= (u."startedAt", u."firstEventId") AND (e.at, e.id) <= (u."endedAt", u."lastEventId")
+       AND e.at >= ${s.from} AND e.at < ${end} AND e.type <> 'DASHBOARD_VIEW'
+      WHERE u."endedAt" >= ${s.from} AND u."startedAt" < ${end} AND NOT (u."startedAt" >= ${s.from} AND u."endedAt" < ${end})
+      GROUP BY u."userId", u."firstEventId"
     ),
-    bucketed AS (SELECT "userId", minutes, width_bucket(minutes, ${bounds}) AS bucket FROM sess)
-    SELECT (GROUPING("userId") * 2 + GROUPING(bucket))::int AS g, "userId" AS "repId", bucket,
-           COUNT(*)::int AS sessions, (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes",
-           COALESCE(SUM(minutes), 0)::float8 AS "totalMinutes"
-    FROM bucketed
-    GROUP BY GROUPING SETS ((), ("userId"), (bucket))`;
-  const total = rows.find((r) => r.g === 3);
-  const buckets = Array.from({ length: SESSION_BUCKETS.length + 1 }, (_, i) => rows.find((r) => r.g === 2 && r.bucket === i)?.sessions ?? 0);
-  return {
-    total: { sessions: total?.sessions ?? 0, medianMinutes: total?.medianMinutes ?? null, buckets },
-    byRep: rows.filter((r) => r.g === 1 && r.repId).map((r) => ({ repId: r.repId as string, sessions: r.sessions, medianMinutes: r.medianMinutes, totalMinutes: r.totalMinutes })),
-  };
+    sess AS (SELECT * FROM inside UNION ALL SELECT * FROM cut)`;
 }
 
 export interface FeatureUse {
@@ -127,22 +131,36 @@ export interface FeatureUse {
 }
 export const FEATURE_KEYS = ["accepts", "dones", "dismisses", "snoozes", "customerViews", "searches", "keyboard"] as const;
 
-/** Key feature use per rep in the period, counted from usage events. */
-async function featureUse(s: MetricsScope): Promise<FeatureUse[]> {
-  return db().$queryRaw<FeatureUse[]>`
-    WITH reps AS (${scopeReps(s)})
-    SELECT e."userId" AS "repId",
-           COUNT(*) FILTER (WHERE e.type = 'SIGN_IN')::int AS "signIns",
-           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'ACCEPT')::int AS accepts,
-           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DONE')::int AS dones,
-           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DISMISS')::int AS dismisses,
-           COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'SNOOZE')::int AS snoozes,
-           COUNT(*) FILTER (WHERE e.type = 'CUSTOMER_VIEW')::int AS "customerViews",
-           COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'search')::int AS searches,
-           COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'keyboard')::int AS keyboard
-    FROM "UsageEvent" e JOIN reps ON reps.id = e."userId"
-    WHERE e.at >= ${s.from} AND e.at < ${asOf(s)} AND e.type IN ('SIGN_IN', 'REACTION', 'CUSTOMER_VIEW', 'FEATURE')
-    GROUP BY e."userId"`;
+/**
+ * One pass over the period's sessions (periodSessions): their count, median
+ * length and length buckets, in all and per rep, and key feature use per rep
+ * (the events of those sessions; reps with none of these events left out).
+ */
+async function sessionsAndFeatures(s: MetricsScope): Promise<{ sessions: { total: SessionSummary; byRep: RepSessions[] }; features: FeatureUse[] }> {
+  const bounds = Prisma.raw(`ARRAY[${SESSION_BUCKETS.join(",")}]::float8[]`);
+  const rows = await db().$queryRaw<(Omit<FeatureUse, "repId"> & { g: number; repId: string | null; bucket: number | null; sessions: number; medianMinutes: number | null; totalMinutes: number })[]>`
+    WITH ${periodSessions(s)},
+    bucketed AS (SELECT sess.*, width_bucket(minutes, ${bounds}) AS bucket FROM sess)
+    SELECT (GROUPING("userId") * 2 + GROUPING(bucket))::int AS g, "userId" AS "repId", bucket,
+           COUNT(*)::int AS sessions, (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes",
+           COALESCE(SUM(minutes), 0)::float8 AS "totalMinutes",
+           SUM("signIns")::int AS "signIns", SUM(accepts)::int AS accepts, SUM(dones)::int AS dones,
+           SUM(dismisses)::int AS dismisses, SUM(snoozes)::int AS snoozes, SUM("customerViews")::int AS "customerViews",
+           SUM(searches)::int AS searches, SUM(keyboard)::int AS keyboard
+    FROM bucketed
+    GROUP BY GROUPING SETS ((), ("userId"), (bucket))`;
+  const total = rows.find((r) => r.g === 3);
+  const buckets = Array.from({ length: SESSION_BUCKETS.length + 1 }, (_, i) => rows.find((r) => r.g === 2 && r.bucket === i)?.sessions ?? 0);
+  const perRep = rows.filter((r) => r.g === 1 && r.repId);
+  return {
+    sessions: {
+      total: { sessions: total?.sessions ?? 0, medianMinutes: total?.medianMinutes ?? null, buckets },
+      byRep: perRep.map((r) => ({ repId: r.repId as string, sessions: r.sessions, medianMinutes: r.medianMinutes, totalMinutes: r.totalMinutes })),
+    },
+    features: perRep
+      .map(({ repId, signIns, accepts, dones, dismisses, snoozes, customerViews, searches, keyboard }) => ({ repId: repId as string, signIns, accepts, dones, dismisses, snoozes, customerViews, searches, keyboard }))
+      .filter((f) => f.signIns + FEATURE_KEYS.reduce((n, k) => n + f[k], 0) > 0),
+  };
 }
 
 export interface TourSummary {
@@ -254,6 +272,6 @@ export interface EngagementData {
 
 /** Everything the adoption page shows beyond lib/data/usage.ts adoptionMetrics. */
 export async function engagementMetrics(s: MetricsScope): Promise<EngagementData> {
-  const [reps, sess, features, t, p] = await Promise.all([repFacts(s), sessions(s), featureUse(s), tour(s), pulse(s)]);
-  return { reps, sessions: sess, features, tour: t, pulse: p };
+  const [reps, { sessions, features }, t, p] = await Promise.all([repFacts(s), sessionsAndFeatures(s), tour(s), pulse(s)]);
+  return { reps, sessions, features, tour: t, pulse: p };
 }

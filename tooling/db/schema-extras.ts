@@ -163,6 +163,18 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       "Cross-sell and up-sell flags of a purchase, judged against the customer's earlier purchases when it is recorded, so every writer agrees (migration 20261202120000_holdouts_and_business_kpis). Prisma's schema language has no triggers.",
   },
   ...holdoutUnitTriggers(),
+  ...(["INSERT", "DELETE"] as const).map(
+    (event): ExtraTrigger => ({
+      kind: "trigger",
+      table: "UsageEvent",
+      name: `UsageEvent_sessions_${event.toLowerCase()}`,
+      timing: "AFTER",
+      events: [event],
+      level: "STATEMENT",
+      function: "nudge_usage_sessions",
+      reason: `Sessions of use (migration 20261205000000_usage_sessions): UsageSession follows every ${event.toLowerCase()} of usage events, from every writer alike. Prisma's schema language has no triggers.`,
+    }),
+  ),
   ...(["INSERT", "UPDATE", "DELETE"] as const).map(
     (event): ExtraTrigger => ({
       kind: "trigger",

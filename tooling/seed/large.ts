@@ -546,6 +546,7 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
   await pg.query(`SELECT nudge_rebuild_dashboard_facts()`);
   await pg.query(`SELECT nudge_rebuild_recommendation_days()`);
   await pg.query(`SELECT nudge_rebuild_recommendation_model_days()`);
+  await pg.query(`SELECT nudge_rebuild_usage_sessions()`);
   await setFactTriggers(pg, true);
   log(`dashboard facts`);
   await pg.query(`VACUUM ANALYZE`);
