@@ -71,6 +71,20 @@ export const importColumnsSchema = z
   });
 export type ImportColumnMapping = z.infer<typeof importColumnsSchema>;
 
+/**
+ * What the page offers before a person chooses: for each field, the one column
+ * named like it (case, spaces, _ and - ignored), else null.
+ */
+export function columnsByName(header: readonly string[]): Record<ImportColumn, string | null> {
+  const names = header.map((h) => h.trim());
+  return Object.fromEntries(
+    IMPORT_COLUMNS.map((field) => {
+      const found = names.filter((n) => BY_HEADER.get(normalise(n)) === field);
+      return [field, found.length === 1 ? found[0]! : null];
+    }),
+  ) as Record<ImportColumn, string | null>;
+}
+
 /** The `columns` parameter (JSON text), checked; absent or empty means "match by name". */
 export function parseColumnsParam(raw: string | null): { ok: true; columns?: ImportColumnMapping } | { ok: false; message: string; details: { path: string; message: string }[] } {
   if (raw === null || raw.trim() === "") return { ok: true };
@@ -104,7 +118,7 @@ export type ResolveColumnsResult = { ok: true; columns: (ImportColumn | null)[] 
  * a required field left without a column. Pure: the page checks a person's
  * choices with it before uploading, the import applies it to the file.
  */
-export function resolveImportColumns(header: readonly string[], mapping: ImportColumnMapping = {}): ResolveColumnsResult {
+export function resolveImportColumns(header: readonly string[], mapping: ImportColumnMapping = {}, label: (field: ImportColumn) => string = (f) => f): ResolveColumnsResult {
   const names = header.map((h) => h.trim());
   const columns: (ImportColumn | null)[] = names.map(() => null);
   const problems: MappingProblem[] = [];
@@ -120,7 +134,7 @@ export function resolveImportColumns(header: readonly string[], mapping: ImportC
       problems.push({ field, message: `The header has ${shown(wanted.trim())} ${at.length} times (columns ${at.map((i) => i + 1).join(" and ")}); rename one in the file` });
     } else {
       const other = columns[at[0]!];
-      if (other) problems.push({ field, message: `Column ${shown(wanted.trim())} is already used for ${other}; each column can fill one field` });
+      if (other) problems.push({ field, message: `Column ${shown(wanted.trim())} is already used for ${label(other)}; each column can fill one field` });
       else columns[at[0]!] = field;
     }
   }
@@ -136,7 +150,7 @@ export function resolveImportColumns(header: readonly string[], mapping: ImportC
   const mapped = Object.keys(mapping).length > 0;
   for (const field of REQUIRED_COLUMNS) {
     if (columns.includes(field) || problems.some((p) => p.field === field)) continue;
-    problems.push({ field, message: mapping[field] === null ? `Required: every row needs ${field}; choose the column that holds it` : `Required: choose the column that holds ${field}` });
+    problems.push({ field, message: mapping[field] === null ? `Required: every row needs ${label(field)}; choose the column that holds it` : `Required: choose the column that holds ${label(field)}` });
   }
   if (problems.length === 0) return { ok: true, columns };
   if (!mapped) {
