@@ -590,6 +590,14 @@ test("an admin imports a 10,000-row CSV: progress, bad rows by line and field (l
   const narrow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(narrow, "the mapping at 360 px has no horizontal overflow").toBeLessThanOrEqual(0);
   await screenshot(page, "admin-import-mapping-360");
+  // Every select is labelled (and the rest of axe's rules hold) on the mapping step; Tab reaches the selects in order.
+  const axe = await new AxeBuilder({ page }).include("fieldset").analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  await page.getByLabel("CSV file", { exact: true }).focus();
+  await page.keyboard.press("Tab");
+  await expect(select("External ID")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(select("Name")).toBeFocused();
   await page.setViewportSize({ width: 1440, height: 900 });
   // Submitting as it is: refused on the page, nothing uploaded, and the field at fault has the focus.
   await page.getByRole("button", { name: "Import customers" }).click();
