@@ -554,7 +554,8 @@ test("an admin imports a 10,000-row CSV: progress, bad rows by line and field (l
   const owner = await throwawayUser("REP");
   const tag = `E2E${run}`;
   const bad = new Map<number, string>(); // line -> field
-  const lines = ["External ID,Name,Segment,Owner Email,Lifetime Value,Company"];
+  // A CRM export's header: "Account Owner Email" names no field, so the admin maps it to Owner email on the page.
+  const lines = ["External ID,Name,Segment,Account Owner Email,Lifetime Value,Company"];
   for (let i = 0; i < 10_000; i++) {
     const line = i + 2;
     const row = [`${tag}-${i}`, `Imported ${tag} ${i}`, "SMB", owner, String(i % 300), i % 7 === 0 ? `"Acme, Inc. ${i}"` : ""];
@@ -571,6 +572,44 @@ test("an admin imports a 10,000-row CSV: progress, bad rows by line and field (l
   await page.goto("/admin/import");
   await expect(page.getByRole("heading", { level: 1, name: "Import customers" })).toBeVisible();
   await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: `customers-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
+
+  // Match columns: the header is read in the browser; fields named like a column are chosen, the renamed one is not.
+  const mapping = page.getByRole("group", { name: "Match columns to fields" });
+  await expect(mapping).toBeVisible();
+  const select = (label: string) => mapping.getByLabel(label, { exact: false });
+  await expect(select("External ID")).toHaveValue("External ID");
+  await expect(select("Lifetime value")).toHaveValue("Lifetime Value");
+  await expect(select("Phone")).toHaveValue("");
+  const ownerSelect = select("Owner email");
+  await expect(ownerSelect).toHaveValue("");
+  await expect(ownerSelect).toHaveAttribute("aria-invalid", "true");
+  await expect(mapping).toContainText("Required: every row needs Owner email; choose the column that holds it");
+  await expect(mapping).toContainText(`e.g. ${tag}-0`);
+  await screenshot(page, "admin-import-mapping-1440");
+  await page.setViewportSize({ width: 360, height: 900 });
+  const narrow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(narrow, "the mapping at 360 px has no horizontal overflow").toBeLessThanOrEqual(0);
+  await screenshot(page, "admin-import-mapping-360");
+  // Every select is labelled (and the rest of axe's rules hold) on the mapping step; Tab reaches the selects in order.
+  const axe = await new AxeBuilder({ page }).include("fieldset").analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  await page.getByLabel("CSV file", { exact: true }).focus();
+  await page.keyboard.press("Tab");
+  await expect(select("External ID")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(select("Name")).toBeFocused();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Submitting as it is: refused on the page, nothing uploaded, and the field at fault has the focus.
+  await page.getByRole("button", { name: "Import customers" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Match the columns first" })).toContainText("Match the columns first: 1 field needs attention");
+  await expect(ownerSelect).toBeFocused();
+  // One column for two fields is refused too, naming the field that has it.
+  await select("Company").selectOption("Name");
+  await expect(mapping).toContainText('Column "Name" is already used for Name; each column can fill one field');
+  await select("Company").selectOption("Company");
+  await ownerSelect.selectOption("Account Owner Email");
+  await expect(ownerSelect).toHaveAttribute("aria-invalid", "false");
+  await expect(mapping.getByText(/^Required:/)).toHaveCount(0);
   await page.getByRole("button", { name: "Import customers" }).click();
 
   // Progress while it runs, then the summary.

@@ -29,9 +29,6 @@ async function main() {
     NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789",
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     NEXT_TELEMETRY_DISABLED: "1",
-    // The sample CRM host page of e2e/embed.spec.ts, allowed through the environment while origins an admin stores do
-    // are not seen to reach the proxy in CI (the open bug noted in that spec).
-    EMBED_ALLOWED_ORIGINS: `http://localhost:${Number(port) + 1}`,
   };
   await recreate(url);
   await tsx("scripts/migrate.ts", { env });

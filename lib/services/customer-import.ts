@@ -5,7 +5,7 @@ import { activeUserIdsByEmail, customerIdsByExternalId } from "@/lib/data/ingest
 import { DomainError } from "@/lib/domain/errors";
 import { upsertCustomers } from "@/lib/services/ingest";
 import { getJob, startJob, Yielder, type JobContext, type JobView } from "@/lib/services/jobs";
-import { readCustomerCsv, type ImportRow, type ImportRowError, type ImportSummary } from "@/lib/validation/customer-import";
+import { readCustomerCsv, type ImportColumnMapping, type ImportRow, type ImportRowError, type ImportSummary } from "@/lib/validation/customer-import";
 
 // Use case: an admin (from the admin page, as a background job) or another
 // system (POST /api/v1/customers/import) imports a CSV file of customers. Rows
@@ -15,14 +15,15 @@ import { readCustomerCsv, type ImportRow, type ImportRowError, type ImportSummar
 // (each slice one transaction, its customers re-scored), so an import run
 // twice updates and never duplicates, and a failure part-way leaves whole
 // slices written. A dry run checks everything (owners included) and writes nothing.
+// `columns` maps fields to the file's own column names (resolveImportColumns).
 
 /** Rows written per transaction. */
 export const IMPORT_SLICE = 500;
 
-export async function importCustomersCsv(text: string, opts: { dryRun?: boolean; job?: JobContext } = {}): Promise<ImportSummary> {
+export async function importCustomersCsv(text: string, opts: { dryRun?: boolean; job?: JobContext; columns?: ImportColumnMapping } = {}): Promise<ImportSummary> {
   const dryRun = opts.dryRun ?? false;
-  const read = readCustomerCsv(text);
-  if (!read.ok) throw new DomainError(read.tooMany ? "PAYLOAD_TOO_LARGE" : "INVALID", `Line ${read.line}: ${read.message}`, [{ path: `line ${read.line}`, message: read.message }]);
+  const read = readCustomerCsv(text, { columns: opts.columns });
+  if (!read.ok) throw new DomainError(read.tooMany ? "PAYLOAD_TOO_LARGE" : "INVALID", `Line ${read.line}: ${read.message}`, read.details ?? [{ path: `line ${read.line}`, message: read.message }]);
   const y = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   opts.job?.progress(0.02, `Checked ${read.rowCount.toLocaleString("en-US")} rows`);
   const errors: ImportRowError[] = [...read.errors];
@@ -67,15 +68,16 @@ export async function importCustomersCsv(text: string, opts: { dryRun?: boolean;
  * cancel, a 10-minute budget); a real import (not a dry run) is audited with
  * its counts. Returns the job to poll.
  */
-export function startCustomerImport(actorId: string, text: string, opts: { dryRun: boolean; fileName: string }): JobView<ImportSummary> {
+export function startCustomerImport(actorId: string, text: string, opts: { dryRun: boolean; fileName: string; columns?: ImportColumnMapping }): JobView<ImportSummary> {
   return startJob(
     "import",
     actorId,
     async (job) => {
-      const summary = await importCustomersCsv(text, { dryRun: opts.dryRun, job });
+      const summary = await importCustomersCsv(text, { dryRun: opts.dryRun, job, columns: opts.columns });
       if (!summary.dryRun) {
         const { rows, created, updated, rejected } = summary;
-        await recordAudit(db(), { actorId, entity: "CustomerImport", entityId: opts.fileName, action: "import", after: { file: opts.fileName, rows, created, updated, rejected } });
+        const after = { file: opts.fileName, rows, created, updated, rejected, ...(opts.columns ? { columns: opts.columns } : {}) };
+        await recordAudit(db(), { actorId, entity: "CustomerImport", entityId: opts.fileName, action: "import", after });
       }
       return summary;
     },

@@ -192,8 +192,18 @@ export function openApiDocument(serverUrl: string) {
           operationId: "importCustomersCsv",
           tags: ["customers"],
           summary: "Import a CSV file of customers, created or updated by externalId (scope customers:write)",
-          description: `The first line names the columns (case, spaces, _ and - ignored): required ${REQUIRED_COLUMNS.join(", ")}; optional ${IMPORT_COLUMNS.filter((c) => !(REQUIRED_COLUMNS as readonly string[]).includes(c)).join(", ")}; other columns are ignored and listed in ignoredColumns. RFC 4180: comma-separated, fields in double quotes may hold commas, line breaks and doubled quotes; CRLF or LF; a UTF-8 byte order mark is fine. Each row is checked as an item of upsertCustomers; an empty cell leaves an optional field out (an existing customer keeps its value); booleans are true/false, yes/no or 1/0. Good rows are written (an import run twice updates, never duplicates), bad ones listed by line and field. At most ${MAX_IMPORT_ROWS} rows and ${MAX_IMPORT_BYTES} bytes per file. A problem of the whole file (no header, a required column missing, a quote never closed) is a 400 naming the line.`,
-          parameters: [{ name: "dryRun", in: "query", required: false, schema: { type: "boolean", default: false }, description: "true: check every row (owners included) and write nothing" }],
+          description: `The first line names the columns (case, spaces, _ and - ignored): required ${REQUIRED_COLUMNS.join(", ")}; optional ${IMPORT_COLUMNS.filter((c) => !(REQUIRED_COLUMNS as readonly string[]).includes(c)).join(", ")}; other columns are ignored and listed in ignoredColumns. RFC 4180: comma-separated, fields in double quotes may hold commas, line breaks and doubled quotes; CRLF or LF; a UTF-8 byte order mark is fine. Each row is checked as an item of upsertCustomers; an empty cell leaves an optional field out (an existing customer keeps its value); booleans are true/false, yes/no or 1/0. Good rows are written (an import run twice updates, never duplicates), bad ones listed by line and field. At most ${MAX_IMPORT_ROWS} rows and ${MAX_IMPORT_BYTES} bytes per file. A problem of the whole file (no header, a required column missing, a quote never closed) is a 400 naming the line. Columns named otherwise: see the columns parameter.`,
+          parameters: [
+            { name: "dryRun", in: "query", required: false, schema: { type: "boolean", default: false }, description: "true: check every row (owners included) and write nothing" },
+            {
+              name: "columns",
+              in: "query",
+              required: false,
+              schema: { type: "string", maxLength: 4000 },
+              description: `A JSON object mapping fields to the file's own column names, for headers named otherwise (a CRM export's "Account ID"): field -> the column as written in the header (spaces around it ignored), or null to leave the field out even if a column is named like it. Fields: ${IMPORT_COLUMNS.join(", ")}. A field not named is matched by its name among the remaining columns, as without the parameter. Not a JSON object of these fields: 400 INVALID_PARAMETER. A mapping that does not fit the file (a column the header lacks or has twice, one column for two fields, a required field without a column): 400 INVALID_BODY, with one detail per field (path columns.<field>), before anything is written.`,
+              example: JSON.stringify({ externalId: "Account ID", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" }),
+            },
+          ],
           requestBody: {
             required: true,
             content: {

@@ -143,9 +143,9 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
   const importCsv = "/api/v1/customers/import" as const;
   const embedTokens = "/api/v1/embed-tokens" as const;
   /** Sends `csv` as the text/csv body of importCustomersCsv. */
-  const postCsv = (client: ReturnType<typeof apiClient>, csv: string, opts: { dryRun?: boolean; contentType?: string } = {}) =>
+  const postCsv = (client: ReturnType<typeof apiClient>, csv: string, opts: { dryRun?: boolean; contentType?: string; columns?: string } = {}) =>
     client.POST(importCsv, {
-      params: { query: opts.dryRun === undefined ? {} : { dryRun: opts.dryRun } },
+      params: { query: { ...(opts.dryRun === undefined ? {} : { dryRun: opts.dryRun }), ...(opts.columns === undefined ? {} : { columns: opts.columns }) } },
       body: csv,
       bodySerializer: (b: string) => b,
       headers: { "content-type": opts.contentType ?? "text/csv" },
@@ -230,6 +230,22 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     const bad = await postCsv(client, "name,segment\r\nAda,SMB\r\n");
     expect(bad.error?.error.message).toMatch(/^Line 1: The header has no column for externalId, ownerEmail/);
     expect(await db().customer.count({ where: { externalId: { startsWith: "X-" } } })).toBe(0);
+
+    // Columns named otherwise, mapped with `columns`; a mapping that is not one (400 INVALID_PARAMETER) or does not fit the file (400 INVALID_BODY).
+    const crm = `Account ID,Account Name,Tier,Account Owner Email\r\nCSV-MAP-1,Mapped,SMB,${repEmail}\r\n`;
+    const columns = JSON.stringify({ externalId: "Account ID", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" });
+    const mapped = await postCsv(client, crm, { columns });
+    expect(contract.check(importCsv, "post", mapped.response, mapped.data)).toEqual([]);
+    expect(mapped.data).toMatchObject({ rows: 1, created: 1, rejected: 0, ignoredColumns: [] });
+    const notMapping = await postCsv(client, crm, { columns: JSON.stringify({ accountId: "Account ID" }) });
+    expect(notMapping.response.status).toBe(400);
+    expect(contract.check(importCsv, "post", notMapping.response, notMapping.error)).toEqual([]);
+    expect(notMapping.error?.error).toMatchObject({ code: "INVALID_PARAMETER", details: [{ path: "columns" }] });
+    const unfit = await postCsv(client, crm.replace("CSV-MAP-1", "CSV-MAP-2"), { columns: columns.replace('"Tier"', '"Segment"') });
+    expect(unfit.response.status).toBe(400);
+    expect(contract.check(importCsv, "post", unfit.response, unfit.error)).toEqual([]);
+    expect(unfit.error?.error).toMatchObject({ code: "INVALID_BODY", details: [{ path: "columns.segment", message: expect.stringMatching(/^The file has no column "Segment"/) }] });
+    expect(await db().customer.count({ where: { externalId: "CSV-MAP-2" } })).toBe(0);
   });
 
   it("issueEmbedToken: 200 with a token and the path to frame, 400, 401, 403, 404, 413, 415", async () => {

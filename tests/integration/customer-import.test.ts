@@ -118,6 +118,39 @@ describe.skipIf(!reachable)("CSV import of customers", () => {
     expect(await db().customer.count()).toBe(before);
   });
 
+  describe("a column mapping (a CRM export's own header)", () => {
+    const mapping = { externalId: "Account ID", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email", phone: "Mobile" };
+    const file = () => `Account ID,Account Name,Tier,Account Owner Email,Mobile,Phone\nMAP-1,"Lovelace, Ada",SMB,${rep.email},+44 20 7946 0001,+1 555 0100\nMAP-2,Grace Hopper,Enterprise,${rep.email},,+1 555 0101\n`;
+
+    it("reads each field from the column it is mapped to and writes the rows", async () => {
+      const summary = await importCustomersCsv(file(), { columns: mapping });
+      expect(summary).toMatchObject({ rows: 2, created: 2, updated: 0, rejected: 0, ignoredColumns: ["Phone"] });
+      const stored = await db().customer.findMany({ where: { externalId: { in: ["MAP-1", "MAP-2"] } }, orderBy: { externalId: "asc" }, select: { externalId: true, name: true, segment: true, phone: true, ownerId: true } });
+      // phone comes from "Mobile" as mapped, never from the column named "Phone"; an empty cell leaves it out.
+      expect(stored).toEqual([
+        { externalId: "MAP-1", name: "Lovelace, Ada", segment: "SMB", phone: "+44 20 7946 0001", ownerId: rep.id },
+        { externalId: "MAP-2", name: "Grace Hopper", segment: "Enterprise", phone: null, ownerId: rep.id },
+      ]);
+    });
+
+    it("refuses, before writing anything, a column the file lacks, a column used twice and a required field without a column", async () => {
+      const before = await db().customer.count();
+      const text = file().replaceAll("MAP-", "NOPE-");
+      const cases = [
+        [{ ...mapping, externalId: "Account Id" }, "columns.externalId", /The file has no column "Account Id"; its columns are "Account ID"/],
+        [{ ...mapping, company: "Account Name" }, "columns.company", /Column "Account Name" is already used for name; each column can fill one field/],
+        [{ ...mapping, segment: null }, "columns.segment", /Required: every row needs segment/],
+      ] as const;
+      for (const [columns, path, message] of cases) {
+        const err = await importCustomersCsv(text, { columns }).catch((e: unknown) => e);
+        expect(err, path).toMatchObject({ code: "INVALID", message: expect.stringMatching(/^Line 1: The column mapping does not fit the file/), details: [{ path, message: expect.stringMatching(message) }] });
+      }
+      // Without a mapping the CRM header names no required field (only "Phone" matches a field by name).
+      await expect(importCustomersCsv(text)).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/^Line 1: The header has no column for externalId, name, segment, ownerEmail\./) });
+      expect(await db().customer.count()).toBe(before);
+    });
+  });
+
   describe("the admin upload", () => {
     const post = (csv: string, headers: Record<string, string> = {}, query = "dryRun=false&file=people.csv") =>
       upload.POST(new Request(`http://nudge.test/api/admin/customer-import?${query}`, { method: "POST", headers: { "content-type": "text/csv", host: "nudge.test", "sec-fetch-site": "same-origin", origin: "http://nudge.test", ...headers }, body: csv }), {});
@@ -144,6 +177,32 @@ describe.skipIf(!reachable)("CSV import of customers", () => {
       session.user = asSession({ ...(await makeUser({ role: "ADMIN" })), role: "ADMIN" });
       expect(await importStatusAction({ id: started.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
       expect(await cancelImportAction({ id: started.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    });
+
+    it("carries the admin's column mapping to the import (and into the audit); a mapping that is not one is refused at once", async () => {
+      session.user = admin;
+      const text = `Account ID,Account Name,Tier,Owner\nUPM-1,Mapped upload,SMB,${rep.email}\n`;
+      const columns = { externalId: "Account ID", name: "Account Name", segment: "Tier", ownerEmail: "Owner" };
+      const res = await post(text, {}, `dryRun=false&file=crm.csv&columns=${encodeURIComponent(JSON.stringify(columns))}`);
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      let view = getJob<{ created: number }>(id, admin.id);
+      while (view.state === "running") {
+        await new Promise((r) => setTimeout(r, 20));
+        view = getJob(id, admin.id);
+      }
+      expect(view.result).toMatchObject({ rows: 1, created: 1, rejected: 0 });
+      expect((await db().customer.findUniqueOrThrow({ where: { externalId: "UPM-1" } })).name).toBe("Mapped upload");
+      expect((await listAuditLog({ entity: "CustomerImport", take: 1 })).entries[0]).toMatchObject({ entityId: "crm.csv", after: { columns } });
+
+      const before = await db().customer.count();
+      for (const bad of ["{not json", JSON.stringify({ accountId: "Account ID" }), JSON.stringify({ name: 42 })]) {
+        const refused = await post(text.replace("UPM-1", "UPM-2"), {}, `dryRun=false&file=crm.csv&columns=${encodeURIComponent(bad)}`);
+        expect(refused.status, bad).toBe(400);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("INVALID_PARAMETER");
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await db().customer.count()).toBe(before);
     });
 
     it("refuses a rep, a manager, no session, another site and a file that is not CSV, and starts nothing", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toCsv } from "@/lib/metrics/csv";
 import { parseCsv, type CsvRecord } from "@/lib/validation/csv";
-import { readCustomerCsv, REQUIRED_COLUMNS } from "@/lib/validation/customer-import";
+import { parseColumnsParam, readCustomerCsv, REQUIRED_COLUMNS, resolveImportColumns } from "@/lib/validation/customer-import";
 
 const records = (text: string): CsvRecord[] => {
   const r = parseCsv(text);
@@ -176,5 +176,77 @@ describe("readCustomerCsv", () => {
       [2, "name"],
       [3, "externalId"],
     ]);
+  });
+});
+
+describe("resolveImportColumns (the column mapping)", () => {
+  const crm = ["Account ID", "Account Name", "Tier", "Account Owner Email", "Phone", "Notes"];
+
+  it("without a mapping, matches by name (case, spaces, _ and - ignored) and leaves the rest unread", () => {
+    expect(resolveImportColumns(["External ID", "NAME", "segment", "owner_email", "notes"])).toEqual({ ok: true, columns: ["externalId", "name", "segment", "ownerEmail", null] });
+  });
+
+  it("reads mapped fields from the named columns (spaces around the name ignored) and the others by name", () => {
+    const r = resolveImportColumns(crm, { externalId: "Account ID", name: " Account Name ", segment: "Tier", ownerEmail: "Account Owner Email" });
+    expect(r).toEqual({ ok: true, columns: ["externalId", "name", "segment", "ownerEmail", "phone", null] });
+  });
+
+  it("null leaves a field out even when a column is named like it; a column given to a field is not matched by name again", () => {
+    const r = resolveImportColumns(["externalId", "name", "segment", "ownerEmail", "phone", "Mobile"], { phone: null });
+    expect(r.ok && r.columns).toEqual(["externalId", "name", "segment", "ownerEmail", null, null]);
+    // "Company" is the name column here: the company field, matched by name, does not take it too.
+    const taken = resolveImportColumns(["externalId", "Company", "segment", "ownerEmail"], { name: "Company" });
+    expect(taken.ok && taken.columns).toEqual(["externalId", "name", "segment", "ownerEmail"]);
+  });
+
+  it("refuses a column the file lacks, naming the columns it has", () => {
+    const r = resolveImportColumns(crm, { externalId: "Account Id", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([{ field: "externalId", message: expect.stringContaining('The file has no column "Account Id"; its columns are "Account ID", "Account Name"') }]);
+    expect(r.message).toMatch(/^The column mapping does not fit the file: externalId: /);
+  });
+
+  it("refuses one column for two fields, and a column the header has twice", () => {
+    const twice = resolveImportColumns(crm, { externalId: "Account ID", name: "Account Name", company: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" });
+    expect(!twice.ok && twice.problems).toEqual([{ field: "company", message: 'Column "Account Name" is already used for name; each column can fill one field' }]);
+    const doubled = resolveImportColumns([...crm, "Tier"], { externalId: "Account ID", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" });
+    expect(!doubled.ok && doubled.problems).toEqual([{ field: "segment", message: 'The header has "Tier" 2 times (columns 3 and 7); rename one in the file' }]);
+  });
+
+  it("refuses a required field left without a column, whether set to null or matched by no name", () => {
+    const r = resolveImportColumns(crm, { externalId: "Account ID", name: null, ownerEmail: "Account Owner Email" });
+    expect(!r.ok && r.problems).toEqual([
+      { field: "name", message: "Required: every row needs name; choose the column that holds it" },
+      { field: "segment", message: "Required: choose the column that holds segment" },
+    ]);
+  });
+
+  it("keeps the old whole-file messages when nothing is mapped", () => {
+    expect(resolveImportColumns(["name", "segment"])).toMatchObject({ ok: false, message: expect.stringMatching(/^The header has no column for externalId, ownerEmail/) });
+    expect(resolveImportColumns(["name", "Name", "externalId", "segment", "ownerEmail"])).toMatchObject({ ok: false, message: "The header names name more than once; keep one column per field." });
+  });
+
+  it("readCustomerCsv applies the mapping to every row and lists the columns it did not read", () => {
+    const text = `Account ID,Account Name,Tier,Account Owner Email,Notes\nA-1,Ada,SMB,rep@nudge.test,hi\n`;
+    const r = readCustomerCsv(text, { columns: { externalId: "Account ID", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" } });
+    expect(r).toMatchObject({ ok: true, rowCount: 1, ignoredColumns: ["Notes"], rows: [{ line: 2, customer: { externalId: "A-1", name: "Ada", segment: "SMB", ownerEmail: "rep@nudge.test" } }] });
+    const bad = readCustomerCsv(text, { columns: { externalId: "Account", name: "Account Name", segment: "Tier", ownerEmail: "Account Owner Email" } });
+    expect(bad).toMatchObject({ ok: false, line: 1, details: [{ path: "columns.externalId", message: expect.stringContaining('no column "Account"') }] });
+  });
+});
+
+describe("parseColumnsParam (the columns parameter)", () => {
+  it("absent or empty is no mapping; a JSON object of fields to column names or null is one", () => {
+    expect(parseColumnsParam(null)).toEqual({ ok: true });
+    expect(parseColumnsParam("")).toEqual({ ok: true });
+    expect(parseColumnsParam(JSON.stringify({ externalId: "Account ID", phone: null }))).toEqual({ ok: true, columns: { externalId: "Account ID", phone: null } });
+  });
+
+  it("refuses JSON that is not, an unknown field, a list and an empty column name, naming the field", () => {
+    expect(parseColumnsParam("{externalId:")).toMatchObject({ ok: false, details: [{ path: "columns", message: "Not valid JSON" }] });
+    expect(parseColumnsParam(JSON.stringify({ accountId: "Account ID" }))).toMatchObject({ ok: false, details: [{ path: "columns", message: expect.stringMatching(/^No field named accountId; the fields are externalId, name/) }] });
+    expect(parseColumnsParam(JSON.stringify(["Account ID"]))).toMatchObject({ ok: false, details: [{ path: "columns", message: "Expected a JSON object of field -> column" }] });
+    expect(parseColumnsParam(JSON.stringify({ name: "  " }))).toMatchObject({ ok: false, details: [{ path: "columns.name", message: "Name a column of the header, or null for none" }] });
   });
 });

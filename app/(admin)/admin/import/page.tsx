@@ -37,7 +37,7 @@ export default async function ImportPage() {
       <Section title="Upload a CSV file">
         <CustomerImport />
       </Section>
-      <Section title="Columns" description="The first line names the columns, in any order; case, spaces, _ and - do not matter (Owner Email = ownerEmail). Other columns are ignored. An empty cell leaves an optional field as it is.">
+      <Section title="Columns" description="The first line names the columns, in any order. A column named like a field is matched to it (case, spaces, _ and - do not matter: Owner Email = ownerEmail); any other, such as a CRM's Account Owner Email, you match to its field after choosing the file. Unmatched columns are not read. An empty cell leaves an optional field as it is.">
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" aria-label="Columns of the file">
             <thead className="text-xs text-slate-600">
