@@ -39,3 +39,28 @@ test("a sign-in form error takes focus", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "don't match" })).toBeFocused();
 });
+
+test.describe("the admin's navigation on a desktop", () => {
+  test.use({ storageState: storageState("admin") });
+
+  for (const width of [1280, 1440]) {
+    test(`at ${width} px no link runs under the search button, and the rest are in More`, async ({ page }) => {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto("/admin/import");
+      const nav = page.getByRole("navigation", { name: "Main" });
+      const search = (await page.getByRole("button", { name: "Search and commands" }).first().boundingBox())!;
+      const links = nav.getByRole("link");
+      let shown = 0;
+      for (let i = 0; i < (await links.count()); i++) {
+        const box = await links.nth(i).boundingBox();
+        if (!box) continue; // in the closed menu
+        shown += 1;
+        expect(box.x + box.width, `${await links.nth(i).textContent()} ends before the search button`).toBeLessThanOrEqual(search.x);
+      }
+      expect(shown).toBeGreaterThanOrEqual(6);
+      await nav.getByRole("button", { name: "More" }).click();
+      await expect(nav.getByRole("link", { name: "Access record" })).toBeVisible();
+      if (width === 1440) await screenshot(page, "admin-nav-1440");
+    });
+  }
+});

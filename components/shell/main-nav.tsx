@@ -13,7 +13,8 @@ interface Item {
 /**
  * The main navigation on one row at any width: the active page's link always
  * shows in full, then as many others as the width allows (1 under 640 px, 3
- * to 1024, 5 to 1280, all beyond); the rest are in a "More" menu.
+ * to 1024, 5 to 1280, 7 beyond: an admin's eleven links would otherwise run
+ * under the search button); the rest are in a "More" menu.
  */
 export function MainNav({ links }: { links: Item[] }) {
   const pathname = usePathname();
@@ -24,11 +25,11 @@ export function MainNav({ links }: { links: Item[] }) {
   const active = links.find(isActive);
   const others = links.filter((l) => l !== active);
   // How many of the other links show inline at each width; the menu holds the rest.
-  const tier = (i: number) => (i < 1 ? 0 : i < 3 ? 1 : i < 5 ? 2 : 3);
-  const INLINE = ["inline-flex", "hidden sm:inline-flex", "hidden lg:inline-flex", "hidden xl:inline-flex"];
-  const IN_MENU = ["hidden", "sm:hidden", "lg:hidden", "xl:hidden"];
+  const tier = (i: number) => (i < 1 ? 0 : i < 3 ? 1 : i < 5 ? 2 : i < 7 ? 3 : 4);
+  const INLINE = ["inline-flex", "hidden sm:inline-flex", "hidden lg:inline-flex", "hidden xl:inline-flex", "hidden"];
+  const IN_MENU = ["hidden", "sm:hidden", "lg:hidden", "xl:hidden", ""];
   const maxTier = others.length ? tier(others.length - 1) : 0;
-  const MORE = ["hidden", "sm:hidden", "lg:hidden", "xl:hidden"];
+  const MORE = ["hidden", "sm:hidden", "lg:hidden", "xl:hidden", ""];
 
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
