@@ -66,8 +66,9 @@ test("a new rep gets the tour at 360 px, finishes it, and the adoption page coun
   await expect(page.getByRole("dialog", { name: "Your queue" })).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog")).toHaveCount(0);
-  const events = await withDb(async (db) => (await db.query<{ event: string }>(`SELECT meta->>'event' AS event FROM "UsageEvent" e JOIN "User" u ON u.id = e."userId" WHERE u.email = $1 AND e.type = 'TOUR' ORDER BY e.id`, [email])).rows.map((r) => r.event));
-  expect(events).toEqual(["started", "finished", "started", "skipped"]);
+  // The skip is recorded by a server action the dialog does not wait for: poll until it is stored.
+  const events = () => withDb(async (db) => (await db.query<{ event: string }>(`SELECT meta->>'event' AS event FROM "UsageEvent" e JOIN "User" u ON u.id = e."userId" WHERE u.email = $1 AND e.type = 'TOUR' ORDER BY e.id`, [email])).rows.map((r) => r.event));
+  await expect.poll(events).toEqual(["started", "finished", "started", "skipped"]);
   await asManager(browser, async (p) => {
     const after = await tourCounts(p);
     expect(after.started).toBe(before.started + 1);
