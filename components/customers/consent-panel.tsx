@@ -51,7 +51,7 @@ export function ConsentPanel({ customerId, consent, history }: { customerId: str
           <li key={p} className="rounded-md border border-slate-200 bg-white p-2" data-testid={`consent-${p}`}>
             <p className="flex items-center justify-between gap-2 text-sm font-medium text-slate-900">
               {PURPOSE_LABEL[p]}
-              <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${consent[p] ? "bg-green-50 text-green-800" : "bg-red-50 text-red-700"}`}>{consent[p] ? "Allowed" : "Withdrawn"}</span>
+              <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${consent[p] ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-700"}`}>{consent[p] ? "Allowed" : "Withdrawn"}</span>
             </p>
             <p className="mt-0.5 text-xs text-slate-600">{PURPOSE_HELP[p]}</p>
             {p !== "PROFILING" ? (

@@ -1,7 +1,9 @@
 import type { TimelineEvent } from "@/lib/data/customers";
+import type { EventType } from "@/lib/generated/prisma/enums";
 import { formatDate, formatMoney } from "@/lib/format";
 
-const LABEL: Record<string, string> = {
+// Every event type has words for the rep (a new type fails to compile until it gets some).
+const LABEL: Record<EventType, string> = {
   PURCHASE: "Purchase",
   WEB_VISIT: "Web visit",
   EMAIL_CLICK: "Email click",
@@ -9,6 +11,7 @@ const LABEL: Record<string, string> = {
   MEETING: "Meeting",
   CALL: "Call",
   EMAIL_SENT: "Email sent",
+  CONTACT_FEEDBACK: "Customer feedback",
 };
 const DOT: Record<string, string> = {
   PURCHASE: "bg-emerald-500",
@@ -32,7 +35,7 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
           <span aria-hidden className={`-ml-[17px] mt-1.5 size-2 shrink-0 rounded-full ring-4 ring-slate-50 ${DOT[e.type] ?? "bg-slate-400"}`} />
           <div className="min-w-0 text-sm">
             <p className="text-slate-900">
-              <span className="font-medium">{LABEL[e.type] ?? e.type}</span>
+              <span className="font-medium">{LABEL[e.type]}</span>
               {e.amount !== null ? <span className="ml-1.5 tabular-nums text-emerald-700">{formatMoney(e.amount)}</span> : null}
               {e.summary ? <span className="text-slate-600"> · {e.summary}</span> : null}
             </p>

@@ -5,6 +5,7 @@ import { loadEventAggregates } from "./decisions";
 import { customerWhere, type RowScope } from "./scope";
 import { ATTRIBUTION_WINDOW_DAYS, isActedOn, OPEN_STATUSES, type RecommendationStatus } from "@/lib/domain/vocabulary";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { EventType } from "@/lib/generated/prisma/enums";
 import { deriveSignalsFromAggregates, FULL_CONSENT, type ConsentState, type Signals } from "@/lib/engine";
 import type { CustomerFilters } from "@/lib/validation/customers";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
@@ -143,7 +144,7 @@ export async function getCustomerForUser(scope: RowScope, by: { id: string } | {
 
 export interface TimelineEvent {
   id: number;
-  type: string;
+  type: EventType;
   occurredAt: Date;
   amount: number | null;
   summary: string | null;

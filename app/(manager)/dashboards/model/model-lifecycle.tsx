@@ -11,7 +11,7 @@ const when = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", 
 const dayFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const STATUS_STYLE: Record<ModelVersionRow["status"], string> = {
   ACTIVE: "bg-emerald-100 text-emerald-900",
-  SHADOW: "bg-sky-100 text-sky-900",
+  SHADOW: "bg-brand-100 text-brand-700",
   CANDIDATE: "bg-amber-100 text-amber-900",
   RETIRED: "bg-slate-100 text-slate-700",
 };
