@@ -482,11 +482,23 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   }
   const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
   const low = k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e.at > r.ws - ${LOOKBACK}` : Prisma.sql`AND e.at > r.ws`;
+  // A purchase KPI without lookback is 0 (or, for order value, not counted) for a
+  // recommendation without a purchase in its window, i.e. whose trigger-kept
+  // purchasedAt is null: only the others are joined to the purchases
+  // (Recommendation_bought_idx), and without a segment filter the arms are
+  // counted in one index-only pass, as conversion above.
+  const bought = k.lookback === "none" && factKpiSql(kpi) !== null;
+  const counts =
+    bought && s.segment === null && k.zeroFill
+      ? Prisma.sql`SELECT "actionTypeId" AS action, "isControl" AS held, COUNT(*)::int AS n, MIN("createdAt") AS ws, MAX("createdAt") + ${WINDOW} AS we
+        FROM (${scopedRecommendations(s)}) r WHERE "createdAt" <= ${closed} GROUP BY 1, 2`
+      : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2`;
   return Prisma.sql`
     WITH recs AS MATERIALIZED (
       SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
       FROM "Recommendation" r
       WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
+        ${bought && !(s.segment === null && k.zeroFill) ? Prisma.sql`AND r."purchasedAt" IS NOT NULL` : Prisma.empty}
         ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
         ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}
         ${s.segment === null ? Prisma.empty : Prisma.sql`AND r."customerId" IN (SELECT id FROM "Customer" WHERE segment = ${s.segment})`}
@@ -499,9 +511,17 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
       WHERE ${k.events} AND e."occurredAt" <= ${s.now}
         ${k.lookback === "all" ? Prisma.empty : Prisma.sql`AND e."occurredAt" > ${s.from}::timestamp - ${k.lookback === "retention" ? LOOKBACK : Prisma.sql`interval '0'`}`}
     ),
+    buyers AS ${bought ? Prisma.sql`MATERIALIZED (
+      SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
+      FROM "Recommendation" r
+      WHERE r."purchasedAt" IS NOT NULL AND r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+        ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}
+        ${s.segment === null ? Prisma.empty : Prisma.sql`AND r."customerId" IN (SELECT id FROM "Customer" WHERE segment = ${s.segment})`}
+    )` : Prisma.sql`(SELECT * FROM recs)`},
     ev AS (
       SELECT r.id, r.action, r.held, r.ws, r.we, e.at, e.amount
-      FROM evs e JOIN recs r ON r.cid = e.cid
+      FROM evs e JOIN buyers r ON r.cid = e.cid
       WHERE e.at <= r.we ${low}
     ),
     rf AS (SELECT id, action, held, ws, we, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY id, action, held, ws, we),
@@ -509,7 +529,7 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
       ${
         k.zeroFill
           ? Prisma.sql`SELECT c.action, c.held, c.n, COALESCE(f.sum, 0)::float8 AS sum, COALESCE(f."sumSq", 0)::float8 AS "sumSq", c.ws, c.we
-      FROM (SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2) c
+      FROM (${counts}) c
       LEFT JOIN (SELECT action, held, SUM(y) AS sum, SUM(y * y) AS "sumSq" FROM rf GROUP BY 1, 2) f ON f.action = c.action AND f.held = c.held`
           : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", MIN(ws) AS ws, MAX(we) AS we
       FROM rf WHERE inc GROUP BY 1, 2`

@@ -162,6 +162,16 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   ),
   {
     kind: "index",
+    table: "Recommendation",
+    name: "Recommendation_bought_idx",
+    columns: ["createdAt", "actionTypeId", "isControl", "repId", "customerId", "id"],
+    unique: false,
+    predicate: `"purchasedAt" IS NOT NULL`,
+    reason:
+      "Per action, purchase KPIs join only the recommendations with a purchase in their window (purchasedAt set by the outcome triggers) to the purchases (migration 20261205200100_recommendation_bought_idx); partial, so the others never enter it. Partial indexes are not expressible in schema.prisma.",
+  },
+  {
+    kind: "index",
     table: "AdoptionTarget",
     name: "AdoptionTarget_program_metric_key",
     columns: ["metric"],
