@@ -14,8 +14,14 @@ import { aggregate, periodStep, scopedRecommendations, type MetricsScope } from 
 // - programKpi: customers treated vs held out by the global holdout. The unit
 //   is a customer in one draw (HoldoutAssignment); all units of a draw share
 //   the window [max(from, draw start), min(to, draw end, now)), so a unit
-//   without events is counted from the assignments alone and only customers
-//   with events are joined (the join is the cost). A customer without an
+//   without events is counted from the assignments alone. Purchase KPIs
+//   without lookback (conversion, order value, purchases, revenue, cross- and
+//   up-sell) read each unit's purchases per whole UTC day from HoldoutUnitDay
+//   (kept by triggers, carrying the unit's arm, owner and segment: no join to
+//   the assignments) and only the days the window cuts from the events; the
+//   other KPIs read the events and join each unit with events to its
+//   assignment (source "events", also the reference the tests hold the facts
+//   to). A customer without an
 //   assignment row for a draw is not counted for it. Team = customers whose
 //   owner is on the team now (as the other dashboards count reps currently on
 //   the team); segment = Customer.segment.
@@ -166,6 +172,78 @@ function groupBy<R, K>(rows: R[], key: (r: R) => K): Map<K, R[]> {
   return m;
 }
 
+// ---------------------------------------------------------------- unit days
+
+/** Where a program or adopter figure reads its units' outcomes: "facts" (HoldoutUnitDay where the KPI allows) or "events" (the reference path). */
+export type KpiSource = "facts" | "events";
+
+/** programKpi and adopterTiers options: `source` "events" recounts from the raw events (the reference the tests compare the facts to). */
+export interface ProgramKpiOptions extends AggregateOptions {
+  source?: KpiSource;
+}
+
+/**
+ * How a purchase KPI without lookback reads unit-day rows (columns purchases,
+ * pwa = purchases with an amount, revenue, xsell, usell; several rows per unit):
+ * which rows, the unit's y and whether it counts, as kpiSql's fields. null:
+ * the KPI is not kept by day (lookback KPIs, email clicks, web visits).
+ */
+function factKpiSql(kpi: KpiKey): (Omit<KpiSql, "events" | "lookback"> & { rows: Prisma.Sql }) | null {
+  switch (kpi) {
+    case "conversion":
+      return { rows: Prisma.sql`true`, y: Prisma.sql`(SUM(purchases) > 0)::int`, inc: Prisma.sql`true`, zeroFill: true };
+    case "orderValue":
+      return { rows: Prisma.sql`pwa > 0`, y: Prisma.sql`SUM(revenue) / NULLIF(SUM(pwa), 0)`, inc: Prisma.sql`(SUM(pwa) > 0)`, zeroFill: false };
+    case "purchaseFrequency":
+      return { rows: Prisma.sql`true`, y: Prisma.sql`SUM(purchases)`, inc: Prisma.sql`true`, zeroFill: true };
+    case "revenuePerCustomer":
+      return { rows: Prisma.sql`true`, y: Prisma.sql`COALESCE(SUM(revenue), 0)`, inc: Prisma.sql`true`, zeroFill: true };
+    case "crossSell":
+      return { rows: Prisma.sql`xsell > 0`, y: Prisma.sql`(SUM(xsell) > 0)::int`, inc: Prisma.sql`true`, zeroFill: true };
+    case "upSell":
+      return { rows: Prisma.sql`usell > 0`, y: Prisma.sql`(SUM(usell) > 0)::int`, inc: Prisma.sql`true`, zeroFill: true };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The purchases of the units of \`draws\` (columns draw, ws, we and, with
+ * \`period\`, period) in their windows [ws, we), as rows cid, draw, [period,]
+ * held, owner, segment, at, purchases, pwa, revenue, xsell, usell: whole UTC days
+ * from HoldoutUnitDay (at = the day), the days the window cuts (its start or
+ * end not at midnight, a window within one day) from the purchases themselves
+ * joined to their assignment (at = the purchase's time). \`filter\` applies to the
+ * owner and segment columns (SQL with a placeholder-free expression of them).
+ */
+function unitDays(draws: string, period: boolean, filter: (owner: Prisma.Sql, segment: Prisma.Sql) => Prisma.Sql): Prisma.Sql {
+  const d = Prisma.raw(draws);
+  const per = period ? Prisma.raw("d.period, ") : Prisma.empty;
+  const perC = period ? Prisma.raw("c.period, ") : Prisma.empty;
+  return Prisma.sql`
+    dd AS (
+      SELECT d.*, CASE WHEN d.ws = date_trunc('day', d.ws) THEN d.ws ELSE date_trunc('day', d.ws) + interval '1 day' END AS dlo, date_trunc('day', d.we) AS dhi
+      FROM ${d} d
+    ),
+    cuts AS (
+      SELECT ${per}d.draw, r.lo, r.hi
+      FROM dd d CROSS JOIN LATERAL (VALUES (d.ws, CASE WHEN d.dlo < d.dhi THEN d.dlo ELSE d.we END), (CASE WHEN d.dlo < d.dhi THEN d.dhi ELSE d.we END, d.we)) r(lo, hi)
+      WHERE r.lo < r.hi
+    ),
+    fx AS MATERIALIZED (
+      SELECT f."customerId" AS cid, ${per}d.draw, f."heldOut" AS held, f."ownerId" AS owner, f.segment, f.day::timestamp AS at,
+             f.purchases, f."purchasesWithAmount" AS pwa, f.revenue, f."crossSells" AS xsell, f."upSells" AS usell
+      FROM dd d JOIN "HoldoutUnitDay" f ON f."periodId" = d.draw AND f.day >= d.dlo::date AND f.day < d.dhi::date
+      WHERE d.dlo < d.dhi ${filter(Prisma.raw('f."ownerId"'), Prisma.raw("f.segment"))}
+      UNION ALL
+      SELECT e."customerId", ${perC}c.draw, ha."heldOut", ha."ownerId", ha.segment, e."occurredAt",
+             1, (e.amount IS NOT NULL)::int, COALESCE(e.amount, 0), e."crossSell"::int, e."upSell"::int
+      FROM cuts c JOIN "CustomerEvent" e ON e.type = 'PURCHASE' AND e."occurredAt" >= c.lo AND e."occurredAt" < c.hi
+      JOIN "HoldoutAssignment" ha ON ha."periodId" = c.draw AND ha."customerId" = e."customerId"
+      WHERE true ${filter(Prisma.raw('ha."ownerId"'), Prisma.raw("ha.segment"))}
+    )`;
+}
+
 // ---------------------------------------------------------------- program
 
 /** Team and segment filters on a unit's owner and segment columns (HoldoutAssignment or HoldoutArmCount, both kept by triggers). */
@@ -223,8 +301,8 @@ function drawEvents(k: KpiSql, from: Date, end: Date): Prisma.Sql {
  * date_trunc(grain) bucket (the unit is then customer × draw × bucket, with the
  * window cut to the bucket), by team (all-teams view only lists teams) and by segment.
  */
-export async function programKpi(s: MetricsScope, kpi: KpiKey, opts: AggregateOptions = {}): Promise<ProgramKpi> {
-  const rows = await aggregate<ArmRow[]>(programKpiSql(s, kpi), opts);
+export async function programKpi(s: MetricsScope, kpi: KpiKey, opts: ProgramKpiOptions = {}): Promise<ProgramKpi> {
+  const rows = await aggregate<ArmRow[]>(programKpiSql(s, kpi, opts.source), { parallel: opts.parallel });
   const teamIds = [...new Set(rows.filter((r) => r.level === "team" && r.key !== null).map((r) => r.key as string))];
   const teams = teamIds.length ? await db().team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } }) : [];
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
@@ -245,7 +323,9 @@ export async function programKpi(s: MetricsScope, kpi: KpiKey, opts: AggregateOp
 }
 
 /** programKpi's query (exported to EXPLAIN it when tuning). */
-export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
+export function programKpiSql(s: MetricsScope, kpi: KpiKey, source: KpiSource = "facts"): Prisma.Sql {
+  const fact = source === "facts" ? factKpiSql(kpi) : null;
+  if (fact) return programKpiFactsSql(s, fact);
   const end = new Date(Math.min(s.toExclusive.getTime(), s.now.getTime()));
   const unitK = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
   // Without a lookback every event read is in its unit's window, and its bucket
@@ -308,6 +388,17 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
     ),
     groups AS (SELECT held, owner, segment, draw, n FROM units),
     ${bucketRows},
+    ${programTotals(zero)}`;
+}
+
+/**
+ * programKpi's last steps, shared by both sources: from eu (units with events:
+ * held, owner, segment, p, ws, we, y, inc), groups (unit counts per draw, arm,
+ * owner and segment) and bucket_sums (per draw, arm and bucket: n, sum, sumSq,
+ * p), the rows by total, team, segment and period. `zero`: units without events count, with y = 0.
+ */
+function programTotals(zero: boolean): Prisma.Sql {
+  return Prisma.sql`
     counted AS (
       ${
         zero
@@ -336,6 +427,26 @@ export function programKpiSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
     GROUP BY GROUPING SETS ((held), (held, team), (held, segment))
     UNION ALL
     SELECT 'period', NULL, bucket, held, n, sum, "sumSq", p, ws, we FROM per_bucket`;
+}
+
+/** programKpiSql for a purchase KPI kept by day (factKpiSql): units' purchases from unitDays, no join to the assignments. */
+function programKpiFactsSql(s: MetricsScope, k: NonNullable<ReturnType<typeof factKpiSql>>): Prisma.Sql {
+  const { unit } = grainSql(s.grain);
+  return Prisma.sql`
+    WITH ${programDraws(s)},
+    ${unitDays("draws", false, (owner, segment) => unitFilter(s, owner, segment))},
+    uf AS (SELECT cid, draw, held, owner, segment, ${k.y} AS y, ${k.inc} AS inc FROM fx WHERE ${k.rows} GROUP BY cid, draw, held, owner, segment),
+    eu AS MATERIALIZED (
+      SELECT uf.cid, uf.draw, uf.held, d.p, d.ws, d.we, uf.owner, uf.segment, uf.y::float8 AS y, uf.inc FROM uf JOIN draws d ON d.draw = uf.draw
+    ),
+    groups AS (SELECT held, owner, segment, draw, n FROM units),
+    bf AS (SELECT cid, draw, held, date_trunc(${unit}, at) AS bucket, ${k.y} AS y, ${k.inc} AS inc FROM fx WHERE ${k.rows} GROUP BY cid, draw, held, 4),
+    bucket_sums AS (
+      SELECT bf.draw, bf.held, bf.bucket, COUNT(*) FILTER (WHERE bf.inc) AS n, SUM(bf.y) FILTER (WHERE bf.inc) AS sum,
+             SUM(bf.y * bf.y) FILTER (WHERE bf.inc) AS "sumSq", SUM(d.p) FILTER (WHERE bf.inc) AS p
+      FROM bf JOIN draws d ON d.draw = bf.draw GROUP BY 1, 2, 3
+    ),
+    ${programTotals(k.zeroFill)}`;
 }
 
 // ---------------------------------------------------------------- per action
@@ -371,11 +482,23 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   }
   const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
   const low = k.lookback === "all" ? Prisma.empty : k.lookback === "retention" ? Prisma.sql`AND e.at > r.ws - ${LOOKBACK}` : Prisma.sql`AND e.at > r.ws`;
+  // A purchase KPI without lookback is 0 (or, for order value, not counted) for a
+  // recommendation without a purchase in its window, i.e. whose trigger-kept
+  // purchasedAt is null: only the others are joined to the purchases
+  // (Recommendation_bought_idx), and without a segment filter the arms are
+  // counted in one index-only pass, as conversion above.
+  const bought = k.lookback === "none" && factKpiSql(kpi) !== null;
+  const counts =
+    bought && s.segment === null && k.zeroFill
+      ? Prisma.sql`SELECT "actionTypeId" AS action, "isControl" AS held, COUNT(*)::int AS n, MIN("createdAt") AS ws, MAX("createdAt") + ${WINDOW} AS we
+        FROM (${scopedRecommendations(s)}) r WHERE "createdAt" <= ${closed} GROUP BY 1, 2`
+      : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2`;
   return Prisma.sql`
     WITH recs AS MATERIALIZED (
       SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
       FROM "Recommendation" r
       WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
+        ${bought && !(s.segment === null && k.zeroFill) ? Prisma.sql`AND r."purchasedAt" IS NOT NULL` : Prisma.empty}
         ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
         ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}
         ${s.segment === null ? Prisma.empty : Prisma.sql`AND r."customerId" IN (SELECT id FROM "Customer" WHERE segment = ${s.segment})`}
@@ -388,9 +511,17 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
       WHERE ${k.events} AND e."occurredAt" <= ${s.now}
         ${k.lookback === "all" ? Prisma.empty : Prisma.sql`AND e."occurredAt" > ${s.from}::timestamp - ${k.lookback === "retention" ? LOOKBACK : Prisma.sql`interval '0'`}`}
     ),
+    buyers AS ${bought ? Prisma.sql`MATERIALIZED (
+      SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
+      FROM "Recommendation" r
+      WHERE r."purchasedAt" IS NOT NULL AND r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
+        ${s.teamId === null ? Prisma.empty : Prisma.sql`AND r."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`}
+        ${s.actionKey === null ? Prisma.empty : Prisma.sql`AND r."actionTypeId" IN (SELECT id FROM "ActionType" WHERE key = ${s.actionKey})`}
+        ${s.segment === null ? Prisma.empty : Prisma.sql`AND r."customerId" IN (SELECT id FROM "Customer" WHERE segment = ${s.segment})`}
+    )` : Prisma.sql`(SELECT * FROM recs)`},
     ev AS (
       SELECT r.id, r.action, r.held, r.ws, r.we, e.at, e.amount
-      FROM evs e JOIN recs r ON r.cid = e.cid
+      FROM evs e JOIN buyers r ON r.cid = e.cid
       WHERE e.at <= r.we ${low}
     ),
     rf AS (SELECT id, action, held, ws, we, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY id, action, held, ws, we),
@@ -398,7 +529,7 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
       ${
         k.zeroFill
           ? Prisma.sql`SELECT c.action, c.held, c.n, COALESCE(f.sum, 0)::float8 AS sum, COALESCE(f."sumSq", 0)::float8 AS "sumSq", c.ws, c.we
-      FROM (SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2) c
+      FROM (${counts}) c
       LEFT JOIN (SELECT action, held, SUM(y) AS sum, SUM(y * y) AS "sumSq" FROM rf GROUP BY 1, 2) f ON f.action = c.action AND f.held = c.held`
           : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, COALESCE(SUM(y), 0)::float8 AS sum, COALESCE(SUM(y * y), 0)::float8 AS "sumSq", MIN(ws) AS ws, MAX(we) AS we
       FROM rf WHERE inc GROUP BY 1, 2`
@@ -435,8 +566,10 @@ const TIERS: readonly AdopterTier[] = ["heavy", "medium", "light"];
  * during the range and in the equal-length period before it (within-rep
  * before/after; a period no holdout draw covers has no units).
  */
-export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: AggregateOptions = {}): Promise<AdopterTierRow[]> {
+export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: ProgramKpiOptions = {}): Promise<AdopterTierRow[]> {
   const k = kpiSql(kpi, Prisma.sql`at >= ws`, Prisma.sql`at < ws`);
+  const fact = (opts.source ?? "facts") === "facts" ? factKpiSql(kpi) : null;
+  const segmentFilter = (segment: Prisma.Sql) => (s.segment === null ? Prisma.empty : Prisma.sql`AND ${segment} = ${s.segment}`);
   const length = s.toExclusive.getTime() - s.from.getTime();
   const beforeFrom = new Date(s.from.getTime() - length);
   const cut = (d: Date) => new Date(Math.min(d.getTime(), s.now.getTime()));
@@ -473,6 +606,12 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: Aggregate
       ${s.segment === null ? Prisma.empty : Prisma.sql`WHERE ac.segment = ${s.segment}`}
       GROUP BY 1, 2
     ),
+    ${
+      fact
+        ? Prisma.sql`${unitDays("draws", true, (_owner, segment) => segmentFilter(segment))},
+    uf AS (SELECT cid, period, draw, owner, (${fact.y})::float8 AS y, ${fact.inc} AS inc FROM fx WHERE NOT held AND ${fact.rows} GROUP BY cid, period, draw, owner),
+    ut AS (SELECT t.tier, uf.period, uf.y, uf.inc FROM uf JOIN tiers t ON t.id = uf.owner),`
+        : Prisma.sql`
     ev AS MATERIALIZED (
       SELECT e."customerId" AS cid, d.period, d.draw, d.ws, e."occurredAt" AS at, e.amount
       FROM "CustomerEvent" e JOIN draws d ON e."occurredAt" < d.we ${low}
@@ -483,11 +622,12 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: Aggregate
       SELECT t.tier, uf.period, uf.y, uf.inc
       FROM uf JOIN "HoldoutAssignment" ha ON ha."periodId" = uf.draw AND ha."customerId" = uf.cid AND NOT ha."heldOut"
       JOIN tiers t ON t.id = ha."ownerId"
-      ${s.segment === null ? Prisma.empty : Prisma.sql`WHERE ha.segment = ${s.segment}`}
-    ),
+      WHERE true ${segmentFilter(Prisma.raw("ha.segment"))}
+    ),`
+    }
     uy AS (
       ${
-        k.zeroFill
+        (fact ?? k).zeroFill
           ? Prisma.sql`SELECT tier, period, n, 0::float8 AS y, 0::float8 AS y2 FROM units
       UNION ALL SELECT tier, period, 0, y, y * y FROM ut`
           : Prisma.sql`SELECT tier, period, 1 AS n, y, y * y AS y2 FROM ut WHERE inc`
@@ -498,7 +638,7 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: Aggregate
     UNION ALL
     SELECT tier, period, 0, 0, 0, SUM(n)::int, COALESCE(SUM(y), 0)::float8, COALESCE(SUM(y2), 0)::float8
     FROM uy GROUP BY tier, period
-    ORDER BY 1, 2 NULLS FIRST`, opts);
+    ORDER BY 1, 2 NULLS FIRST`, { parallel: opts.parallel });
   const arm = (tier: number, period: string): ArmCounts => {
     const r = rows.find((x) => x.tier === tier && x.period === period);
     return r ? { n: r.n, sum: r.sum, sumSq: r.sumSq } : { n: 0, sum: 0, sumSq: 0 };

@@ -335,7 +335,8 @@ describe("demo seed", () => {
                  || md5((SELECT string_agg(concat_ws('|', day, "repId", "actionTypeId", "modelVersion", band, generated, resolved, accepted, converted, correct,
                                                      round("propensitySum"::numeric, 9), round("brierSum"::numeric, 9), round("logLossSum"::numeric, 9)),
                                            ',' ORDER BY day, "repId", "actionTypeId", "modelVersion", band) FROM "RecommendationModelDay" WHERE generated <> 0))
-                 || md5((SELECT string_agg(s::text, ',' ORDER BY "userId", "firstEventId") FROM "UsageSession" s)) AS md5
+                 || md5((SELECT string_agg(s::text, ',' ORDER BY "userId", "firstEventId") FROM "UsageSession" s))
+                 || md5((SELECT COALESCE(string_agg(h::text, ',' ORDER BY "periodId", day, "customerId"), 'none') FROM "HoldoutUnitDay" h)) AS md5
         FROM "Recommendation"`;
     const [before] = await snapshot();
     await a.prisma.$executeRaw`UPDATE "Recommendation" SET "firstReactionAt" = NULL, "snoozedAt" = NULL, "dismissReason" = NULL, "purchasedAt" = NULL, "convertedAt" = NULL, "attributedRevenue" = 0`;
@@ -343,12 +344,14 @@ describe("demo seed", () => {
     await a.prisma.$executeRaw`DELETE FROM "RecommendationDay"`;
     await a.prisma.$executeRaw`DELETE FROM "RecommendationModelDay"`;
     await a.prisma.$executeRaw`DELETE FROM "UsageSession"`;
+    await a.prisma.$executeRaw`DELETE FROM "HoldoutUnitDay"`;
     const [wiped] = await snapshot();
     expect(wiped?.md5).not.toBe(before?.md5);
     await a.prisma.$queryRaw`SELECT nudge_rebuild_dashboard_facts()::text`;
     await a.prisma.$queryRaw`SELECT nudge_rebuild_recommendation_days()::text`;
     await a.prisma.$queryRaw`SELECT nudge_rebuild_recommendation_model_days()::text`;
     await a.prisma.$queryRaw`SELECT nudge_rebuild_usage_sessions()::text`;
+    await a.prisma.$queryRaw`SELECT nudge_rebuild_holdout_unit_days()::text`;
     const [after] = await snapshot();
     expect(after?.md5).toBe(before?.md5);
   });

@@ -83,6 +83,30 @@ function holdoutUnitTriggers(): ExtraTrigger[] {
   ];
 }
 
+const UNIT_DAYS = "Holdout unit days (migration 20261205200000_holdout_unit_days): HoldoutUnitDay follows every writer alike. Prisma's schema language has no triggers.";
+
+function holdoutUnitDayTriggers(): ExtraTrigger[] {
+  const t = (table: string, name: string, event: "INSERT" | "UPDATE" | "DELETE", level: ExtraTrigger["level"], fn: string, why: string): ExtraTrigger => ({
+    kind: "trigger",
+    table,
+    name,
+    timing: "AFTER",
+    events: [event],
+    level,
+    function: fn,
+    reason: `${UNIT_DAYS} ${why}`,
+  });
+  return [
+    t("CustomerEvent", "CustomerEvent_unit_days_insert", "INSERT", "STATEMENT", "nudge_holdout_unit_days_events", "A purchase recorded in a draw's window is counted on its unit's day."),
+    t("CustomerEvent", "CustomerEvent_unit_days_delete", "DELETE", "STATEMENT", "nudge_holdout_unit_days_events", "A purchase removed (retention, erasure) is taken off its unit's day."),
+    t("CustomerEvent", "CustomerEvent_unit_days_update", "UPDATE", "ROW", "nudge_holdout_unit_days_event_changed", "An event changed in customer, type, time, amount or flags moves between unit days."),
+    t("HoldoutAssignment", "HoldoutAssignment_unit_days_insert", "INSERT", "STATEMENT", "nudge_holdout_unit_days_units", "A unit drawn gets the days of its customer's purchases in the window."),
+    t("HoldoutAssignment", "HoldoutAssignment_unit_days_update", "UPDATE", "STATEMENT", "nudge_holdout_unit_days_units", "A unit's arm, owner or segment changed is followed on its days."),
+    t("HoldoutAssignment", "HoldoutAssignment_unit_days_delete", "DELETE", "STATEMENT", "nudge_holdout_unit_days_units", "A unit removed takes its days with it."),
+    t("HoldoutPeriod", "HoldoutPeriod_unit_days_update", "UPDATE", "ROW", "nudge_holdout_unit_days_period", "A draw's window changed (ended early) recomputes its units' days."),
+  ];
+}
+
 export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   ...(["ACTIVE", "SHADOW"] as const).map(
     (status): ExtraIndex => ({
@@ -138,6 +162,16 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   ),
   {
     kind: "index",
+    table: "Recommendation",
+    name: "Recommendation_bought_idx",
+    columns: ["createdAt", "actionTypeId", "isControl", "repId", "customerId", "id"],
+    unique: false,
+    predicate: `"purchasedAt" IS NOT NULL`,
+    reason:
+      "Per action, purchase KPIs join only the recommendations with a purchase in their window (purchasedAt set by the outcome triggers) to the purchases (migration 20261205200100_recommendation_bought_idx); partial, so the others never enter it. Partial indexes are not expressible in schema.prisma.",
+  },
+  {
+    kind: "index",
     table: "AdoptionTarget",
     name: "AdoptionTarget_program_metric_key",
     columns: ["metric"],
@@ -163,6 +197,7 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       "Cross-sell and up-sell flags of a purchase, judged against the customer's earlier purchases when it is recorded, so every writer agrees (migration 20261202120000_holdouts_and_business_kpis). Prisma's schema language has no triggers.",
   },
   ...holdoutUnitTriggers(),
+  ...holdoutUnitDayTriggers(),
   ...(["INSERT", "DELETE"] as const).map(
     (event): ExtraTrigger => ({
       kind: "trigger",
