@@ -205,6 +205,12 @@ describe.skipIf(!reachable)("dashboard metrics on a fixed fixture", () => {
     const days = (from: number, to: number, n: number) => Object.fromEntries(Array.from({ length: to - from + 1 }, (_, i) => [`2026-03-${String(from + i).padStart(2, "0")}`, n]));
     expect(active).toEqual({ ...days(2, 8, 2), ...days(9, 15, 1), ...days(25, 31, 1) });
     expect(new Set(a.daily.map((d) => d.teamReps))).toEqual(new Set([2]));
+    // A range starting at noon: each daily bucket (03-0X 12:00) covers the days from X-5 to X+1, the window of the
+    // midnight bucket X+1 above, so its count is that bucket's (30 buckets, to 03-30 12:00).
+    const noon = await adoptionMetrics({ ...scopeA, from: new Date(scopeA.from.getTime() + 12 * 3_600_000) });
+    expect(noon.daily).toHaveLength(30);
+    const activeNoon = Object.fromEntries(noon.daily.filter((d) => d.activeReps > 0).map((d) => [d.bucket.toISOString().slice(0, 10), d.activeReps]));
+    expect(activeNoon).toEqual({ ...days(1, 7, 2), ...days(8, 14, 1), ...days(24, 30, 1) });
     expect(a.weekly.map((w) => [w.bucket.toISOString().slice(0, 10), w.activeReps, w.teamReps, w.sessions, w.queueViews])).toEqual([
       ["2026-02-23", 0, 2, 0, 0],
       ["2026-03-02", 2, 2, 3, 3],
