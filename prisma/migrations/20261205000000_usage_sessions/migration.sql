@@ -89,32 +89,17 @@ CREATE TRIGGER "UsageEvent_sessions_insert" AFTER INSERT ON "UsageEvent"
 CREATE TRIGGER "UsageEvent_sessions_delete" AFTER DELETE ON "UsageEvent"
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION nudge_usage_sessions();
 
--- From scratch, set-based: the backfill below, and bulk loads that insert with
--- the triggers disabled (npm run seed:large) and rebuild once afterwards.
+-- From scratch: the backfill below, and bulk loads that insert with the triggers
+-- disabled (npm run seed:large) and rebuild once afterwards. Each user's sessions
+-- are rebuilt by the same function the triggers call, so there is one definition.
 CREATE FUNCTION nudge_rebuild_usage_sessions() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  u uuid;
 BEGIN
   DELETE FROM "UsageSession";
-  INSERT INTO "UsageSession" ("userId", "firstEventId", "lastEventId", "startedAt", "endedAt", "events", "signIns", "accepts", "dones", "dismisses", "snoozes", "customerViews", "searches", "keyboard")
-  SELECT "userId", (array_agg(id ORDER BY at, id))[1], (array_agg(id ORDER BY at DESC, id DESC))[1], MIN(at), MAX(at), COUNT(*)::int,
-         COUNT(*) FILTER (WHERE type = 'SIGN_IN')::int,
-         COUNT(*) FILTER (WHERE type = 'REACTION' AND meta->>'kind' = 'ACCEPT')::int,
-         COUNT(*) FILTER (WHERE type = 'REACTION' AND meta->>'kind' = 'DONE')::int,
-         COUNT(*) FILTER (WHERE type = 'REACTION' AND meta->>'kind' = 'DISMISS')::int,
-         COUNT(*) FILTER (WHERE type = 'REACTION' AND meta->>'kind' = 'SNOOZE')::int,
-         COUNT(*) FILTER (WHERE type = 'CUSTOMER_VIEW')::int,
-         COUNT(*) FILTER (WHERE type = 'FEATURE' AND meta->>'feature' = 'search')::int,
-         COUNT(*) FILTER (WHERE type = 'FEATURE' AND meta->>'feature' = 'keyboard')::int
-    FROM (
-      SELECT "userId", id, at, type, meta, SUM(starts) OVER (PARTITION BY "userId" ORDER BY at, id ROWS UNBOUNDED PRECEDING) AS sid
-        FROM (
-          SELECT "userId", id, at, type, meta,
-                 CASE WHEN type = 'SIGN_IN' OR lag(at) OVER w IS NULL OR at - lag(at) OVER w > interval '30 minutes' THEN 1 ELSE 0 END AS starts
-            FROM "UsageEvent"
-           WHERE type <> 'DASHBOARD_VIEW'
-          WINDOW w AS (PARTITION BY "userId" ORDER BY at, id)
-        ) e
-    ) n
-   GROUP BY "userId", sid;
+  FOR u IN SELECT DISTINCT "userId" FROM "UsageEvent" WHERE type <> 'DASHBOARD_VIEW' ORDER BY 1 LOOP
+    PERFORM nudge_refresh_usage_sessions(u, '-infinity'::timestamp);
+  END LOOP;
 END $$;
 
 SELECT nudge_rebuild_usage_sessions();
