@@ -22,11 +22,13 @@ describe.skipIf(!reachable)("batch generation", () => {
     repA = (await mk("a@gen.test")).id;
     repB = (await mk("b@gen.test")).id;
     await prisma.user.create({ data: { email: "gone@gen.test", name: "Gone", role: "REP", passwordHash: "x", active: false } });
+    // Exploration off: these tests are about the greedy ranking; with it on, up to explorationSharePct of customers
+    // are ranked by Thompson draws seeded by the (random) customer ids, so "clearly outranks" held only most of the time.
     await prisma.actionType.createMany({
       data: [
-        { key: "winback_call", name: "Win-back call", category: "RETENTION", description: "", messageTemplate: "Call {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 400, controlGroupPct: 0, cooldownDays: 30 },
-        { key: "support_followup", name: "Support follow-up", category: "SERVICE", description: "", messageTemplate: "Check on {{firstName}}'s ticket", rule: { signal: "openTickets", op: "gte", value: 1 }, businessValue: 800, controlGroupPct: 0, cooldownDays: 7 },
-        { key: "discount_offer", name: "Discount", category: "OFFER", purpose: "MARKETING", description: "", messageTemplate: "Offer {{firstName}} 10%", rule: { signal: "webVisitsLast7d", op: "gte", value: 3 }, businessValue: 300, controlGroupPct: 0 },
+        { key: "winback_call", name: "Win-back call", category: "RETENTION", description: "", messageTemplate: "Call {{firstName}}", rule: { signal: "daysSinceLastPurchase", op: "gte", value: 90 }, businessValue: 400, controlGroupPct: 0, cooldownDays: 30, exploration: false },
+        { key: "support_followup", name: "Support follow-up", category: "SERVICE", description: "", messageTemplate: "Check on {{firstName}}'s ticket", rule: { signal: "openTickets", op: "gte", value: 1 }, businessValue: 800, controlGroupPct: 0, cooldownDays: 7, exploration: false },
+        { key: "discount_offer", name: "Discount", category: "OFFER", purpose: "MARKETING", description: "", messageTemplate: "Offer {{firstName}} 10%", rule: { signal: "webVisitsLast7d", op: "gte", value: 3 }, businessValue: 300, controlGroupPct: 0, exploration: false },
       ],
     });
     // Rep A: 6 lapsed customers (last purchase 120 days ago); rep B: 2, one opted out of marketing.
