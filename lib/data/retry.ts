@@ -8,7 +8,8 @@ import { DomainError } from "@/lib/domain/errors";
 // a serialization failure (40001) or deadlock (40P01, both Prisma P2034 for
 // ORM calls), too many connections (53300, P2037), and the connection errors
 // seen while Postgres restarts: refused (P1001), reset or closed (P1017),
-// timed out (P1008), "terminating connection due to administrator command"
+// timed out (P1008), a transaction whose connection went away (P1018,
+// "Transaction already closed"), "terminating connection due to administrator command"
 // (57P01), "the database system is starting up / shutting down" (57P03), any
 // connection exception (class 08). Raw queries report them as P2010 with the
 // driver's error in `meta.driverAdapterError`; errors from the pool itself
@@ -17,12 +18,12 @@ import { DomainError } from "@/lib/domain/errors";
 // Anything else (constraint violations, bad input, bugs) is not transient and
 // is rethrown at once.
 
-const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034", "P2037"]);
-const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
+const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P1018", "P2024", "P2028", "P2034", "P2037"]);
+const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict", "TransactionAlreadyClosed"]);
 const SQLSTATES = new Set(["40001", "40P01", "53300", "53400", "57P01", "57P02", "57P03", "55P03"]);
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ECONNABORTED"]);
 const MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Unable to start a transaction in the given time|ECONNREFUSED|ECONNRESET/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|is not queryable|Connection is closed|Server has closed the connection|Transaction already closed|not yet accepting connections|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Unable to start a transaction in the given time|ECONNREFUSED|ECONNRESET/i;
 
 type Loose = { code?: unknown; message?: unknown; meta?: unknown; cause?: unknown; kind?: unknown; originalCode?: unknown; name?: unknown };
 
