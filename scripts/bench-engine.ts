@@ -71,7 +71,8 @@ async function main() {
       runs.push(r);
       console.log(
         `# batch run ${i + 1}: ${r.result.customers} customers in ${(r.ms / 1000).toFixed(2)} s; ${r.result.created} created (${r.result.control} control), ` +
-          `${r.result.expired} expired, ${r.result.superseded} withdrawn, ${r.result.droppedByCap} held back by caps (rolled back)`,
+          `${r.result.expired} expired, ${r.result.superseded} withdrawn, ${r.result.droppedByCap} held back by caps (rolled back); ` +
+          `ms in setup ${r.result.phases.setup}, load ${r.result.phases.load}, decide ${r.result.phases.decide}, write ${r.result.phases.write}`,
       );
     }
     const median = runs.slice().sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;

@@ -160,36 +160,69 @@ export async function loadCustomerChunk(client: Client, afterId: string | null, 
   return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue), consent: consent.get(r.id) ?? FULL_CONSENT }));
 }
 
-/** The same aggregates as lib/engine's aggregateEvents, computed by the database. */
-export async function loadEventAggregates(client: Client, customerIds: string[], now: Date): Promise<Map<string, EventAggregates>> {
-  const rows = await client.$queryRaw<
-    { customerId: string; lastContactAt: Date | null; lastPurchaseAt: Date | null; orders: number; spend: string; tickets: number; visits: number; clicks: number }[]
-  >`SELECT "customerId",
-           MAX("occurredAt") FILTER (WHERE type IN ('MEETING', 'CALL', 'EMAIL_SENT')) AS "lastContactAt",
-           MAX("occurredAt") FILTER (WHERE type = 'PURCHASE') AS "lastPurchaseAt",
-           COUNT(*) FILTER (WHERE type = 'PURCHASE' AND "occurredAt" > ${new Date(now.getTime() - 90 * DAY_MS)})::int AS orders,
-           COALESCE(SUM(amount) FILTER (WHERE type = 'PURCHASE' AND "occurredAt" > ${new Date(now.getTime() - 90 * DAY_MS)}), 0)::text AS spend,
-           COUNT(*) FILTER (WHERE type = 'SUPPORT_TICKET' AND "occurredAt" > ${new Date(now.getTime() - 30 * DAY_MS)}
-                            AND COALESCE(lower(payload->>'status'), '') <> 'closed')::int AS tickets,
-           COUNT(*) FILTER (WHERE type = 'WEB_VISIT' AND "occurredAt" > ${new Date(now.getTime() - 7 * DAY_MS)})::int AS visits,
-           COUNT(*) FILTER (WHERE type = 'EMAIL_CLICK' AND "occurredAt" > ${new Date(now.getTime() - 30 * DAY_MS)})::int AS clicks
-    FROM "CustomerEvent"
-    WHERE "customerId" = ANY(${customerIds}::uuid[]) AND "occurredAt" <= ${now}
-    GROUP BY "customerId"`;
-  return new Map(
-    rows.map((r) => [
-      r.customerId,
-      {
-        lastContactAt: r.lastContactAt,
-        lastPurchaseAt: r.lastPurchaseAt,
-        ordersLast90d: r.orders,
-        spendLast90d: Math.round(Number(r.spend) * 100) / 100,
-        openTickets: r.tickets,
-        webVisitsLast7d: r.visits,
-        emailClicksLast30d: r.clicks,
-      },
-    ]),
-  );
+type SignalRow = {
+  customerId: string;
+  lastContactAt: Date | null;
+  lastPurchaseAt: Date | null;
+  ordersLast90d: number;
+  spendLast90d: string;
+  openTickets: number;
+  webVisitsLast7d: number;
+  emailClicksLast30d: number;
+};
+
+function toAggregates(r: SignalRow): EventAggregates {
+  return {
+    lastContactAt: r.lastContactAt,
+    lastPurchaseAt: r.lastPurchaseAt,
+    ordersLast90d: r.ordersLast90d,
+    spendLast90d: Math.round(Number(r.spendLast90d) * 100) / 100,
+    openTickets: r.openTickets,
+    webVisitsLast7d: r.webVisitsLast7d,
+    emailClicksLast30d: r.emailClicksLast30d,
+  };
+}
+
+const SIGNAL_COLUMNS = Prisma.sql`"customerId", "lastContactAt", "lastPurchaseAt", "ordersLast90d", "spendLast90d"::text AS "spendLast90d", "openTickets", "webVisitsLast7d", "emailClicksLast30d"`;
+
+/**
+ * lib/engine's aggregateEvents for each customer at `now`, by the database:
+ * the kept row (CustomerSignal, migration 20261206000000_customer_signals)
+ * where it is exact at `now` (asOf <= now < validUntil), else computed from
+ * the events by the same SQL function. `refresh` (the batch) stores what it
+ * computed, so the next run reads it; without it nothing is written (the
+ * customer page, the preview).
+ */
+export async function loadEventAggregates(client: Client, customerIds: string[], now: Date, opts: { refresh?: boolean } = {}): Promise<Map<string, EventAggregates>> {
+  if (customerIds.length === 0) return new Map();
+  const kept = await client.$queryRaw<SignalRow[]>`
+    SELECT ${SIGNAL_COLUMNS} FROM "CustomerSignal"
+    WHERE "customerId" = ANY(${customerIds}::uuid[]) AND "asOf" <= ${now}::timestamp(3) AND ("validUntil" IS NULL OR "validUntil" > ${now}::timestamp(3))`;
+  const out = new Map(kept.map((r) => [r.customerId, toAggregates(r)]));
+  if (out.size === customerIds.length) return out;
+  const rest = customerIds.filter((id) => !out.has(id));
+  const computed = opts.refresh
+    ? await client.$queryRaw<SignalRow[]>`SELECT ${SIGNAL_COLUMNS} FROM nudge_refresh_customer_signals(${rest}::uuid[], ${now}::timestamp(3))`
+    : await client.$queryRaw<SignalRow[]>`SELECT ${SIGNAL_COLUMNS} FROM nudge_customer_signals_at(${rest}::uuid[], ${now}::timestamp(3))`;
+  for (const r of computed) out.set(r.customerId, toAggregates(r));
+  return out;
+}
+
+/** Every customer's signals recomputed from the events at `now`, compared with the kept rows exact at `now`: how many are kept, stale, and differ. */
+export async function checkCustomerSignals(client: Client, now: Date): Promise<{ customers: number; kept: number; stale: number; differ: number; examples: string[] }> {
+  const [row] = await client.$queryRaw<{ customers: number; kept: number; stale: number; differ: number; examples: string[] | null }[]>`
+    WITH fresh AS (SELECT * FROM nudge_customer_signals_at(ARRAY(SELECT id FROM "Customer"), ${now}::timestamp(3))),
+    joined AS (
+      SELECT f."customerId", k."customerId" IS NOT NULL AND k."asOf" <= ${now}::timestamp(3) AND (k."validUntil" IS NULL OR k."validUntil" > ${now}::timestamp(3)) AS usable,
+             (k."lastContactAt", k."lastPurchaseAt", k."ordersLast90d", k."spendLast90d", k."openTickets", k."webVisitsLast7d", k."emailClicksLast30d")
+               IS DISTINCT FROM (f."lastContactAt", f."lastPurchaseAt", f."ordersLast90d", f."spendLast90d", f."openTickets", f."webVisitsLast7d", f."emailClicksLast30d") AS differs
+      FROM fresh f LEFT JOIN "CustomerSignal" k ON k."customerId" = f."customerId"
+    )
+    SELECT COUNT(*)::int AS customers, (COUNT(*) FILTER (WHERE usable))::int AS kept, (COUNT(*) FILTER (WHERE NOT usable))::int AS stale,
+           (COUNT(*) FILTER (WHERE usable AND differs))::int AS differ,
+           (array_agg("customerId"::text ORDER BY "customerId") FILTER (WHERE usable AND differs))[1:5] AS examples
+    FROM joined`;
+  return { customers: row!.customers, kept: row!.kept, stale: row!.stale, differ: row!.differ, examples: row!.examples ?? [] };
 }
 
 export type HistoryRow = HistoryRecord & { customerId: string };

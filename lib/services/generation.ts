@@ -69,6 +69,8 @@ export interface GenerationResult {
   droppedByCap: number;
   modelVersion: string;
   ms: number;
+  /** Where the time went, ms: setup (expiry, catalog, model, draw), load (customers, signals, history, arms), decide (the pipeline), write. */
+  phases: { setup: number; load: number; decide: number; write: number };
 }
 
 // Learning statistics aggregate the whole reaction history (about a second on
@@ -167,12 +169,12 @@ export async function loadPipelineChunk<C extends CustomerInput["customer"]>(
   customers: C[],
   now: Date,
   since: Date,
-  opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean } = {},
+  opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean; refreshSignals?: boolean } = {},
 ): Promise<(CustomerInput & { customer: C })[]> {
   const ids = customers.map((c) => c.id);
   const draw = opts.draw ?? null;
   const [aggs, history, arms] = await Promise.all([
-    loadEventAggregates(client, ids, now),
+    loadEventAggregates(client, ids, now, { refresh: opts.refreshSignals }),
     loadHistory(client, ids, since, opts),
     draw ? loadArms(client, draw.id, ids) : Promise.resolve(new Map<string, boolean>()),
   ]);
@@ -202,7 +204,14 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   const now = opts.now ?? new Date();
   const chunkSize = opts.chunkSize ?? 5000;
   const ids = opts.customerIds;
-  const result: GenerationResult = { customers: 0, candidates: 0, created: 0, control: 0, expired: 0, superseded: 0, droppedByCap: 0, modelVersion: "", ms: 0 };
+  const result: GenerationResult = { customers: 0, candidates: 0, created: 0, control: 0, expired: 0, superseded: 0, droppedByCap: 0, modelVersion: "", ms: 0, phases: { setup: 0, load: 0, decide: 0, write: 0 } };
+  const phases = result.phases;
+  let mark = t0;
+  const lap = (phase: keyof GenerationResult["phases"]) => {
+    const t = performance.now();
+    phases[phase] += t - mark;
+    mark = t;
+  };
   if (ids && ids.length === 0) return result;
 
   result.expired = await expireLapsed(client, now, ids);
@@ -226,13 +235,17 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   const toWithdraw: string[] = [];
   const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   const total = opts.job ? await countDecisionCustomers(client) : 0;
+  lap("setup");
   let afterId: string | null = null;
   for (;;) {
     const customers = await loadCustomerChunk(client, afterId, chunkSize, ids);
     if (customers.length === 0) break;
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
-    const chunk = await decideInSlices({ ...base, customers: await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true }) }, yielder);
+    const inputs = await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true, refreshSignals: true });
+    lap("load");
+    const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
+    lap("decide");
     for (const o of chunk.outcomes) outcomes.push(o);
     for (const w of chunk.withdrawals) toWithdraw.push(w.recommendationId);
     opts.job?.progress(total > 0 ? (0.9 * result.customers) / total : 0.9, `Scored ${result.customers.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} customers`);
@@ -279,6 +292,8 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   const own = rootClient(client);
   const written = own ? await withTransientRetry(() => own.$transaction((tx) => write(tx), { timeout: BATCH_WRITE_TIMEOUT_MS })) : await write(client);
   Object.assign(result, written);
+  lap("write");
+  for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k] = Math.round(phases[k]);
   result.candidates = outcomes.filter((o) => o.decision.kind === "propose").length;
   result.ms = Math.round(performance.now() - t0);
   return result;

@@ -198,6 +198,18 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
   },
   ...holdoutUnitTriggers(),
   ...holdoutUnitDayTriggers(),
+  ...(["INSERT", "UPDATE", "DELETE"] as const).map(
+    (event): ExtraTrigger => ({
+      kind: "trigger",
+      table: "CustomerEvent",
+      name: `CustomerEvent_signals_${event.toLowerCase()}`,
+      timing: "AFTER",
+      events: [event],
+      level: "STATEMENT",
+      function: event === "UPDATE" ? "nudge_customer_signals_events_changed" : "nudge_customer_signals_events",
+      reason: `Incremental signals (migration 20261206000000_customer_signals): CustomerSignal follows every ${event.toLowerCase()} of events, from every writer alike. Prisma's schema language has no triggers.`,
+    }),
+  ),
   ...(["INSERT", "DELETE"] as const).map(
     (event): ExtraTrigger => ({
       kind: "trigger",

@@ -548,6 +548,7 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
   await pg.query(`SELECT nudge_rebuild_recommendation_model_days()`);
   await pg.query(`SELECT nudge_rebuild_usage_sessions()`);
   await pg.query(`SELECT nudge_rebuild_holdout_unit_days()`);
+  await pg.query(`SELECT nudge_rebuild_customer_signals()`);
   await setFactTriggers(pg, true);
   log(`dashboard facts`);
   await pg.query(`VACUUM ANALYZE`);
