@@ -72,7 +72,7 @@ async function main() {
       console.log(
         `# batch run ${i + 1}: ${r.result.customers} customers in ${(r.ms / 1000).toFixed(2)} s; ${r.result.created} created (${r.result.control} control), ` +
           `${r.result.expired} expired, ${r.result.superseded} withdrawn, ${r.result.droppedByCap} held back by caps (rolled back); ` +
-          `ms in setup ${r.result.phases.setup}, load ${r.result.phases.load}, decide ${r.result.phases.decide}, write ${r.result.phases.write}`,
+          `model ${r.result.modelVersion}; ms in setup ${r.result.phases.setup}, load ${r.result.phases.load}, decide ${r.result.phases.decide}, write ${r.result.phases.write}`,
       );
     }
     const median = runs.slice().sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;

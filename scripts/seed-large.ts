@@ -8,6 +8,7 @@
 import pg from "pg";
 import { disconnectDb, db } from "@/lib/data/db";
 import { generateRecommendations } from "@/lib/services/generation";
+import { trainVersion } from "@/lib/services/model-lifecycle";
 import { migrate, readMigrations } from "@/tooling/db/migrate";
 import { connectPostgres } from "@/tooling/db/sql";
 import { BENCH_REP_EMAIL, LARGE_DEFAULTS, isLarge, largeCounts, seedLarge, wipeLarge, type LargeCounts } from "@/tooling/seed/large";
@@ -114,8 +115,13 @@ async function main() {
     }
     console.log(`  data written in ${(seeded.ms / 1000).toFixed(1)} s`);
 
+    // The model version the engine scores with, trained on the seeded outcomes, as the
+    // app's lifecycle worker does at its first tick (lib/services/model-lifecycle.ts).
+    const genAt = new Date(seeded.today.getTime() + 8 * 3_600_000);
+    const version = await db().$transaction((tx) => trainVersion(tx, genAt, { status: "ACTIVE", reason: "seed" }), { timeout: 120_000 });
+    console.log(`  model version                      v${version.number} trained on the seeded outcomes`);
     // Today's queues from the real engine, at 08:00 UTC of the seeded day.
-    const gen = await generateRecommendations({ now: new Date(seeded.today.getTime() + 8 * 3_600_000), seed: `large:${seed}` }, db());
+    const gen = await generateRecommendations({ now: genAt, seed: `large:${seed}` }, db());
     console.log(
       `  batch generation                   ${(gen.ms / 1000).toFixed(1).padStart(6)} s  ${fmt(gen.customers)} customers (${fmt(Math.round((gen.customers / gen.ms) * 1000))}/s), ` +
         `${fmt(gen.created)} recommendations created (${fmt(gen.control)} control), ${fmt(gen.expired)} expired, ${fmt(gen.droppedByCap)} held back by caps, model ${gen.modelVersion}`,

@@ -255,7 +255,7 @@ export const HOLD_BACK_TEXT: Record<DropCode, string> = {
 };
 
 /** Across customers, best score first: who gets their proposal, in which arm, and who is held back by a cap. */
-export function allocate(outcomes: Iterable<CustomerOutcome>, caps: CapState): Allocation {
+export function allocate(outcomes: Iterable<Pick<CustomerOutcome, "customerId" | "decision" | "contactsThisWeek">>, caps: CapState): Allocation {
   const candidatesByCustomer = new Map<string, Candidate[]>();
   const contactsThisWeek = new Map<string, number>();
   for (const o of outcomes) {

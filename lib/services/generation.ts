@@ -19,6 +19,7 @@ import {
   openVisibleByRep,
   withdrawPending,
   type Client,
+  type DecisionCustomer,
   type HistoryRow,
 } from "@/lib/data/decisions";
 import {
@@ -69,7 +70,7 @@ export interface GenerationResult {
   droppedByCap: number;
   modelVersion: string;
   ms: number;
-  /** Where the time went, ms: setup (expiry, catalog, model, draw), load (customers, signals, history, arms), decide (the pipeline), write. */
+  /** Where the time went, ms: setup (expiry, catalog, model, draw), load (waiting for customers, signals, history, arms; the next chunk loads while one is decided), decide (the pipeline), write. */
   phases: { setup: number; load: number; decide: number; write: number };
 }
 
@@ -231,25 +232,41 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
     explorationShare: settings.explorationSharePct / 100,
   };
 
-  const outcomes: CustomerOutcome[] = [];
+  // What allocation needs of each customer's outcome; a proposal's evaluation is
+  // kept for its decision log, the rest is dropped chunk by chunk (a large batch
+  // would otherwise hold every customer's evaluation until the writes).
+  const outcomes: Pick<CustomerOutcome, "customerId" | "decision" | "contactsThisWeek">[] = [];
+  const evaluationOf = new Map<string, CustomerOutcome["evaluation"]>();
   const toWithdraw: string[] = [];
   const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   const total = opts.job ? await countDecisionCustomers(client) : 0;
   lap("setup");
-  let afterId: string | null = null;
-  for (;;) {
+  // The next chunk loads while this one is decided: the database works on
+  // its core while this process scores (the loads write only arms, which
+  // decisions never read back).
+  const loadChunk = async (afterId: string | null): Promise<{ customers: DecisionCustomer[]; inputs: CustomerInput[] }> => {
     const customers = await loadCustomerChunk(client, afterId, chunkSize, ids);
+    const inputs = customers.length ? await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true, refreshSignals: true }) : [];
+    return { customers, inputs };
+  };
+  let next: ReturnType<typeof loadChunk> | null = loadChunk(null);
+  while (next) {
+    const { customers, inputs }: { customers: DecisionCustomer[]; inputs: CustomerInput[] } = await next;
     if (customers.length === 0) break;
-    afterId = customers[customers.length - 1]!.id;
+    next = customers.length < chunkSize ? null : loadChunk(customers[customers.length - 1]!.id);
+    // A prefetch abandoned by a cancellation must not surface as an unhandled rejection.
+    next?.catch(() => {});
     result.customers += customers.length;
-    const inputs = await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true, refreshSignals: true });
     lap("load");
     const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
     lap("decide");
-    for (const o of chunk.outcomes) outcomes.push(o);
+    for (const o of chunk.outcomes) {
+      if (o.decision.kind === "propose") evaluationOf.set(o.customerId, o.evaluation);
+      else if (o.contactsThisWeek === 0) continue;
+      outcomes.push({ customerId: o.customerId, decision: o.decision, contactsThisWeek: o.contactsThisWeek });
+    }
     for (const w of chunk.withdrawals) toWithdraw.push(w.recommendationId);
     opts.job?.progress(total > 0 ? (0.9 * result.customers) / total : 0.9, `Scored ${result.customers.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} customers`);
-    if (customers.length < chunkSize) break;
   }
   // Past this point the run writes; a cancellation now would leave half a batch.
   await yielder.check();
@@ -260,12 +277,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // batch) would both see the last free slot. A lock per rep with a proposal,
   // held until the transaction ends, makes count-and-insert one step per rep.
   const reps = new Set<string>();
-  const evaluationOf = new Map<string, CustomerOutcome["evaluation"]>();
-  for (const o of outcomes) {
-    if (o.decision.kind !== "propose") continue;
-    reps.add(o.decision.candidate.repId);
-    evaluationOf.set(o.customerId, o.evaluation);
-  }
+  for (const o of outcomes) if (o.decision.kind === "propose") reps.add(o.decision.candidate.repId);
   const write = async (w: Client) => {
     await lockRepsForAllocation(w, reps);
     const superseded = await withdrawPending(w, toWithdraw);
