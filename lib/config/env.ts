@@ -70,6 +70,13 @@ const envSchema = z.object({
   // Retention (see README, Customer data rights): how often each process checks
   // whether the daily purge of old raw events is due (0: never in this process).
   RETENTION_CHECK_MS: wholeNumber(3_600_000, 0),
+  // The batch's job queue (see README, Workers): how long a worker holds a chunk
+  // before it counts as lost and is retried, and how often each process looks for
+  // lost ones; WORKER_CHUNK_HOLD_MS holds each chunk before working it (fault
+  // drills only: the kill-a-worker test).
+  JOB_LEASE_SECONDS: wholeNumber(300, 1),
+  JOB_MAINTENANCE_SECONDS: wholeNumber(30, 1),
+  WORKER_CHUNK_HOLD_MS: wholeNumber(0, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -149,4 +156,10 @@ export function modelLifecycleSettings(): { intervalMs: number; retrainHours: nu
 /** Retention job settings (RETENTION_*). */
 export function retentionSettings(): { checkMs: number } {
   return { checkMs: env().RETENTION_CHECK_MS };
+}
+
+/** The batch's job queue settings (JOB_*, WORKER_*). */
+export function jobQueueSettings(): { leaseSeconds: number; maintenanceSeconds: number; chunkHoldMs: number } {
+  const e = env();
+  return { leaseSeconds: e.JOB_LEASE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, chunkHoldMs: e.WORKER_CHUNK_HOLD_MS };
 }

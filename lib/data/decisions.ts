@@ -145,8 +145,8 @@ export interface DecisionCustomer extends EngineCustomer {
   ownerName: string;
 }
 
-/** The next chunk of customers owned by active reps, in id order (optionally only the given ids). */
-export async function loadCustomerChunk(client: Client, afterId: string | null, limit: number, ids?: string[]): Promise<DecisionCustomer[]> {
+/** The next chunk of customers owned by active reps, in id order (optionally only the given ids, or only the given reps' customers). */
+export async function loadCustomerChunk(client: Client, afterId: string | null, limit: number, ids?: string[], repIds?: string[]): Promise<DecisionCustomer[]> {
   const rows = await client.$queryRaw<
     { id: string; ownerId: string; ownerName: string; name: string; company: string | null; segment: string; birthday: Date | null; renewalDate: Date | null; lifetimeValue: string; createdAt: Date }[]
   >`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate", c."lifetimeValue"::text AS "lifetimeValue",
@@ -155,6 +155,7 @@ export async function loadCustomerChunk(client: Client, afterId: string | null, 
     WHERE u.active AND u.role = 'REP' AND c."erasedAt" IS NULL
       AND (${afterId}::uuid IS NULL OR c.id > ${afterId}::uuid)
       AND (${ids ?? null}::uuid[] IS NULL OR c.id = ANY(${ids ?? null}::uuid[]))
+      AND (${repIds ?? null}::uuid[] IS NULL OR c."ownerId" = ANY(${repIds ?? null}::uuid[]))
     ORDER BY c.id LIMIT ${limit}`;
   const consent = await loadConsentStates(client, rows.map((r) => r.id));
   return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue), consent: consent.get(r.id) ?? FULL_CONSENT }));
@@ -336,6 +337,15 @@ export async function actionPriorAndVersion(id: string): Promise<{ key: string; 
 }
 
 /** How many customers the pipeline runs over (owned by active reps): the denominator of a run's progress. */
+/** Active reps with the number of customers each owns (the batch's work, split by rep so each rep's daily cap is allocated in one piece), in id order. */
+export async function repWorkload(client: Client = db()): Promise<{ repId: string; customers: number }[]> {
+  return client.$queryRaw<{ repId: string; customers: number }[]>`
+    SELECT u.id AS "repId", COUNT(c.id)::int AS customers
+    FROM "User" u JOIN "Customer" c ON c."ownerId" = u.id AND c."erasedAt" IS NULL
+    WHERE u.active AND u.role = 'REP'
+    GROUP BY u.id ORDER BY u.id`;
+}
+
 export async function countDecisionCustomers(client: Client = db()): Promise<number> {
   const [row] = await client.$queryRaw<{ n: number }[]>`
     SELECT COUNT(*)::int AS n FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP'`;

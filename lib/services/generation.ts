@@ -51,6 +51,12 @@ export interface GenerationOptions {
   now?: Date;
   /** Limit to these customers (real-time re-scoring); default all. */
   customerIds?: string[];
+  /** Limit to these reps' customers (one chunk of a batch split over workers, lib/services/batch-queue.ts); default all. */
+  repIds?: string[];
+  /** Leave lapsed suggestions to the caller (a batch split over workers expires them once before its chunks). */
+  skipExpiry?: boolean;
+  /** Reuse the learning statistics loaded in the last STATS_MAX_AGE_SECONDS, as a re-score does (a chunk of a split batch, when no model version is active). */
+  reuseStats?: boolean;
   chunkSize?: number;
   perRepDailyCap?: number;
   weeklyContactCap?: number;
@@ -215,11 +221,15 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   };
   if (ids && ids.length === 0) return result;
 
-  result.expired = await expireLapsed(client, now, ids);
+  if (!opts.skipExpiry) result.expired = await expireLapsed(client, now, ids);
   const settings = await loadProgramSettings(client);
-  const [actions, { stats, version }, draw] = await Promise.all([loadActionDefinitions(client), scoringModel(client, now, ids !== undefined, settings.learningHalfLifeDays), ensureDraw(client, now, opts.seed)]);
+  const [actions, { stats, version }, draw] = await Promise.all([
+    loadActionDefinitions(client),
+    scoringModel(client, now, ids !== undefined || opts.reuseStats === true, settings.learningHalfLifeDays),
+    ensureDraw(client, now, opts.seed),
+  ]);
   result.modelVersion = version;
-  const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? "all"}`);
+  const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? opts.repIds?.join(",") ?? "all"}`);
   const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
   const base = {
     actions,
@@ -245,7 +255,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // its core while this process scores (the loads write only arms, which
   // decisions never read back).
   const loadChunk = async (afterId: string | null): Promise<{ customers: DecisionCustomer[]; inputs: CustomerInput[] }> => {
-    const customers = await loadCustomerChunk(client, afterId, chunkSize, ids);
+    const customers = await loadCustomerChunk(client, afterId, chunkSize, ids, opts.repIds);
     const inputs = customers.length ? await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true, refreshSignals: true }) : [];
     return { customers, inputs };
   };

@@ -1,0 +1,144 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import PgBoss from "pg-boss";
+import { jobQueueSettings } from "@/lib/config/env";
+import { db } from "@/lib/data/db";
+import { expireLapsed, repWorkload } from "@/lib/data/decisions";
+import { ensureDraw } from "@/lib/data/holdout";
+import { generateRecommendations, type GenerationResult } from "./generation";
+
+// The batch, split over worker processes on a durable job queue in Postgres
+// (pg-boss, its own schema "pgboss"): the coordinator expires lapsed
+// suggestions and opens the holdout draw once, then queues one job per group
+// of reps (each rep's customers whole, so a rep's daily cap is allocated in
+// one piece, best first, exactly as in one process); any number of
+// `npm run worker` processes on any number of machines take them. A job whose
+// worker dies is retried when its lease (JOB_LEASE_SECONDS) expires, up to
+// CHUNK_RETRY_LIMIT times with back-off, then parked in the dead-letter
+// queue. Running a chunk twice is harmless: its writes are one transaction,
+// and a second run at the same moment finds the first run's suggestions open
+// (one live suggestion per customer) and the caps counted.
+
+export const CHUNK_QUEUE = "nudge-batch-chunk";
+export const CHUNK_DEAD_LETTER = "nudge-batch-chunk-dead";
+export const CHUNK_RETRY_LIMIT = 3;
+
+/** Customers per job, roughly: reps are added to a job until it holds this many. */
+export const DEFAULT_CHUNK_CUSTOMERS = 5000;
+
+export type ChunkJob = { runId: string; index: number; chunks: number; repIds: string[]; now: string; seed: string };
+export type ChunkResult = Pick<GenerationResult, "customers" | "candidates" | "created" | "control" | "superseded" | "droppedByCap" | "modelVersion" | "ms">;
+
+/** How long a worker holds a job before it counts as lost and is retried (JOB_LEASE_SECONDS, default 300). */
+export const jobExpireSeconds = () => jobQueueSettings().leaseSeconds;
+
+/** A pg-boss instance on the app's database (not started). */
+export function createBoss(url: string): PgBoss {
+  return new PgBoss({
+    connectionString: url,
+    schema: "pgboss",
+    application_name: "nudge-jobs",
+    max: 4,
+    // Expired leases are found by the maintenance loop; its period bounds how late a lost job is retried.
+    maintenanceIntervalSeconds: jobQueueSettings().maintenanceSeconds,
+  });
+}
+
+/** Creates the queues (idempotent; concurrent callers are safe). */
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  await boss.createQueue(CHUNK_DEAD_LETTER);
+  await boss.createQueue(CHUNK_QUEUE, { name: CHUNK_QUEUE, retryLimit: CHUNK_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: jobExpireSeconds(), deadLetter: CHUNK_DEAD_LETTER });
+}
+
+/** Groups reps, in the given order, into jobs of about `target` customers (a rep is never split). */
+export function planChunks(workload: readonly { repId: string; customers: number }[], target = DEFAULT_CHUNK_CUSTOMERS): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const w of workload) {
+    current.push(w.repId);
+    size += w.customers;
+    if (size >= target) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+export interface QueuedBatch {
+  runId: string;
+  jobIds: string[];
+  customers: number;
+  expired: number;
+}
+
+/** Expires lapsed suggestions and opens the draw once, then queues the batch's chunks. */
+export async function enqueueBatch(boss: PgBoss, opts: { now?: Date; seed?: string; chunkCustomers?: number } = {}): Promise<QueuedBatch> {
+  const now = opts.now ?? new Date();
+  const runId = randomUUID();
+  const seed = opts.seed ?? runId;
+  const expired = await expireLapsed(db(), now);
+  await ensureDraw(db(), now, opts.seed);
+  const workload = await repWorkload();
+  const chunks = planChunks(workload, opts.chunkCustomers);
+  const jobIds: string[] = [];
+  for (const [index, repIds] of chunks.entries()) {
+    const data: ChunkJob = { runId, index, chunks: chunks.length, repIds, now: now.toISOString(), seed };
+    const id = await boss.send(CHUNK_QUEUE, data, { id: randomUUID() });
+    if (!id) throw new Error(`chunk ${index} of run ${runId} was not queued`);
+    jobIds.push(id);
+  }
+  return { runId, jobIds, customers: workload.reduce((s, w) => s + w.customers, 0), expired };
+}
+
+/** One chunk: the reps' customers through the one pipeline, written in one transaction. */
+export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
+  const r = await generateRecommendations({ now: new Date(job.now), repIds: job.repIds, skipExpiry: true, reuseStats: true, seed: `${job.seed}:${job.index}` });
+  return { customers: r.customers, candidates: r.candidates, created: r.created, control: r.control, superseded: r.superseded, droppedByCap: r.droppedByCap, modelVersion: r.modelVersion, ms: r.ms };
+}
+
+/** Starts taking chunk jobs in this process; resolves with the worker's id. `onChunk` hears of each finished chunk. */
+export async function workChunks(boss: PgBoss, opts: { onChunk?: (job: ChunkJob, result: ChunkResult) => void; holdMs?: number } = {}): Promise<string> {
+  const { onChunk, holdMs = 0 } = opts;
+  return boss.work<ChunkJob>(CHUNK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    if (!job) return null;
+    // Fault drills only (WORKER_CHUNK_HOLD_MS): hold the job before working it, so a test can kill the worker with one in hand.
+    if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
+    const result = await runChunk(job.data);
+    onChunk?.(job.data, result);
+    return result;
+  });
+}
+
+export type BatchState = { completed: number; failed: number; pending: number; results: ChunkResult[]; failures: { index: number; output: unknown }[] };
+
+/** Where the batch's jobs stand (each read by id, archive included). */
+export async function batchState(boss: PgBoss, jobIds: readonly string[]): Promise<BatchState> {
+  const jobs = await Promise.all(jobIds.map((id) => boss.getJobById<ChunkJob>(CHUNK_QUEUE, id, { includeArchive: true })));
+  const state: BatchState = { completed: 0, failed: 0, pending: 0, results: [], failures: [] };
+  for (const j of jobs) {
+    if (j?.state === "completed") {
+      state.completed++;
+      state.results.push(j.output as ChunkResult);
+    } else if (j?.state === "failed" || j?.state === "cancelled") {
+      state.failed++;
+      state.failures.push({ index: j.data.index, output: j.output });
+    } else state.pending++;
+  }
+  return state;
+}
+
+/** Waits until every job of the batch has completed or failed for good; `onProgress` after each poll. */
+export async function waitForBatch(boss: PgBoss, jobIds: readonly string[], opts: { pollMs?: number; timeoutMs?: number; onProgress?: (s: BatchState) => void } = {}): Promise<BatchState> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60 * 60_000);
+  for (;;) {
+    const s = await batchState(boss, jobIds);
+    opts.onProgress?.(s);
+    if (s.pending === 0) return s;
+    if (Date.now() > deadline) throw new Error(`batch not finished after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s: ${s.pending} of ${jobIds.length} chunks pending`);
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  }
+}

@@ -1,0 +1,40 @@
+// npm run worker: takes the batch's chunk jobs from the job queue in Postgres
+// (lib/services/batch-queue.ts) until stopped. Start as many as you like, on
+// as many machines as you like, each with the app's DATABASE_URL; they share
+// the work. SIGTERM or SIGINT stops taking jobs and lets the one in hand finish.
+import { databaseMode, jobQueueSettings } from "@/lib/config/env";
+import { disconnectDb } from "@/lib/data/db";
+import { createBoss, ensureQueues, workChunks } from "@/lib/services/batch-queue";
+
+async function main() {
+  const mode = databaseMode();
+  if (mode.kind !== "postgres") throw new Error("npm run worker needs a Postgres server (set DATABASE_URL); the embedded database runs the batch in one process (npm run engine:generate).");
+  const boss = createBoss(mode.url);
+  boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
+  await boss.start();
+  await ensureQueues(boss);
+  await workChunks(boss, {
+    onChunk: (job, r) =>
+      console.log(`chunk ${job.index + 1} of ${job.chunks} (run ${job.runId.slice(0, 8)}): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s, ${r.created} created (${r.control} control), ${r.droppedByCap} held back by caps`),
+    // For fault drills (the kill-a-worker test): hold each job this long before working it.
+    holdMs: jobQueueSettings().chunkHoldMs,
+  });
+  console.log(`worker ${process.pid} ready: taking batch chunks from the job queue`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`worker ${process.pid} stopping: finishing the chunk in hand`);
+    await boss.stop({ graceful: true, wait: true, timeout: 120_000 });
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+main().catch(async (err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  await disconnectDb();
+  process.exit(1);
+});
