@@ -1,4 +1,4 @@
-// npm run bench:engine [-- --batch-runs=3] [--iterations=200] [--seconds=30] [--port=3400] [--allow-small] [--skip-batch] [--skip-http]
+// npm run bench:engine [-- --batch-runs=3] [--iterations=200] [--seconds=30] [--port=3400] [--allow-small] [--skip-batch] [--skip-http] [--workers=1,2 [--queue-runs=2]]
 // The decision engine on the large data set (npm run seed:large), BENCH.md method:
 //  - batch generation, in-process: generateRecommendations() over every
 //    customer, `--batch-runs` times on the same `now`, each run inside a
@@ -13,6 +13,9 @@
 import { db, disconnectDb } from "@/lib/data/db";
 import { createApiKey } from "@/lib/data/api-keys";
 import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
+import { createBoss, enqueueBatch, ensureQueues, waitForBatch } from "@/lib/services/batch-queue";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { Rng } from "@/tooling/seed/random";
 import {
   arg,
@@ -79,6 +82,9 @@ async function main() {
     console.log(throughputLine("batch generation", median.result.customers, median.ms));
   }
 
+  const workerCounts = (arg("workers") ?? "").split(",").filter(Boolean).map(Number);
+  if (workerCounts.length) await queueBench(url, workerCounts, Number(arg("queue-runs") ?? 2));
+
   if (process.argv.includes("--skip-http")) return;
   let server: Server | undefined;
   const key = await createApiKey("bench:engine", ["events:write"], null, 1_000_000); // load, not the per-key rate limit
@@ -111,6 +117,80 @@ async function main() {
     await db().$executeRaw`DELETE FROM "CustomerEvent" WHERE source = ${source}`;
     await db().apiKey.delete({ where: { id: key.id } });
   }
+}
+
+/** `npm run worker`'s node arguments (package.json), so the bench runs exactly what production runs. */
+const WORKER_ARGS = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker!.split(/\s+/).slice(1);
+
+/** Starts `npm run worker` processes (one node process each) and resolves when all say they are ready. */
+async function startWorkers(n: number): Promise<ChildProcess[]> {
+  const procs = Array.from({ length: n }, () =>
+    spawn(process.execPath, WORKER_ARGS, { env: process.env, stdio: ["ignore", "pipe", "inherit"] }),
+  );
+  await Promise.all(
+    procs.map(
+      (p) =>
+        new Promise<void>((resolve, reject) => {
+          let out = "";
+          p.stdout!.on("data", (d: Buffer) => {
+            out += d.toString();
+            if (out.includes("ready")) resolve();
+          });
+          p.once("exit", (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+        }),
+    ),
+  );
+  for (const p of procs) p.stdout!.resume();
+  return procs;
+}
+
+/**
+ * The batch split over the job queue with N worker processes: for each N
+ * (alternating, `runs` rounds), N long-lived workers are started, warmed by
+ * one batch, then timed on one more, each committed (unlike the in-process
+ * runs); the median per N, and the ratio of the largest N's throughput to one
+ * worker's. A worker's first chunk costs about a second more than the rest
+ * (code warm-up, model thaw, connections), which long-lived workers pay once.
+ */
+async function queueBench(url: string, counts: number[], runs: number) {
+  console.log(`# queue: engine:generate -- --queue with N \`npm run worker\` processes, started and warmed by one batch before the clock; ${runs} timed runs per N, alternating; each committed; the median run`);
+  const boss = createBoss(url);
+  boss.on("error", () => {});
+  await boss.start();
+  await ensureQueues(boss);
+  const batchOnce = async () => {
+    const t = performance.now();
+    const batch = await enqueueBatch(boss, { seed: "bench:engine:queue" });
+    const s = await waitForBatch(boss, batch.jobIds, { pollMs: 50 });
+    const ms = performance.now() - t;
+    if (s.failed) throw new Error(`${s.failed} chunks failed`);
+    return { ms, customers: s.results.reduce((a, r) => a + r.customers, 0), chunks: batch.jobIds.length };
+  };
+  const by = new Map<number, { ms: number; customers: number }[]>();
+  for (let i = 0; i < runs; i++) {
+    for (const n of counts) {
+      const workers = await startWorkers(n);
+      try {
+        await batchOnce();
+        const r = await batchOnce();
+        console.log(`# queue run, ${n} worker(s): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s over ${r.chunks} chunks`);
+        by.set(n, [...(by.get(n) ?? []), r]);
+      } finally {
+        for (const w of workers) w.kill("SIGTERM");
+        await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode === null ? w.once("exit", r) : r(null)))));
+      }
+    }
+  }
+  const rate = new Map<number, number>();
+  for (const n of counts) {
+    const list = by.get(n)!.slice().sort((a, b) => a.ms - b.ms);
+    const median = list[Math.floor(list.length / 2)]!;
+    rate.set(n, (median.customers / median.ms) * 1000);
+    console.log(throughputLine(`batch generation (queue, ${n} worker${n === 1 ? "" : "s"})`, median.customers, median.ms));
+  }
+  const most = Math.max(...counts);
+  if (rate.has(1) && most > 1) console.log(`queue scaling: ${most} workers / 1 worker = ${(rate.get(most)! / rate.get(1)!).toFixed(2)}x`);
+  await boss.stop({ graceful: false, wait: true });
 }
 
 main()
