@@ -1,10 +1,12 @@
-// npm run worker: takes the batch's chunk jobs from the job queue in Postgres
-// (lib/services/batch-queue.ts) until stopped. Start as many as you like, on
+// npm run worker: takes the batch's chunk jobs (lib/services/batch-queue.ts) and
+// events queued with Prefer: respond-async (lib/services/event-jobs.ts) from the
+// job queue in Postgres until stopped. Start as many as you like, on
 // as many machines as you like, each with the app's DATABASE_URL; they share
 // the work. SIGTERM or SIGINT stops taking jobs and lets the one in hand finish.
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
 import { createBoss, ensureQueues, workChunks } from "@/lib/services/batch-queue";
+import { ensureEventQueues, workEvents } from "@/lib/services/event-jobs";
 
 async function main() {
   const mode = databaseMode();
@@ -13,13 +15,16 @@ async function main() {
   boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
   await boss.start();
   await ensureQueues(boss);
+  await ensureEventQueues(boss);
+  // Events queued with Prefer: respond-async (POST /api/v1/events).
+  await workEvents(boss);
   await workChunks(boss, {
     onChunk: (job, r) =>
       console.log(`chunk ${job.index + 1} of ${job.chunks} (run ${job.runId.slice(0, 8)}): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s, ${r.created} created (${r.control} control), ${r.droppedByCap} held back by caps`),
     // For fault drills (the kill-a-worker test): hold each job this long before working it.
     holdMs: jobQueueSettings().chunkHoldMs,
   });
-  console.log(`worker ${process.pid} ready: taking batch chunks from the job queue`);
+  console.log(`worker ${process.pid} ready: taking batch chunks and queued events from the job queue`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

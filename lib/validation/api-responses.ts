@@ -19,6 +19,7 @@ export const RESPONSE_COMPONENTS = [
   "ContactFeedbackLink",
   "EventResult",
   "EventsResponse",
+  "EventJob",
   "Recommendation",
   "RecommendationsResponse",
   "FeedbackResponse",
@@ -111,6 +112,24 @@ export const eventsResponseSchema = z
     },
   });
 export type EventsResponse = z.infer<typeof eventsResponseSchema>;
+
+export const EVENT_JOB_STATES = ["queued", "active", "completed", "failed"] as const;
+
+export const eventJobSchema = z
+  .strictObject({
+    jobId: z.guid(),
+    status: z.enum(EVENT_JOB_STATES).meta({ description: "queued (waiting for a worker, or for a retry), active, completed (results and rescored are set), failed (after its retries; error is set)" }),
+    statusUrl: z.string().meta({ description: "Where to ask for the job's status (GET, the same API key)" }),
+    items: z.int().min(1).max(MAX_BATCH).meta({ description: "Items sent in the request" }),
+    results: z.array(eventResultSchema).max(MAX_BATCH).optional().meta({ description: "Completed: one result per item, in the order sent, as the synchronous answer gives them" }),
+    rescored: z.array(z.string()).optional().meta({ description: "Completed: externalIds of the customers re-scored" }),
+    error: z.string().optional().meta({ description: "Failed: why" }),
+  })
+  .meta({
+    id: "EventJob",
+    example: { jobId: "5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10", status: "completed", statusUrl: "/api/v1/events/jobs/5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10", items: 1, results: [{ index: 0, status: "recorded" }], rescored: ["CRM-1001"] },
+  });
+export type EventJob = z.infer<typeof eventJobSchema>;
 
 export const apiRecommendationSchema = z
   .strictObject({

@@ -234,10 +234,38 @@ export function openApiDocument(serverUrl: string) {
               { customerExternalId: "CRM-1001", type: "CONTACT_FEEDBACK", occurredAt: "2026-12-01T10:00:00.000Z", payload: { csat: 4, verdict: "HELPFUL" } },
             ],
           }),
+          parameters: [
+            {
+              name: "Prefer",
+              in: "header",
+              required: false,
+              schema: { type: "string", enum: ["respond-async"] },
+              description:
+                "respond-async: queue the batch for a worker (`npm run worker`) and answer 202 at once with the job to poll, instead of recording and re-scoring before the answer. The body is checked as a batch first (400, 413, 415 as without it); each item is checked when the job runs, and its result is in the job's status. Items without an idempotencyKey get job:<jobId>:<index>, so a retried job never records one twice. On a server without Postgres (the embedded database) the preference is ignored and the answer is 200.",
+            },
+          ],
           responses: {
             "200": ok("results: recorded, duplicate (same idempotencyKey and event) or rejected (errors; code IDEMPOTENCY_KEY_REUSED when the key came with another event), per item in order; rescored: externalIds", "EventsResponse"),
+            "202": {
+              description: "Queued (Prefer: respond-async): poll statusUrl, also in Location, with the same key",
+              headers: { ...rateHeaders, Location: { description: "The job's status URL", schema: { type: "string" } }, "Preference-Applied": { description: "respond-async", schema: { type: "string" } } },
+              content: { "application/json": { schema: ref("EventJob"), example: { jobId: "5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10", status: "queued", statusUrl: "/api/v1/events/jobs/5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10", items: 2 } } },
+            },
             ...commonErrors,
             ...bodyErrors,
+          },
+        },
+      },
+      "/api/v1/events/jobs/{id}": {
+        get: {
+          operationId: "getEventJob",
+          tags: ["events"],
+          summary: "The status of an events batch queued with Prefer: respond-async (scope events:write, the key that queued it)",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, example: "5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10" }],
+          responses: {
+            "200": ok("queued, active, completed (with each item's result and the re-scored customers) or failed (with why)", "EventJob"),
+            "404": { $ref: "#/components/responses/NotFound" },
+            ...commonErrors,
           },
         },
       },

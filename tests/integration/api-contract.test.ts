@@ -23,12 +23,15 @@ process.env.NEXTAUTH_SECRET ??= "contract-test-secret-0123456789"; // signs embe
 const { createApiKey } = await import("@/lib/data/api-keys");
 const { db } = await import("@/lib/data/db");
 const { admission } = await import("@/lib/auth/admission");
+const { createBoss } = await import("@/lib/services/batch-queue");
+const { ensureEventQueues, workEvents } = await import("@/lib/services/event-jobs");
 const openapiRoute = await import("@/app/api/v1/openapi.json/route");
 const routes: Routes = {
   "/api/v1/customers": await import("@/app/api/v1/customers/route"),
   "/api/v1/customers/import": await import("@/app/api/v1/customers/import/route"),
   "/api/v1/embed-tokens": await import("@/app/api/v1/embed-tokens/route"),
   "/api/v1/events": await import("@/app/api/v1/events/route"),
+  "/api/v1/events/jobs/{id}": await import("@/app/api/v1/events/jobs/[id]/route"),
   "/api/v1/customers/{externalId}/recommendations": await import("@/app/api/v1/customers/[externalId]/recommendations/route"),
   "/api/v1/recommendations/{id}/feedback": await import("@/app/api/v1/recommendations/[id]/feedback/route"),
   "/api/v1/feeds/reactions": await import("@/app/api/v1/feeds/reactions/route"),
@@ -153,6 +156,7 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
   const consent = "/api/v1/customers/{externalId}/consent" as const;
   const exportPath = "/api/v1/customers/{externalId}/export" as const;
   const erase = "/api/v1/customers/{externalId}" as const;
+  const eventJob = "/api/v1/events/jobs/{id}" as const;
 
   it("upsertCustomers: 200 with per-item results, 400, 401, 403, 413, 415", async () => {
     const client = apiClient(routes, fullKey);
@@ -298,13 +302,13 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
       },
     });
     expect(contract.check(events, "post", ok.response, ok.data)).toEqual([]);
-    expect(ok.data?.results.map((r) => r.status)).toEqual(["recorded", "duplicate", "rejected", "rejected"]);
-    expect(ok.data?.results[3]?.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(ok.data?.results?.map((r) => r.status)).toEqual(["recorded", "duplicate", "rejected", "rejected"]);
+    expect(ok.data?.results?.[3]?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(ok.data?.rescored).toEqual(["C-1"]);
 
     const feedbackEvent = await client.POST(events, { body: { events: [{ customerExternalId: "C-1", type: "CONTACT_FEEDBACK", occurredAt: new Date().toISOString(), payload: { csat: 4 } }] } });
     expect(contract.check(events, "post", feedbackEvent.response, feedbackEvent.data)).toEqual([]);
-    expect(feedbackEvent.data?.results[0]?.feedback?.link).toBe("unlinked");
+    expect(feedbackEvent.data?.results?.[0]?.feedback?.link).toBe("unlinked");
 
     const empty = await client.POST(events, { body: { events: [] } });
     expect(empty.response.status).toBe(400);
@@ -323,6 +327,57 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     const wrongType = await client.POST(events, { body: { events: [{ customerExternalId: "C-1", type: "CALL", occurredAt: old }] }, headers: { "content-type": "application/xml" } });
     expect(wrongType.response.status).toBe(415);
     expect(contract.check(events, "post", wrongType.response, wrongType.error)).toEqual([]);
+  });
+
+  it("recordEvents with Prefer: respond-async: 202 and the job to poll; getEventJob: 200 queued then completed (after a worker ran it), 400, 401, 403, 404 (unknown, or another key's)", async () => {
+    const client = apiClient(routes, fullKey);
+    const when = new Date(Date.now() - DAY).toISOString();
+    const queued = await client.POST(events, {
+      // A web visit: it changes no suggestion the later tests rely on.
+      body: { events: [{ customerExternalId: "C-1", type: "WEB_VISIT", occurredAt: when }, { customerExternalId: "NOPE", type: "WEB_VISIT", occurredAt: when }] },
+      params: { header: { Prefer: "respond-async" } },
+    });
+    expect(queued.response.status).toBe(202);
+    expect(contract.check(events, "post", queued.response, queued.data)).toEqual([]);
+    const job = queued.data as unknown as { jobId: string; status: string; statusUrl: string; items: number };
+    expect(job).toMatchObject({ status: "queued", items: 2 });
+    expect(queued.response.headers.get("Location")).toBe(job.statusUrl);
+    expect(queued.response.headers.get("Preference-Applied")).toBe("respond-async");
+    const before = await client.GET(eventJob, { params: { path: { id: job.jobId } } });
+    expect(contract.check(eventJob, "get", before.response, before.data)).toEqual([]);
+    expect(before.data?.status).toBe("queued");
+    // A worker (here, in this process) takes it.
+    const boss = createBoss(own!.url);
+    boss.on("error", () => {});
+    await boss.start();
+    try {
+      await ensureEventQueues(boss);
+      await workEvents(boss);
+      let done = before.data;
+      for (let t = 0; t < 100 && done?.status !== "completed"; t++) {
+        await new Promise((r) => setTimeout(r, 100));
+        done = (await client.GET(eventJob, { params: { path: { id: job.jobId } } })).data;
+      }
+      expect(done).toMatchObject({ status: "completed", results: [{ index: 0, status: "recorded" }, { index: 1, status: "rejected" }], rescored: ["C-1"] });
+      const after = await client.GET(eventJob, { params: { path: { id: job.jobId } } });
+      expect(contract.check(eventJob, "get", after.response, after.data)).toEqual([]);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+    // The event got an idempotency key derived from the job, so a retried job cannot record it twice.
+    expect(await db().customerEvent.count({ where: { idempotencyKey: `job:${job.jobId}:0` } })).toBe(1);
+    const other = (await createApiKey("other events", ["events:write"])).key;
+    for (const [c, id, status] of [
+      [client, "not-a-uuid", 400],
+      [apiClient(routes, null), job.jobId, 401],
+      [apiClient(routes, readOnlyKey), job.jobId, 403],
+      [client, "00000000-0000-4000-8000-000000000000", 404],
+      [apiClient(routes, other), job.jobId, 404],
+    ] as const) {
+      const r = await c.GET(eventJob, { params: { path: { id } } });
+      expect(r.response.status).toBe(status);
+      expect(contract.check(eventJob, "get", r.response, r.error)).toEqual([]);
+    }
   });
 
   it("listCustomerRecommendations: 200, 400, 401, 403, 404", async () => {
@@ -521,7 +576,8 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     const overConsent = await client.POST(consent, { ...at, body: { changes: [{ purpose: "MARKETING", granted: false }] } });
     const overExport = await client.GET(exportPath, at);
     const overErase = await client.DELETE(erase, at);
-    for (const [p, method, r] of [[consent, "post", overConsent], [exportPath, "get", overExport], [erase, "delete", overErase]] as const) {
+    const overJob = await client.GET(eventJob, { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } });
+    for (const [p, method, r] of [[consent, "post", overConsent], [exportPath, "get", overExport], [erase, "delete", overErase], [eventJob, "get", overJob]] as const) {
       expect(r.response.status).toBe(429);
       expect(contract.check(p, method, r.response, r.error)).toEqual([]);
     }
@@ -551,6 +607,7 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
         [consent, "post", await client.POST(consent, { params: { path: { externalId: "C-1" } }, body: { changes: [{ purpose: "MARKETING", granted: false }] } })],
         [exportPath, "get", await client.GET(exportPath, { params: { path: { externalId: "C-1" } } })],
         [erase, "delete", await client.DELETE(erase, { params: { path: { externalId: "C-1" } } })],
+        [eventJob, "get", await client.GET(eventJob, { params: { path: { id: "00000000-0000-4000-8000-000000000000" } } })],
       ] as const;
       for (const [p, method, r] of answers) {
         expect(r.response.status).toBe(503);

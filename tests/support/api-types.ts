@@ -61,6 +61,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of an events batch queued with Prefer: respond-async (scope events:write, the key that queued it) */
+        get: operations["getEventJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{externalId}/recommendations": {
         parameters: {
             query?: never;
@@ -466,6 +483,42 @@ export interface components {
             results: components["schemas"]["EventResult"][];
             /** @description externalIds of the customers re-scored by this request */
             rescored: string[];
+        };
+        /**
+         * @example {
+         *       "jobId": "5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10",
+         *       "status": "completed",
+         *       "statusUrl": "/api/v1/events/jobs/5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10",
+         *       "items": 1,
+         *       "results": [
+         *         {
+         *           "index": 0,
+         *           "status": "recorded"
+         *         }
+         *       ],
+         *       "rescored": [
+         *         "CRM-1001"
+         *       ]
+         *     }
+         */
+        EventJob: {
+            /** Format: uuid */
+            jobId: string;
+            /**
+             * @description queued (waiting for a worker, or for a retry), active, completed (results and rescored are set), failed (after its retries; error is set)
+             * @enum {string}
+             */
+            status: "queued" | "active" | "completed" | "failed";
+            /** @description Where to ask for the job's status (GET, the same API key) */
+            statusUrl: string;
+            /** @description Items sent in the request */
+            items: number;
+            /** @description Completed: one result per item, in the order sent, as the synchronous answer gives them */
+            results?: components["schemas"]["EventResult"][];
+            /** @description Completed: externalIds of the customers re-scored */
+            rescored?: string[];
+            /** @description Failed: why */
+            error?: string;
         };
         Recommendation: {
             /** Format: uuid */
@@ -1183,7 +1236,10 @@ export interface operations {
     recordEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description respond-async: queue the batch for a worker (`npm run worker`) and answer 202 at once with the job to poll, instead of recording and re-scoring before the answer. The body is checked as a batch first (400, 413, 415 as without it); each item is checked when the job runs, and its result is in the job's status. Items without an idempotencyKey get job:<jobId>:<index>, so a retried job never records one twice. On a server without Postgres (the embedded database) the preference is ignored and the answer is 200. */
+                Prefer?: "respond-async";
+            };
             path?: never;
             cookie?: never;
         };
@@ -1230,11 +1286,70 @@ export interface operations {
                     "application/json": components["schemas"]["EventsResponse"];
                 };
             };
+            /** @description Queued (Prefer: respond-async): poll statusUrl, also in Location, with the same key */
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The job's status URL */
+                    Location?: string;
+                    /** @description respond-async */
+                    "Preference-Applied"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jobId": "5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10",
+                     *       "status": "queued",
+                     *       "statusUrl": "/api/v1/events/jobs/5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10",
+                     *       "items": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventJob"];
+                };
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEventJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 5b0c1f9e-6a51-4d0c-9f7e-2f1a9e6c8d10 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description queued, active, completed (with each item's result and the re-scored customers) or failed (with why) */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -250,7 +250,7 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
         CASE WHEN ${u(10)} < 0.15 THEN ${T} - make_interval(days => 60 + floor(${u(11)} * 111)::int) END AS silent_from
       FROM a
     )
-    SELECT n, pg_temp.uid(${S} || ':customer:' || n) AS id, 'CRM-' || lpad(n::text, 6, '0') AS external_id,
+    SELECT n, pg_temp.uid(${S} || ':customer:' || n) AS id, 'CRM-' || lpad(n::text, GREATEST(6, length(n::text)), '0') AS external_id,
       first, first || ' ' || last AS name, core || ${pick(N.COMPANY_SUFFIXES, u(12))} AS company,
       regexp_replace(lower(first), '[^a-z0-9]', '', 'g') || '.' || regexp_replace(lower(last), '[^a-z0-9]', '', 'g') || n || '@' || regexp_replace(lower(core), '[^a-z0-9]', '', 'g') || '.example' AS email,
       '+1 ' || ${pick(N.AREA_CODES, u(13))} || '-555-01' || lpad(floor(${u(14)} * 100)::int::text, 2, '0') AS phone,
