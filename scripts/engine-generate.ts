@@ -2,14 +2,12 @@
 // --queue splits it over the job queue for `npm run worker` processes to take, and waits for them.
 import { databaseMode } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
-import { CHUNK_RETRY_LIMIT, createBoss, enqueueBatch, ensureQueues, waitForBatch } from "@/lib/services/batch-queue";
+import { CHUNK_RETRY_LIMIT, createBoss, enqueueBatch, ensureQueues, startQueue, waitForBatch } from "@/lib/services/batch-queue";
 import { generateRecommendations } from "@/lib/services/generation";
 
 async function viaQueue(url: string) {
-  const boss = createBoss(url);
+  const boss = await startQueue(() => createBoss(url), ensureQueues);
   boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
-  await boss.start();
-  await ensureQueues(boss);
   const t0 = performance.now();
   const batch = await enqueueBatch(boss);
   console.log(`queued ${batch.jobIds.length} chunks (${batch.customers} customers) as run ${batch.runId}; ${batch.expired} expired past their date. Waiting for workers (npm run worker)…`);

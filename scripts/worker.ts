@@ -5,17 +5,18 @@
 // the work. SIGTERM or SIGINT stops taking jobs and lets the one in hand finish.
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
-import { createBoss, ensureQueues, workChunks } from "@/lib/services/batch-queue";
+import { createBoss, ensureQueues, startQueue, workChunks } from "@/lib/services/batch-queue";
 import { ensureEventQueues, workEvents } from "@/lib/services/event-jobs";
 
 async function main() {
   const mode = databaseMode();
   if (mode.kind !== "postgres") throw new Error("npm run worker needs a Postgres server (set DATABASE_URL); the embedded database runs the batch in one process (npm run engine:generate).");
-  const boss = createBoss(mode.url);
+  const url = mode.url;
+  const boss = await startQueue(() => createBoss(url), async (b) => {
+    await ensureQueues(b);
+    await ensureEventQueues(b);
+  });
   boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
-  await boss.start();
-  await ensureQueues(boss);
-  await ensureEventQueues(boss);
   // Events queued with Prefer: respond-async (POST /api/v1/events).
   await workEvents(boss);
   await workChunks(boss, {

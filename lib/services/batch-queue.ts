@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import { jobQueueSettings } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
+import { isTransientDbError } from "@/lib/data/retry";
 import { expireLapsed, repWorkload } from "@/lib/data/decisions";
 import { ensureDraw } from "@/lib/data/holdout";
 import { generateRecommendations, type GenerationResult } from "./generation";
@@ -44,7 +45,33 @@ export function createBoss(url: string): PgBoss {
   });
 }
 
-/** Creates the queues (idempotent; concurrent callers are safe). */
+/**
+ * A started pg-boss instance from `make`, with `ensure` run on it (creating
+ * queues). Processes starting at once on a database without pg-boss's schema
+ * can deadlock creating it or the queues (seen with two workers); a transient
+ * failure starts over with a fresh instance (one that failed half-way cannot
+ * be started again), up to 5 times.
+ */
+export async function startQueue(make: () => PgBoss, ensure: (boss: PgBoss) => Promise<void>): Promise<PgBoss> {
+  for (let attempt = 1; ; attempt++) {
+    const boss = make();
+    // Until the caller listens: an 'error' event without a listener would throw.
+    const early = (err: Error) => console.warn(`job queue: ${err.message}`);
+    boss.on("error", early);
+    try {
+      await boss.start();
+      await ensure(boss);
+      boss.off("error", early);
+      return boss;
+    } catch (err) {
+      await Promise.race([boss.stop({ graceful: false, wait: false }).catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+      if (attempt >= 5 || !isTransientDbError(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.round(Math.random() * 100 * 2 ** attempt)));
+    }
+  }
+}
+
+/** Creates the queues (idempotent; concurrent callers can deadlock on a fresh database: start through startQueue). */
 export async function ensureQueues(boss: PgBoss): Promise<void> {
   await boss.createQueue(CHUNK_DEAD_LETTER);
   await boss.createQueue(CHUNK_QUEUE, { name: CHUNK_QUEUE, retryLimit: CHUNK_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: jobExpireSeconds(), deadLetter: CHUNK_DEAD_LETTER });

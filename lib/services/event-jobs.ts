@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import type { EventJob, EventsResponse } from "@/lib/validation/api-responses";
+import { startQueue } from "./batch-queue";
 import { recordEvents } from "./ingest";
 
 // Events recorded asynchronously (POST /api/v1/events with
@@ -35,10 +36,8 @@ function queueForThisProcess(): Promise<PgBoss> | null {
   const mode = databaseMode();
   if (mode.kind !== "postgres") return null;
   appBoss ??= (async () => {
-    const boss = new PgBoss({ connectionString: mode.url, schema: "pgboss", application_name: "nudge-app-jobs", max: 2, supervise: false, schedule: false });
+    const boss = await startQueue(() => new PgBoss({ connectionString: mode.url, schema: "pgboss", application_name: "nudge-app-jobs", max: 2, supervise: false, schedule: false }), ensureEventQueues);
     boss.on("error", (err: Error) => console.warn(`job queue: ${err.message}`));
-    await boss.start();
-    await ensureEventQueues(boss);
     return boss;
   })().catch((err: unknown) => {
     appBoss = null;

@@ -84,6 +84,23 @@ describe.skipIf(!reachable)("the batch on the job queue", () => {
     expect(planChunks([], 10)).toEqual([]);
   });
 
+  it("two workers started at once on a database without the queue's schema both come up (creating it can deadlock; the loser starts over)", async () => {
+    const pair = [startWorker({}), startWorker({})];
+    workers.push(...pair);
+    const ready = (w: ChildProcess) =>
+      new Promise<string>((resolve) => {
+        let out = "";
+        w.stdout!.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("ready")) resolve("ready");
+        });
+        w.once("exit", (code) => resolve(`exited ${code}`));
+      });
+    expect(await Promise.all(pair.map(ready))).toEqual(["ready", "ready"]);
+    for (const w of pair) w.kill("SIGTERM");
+    await Promise.all(pair.map((w) => new Promise((r) => (w.exitCode === null ? w.once("exit", r) : r(null)))));
+  }, 60_000);
+
   it("decides, split into chunks of whole reps, exactly what one process decides", async () => {
     const now = new Date();
     const decided = async () =>
