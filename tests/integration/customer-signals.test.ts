@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aggregateEvents, type EngineEvent } from "@/lib/engine";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { Rng } from "@/tooling/seed/random";
 import { ownDatabase } from "../support/own-db";
 import { postgresReachable } from "../support/test-db";
 
@@ -17,22 +18,12 @@ const { loadEventAggregates, checkCustomerSignals } = await import("@/lib/data/d
 const DAY = 86_400_000;
 const TYPES = ["PURCHASE", "MEETING", "CALL", "EMAIL_SENT", "EMAIL_CLICK", "WEB_VISIT", "SUPPORT_TICKET"] as const;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe.skipIf(!reachable)("incremental customer signals", () => {
   let prisma: PrismaClient;
   let drop: () => Promise<void>;
   const ids: string[] = [];
-  const r = rng(20261203);
+  const seeded = new Rng("customer-signals");
+  const r = () => seeded.next();
   const base = Date.now();
 
   const randomEvent = (customerId: string) => {
