@@ -25,6 +25,8 @@ const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
  * Every table whose rows refer to a customer, directly (a foreign key to
  * Customer) or through another such table (Feedback → Recommendation →
  * Customer), from the database's foreign keys. Customer itself comes first.
+ * Partitions (the months of CustomerEvent) are not tables of their own here:
+ * their rows are read through the partitioned table.
  */
 export async function customerTables(client: Client = db()): Promise<CustomerTable[]> {
   const fks = await client.$queryRaw<{ child: string; col: string; parent: string; parentCol: string }[]>`
@@ -34,7 +36,7 @@ export async function customerTables(client: Client = db()): Promise<CustomerTab
     JOIN pg_class pa ON pa.oid = c.confrelid
     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
     JOIN pg_attribute pa_att ON pa_att.attrelid = c.confrelid AND pa_att.attnum = c.confkey[1]
-    WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND n.nspname = current_schema()
+    WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND n.nspname = current_schema() AND NOT ch.relispartition
     ORDER BY ch.relname, a.attname`;
   const found = new Map<string, { predicates: string[]; paths: string[] }>([["Customer", { predicates: [`${q("id")} = $1::uuid`], paths: ["Customer"] }]]);
   // Breadth first from Customer: a child of a table that refers to the customer refers to them too.

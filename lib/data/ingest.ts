@@ -90,7 +90,9 @@ export type EventInsert = ApiEvent & { customerId: string; requestHash: string |
 /**
  * Inserts events; one whose idempotency key was recorded before (or is being
  * recorded by a concurrent call, which it waits for) is skipped. Returns the
- * rows actually inserted.
+ * rows actually inserted. The skipping is the database's: CustomerEvent is
+ * partitioned by month, so its keys live in "CustomerEventKey", claimed by a
+ * trigger as each row is inserted (migration 20261207000000_history_partitions).
  */
 export async function insertEvents(client: Client, rows: EventInsert[]): Promise<{ customerId: string; idempotencyKey: string | null }[]> {
   return client.$queryRaw<{ customerId: string; idempotencyKey: string | null }[]>`
@@ -101,7 +103,6 @@ export async function insertEvents(client: Client, rows: EventInsert[]): Promise
                   ${rows.map((w) => (w.payload ? JSON.stringify(w.payload) : null))}::text[], ${rows.map((w) => w.source ?? null)}::text[],
                   ${rows.map((w) => w.idempotencyKey ?? null)}::text[], ${rows.map((w) => w.requestHash)}::text[])
            AS t(c, t, o, a, p, s, k, h)
-      ON CONFLICT ("idempotencyKey") DO NOTHING
       RETURNING "customerId", "idempotencyKey"`;
 }
 
@@ -109,7 +110,7 @@ export async function insertEvents(client: Client, rows: EventInsert[]): Promise
 export async function eventRequestHashes(client: Client, keys: string[]): Promise<Map<string, string | null>> {
   if (keys.length === 0) return new Map();
   const rows = await client.$queryRaw<{ k: string; h: string | null }[]>`
-      SELECT "idempotencyKey" AS k, "requestHash" AS h FROM "CustomerEvent" WHERE "idempotencyKey" = ANY(${keys}::text[])`;
+      SELECT "idempotencyKey" AS k, "requestHash" AS h FROM "CustomerEventKey" WHERE "idempotencyKey" = ANY(${keys}::text[])`;
   return new Map(rows.map((r) => [r.k, r.h]));
 }
 

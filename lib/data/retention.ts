@@ -11,6 +11,36 @@ type Client = Pick<Db, "$queryRaw" | "$executeRaw">;
 
 export const CONTACT_TYPES_SQL = ["MEETING", "CALL", "EMAIL_SENT"];
 
+/**
+ * Retention by whole months: every CustomerEvent month partition that ends at
+ * or before the cutoff is replaced by a copy of what retention keeps (purchases
+ * stripped, each customer's latest contact), or dropped when nothing is kept
+ * (nudge_retention_rewrite_months, migration 20261207000000_history_partitions).
+ * What is left before the cutoff (the partly expired month, the DEFAULT
+ * partition) is for purgeEventsBefore and stripPurchasesBefore.
+ */
+export async function rewriteExpiredMonths(client: Client, cutoff: Date): Promise<{ months: string[]; deletedByType: Record<string, number>; stripped: number }> {
+  const [row] = await client.$queryRaw<{ months: string[]; deleted: Record<string, number>; stripped: number }[]>`
+    SELECT months, deleted, stripped FROM nudge_retention_rewrite_months(${cutoff}::timestamp, ${CONTACT_TYPES_SQL}::text[])`;
+  return { months: row?.months ?? [], deletedByType: row?.deleted ?? {}, stripped: row?.stripped ?? 0 };
+}
+
+/**
+ * Creates the monthly partitions of CustomerEvent and UsageEvent from the month
+ * before `now` to three months ahead when missing (rows of those months already
+ * in the DEFAULT partition move into them); returns how many it created. Waits
+ * at most 5 s for locks: a busy moment leaves it to the next call (rows land in
+ * the DEFAULT partition meanwhile, nothing fails).
+ */
+export async function ensureMonthPartitions(client: Pick<Db, "$transaction">, now = new Date()): Promise<number> {
+  return client.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('lock_timeout', '5s', true)`;
+    const [row] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT nudge_ensure_month_partitions(${now}::timestamp - interval '1 month', ${now}::timestamp + interval '3 months') AS n`;
+    return row?.n ?? 0;
+  });
+}
+
 /** Deletes raw events that occurred before the cutoff (not purchases, not a customer's latest contact); returns counts per type. */
 export async function purgeEventsBefore(client: Client, cutoff: Date): Promise<Record<string, number>> {
   const rows = await client.$queryRaw<{ type: string; n: number }[]>`

@@ -1,7 +1,17 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction, type Tx } from "@/lib/data/db";
-import { insertRetentionRun, lastScheduledRun, loadRetentionDays, purgeEventsBefore, saveRetentionDays, stripPurchasesBefore } from "@/lib/data/retention";
+import { db } from "@/lib/data/db";
+import {
+  ensureMonthPartitions,
+  insertRetentionRun,
+  lastScheduledRun,
+  loadRetentionDays,
+  purgeEventsBefore,
+  rewriteExpiredMonths,
+  saveRetentionDays,
+  stripPurchasesBefore,
+} from "@/lib/data/retention";
 import { retentionSettings } from "@/lib/config/env";
 
 // Use case: raw events older than the admin-set period are purged, and the run
@@ -21,6 +31,14 @@ export interface RetentionResult {
   eventsDeleted: number;
   eventsStripped: number;
   deletedByType: Record<string, number>;
+  /** Month partitions rewritten whole (or dropped) instead of row by row. */
+  monthsRewritten: string[];
+}
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [k, n] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + n;
+  return Object.fromEntries(Object.entries(sum).sort(([x], [y]) => x.localeCompare(y)));
 }
 
 export async function runRetention(opts: { now?: Date; trigger: "schedule" | "admin"; actorId?: string | null }): Promise<RetentionResult> {
@@ -32,11 +50,13 @@ async function retentionIn(tx: Tx, opts: { now?: Date; trigger: "schedule" | "ad
   {
     const retentionDays = await loadRetentionDays(tx);
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-    const deletedByType = await purgeEventsBefore(tx, cutoff);
-    const eventsStripped = await stripPurchasesBefore(tx, cutoff);
+    // Whole expired months first (a partition swap), then row by row what is left before the cutoff.
+    const months = await rewriteExpiredMonths(tx, cutoff);
+    const deletedByType = addCounts(months.deletedByType, await purgeEventsBefore(tx, cutoff));
+    const eventsStripped = months.stripped + (await stripPurchasesBefore(tx, cutoff));
     const eventsDeleted = Object.values(deletedByType).reduce((a, b) => a + b, 0);
     const runId = await insertRetentionRun(tx, { startedAt: now, finishedAt: new Date(), cutoff, retentionDays, trigger: opts.trigger, actorId: opts.actorId ?? null, eventsDeleted, eventsStripped, deletedByType, error: null });
-    return { runId, cutoff, retentionDays, eventsDeleted, eventsStripped, deletedByType };
+    return { runId, cutoff, retentionDays, eventsDeleted, eventsStripped, deletedByType, monthsRewritten: months.months };
   }
 }
 
@@ -70,8 +90,15 @@ export function startRetentionWorker(): boolean {
   if (checkMs === 0 || globalForRetention.nudgeRetentionTimer) return false;
   const tick = async () => {
     try {
+      // The history's months ahead exist before events arrive for them (hourly, idempotent, cheap when they do).
+      const created = await ensureMonthPartitions(db());
+      if (created > 0) console.info(`partitions: created ${created} monthly partitions`);
+    } catch (err) {
+      console.warn("partition maintenance failed:", err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);
+    }
+    try {
       const r = await runScheduledRetentionIfDue();
-      if (r) console.info(`retention: deleted ${r.eventsDeleted} events before ${r.cutoff.toISOString()}, stripped ${r.eventsStripped} purchases`);
+      if (r) console.info(`retention: deleted ${r.eventsDeleted} events before ${r.cutoff.toISOString()}, stripped ${r.eventsStripped} purchases, ${r.monthsRewritten.length} whole months rewritten`);
     } catch (err) {
       console.warn("retention run failed:", err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);
     }

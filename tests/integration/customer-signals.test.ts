@@ -78,10 +78,10 @@ describe.skipIf(!reachable)("incremental customer signals", () => {
       // Updates: time moved, amount changed, a ticket closed, an event moved to another customer.
       for (const e of left.filter(() => r() < 0.06)) {
         const what = Math.floor(r() * 4);
-        if (what === 0) await prisma.customerEvent.update({ where: { id: e.id }, data: { occurredAt: new Date(base - Math.round((r() * 100 - 3) * DAY)) } });
-        else if (what === 1) await prisma.customerEvent.update({ where: { id: e.id }, data: { amount: Math.round(r() * 50_000) / 100 } });
-        else if (what === 2) await prisma.customerEvent.update({ where: { id: e.id }, data: { payload: { status: r() < 0.5 ? "closed" : "open" } } });
-        else await prisma.customerEvent.update({ where: { id: e.id }, data: { customerId: ids[Math.floor(r() * ids.length)]! } });
+        if (what === 0) await prisma.customerEvent.updateMany({ where: { id: e.id }, data: { occurredAt: new Date(base - Math.round((r() * 100 - 3) * DAY)) } });
+        else if (what === 1) await prisma.customerEvent.updateMany({ where: { id: e.id }, data: { amount: Math.round(r() * 50_000) / 100 } });
+        else if (what === 2) await prisma.customerEvent.updateMany({ where: { id: e.id }, data: { payload: { status: r() < 0.5 ? "closed" : "open" } } });
+        else await prisma.customerEvent.updateMany({ where: { id: e.id }, data: { customerId: ids[Math.floor(r() * ids.length)]! } });
       }
       // Many rows in one statement (as retention and erasure do).
       await prisma.customerEvent.updateMany({ where: { type: "SUPPORT_TICKET", id: { in: left.filter(() => r() < 0.3).map((e) => e.id) } }, data: { payload: { status: "closed" } } });

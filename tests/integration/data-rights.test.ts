@@ -45,7 +45,9 @@ async function foreignKeys(): Promise<Fk[]> {
     FROM information_schema.table_constraints tc
     JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
     JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
-    WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()`);
+    WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()
+      -- A partition (a month of CustomerEvent) carries a copy of its table's keys; its rows are its table's.
+      AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = format('%I.%I', kcu.table_schema, kcu.table_name)::regclass AND c.relispartition)`);
 }
 
 /** Each table that can refer to a customer, with the SQL selecting the customer's rows ($1), walking foreign keys outward from Customer. */

@@ -52,8 +52,8 @@ describe.skipIf(!reachable)("retention of raw events", () => {
     const left = new Set((await db().customerEvent.findMany({ select: { id: true } })).map((e) => e.id));
     for (const gone of [oldVisit, oldClick, olderCall, bOldCall]) expect(left.has(gone.id)).toBe(false);
     for (const kept of [recentVisit, oldPurchase, latestOldCall, bNewCall]) expect(left.has(kept.id)).toBe(true);
-    expect(await db().customerEvent.findUniqueOrThrow({ where: { id: oldPurchase.id } })).toMatchObject({ payload: null, source: null, idempotencyKey: null, type: "PURCHASE" });
-    expect(Number((await db().customerEvent.findUniqueOrThrow({ where: { id: oldPurchase.id } })).amount)).toBe(120);
+    expect(await db().customerEvent.findFirstOrThrow({ where: { id: oldPurchase.id } })).toMatchObject({ payload: null, source: null, idempotencyKey: null, type: "PURCHASE" });
+    expect(Number((await db().customerEvent.findFirstOrThrow({ where: { id: oldPurchase.id } })).amount)).toBe(120);
 
     const [run] = await listRetentionRuns(1);
     expect(run).toMatchObject({ trigger: "admin", eventsDeleted: 4, eventsStripped: 1, deletedByType: { CALL: 2, EMAIL_CLICK: 1, WEB_VISIT: 1 }, retentionDays: 200 });

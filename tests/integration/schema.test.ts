@@ -13,6 +13,7 @@ import { connectPglite, connectPostgres, createDatabase, postgresReachable } fro
 const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 const INIT = "20261123190000_init";
 const FACTS = "20261124000000_dashboard_facts";
+const PARTITIONS = "20261207000000_history_partitions";
 
 let expected: SchemaShape;
 beforeAll(async () => {
@@ -86,7 +87,7 @@ describe.skipIf(!reachable)("the checker detects drift", () => {
 
   /** Applies a copy of every migration, with `mutate` applied to one of them (the init one by default), and diffs the result. */
   async function diffAfter(label: string, mutate: (sql: string) => string, migration = INIT): Promise<string[]> {
-    const original = migration === INIT ? initSql : factsSql;
+    const original = migration === INIT ? initSql : migration === FACTS ? factsSql : await readFile(path.join(MIGRATIONS_DIR, migration, "migration.sql"), "utf8");
     const mutated = mutate(original);
     expect(mutated, "the mutation must change the migration").not.toBe(original);
     const dir = path.join(tempRoot, label);
@@ -113,15 +114,20 @@ describe.skipIf(!reachable)("the checker detects drift", () => {
       "trigger",
       (sql) =>
         sql
-          .replace(/CREATE TRIGGER "UsageEvent_days_insert"[^;]*;/, "")
+          .replace(/CREATE TRIGGER "Recommendation_outcomes_insert"[^;]*;/, "")
           .replace(`CREATE TRIGGER "Feedback_facts_insert" AFTER INSERT ON "Feedback"`, `CREATE TRIGGER "Feedback_facts_insert" AFTER INSERT OR UPDATE ON "Feedback"`)
           .replace("REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts()", "FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts()"),
       FACTS,
     );
     expect(diff).toEqual([
-      `missing trigger "UsageEvent_days_insert" on "UsageEvent": AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION nudge_usage_days()`,
+      `missing trigger "Recommendation_outcomes_insert" on "Recommendation": AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION nudge_recommendations_inserted()`,
       `trigger "Feedback_facts_insert" on "Feedback": expected AFTER INSERT FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts(), found AFTER INSERT OR UPDATE FOR EACH STATEMENT EXECUTE FUNCTION nudge_feedback_facts()`,
     ]);
+  });
+
+  it("reports a partitioned table without its DEFAULT partition", async () => {
+    const diff = await diffAfter("partitioning", (sql) => sql.replace(`CREATE TABLE "UsageEvent_default" PARTITION OF "UsageEvent" DEFAULT;`, ""), PARTITIONS);
+    expect(diff).toEqual([`partitioning of "UsageEvent": expected RANGE (at) with a DEFAULT partition, found RANGE (at)`]);
   });
 
   it("reports a missing index", async () => {

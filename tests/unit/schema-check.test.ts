@@ -130,6 +130,11 @@ describe("expectedSchema", () => {
         expect(withExtras.indexes).toContainEqual(
           expect.objectContaining({ name: extra.name, table: extra.table, predicate: extra.predicate, unique: extra.unique }),
         );
+      } else if (extra.kind === "partitioning") {
+        expect(withExtras.partitioning).toContainEqual({
+          table: extra.table,
+          definition: `${extra.strategy} (${extra.columns.join(", ")})${extra.defaultPartition ? " with a DEFAULT partition" : ""}`,
+        });
       } else {
         expect(withExtras.triggers).toContainEqual({
           name: extra.name,
@@ -139,6 +144,7 @@ describe("expectedSchema", () => {
       }
     }
     expect(SCHEMA_EXTRAS.some((e) => e.kind === "trigger")).toBe(true);
+    expect(SCHEMA_EXTRAS.some((e) => e.kind === "partitioning")).toBe(true);
   });
 
   it("reports Prisma's validation errors readably", () => {

@@ -56,6 +56,15 @@ export interface MigrateResult {
   alreadyApplied: string[];
 }
 
+/**
+ * Statements a migration asks to run after its commit, outside any transaction
+ * (VACUUM cannot run inside one): its lines `-- after commit: <statement>`.
+ * To Prisma's own migrate they are comments, and autovacuum does the work later.
+ */
+export function afterCommitStatements(sql: string): string[] {
+  return [...sql.matchAll(/^-- after commit: (.+)$/gm)].map((m) => m[1]!.trim());
+}
+
 /** Applies every pending migration; a no-op when all are applied. */
 export async function migrate(conn: SqlConn, migrations: MigrationFile[]): Promise<MigrateResult> {
   await conn.exec(CREATE_MIGRATIONS_TABLE);
@@ -95,6 +104,14 @@ export async function migrate(conn: SqlConn, migrations: MigrationFile[]): Promi
       } catch (err) {
         await conn.exec("ROLLBACK");
         throw new MigrationError(m.name, err);
+      }
+      // The migration is recorded: a failure here is maintenance left undone, not a failed migration.
+      for (const statement of afterCommitStatements(m.sql)) {
+        try {
+          await conn.exec(statement);
+        } catch (err) {
+          console.warn(`warning: after migration ${m.name}, "${statement}" failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
     }
     return result;

@@ -84,13 +84,25 @@ export interface TriggerShape {
   definition: string;
 }
 
+export interface PartitioningShape {
+  table: string;
+  /** e.g. `RANGE (occurredAt) with a DEFAULT partition` */
+  definition: string;
+}
+
 export interface SchemaShape {
   tables: TableShape[];
+  /** Partitioned tables (their partitions are not part of the shape). Optional for shapes written by hand. */
+  partitioning?: PartitioningShape[];
   indexes: IndexShape[];
   foreignKeys: ForeignKeyShape[];
   enums: EnumShape[];
   checks: CheckShape[];
   triggers: TriggerShape[];
+}
+
+function describePartitioning(strategy: string, columns: readonly string[], hasDefault: boolean): string {
+  return `${strategy} (${columns.join(", ")})${hasDefault ? " with a DEFAULT partition" : ""}`;
 }
 
 function describeTrigger(t: { timing: string; events: readonly string[]; level: string; fn: string }): string {
@@ -413,6 +425,7 @@ export function expectedSchema(schemaPrismaText: string, extras: readonly Schema
     enums: datamodel.enums.map((e) => ({ name: e.dbName ?? e.name, values: e.values.map((v) => v.dbName ?? v.name) })),
     checks: [],
     triggers: [],
+    partitioning: [],
   };
 
   const tables = new Map<string, TableShape>();
@@ -505,6 +518,10 @@ export function expectedSchema(schemaPrismaText: string, extras: readonly Schema
   }
 
   for (const extra of extras) {
+    if (extra.kind === "partitioning") {
+      shape.partitioning?.push({ table: extra.table, definition: describePartitioning(extra.strategy, extra.columns, extra.defaultPartition) });
+      continue;
+    }
     if (extra.kind === "trigger") {
       shape.triggers.push({ table: extra.table, name: extra.name, definition: describeTrigger({ ...extra, fn: extra.function }) });
       continue;
@@ -585,7 +602,7 @@ export async function actualSchema(conn: SqlConn, schema = "public"): Promise<Sc
        JOIN pg_class t ON t.oid = ix.indrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
        JOIN pg_am am ON am.oid = i.relam
-      WHERE n.nspname = $1 AND t.relkind IN ('r', 'p') AND t.relname <> '_prisma_migrations'
+      WHERE n.nspname = $1 AND t.relkind IN ('r', 'p') AND NOT t.relispartition AND t.relname <> '_prisma_migrations'
       ORDER BY t.relname, i.relname`,
     [schema],
   );
@@ -613,7 +630,7 @@ export async function actualSchema(conn: SqlConn, schema = "public"): Promise<Sc
        JOIN pg_class t ON t.oid = con.conrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
        LEFT JOIN pg_class rt ON rt.oid = con.confrelid
-      WHERE n.nspname = $1 AND con.contype IN ('f', 'c', 'x') AND t.relname <> '_prisma_migrations'
+      WHERE n.nspname = $1 AND con.contype IN ('f', 'c', 'x') AND NOT t.relispartition AND t.relname <> '_prisma_migrations'
       ORDER BY t.relname, con.conname`,
     [schema],
   );
@@ -634,10 +651,25 @@ export async function actualSchema(conn: SqlConn, schema = "public"): Promise<Sc
        JOIN pg_class c ON c.oid = tg.tgrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_proc p ON p.oid = tg.tgfoid
-      WHERE n.nspname = $1 AND NOT tg.tgisinternal
+      WHERE n.nspname = $1 AND NOT tg.tgisinternal AND NOT c.relispartition
       ORDER BY c.relname, tg.tgname`,
     [schema],
   );
+  // Partitioned tables: strategy and key (pg_get_partkeydef: `RANGE ("occurredAt")`), and whether a DEFAULT partition exists.
+  const partitionRows = await conn.query<{ table_name: string; keydef: string; has_default: boolean }>(
+    `SELECT c.relname AS table_name, pg_get_partkeydef(c.oid) AS keydef, pt.partdefid <> 0 AS has_default
+       FROM pg_partitioned_table pt
+       JOIN pg_class c ON c.oid = pt.partrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND NOT c.relispartition
+      ORDER BY c.relname`,
+    [schema],
+  );
+  const partitioning: PartitioningShape[] = partitionRows.map((r) => {
+    const m = /^(\w+)\s*\((.*)\)$/.exec(r.keydef.trim());
+    const columns = (m?.[2] ?? r.keydef).split(",").map((c) => unquoteIdentifier(c.trim()));
+    return { table: r.table_name, definition: describePartitioning(m?.[1] ?? "?", columns, r.has_default) };
+  });
   // pg_trigger.tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 64 instead of.
   const triggers: TriggerShape[] = triggerRows.map((r) => ({
     table: r.table_name,
@@ -700,6 +732,7 @@ export async function actualSchema(conn: SqlConn, schema = "public"): Promise<Sc
     enums: enumRows.map((r) => ({ name: r.name, values: stringArray(r.values) })),
     checks,
     triggers,
+    partitioning,
   };
 }
 
@@ -971,6 +1004,17 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
   const expectedTriggers = new Set(expected.triggers.map(triggerKey));
   for (const at of actual.triggers) {
     if (!expectedTriggers.has(triggerKey(at))) lines.push(`unexpected trigger "${at.name}" on "${at.table}": ${at.definition}`);
+  }
+
+  const actualPartitioning = byKey(actual.partitioning ?? [], (p) => p.table);
+  for (const ep of expected.partitioning ?? []) {
+    const ap = actualPartitioning.get(ep.table);
+    if (!ap) lines.push(`table "${ep.table}" is not partitioned: expected PARTITION BY ${ep.definition}`);
+    else if (ap.definition !== ep.definition) lines.push(`partitioning of "${ep.table}": expected ${ep.definition}, found ${ap.definition}`);
+  }
+  const expectedPartitioned = new Set((expected.partitioning ?? []).map((p) => p.table));
+  for (const ap of actual.partitioning ?? []) {
+    if (!expectedPartitioned.has(ap.table)) lines.push(`unexpected partitioning of "${ap.table}": PARTITION BY ${ap.definition}`);
   }
 
   return lines.sort();

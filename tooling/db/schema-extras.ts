@@ -38,8 +38,20 @@ export interface ExtraTrigger {
   reason: string;
 }
 
+export interface ExtraPartitioning {
+  kind: "partitioning";
+  /** The partitioned (parent) table; its partitions are not compared (they come and go with the months). */
+  table: string;
+  strategy: "RANGE" | "LIST" | "HASH";
+  /** Partition key columns (database names). */
+  columns: readonly string[];
+  /** Whether a DEFAULT partition must exist. */
+  defaultPartition: boolean;
+  reason: string;
+}
+
 /** Extend the union when a migration needs another kind of object (check constraint, ...). */
-export type SchemaExtra = ExtraIndex | ExtraTrigger;
+export type SchemaExtra = ExtraIndex | ExtraTrigger | ExtraPartitioning;
 
 const WEBHOOKS =
   "Webhook outbox (migration 20261203310000_webhooks): the delivery rows are written in the transaction of the change, by every writer alike. Prisma's schema language has no triggers.";
@@ -99,7 +111,7 @@ function holdoutUnitDayTriggers(): ExtraTrigger[] {
   return [
     t("CustomerEvent", "CustomerEvent_unit_days_insert", "INSERT", "STATEMENT", "nudge_holdout_unit_days_events", "A purchase recorded in a draw's window is counted on its unit's day."),
     t("CustomerEvent", "CustomerEvent_unit_days_delete", "DELETE", "STATEMENT", "nudge_holdout_unit_days_events", "A purchase removed (retention, erasure) is taken off its unit's day."),
-    t("CustomerEvent", "CustomerEvent_unit_days_update", "UPDATE", "ROW", "nudge_holdout_unit_days_event_changed", "An event changed in customer, type, time, amount or flags moves between unit days."),
+    t("CustomerEvent", "CustomerEvent_unit_days_update", "UPDATE", "STATEMENT", "nudge_holdout_unit_days_events_changed", "An event changed in customer, type, time, amount or flags moves between unit days (statement-level since migration 20261207000000_history_partitions: an update moving a row to another month's partition fires no row-level AFTER UPDATE trigger)."),
     t("HoldoutAssignment", "HoldoutAssignment_unit_days_insert", "INSERT", "STATEMENT", "nudge_holdout_unit_days_units", "A unit drawn gets the days of its customer's purchases in the window."),
     t("HoldoutAssignment", "HoldoutAssignment_unit_days_update", "UPDATE", "STATEMENT", "nudge_holdout_unit_days_units", "A unit's arm, owner or segment changed is followed on its days."),
     t("HoldoutAssignment", "HoldoutAssignment_unit_days_delete", "DELETE", "STATEMENT", "nudge_holdout_unit_days_units", "A unit removed takes its days with it."),
@@ -107,7 +119,22 @@ function holdoutUnitDayTriggers(): ExtraTrigger[] {
   ];
 }
 
+const PARTITIONS = "History partitioned by month (migration 20261207000000_history_partitions; nudge_ensure_month_partitions adds months, retention drops them).";
+
+function historyPartitioning(): SchemaExtra[] {
+  const keys = "Prisma's schema language has no triggers; the keys of a partitioned table cannot be unique without the partition key.";
+  return [
+    { kind: "partitioning", table: "CustomerEvent", strategy: "RANGE", columns: ["occurredAt"], defaultPartition: true, reason: `${PARTITIONS} Prisma's schema language has no partitioning.` },
+    { kind: "partitioning", table: "UsageEvent", strategy: "RANGE", columns: ["at"], defaultPartition: true, reason: `${PARTITIONS} Prisma's schema language has no partitioning.` },
+    { kind: "trigger", table: "CustomerEvent", name: "CustomerEvent_key_claim", timing: "BEFORE", events: ["INSERT"], level: "ROW", function: "nudge_customer_event_key_claim", reason: `${PARTITIONS} An event with an idempotency key claims it in CustomerEventKey, or is skipped when another event holds it. ${keys}` },
+    { kind: "trigger", table: "CustomerEvent", name: "CustomerEvent_keys_update", timing: "AFTER", events: ["UPDATE"], level: "STATEMENT", function: "nudge_customer_event_keys_changed", reason: `${PARTITIONS} A key cleared (erasure, retention), changed or moved with its event follows in CustomerEventKey. ${keys}` },
+    { kind: "trigger", table: "CustomerEvent", name: "CustomerEvent_refs_delete", timing: "AFTER", events: ["DELETE"], level: "STATEMENT", function: "nudge_customer_event_refs_deleted", reason: `${PARTITIONS} A deleted event's key goes, and ContactFeedback pointing at it gets a null eventId (what ON DELETE SET NULL did). ${keys}` },
+    { kind: "trigger", table: "ContactFeedback", name: "ContactFeedback_event_exists", timing: "BEFORE", events: ["INSERT", "UPDATE"], level: "ROW", function: "nudge_contact_feedback_event_exists", reason: `${PARTITIONS} ContactFeedback.eventId must name an existing event: a foreign key to a partitioned table would need its partition key in ContactFeedback, and would stop retention detaching a month. Prisma's schema language has no triggers.` },
+  ];
+}
+
 export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
+  ...historyPartitioning(),
   ...(["ACTIVE", "SHADOW"] as const).map(
     (status): ExtraIndex => ({
       kind: "index",

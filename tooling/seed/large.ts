@@ -108,7 +108,7 @@ async function setFactTriggers(pg: Client, on: boolean): Promise<void> {
 export async function wipeLarge(pg: Client): Promise<void> {
   await setFactTriggers(pg, true);
   await pg.query(
-    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "CustomerEvent", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "CustomerEvent", "CustomerEventKey", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
