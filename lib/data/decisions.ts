@@ -20,6 +20,7 @@ import {
   type HistoryRecord,
   type StatsRow,
   type StatsTable,
+  historyDays,
 } from "@/lib/engine";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 
@@ -228,25 +229,45 @@ export async function checkCustomerSignals(client: Client, now: Date): Promise<{
 
 export type HistoryRow = HistoryRecord & { customerId: string };
 
+/** What the history read needs of the catalog the pipeline runs with (a preview's draft included). */
+export type HistoryWindow = { now: Date; actions: readonly Pick<ActionDefinition, "key" | "cooldownDays">[] };
+
 /**
- * The chunk's open suggestions and those created or decided since `since`.
- * Index-only through Recommendation_customer_history_idx: keep the columns read
- * here in that index. `withExpiry` also reads expiresAt (a heap fetch), for a
+ * The chunk's suggestion history as far as the pipeline can tell rows apart
+ * (lib/engine/pipeline.ts decideChunk): every open suggestion; everything
+ * created in the last 7 days (the weekly contact cap counts them); control
+ * suggestions within the attribution window (they hold the customer's slot);
+ * and, per customer and action, only the latest closed one, if it is still
+ * within that action's cool-down (an older one cannot block what the latest
+ * does not). On the large data set that is about a fifth of the rows the
+ * longest cool-down reaches; tests/integration/history-window.test.ts checks
+ * that decisions over it equal decisions over every row.
+ *
+ * Reads Recommendation_customer_history_idx (index-only: keep the columns read
+ * here in that index). `withExpiry` also reads expiresAt (a heap fetch), for a
  * preview that cannot expire lapsed suggestions in the database first.
  */
-export async function loadHistory(client: Client, customerIds: string[], since: Date, opts: { withExpiry?: boolean } = {}): Promise<HistoryRow[]> {
-  if (opts.withExpiry) {
-    return client.$queryRaw<HistoryRow[]>`
-      SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score, r."expiresAt"
-      FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
-      WHERE r."customerId" = ANY(${customerIds}::uuid[])
-        AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
-  }
+export async function loadHistory(client: Client, customerIds: string[], window: HistoryWindow, opts: { withExpiry?: boolean } = {}): Promise<HistoryRow[]> {
+  const { now, actions } = window;
+  const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
+  const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
+  const holdSince = new Date(now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
+  const expiry = opts.withExpiry ? Prisma.sql`, r."expiresAt"` : Prisma.empty;
   return client.$queryRaw<HistoryRow[]>`
-    SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score
-    FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
-    WHERE r."customerId" = ANY(${customerIds}::uuid[])
-      AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
+    SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score ${expiry}
+    FROM (
+      SELECT r.*, r.status IN ${OPEN_SQL} AS open,
+             row_number() OVER (PARTITION BY r."customerId", r."actionTypeId" ORDER BY GREATEST(r."createdAt", r."decidedAt") DESC, r.id) AS latest
+      FROM "Recommendation" r
+      WHERE r."customerId" = ANY(${customerIds}::uuid[])
+        AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})
+    ) r
+    JOIN "ActionType" a ON a.id = r."actionTypeId"
+    LEFT JOIN unnest(${actions.map((x) => x.key)}::text[], ${actions.map((x) => x.cooldownDays)}::int[]) AS cd(key, days) ON cd.key = a.key
+    WHERE r.open
+       OR r."createdAt" > ${weekAgo}
+       OR (r."isControl" AND r."createdAt" > ${holdSince})
+       OR (r.latest = 1 AND GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days))`;
 }
 
 /** Advisory-lock namespace of the per-rep allocation lock ("NU"). */

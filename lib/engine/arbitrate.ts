@@ -56,8 +56,11 @@ export type HistoryEntry = {
   decidedAt: Date | null;
 };
 
-/** Everything a Recommendation row needs, plus the inputs of the score for auditing. */
-export type Candidate = {
+/**
+ * An eligible action scored for a customer: everything a Recommendation row
+ * needs but its explanation, plus the inputs of the score for auditing.
+ */
+export type ScoredCandidate = {
   customerId: string;
   repId: string;
   actionId: string;
@@ -83,12 +86,34 @@ export type Candidate = {
   conversionRate: number;
   contextWeight: number;
   expectedValue: number;
-  reasons: Reason[];
-  message: string;
+  /** Age-weighted trials behind the acceptance estimate (the learning reason cites them). */
+  evidenceTrials: number;
   isControl: boolean;
   expiresAt: Date;
   modelVersion: string;
 };
+
+/**
+ * A candidate with its plain-language reasons and rendered message. Only the
+ * candidate that goes forward is explained (explainCandidate): rendering
+ * every scored action's text for every customer cost a large batch more
+ * than scoring it.
+ */
+export type Candidate = ScoredCandidate & { reasons: Reason[]; message: string };
+
+/** The reasons and message of a scored candidate, from the action and the customer it was scored for. */
+export function explainCandidate(
+  c: ScoredCandidate,
+  action: Pick<ActionDefinition, "rule" | "urgencySignal" | "messageTemplate">,
+  customer: EngineCustomer,
+  signals: Signals,
+): Candidate {
+  return {
+    ...c,
+    reasons: explain(action, signals, { acceptanceRate: c.propensity, trials: c.evidenceTrials }),
+    message: renderTemplate(action.messageTemplate, customer, signals),
+  };
+}
 
 export type SkipCode =
   | "INACTIVE"
@@ -127,7 +152,8 @@ export type DecisionInput = {
 export const DEFAULT_EXPLORATION_SHARE = 0.2;
 
 export type Evaluation = {
-  candidates: Candidate[];
+  /** Best first, unexplained (explainCandidate renders the one that goes forward). */
+  candidates: ScoredCandidate[];
   skipped: SkippedAction[];
   /** The exploration share this customer was decided under (for the pick probability). */
   explorationShare: number;
@@ -155,7 +181,7 @@ function ruleText(rule: Rule): string {
 }
 
 /** Best first: score descending, then action key for a stable order. */
-export function compareCandidates(a: Candidate, b: Candidate): number {
+export function compareCandidates(a: ScoredCandidate, b: ScoredCandidate): number {
   return b.score - a.score || a.actionKey.localeCompare(b.actionKey) || a.customerId.localeCompare(b.customerId);
 }
 
@@ -206,22 +232,22 @@ export function evaluateActions(input: DecisionInput): Evaluation {
   // Without profiling consent the customer's own behaviour is not used: the key
   // carries the segment only, so the model gives the segment's estimate.
   const fkey = mayProfile(customer) ? customerFeatureKey(signals) : `${signals.segment}|`;
-  const candidates: Candidate[] = [];
+  const candidates: ScoredCandidate[] = [];
   const skipped: SkippedAction[] = [];
 
+  // (No closure per action here: a batch evaluates every action for every customer.)
   for (const action of actions) {
-    const skip = (code: SkipCode, text: string) => skipped.push({ actionId: action.id, actionKey: action.key, code, text });
     if (action.active === false) {
-      skip("INACTIVE", "Action is switched off");
+      skipped.push({ actionId: action.id, actionKey: action.key, code: "INACTIVE", text: "Action is switched off" });
       continue;
     }
     const consent = consentBlock(customer, actionPurpose(action));
     if (consent) {
-      skip(consent.code, consent.text);
+      skipped.push({ actionId: action.id, actionKey: action.key, code: consent.code, text: consent.text });
       continue;
     }
     if (!evaluateRule(action.rule, signals)) {
-      skip("INELIGIBLE", `Rule not met: ${ruleText(action.rule)}`);
+      skipped.push({ actionId: action.id, actionKey: action.key, code: "INELIGIBLE", text: `Rule not met: ${ruleText(action.rule)}` });
       continue;
     }
     const cooldown = cooldownBlock(action, history, now);
@@ -268,8 +294,7 @@ export function evaluateActions(input: DecisionInput): Evaluation {
         conversionRate: conv,
         businessValue: action.businessValue,
       }),
-      reasons: explain(action, signals, { acceptanceRate: meanPropensity, trials: est.evidenceTrials }),
-      message: renderTemplate(action.messageTemplate, customer, signals),
+      evidenceTrials: est.evidenceTrials,
       isControl: isControl(customer.id, action.key, period, action.controlGroupPct),
       expiresAt: addDays(now, action.expiresAfterDays),
       modelVersion: version,
@@ -282,7 +307,10 @@ export function evaluateActions(input: DecisionInput): Evaluation {
 /** The customer's best candidates (default: the single best), best first. */
 export function decideForCustomer(input: DecisionInput): Candidate[] {
   const max = Math.max(0, input.maxPerCustomer ?? 1);
-  return evaluateActions(input).candidates.slice(0, max);
+  const byKey = new Map(input.actions.map((a) => [a.key, a]));
+  return evaluateActions(input)
+    .candidates.slice(0, max)
+    .map((c) => explainCandidate(c, byKey.get(c.actionKey)!, input.customer, input.signals));
 }
 
 export type QueueOptions = {
@@ -297,14 +325,14 @@ export type QueueOptions = {
 };
 
 export type DropCode = "REP_DAILY_CAP" | "WEEKLY_CONTACT_CAP";
-export type DroppedCandidate = { candidate: Candidate; code: DropCode };
-export type RepQueue = {
+export type DroppedCandidate<T extends ScoredCandidate = Candidate> = { candidate: T; code: DropCode };
+export type RepQueue<T extends ScoredCandidate = Candidate> = {
   repId: string;
   /** Shown to the rep, best first. */
-  visible: Candidate[];
+  visible: T[];
   /** Control group: stored with isControl, never shown, not counted against the cap. */
-  control: Candidate[];
-  dropped: DroppedCandidate[];
+  control: T[];
+  dropped: DroppedCandidate<T>[];
 };
 
 export const DEFAULT_PER_REP_DAILY_CAP = 25;
@@ -318,14 +346,14 @@ export const DEFAULT_WEEKLY_CONTACT_CAP = 2;
  * shown, so treated and control groups face the same selection. Both count
  * as a (would-be) contact of the customer within this batch.
  */
-export function buildQueues(
-  candidatesByCustomer: ReadonlyMap<string, readonly Candidate[]>,
+export function buildQueues<T extends ScoredCandidate>(
+  candidatesByCustomer: ReadonlyMap<string, readonly T[]>,
   opts: QueueOptions = {},
-): Map<string, RepQueue> {
+): Map<string, RepQueue<T>> {
   const cap = opts.perRepDailyCap ?? DEFAULT_PER_REP_DAILY_CAP;
   const weeklyCap = opts.weeklyContactCap ?? DEFAULT_WEEKLY_CONTACT_CAP;
   const contacts = new Map(opts.contactsThisWeek ?? []);
-  const queues = new Map<string, RepQueue>();
+  const queues = new Map<string, RepQueue<T>>();
 
   const all = [...candidatesByCustomer.values()].flat().sort(compareCandidates);
   for (const c of all) {

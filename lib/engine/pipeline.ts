@@ -13,11 +13,13 @@ import {
   actionPurpose,
   buildQueues,
   evaluateActions,
+  explainCandidate,
   type ActionDefinition,
   type Candidate,
   type DropCode,
   type Evaluation,
   type HistoryEntry,
+  type ScoredCandidate,
 } from "./arbitrate";
 import { consentBlock } from "./consent";
 import { DEFAULT_PICK_DRAWS, pickProbability } from "./pick-probability";
@@ -66,7 +68,7 @@ export type CustomerDecision =
   /** The best candidate goes to allocation (replacing `replaces`, when a re-score outranks them). */
   | { kind: "propose"; customerId: string; candidate: Candidate; replaces: string[]; text: string }
   /** An open suggestion stays; nothing new for this customer. */
-  | { kind: "keep"; customerId: string; openIds: string[]; best: Candidate; text: string }
+  | { kind: "keep"; customerId: string; openIds: string[]; best: ScoredCandidate; text: string }
   /** No action is eligible now. */
   | { kind: "none"; customerId: string; text: string }
   /**
@@ -109,7 +111,7 @@ export type ChunkDecisions = { outcomes: CustomerOutcome[]; withdrawals: Withdra
  * for the contact cap, and the attribution window (a control suggestion holds
  * the customer's slot that long).
  */
-export function historyDays(actions: readonly ActionDefinition[]): number {
+export function historyDays(actions: readonly Pick<ActionDefinition, "cooldownDays">[]): number {
   return Math.max(HISTORY_FLOOR_DAYS, ATTRIBUTION_WINDOW_DAYS, ...actions.map((a) => a.cooldownDays));
 }
 
@@ -171,20 +173,21 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
       explorationShare: input.explorationShare,
     });
     const best = evaluation.candidates[0];
-    const outcome = (decision: CustomerDecision) => outcomes.push({ customerId, decision, evaluation, history, contactsThisWeek });
+    const decided = { customerId, evaluation, history, contactsThisWeek };
     if (!best) {
-      outcome({ kind: "none", customerId, text: "No action is eligible now" });
+      outcomes.push({ ...decided, decision: { kind: "none", customerId, text: "No action is eligible now" } });
       continue;
     }
     const held = holdFor(c, history, now);
     if (held) {
-      outcome({ kind: "held", customerId, ...held });
+      outcomes.push({ ...decided, decision: { kind: "held", customerId, ...held } });
       continue;
     }
     // One live suggestion per customer at a time.
     const open = history.filter((h) => !h.isControl && isOpen(h.status));
     if (open.length === 0) {
-      outcome({ kind: "propose", customerId, candidate: best, replaces: [], text: "Best eligible action" });
+      const candidate = explainCandidate(best, byKey.get(best.actionKey)!, c.customer, c.signals);
+      outcomes.push({ ...decided, decision: { kind: "propose", customerId, candidate, replaces: [], text: "Best eligible action" } });
       continue;
     }
     const replaceable = mode === "realtime" ? open.filter((h) => h.status === "PENDING" && best.score > h.score * REPLACE_MARGIN) : [];
@@ -192,15 +195,20 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
       for (const h of replaceable) {
         withdrawals.push({ recommendationId: h.id, customerId, code: "REPLACED", text: `Outranked by "${best.actionName}"` });
       }
-      outcome({ kind: "propose", customerId, candidate: best, replaces: replaceable.map((h) => h.id), text: `Replaces a pending suggestion it outranks by ${Math.round((REPLACE_MARGIN - 1) * 100)}% or more` });
+      const candidate = explainCandidate(best, byKey.get(best.actionKey)!, c.customer, c.signals);
+      const text = `Replaces a pending suggestion it outranks by ${Math.round((REPLACE_MARGIN - 1) * 100)}% or more`;
+      outcomes.push({ ...decided, decision: { kind: "propose", customerId, candidate, replaces: replaceable.map((h) => h.id), text } });
       continue;
     }
-    outcome({
+    outcomes.push({
+      ...decided,
+      decision: {
       kind: "keep",
       customerId,
       openIds: open.map((h) => h.id),
       best,
       text: mode === "realtime" ? "Has an open suggestion the new best action does not clearly outrank" : "Already has an open suggestion; the batch leaves it alone",
+      },
     });
   }
   return { outcomes, withdrawals };
@@ -293,7 +301,7 @@ export const LOGGED_CANDIDATES = 10;
  * customer (lib/engine/pick-probability.ts). Pass an rng of its own so
  * logging never changes decisions.
  */
-export function decisionLog(evaluation: Evaluation, chosen: Candidate, rng: Rng): DecisionLog {
+export function decisionLog(evaluation: Evaluation, chosen: ScoredCandidate, rng: Rng): DecisionLog {
   const all = evaluation.candidates;
   const policy = (explore: boolean) =>
     all.map((c) => ({

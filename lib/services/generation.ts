@@ -21,13 +21,13 @@ import {
   type Client,
   type DecisionCustomer,
   type HistoryRow,
+  type HistoryWindow,
 } from "@/lib/data/decisions";
 import {
   allocate,
   decideChunk,
   decisionLog,
   deriveSignalsFromAggregates,
-  historyDays,
   holdoutPeriod,
   inGlobalHoldout,
   modelVersion as makeModelVersion,
@@ -44,8 +44,6 @@ import {
 // decision pipeline (lib/engine/pipeline.ts), write what it decided. The
 // admin preview (lib/services/preview.ts) runs the same pipeline without
 // writing.
-
-const DAY_MS = 86_400_000;
 
 export interface GenerationOptions {
   now?: Date;
@@ -174,15 +172,14 @@ export async function decideInSlices(input: ChunkInput, yielder: Yielder): Promi
 export async function loadPipelineChunk<C extends CustomerInput["customer"]>(
   client: Client,
   customers: C[],
-  now: Date,
-  since: Date,
+  window: HistoryWindow,
   opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean; refreshSignals?: boolean } = {},
 ): Promise<(CustomerInput & { customer: C })[]> {
   const ids = customers.map((c) => c.id);
   const draw = opts.draw ?? null;
   const [aggs, history, arms] = await Promise.all([
-    loadEventAggregates(client, ids, now, { refresh: opts.refreshSignals }),
-    loadHistory(client, ids, since, opts),
+    loadEventAggregates(client, ids, window.now, { refresh: opts.refreshSignals }),
+    loadHistory(client, ids, window, opts),
     draw ? loadArms(client, draw.id, ids) : Promise.resolve(new Map<string, boolean>()),
   ]);
   if (draw) {
@@ -194,7 +191,7 @@ export async function loadPipelineChunk<C extends CustomerInput["customer"]>(
   const historyBy = historyByCustomer(history);
   return customers.map((customer) => ({
     customer,
-    signals: deriveSignalsFromAggregates(customer, aggs.get(customer.id) ?? EMPTY_AGGREGATES, now),
+    signals: deriveSignalsFromAggregates(customer, aggs.get(customer.id) ?? EMPTY_AGGREGATES, window.now),
     history: historyBy.get(customer.id) ?? [],
     heldOutUntil: draw && arms.get(customer.id) ? draw.endsAt : null,
   }));
@@ -230,7 +227,6 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   ]);
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? opts.repIds?.join(",") ?? "all"}`);
-  const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
   const base = {
     actions,
     stats,
@@ -256,7 +252,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // decisions never read back).
   const loadChunk = async (afterId: string | null): Promise<{ customers: DecisionCustomer[]; inputs: CustomerInput[] }> => {
     const customers = await loadCustomerChunk(client, afterId, chunkSize, ids, opts.repIds);
-    const inputs = customers.length ? await loadPipelineChunk(client, customers, now, since, { draw, recordArms: true, refreshSignals: true }) : [];
+    const inputs = customers.length ? await loadPipelineChunk(client, customers, { now, actions }, { draw, recordArms: true, refreshSignals: true }) : [];
     return { customers, inputs };
   };
   let next: ReturnType<typeof loadChunk> | null = loadChunk(null);

@@ -9,7 +9,6 @@ import {
   allocate,
   deriveSignalsFromAggregates,
   evaluateRule,
-  historyDays,
   holdoutPeriod,
   inferUrgencySignal,
   loggedCandidatesSchema,
@@ -165,7 +164,6 @@ export async function previewActionType(
   ]);
   const actions = [...saved.filter((a) => a.id !== draft.id), draft];
   const base = { actions, stats, now, rng: seededRng(`preview:${version}`), period: holdoutPeriod(now), modelVersion: version, mode: "batch" as const, explore: false };
-  const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
 
   const result: PreviewResult = {
     customers: 0,
@@ -192,7 +190,7 @@ export async function previewActionType(
     if (customers.length === 0) break;
     afterId = customers[customers.length - 1]!.id;
     result.customers += customers.length;
-    const inputs = await loadPipelineChunk(client, customers, now, since, { withExpiry: true, draw });
+    const inputs = await loadPipelineChunk(client, customers, { now, actions }, { withExpiry: true, draw });
     await yielder.tick();
     for (const c of inputs) if (evaluateRule(draft.rule, c.signals)) result.ruleMatches++;
     const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);

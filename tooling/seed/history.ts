@@ -11,6 +11,7 @@ import {
   decisionLog,
   deriveSignals,
   evaluateActions,
+  explainCandidate,
   type Evaluation,
   holdoutDraw,
   inGlobalHoldout,
@@ -183,7 +184,7 @@ export function simulateHistory(w: World, holdout: HoldoutOptions): HistoryResul
       const customer = customerAt(c, genAt, w.repIds[ownerAt(c, genAt, T)] as string);
       const signals = deriveSignals(customer, eventsAsOf(c.events, genAt), now);
       const evaluation = evaluateActions({ customer, signals, actions, history: c.recHistory, stats, now, rng: () => explore.next() });
-      const best = evaluation.candidates.slice(0, 1);
+      const best = evaluation.candidates.slice(0, 1).map((b) => explainCandidate(b, actions.find((a) => a.key === b.actionKey)!, customer, signals));
       if (best.length === 0) continue;
       evaluations.set(c.id, evaluation);
       const mine = byRep.get(customer.ownerId) ?? new Map<string, Candidate[]>();

@@ -28,6 +28,7 @@ import {
   buildStatsTable,
   decayWeight,
   decideChunk,
+  explainCandidate,
   featureKey,
   holdoutPeriod,
   inGlobalHoldout,
@@ -295,7 +296,9 @@ function runBatch(
         return { ...cand, score: p * conv * cand.businessValue * cand.contextWeight * cand.lever };
       });
       rescored.sort((a, b) => b.score - a.score || a.actionKey.localeCompare(b.actionKey));
-      return { ...o, decision: { ...o.decision, candidate: rescored[0]! } };
+      const top = rescored[0]!;
+      const candidate = explainCandidate(top, opts.actions.find((a) => a.key === top.actionKey)!, c.customer, c.signals);
+      return { ...o, decision: { ...o.decision, candidate } };
     });
   }
   const allocation = allocate(outcomes, { perRepDailyCap: opts.perRepDailyCap, weeklyContactCap: opts.weeklyContactCap, openByRep: new Map() });

@@ -23,6 +23,7 @@ function candidate(customerId: string, repId: string, score: number, isControl =
     conversionRate: 0.2,
     contextWeight: 1,
     expectedValue: 1,
+    evidenceTrials: 0,
     reasons: [],
     message: "",
     isControl,

@@ -1,0 +1,89 @@
+// The batch reads only the suggestion history the pipeline can tell apart
+// (lib/data/decisions.ts loadHistory): open ones, the last 7 days, control
+// ones in the attribution window, and the latest per customer and action
+// within its cool-down. Decisions over that window must equal decisions over
+// every row the longest cool-down reaches.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ownDatabase } from "../support/own-db";
+import { postgresReachable } from "../support/test-db";
+
+const reachable = await postgresReachable();
+const own = reachable ? await ownDatabase("nudge_history_window") : null;
+if (own) process.env.DATABASE_URL = own.url;
+
+const { db, disconnectDb } = await import("@/lib/data/db");
+const { seedDemo } = await import("@/tooling/seed/demo");
+const { loadActionDefinitions, loadCustomerChunk } = await import("@/lib/data/decisions");
+const { loadPipelineChunk, scoringModel } = await import("@/lib/services/generation");
+const { decideChunk, historyDays, holdoutPeriod, seededRng } = await import("@/lib/engine");
+type HistoryRow = import("@/lib/data/decisions").HistoryRow;
+
+const TODAY = new Date("2026-03-02T00:00:00.000Z");
+const DAY_MS = 86_400_000;
+
+/** Every row since the longest cool-down, as the batch read them before the window. */
+async function fullHistory(ids: string[], since: Date): Promise<HistoryRow[]> {
+  return db().$queryRaw<HistoryRow[]>`
+    SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score, r."expiresAt"
+    FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId"
+    WHERE r."customerId" = ANY(${ids}::uuid[])
+      AND (r.status IN ('PENDING', 'ACCEPTED', 'SNOOZED') OR r."createdAt" > ${since} OR r."decidedAt" > ${since})`;
+}
+
+describe.skipIf(!reachable)("the batch's history window", () => {
+  beforeAll(async () => {
+    await seedDemo(db(), { seed: 5, today: TODAY, customers: 400 });
+    // Two handled suggestions of one action in the same week (a short cool-down): the older is
+    // neither open nor the latest of its action, yet counts against the weekly contact cap.
+    await db().$executeRaw`
+      INSERT INTO "Recommendation" ("customerId", "actionTypeId", "actionTypeVersion", "repId", score, propensity, "expectedValue", message, reasons,
+                                    status, "modelVersion", "createdAt", "decidedAt", "expiresAt")
+      SELECT c.id, a.id, a.version, c."ownerId", 1, 0.1, 1, 'fixture', '[]'::jsonb, 'DISMISSED', 'fixture', t.at, t.at + interval '1 hour', t.at + interval '7 days'
+      FROM (SELECT id, "ownerId" FROM "Customer" ORDER BY id LIMIT 20) c
+      CROSS JOIN (SELECT id, version FROM "ActionType" ORDER BY key LIMIT 1) a
+      CROSS JOIN (VALUES (${new Date(TODAY.getTime() + 1 * DAY_MS)}::timestamp(3)), (${new Date(TODAY.getTime() + 2 * DAY_MS)}::timestamp(3))) AS t(at)`;
+  }, 120_000);
+  afterAll(async () => {
+    await disconnectDb();
+    await own?.drop();
+  });
+
+  // The day of the seed's batch (open suggestions), a few days on (lapses, this week's contacts), and past most cool-downs.
+  it.each([0.5, 3, 9, 25])("decides as over every row, %s days after the seed", async (days) => {
+    const now = new Date(TODAY.getTime() + days * DAY_MS);
+    const actions = await loadActionDefinitions(db());
+    const { stats, version } = await scoringModel(db(), now, false, 30);
+    const customers = await loadCustomerChunk(db(), null, 10_000);
+    const ids = customers.map((c) => c.id);
+    const windowed = await loadPipelineChunk(db(), customers, { now, actions }, { withExpiry: true });
+    const all = await fullHistory(ids, new Date(now.getTime() - historyDays(actions) * DAY_MS));
+    const byCustomer = new Map<string, HistoryRow[]>();
+    for (const h of all) byCustomer.set(h.customerId, [...(byCustomer.get(h.customerId) ?? []), h]);
+    const full = windowed.map((w) => ({ ...w, history: byCustomer.get(w.customer.id) ?? [] }));
+
+    const windowRows = windowed.reduce((n, w) => n + w.history.length, 0);
+    expect(windowRows).toBeGreaterThan(0);
+    expect(windowRows).toBeLessThan(all.length); // the window does leave rows out
+
+    const decideOver = (inputs: typeof windowed) =>
+      decideChunk({ customers: inputs, actions, stats, now, rng: seededRng("window"), period: holdoutPeriod(now), modelVersion: version, mode: "batch" });
+    const view = (d: ReturnType<typeof decideOver>) => ({
+      outcomes: d.outcomes.map((o) => ({
+        customerId: o.customerId,
+        kind: o.decision.kind,
+        candidate: o.decision.kind === "propose" ? [o.decision.candidate.actionKey, o.decision.candidate.score, o.decision.candidate.message] : null,
+        contactsThisWeek: o.contactsThisWeek,
+        ranked: o.evaluation.candidates.map((c) => [c.actionKey, c.score]),
+        skipped: o.evaluation.skipped.map((s) => [s.actionKey, s.code]).sort(),
+      })),
+      withdrawals: d.withdrawals.map((w) => [w.recommendationId, w.code]).sort(),
+    });
+    const got = view(decideOver(windowed));
+    expect(got).toEqual(view(decideOver(full)));
+    // The comparison covers each way a history row matters.
+    const kinds = new Set(got.outcomes.map((o) => o.kind));
+    const codes = new Set(got.outcomes.flatMap((o) => o.skipped.map((s) => s[1])));
+    expect(kinds.has("propose") || kinds.has("keep")).toBe(true);
+    expect(codes.has("COOLDOWN") || codes.has("OPEN_RECOMMENDATION")).toBe(true);
+  }, 60_000);
+});
