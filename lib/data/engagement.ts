@@ -54,14 +54,18 @@ async function repFacts(s: MetricsScope): Promise<RepFacts[]> {
              MIN(day) FILTER (WHERE reactions > 0) AS "firstReaction", MAX(day) AS "lastActive",
              bool_or(day > ${lastDay}::date - 7) AS "activeLast7"
       FROM days GROUP BY 1
+    ),
+    -- Each rep's weeks as one JSON array, built in one grouped pass (not one scan of every week per rep).
+    per_weeks AS (
+      SELECT "userId", json_agg(json_build_object('week', to_char(week, 'YYYY-MM-DD'), 'activeDays', "activeDays", 'habitDay', to_char("habitDay", 'YYYY-MM-DD')) ORDER BY week) AS weeks
+      FROM weeks GROUP BY 1
     )
     SELECT reps.id AS "repId", reps."teamId", reps.active AS "accountActive",
            to_char(per."firstActive", 'YYYY-MM-DD') AS "firstActive", to_char(per."firstSignIn", 'YYYY-MM-DD') AS "firstSignIn",
            to_char(per."firstReaction", 'YYYY-MM-DD') AS "firstReaction", to_char(per."lastActive", 'YYYY-MM-DD') AS "lastActive",
-           COALESCE(per."activeLast7", false) AS "activeLast7",
-           (SELECT json_agg(json_build_object('week', to_char(w.week, 'YYYY-MM-DD'), 'activeDays', w."activeDays", 'habitDay', to_char(w."habitDay", 'YYYY-MM-DD')) ORDER BY w.week)
-              FROM weeks w WHERE w."userId" = reps.id) AS weeks
-    FROM reps LEFT JOIN per ON per."userId" = reps.id`;
+           COALESCE(per."activeLast7", false) AS "activeLast7", pw.weeks
+    FROM reps LEFT JOIN per ON per."userId" = reps.id LEFT JOIN per_weeks pw ON pw."userId" = reps.id
+    ORDER BY reps.id`;
   return rows.map((r) => ({ ...r, weeks: r.weeks ?? [] }));
 }
 
@@ -140,15 +144,24 @@ async function sessionsAndFeatures(s: MetricsScope): Promise<{ sessions: { total
   const bounds = Prisma.raw(`ARRAY[${SESSION_BUCKETS.join(",")}]::float8[]`);
   const rows = await db().$queryRaw<(Omit<FeatureUse, "repId"> & { g: number; repId: string | null; bucket: number | null; sessions: number; medianMinutes: number | null; totalMinutes: number })[]>`
     WITH ${periodSessions(s)},
-    bucketed AS (SELECT sess.*, width_bucket(minutes, ${bounds}) AS bucket FROM sess)
-    SELECT (GROUPING("userId") * 2 + GROUPING(bucket))::int AS g, "userId" AS "repId", bucket,
-           COUNT(*)::int AS sessions, (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes",
-           COALESCE(SUM(minutes), 0)::float8 AS "totalMinutes",
-           SUM("signIns")::int AS "signIns", SUM(accepts)::int AS accepts, SUM(dones)::int AS dones,
-           SUM(dismisses)::int AS dismisses, SUM(snoozes)::int AS snoozes, SUM("customerViews")::int AS "customerViews",
-           SUM(searches)::int AS searches, SUM(keyboard)::int AS keyboard
-    FROM bucketed
-    GROUP BY GROUPING SETS ((), ("userId"), (bucket))`;
+    -- Counts and sums hash by rep and by length bucket; the medians (which sort) only in all and per rep.
+    counts AS (
+      SELECT (GROUPING("userId") * 2 + GROUPING(bucket))::int AS g, "userId", bucket,
+             COUNT(*)::int AS sessions, COALESCE(SUM(minutes), 0)::float8 AS "totalMinutes",
+             SUM("signIns")::int AS "signIns", SUM(accepts)::int AS accepts, SUM(dones)::int AS dones,
+             SUM(dismisses)::int AS dismisses, SUM(snoozes)::int AS snoozes, SUM("customerViews")::int AS "customerViews",
+             SUM(searches)::int AS searches, SUM(keyboard)::int AS keyboard
+      FROM (SELECT sess.*, width_bucket(minutes, ${bounds}) AS bucket FROM sess) b
+      GROUP BY GROUPING SETS ((), ("userId"), (bucket))
+    ),
+    medians AS (
+      SELECT GROUPING("userId")::int * 2 + 1 AS g, "userId", (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes"
+      FROM sess GROUP BY GROUPING SETS ((), ("userId"))
+    )
+    SELECT c.g, c."userId" AS "repId", c.bucket, c.sessions, m."medianMinutes", c."totalMinutes", c."signIns", c.accepts, c.dones,
+           c.dismisses, c.snoozes, c."customerViews", c.searches, c.keyboard
+    FROM counts c LEFT JOIN medians m ON m.g = c.g AND m."userId" IS NOT DISTINCT FROM c."userId"
+    ORDER BY c.g, c."userId", c.bucket`;
   const total = rows.find((r) => r.g === 3);
   const buckets = Array.from({ length: SESSION_BUCKETS.length + 1 }, (_, i) => rows.find((r) => r.g === 2 && r.bucket === i)?.sessions ?? 0);
   const perRep = rows.filter((r) => r.g === 1 && r.repId);

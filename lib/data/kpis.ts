@@ -216,7 +216,7 @@ function factKpiSql(kpi: KpiKey): (Omit<KpiSql, "events" | "lookback"> & { rows:
  * joined to their assignment (at = the purchase's time). \`filter\` applies to the
  * owner and segment columns (SQL with a placeholder-free expression of them).
  */
-function unitDays(draws: string, period: boolean, filter: (owner: Prisma.Sql, segment: Prisma.Sql) => Prisma.Sql): Prisma.Sql {
+function unitDays(draws: string, period: boolean, filter: (owner: Prisma.Sql, segment: Prisma.Sql) => Prisma.Sql, materialized = true): Prisma.Sql {
   const d = Prisma.raw(draws);
   const per = period ? Prisma.raw("d.period, ") : Prisma.empty;
   const perC = period ? Prisma.raw("c.period, ") : Prisma.empty;
@@ -230,7 +230,7 @@ function unitDays(draws: string, period: boolean, filter: (owner: Prisma.Sql, se
       FROM dd d CROSS JOIN LATERAL (VALUES (d.ws, CASE WHEN d.dlo < d.dhi THEN d.dlo ELSE d.we END), (CASE WHEN d.dlo < d.dhi THEN d.dhi ELSE d.we END, d.we)) r(lo, hi)
       WHERE r.lo < r.hi
     ),
-    fx AS MATERIALIZED (
+    fx AS ${materialized ? Prisma.raw("MATERIALIZED") : Prisma.raw("NOT MATERIALIZED")} (
       SELECT f."customerId" AS cid, ${per}d.draw, f."heldOut" AS held, f."ownerId" AS owner, f.segment, f.day::timestamp AS at,
              f.purchases, f."purchasesWithAmount" AS pwa, f.revenue, f."crossSells" AS xsell, f."upSells" AS usell
       FROM dd d JOIN "HoldoutUnitDay" f ON f."periodId" = d.draw AND f.day >= d.dlo::date AND f.day < d.dhi::date
@@ -403,8 +403,8 @@ function programTotals(zero: boolean): Prisma.Sql {
       ${
         zero
           ? Prisma.sql`SELECT g.held, g.owner, g.segment, g.n, g.n * d.p AS p, d.ws, d.we, 0::float8 AS sum, 0::float8 AS "sumSq" FROM groups g JOIN draws d ON d.draw = g.draw
-      UNION ALL SELECT held, owner, segment, 0, 0, NULL, NULL, y, y * y FROM eu`
-          : Prisma.sql`SELECT held, owner, segment, 1 AS n, p, ws, we, y AS sum, y * y AS "sumSq" FROM eu WHERE inc`
+      UNION ALL SELECT held, owner, segment, 0, 0, NULL, NULL, SUM(y), SUM(y * y) FROM eu GROUP BY held, owner, segment`
+          : Prisma.sql`SELECT held, owner, segment, COUNT(*) AS n, SUM(p) AS p, MIN(ws) AS ws, MAX(we) AS we, SUM(y) AS sum, SUM(y * y) AS "sumSq" FROM eu WHERE inc GROUP BY held, owner, segment`
       }
     ),
     per_bucket AS (
@@ -434,9 +434,9 @@ function programKpiFactsSql(s: MetricsScope, k: NonNullable<ReturnType<typeof fa
   const { unit } = grainSql(s.grain);
   return Prisma.sql`
     WITH ${programDraws(s)},
-    ${unitDays("draws", false, (owner, segment) => unitFilter(s, owner, segment))},
+    ${unitDays("draws", false, (owner, segment) => unitFilter(s, owner, segment), false)},
     uf AS (SELECT cid, draw, held, owner, segment, ${k.y} AS y, ${k.inc} AS inc FROM fx WHERE ${k.rows} GROUP BY cid, draw, held, owner, segment),
-    eu AS MATERIALIZED (
+    eu AS (
       SELECT uf.cid, uf.draw, uf.held, d.p, d.ws, d.we, uf.owner, uf.segment, uf.y::float8 AS y, uf.inc FROM uf JOIN draws d ON d.draw = uf.draw
     ),
     groups AS (SELECT held, owner, segment, draw, n FROM units),
@@ -557,6 +557,11 @@ export interface AdopterTierRow {
 
 const TIERS: readonly AdopterTier[] = ["heavy", "medium", "light"];
 
+/** Sums over units (rows y, inc) for adopterTiers: all units (ys, y2s: zero-filled KPIs) and those that count (ni, yi, y2i). */
+const UNIT_SUMS = Prisma.raw(
+  `SUM(y) AS ys, SUM(y * y) AS y2s, COUNT(*) FILTER (WHERE inc) AS ni, SUM(y) FILTER (WHERE inc) AS yi, SUM(y * y) FILTER (WHERE inc) AS y2i`,
+);
+
 /**
  * Reps on the team (created before the range ends) in terciles of active days
  * in the range (UsageDay days with a reaction or a queue view): NTILE(3) over
@@ -608,9 +613,9 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: ProgramKp
     ),
     ${
       fact
-        ? Prisma.sql`${unitDays("draws", true, (_owner, segment) => segmentFilter(segment))},
-    uf AS (SELECT cid, period, draw, owner, (${fact.y})::float8 AS y, ${fact.inc} AS inc FROM fx WHERE NOT held AND ${fact.rows} GROUP BY cid, period, draw, owner),
-    ut AS (SELECT t.tier, uf.period, uf.y, uf.inc FROM uf JOIN tiers t ON t.id = uf.owner),`
+        ? Prisma.sql`${unitDays("draws", true, (_owner, segment) => segmentFilter(segment), false)},
+    uf AS (SELECT period, owner, (${fact.y})::float8 AS y, ${fact.inc} AS inc FROM fx WHERE NOT held AND ${fact.rows} GROUP BY cid, period, draw, owner),
+    uo AS (SELECT period, owner AS rep, ${UNIT_SUMS} FROM uf GROUP BY period, owner),`
         : Prisma.sql`
     ev AS MATERIALIZED (
       SELECT e."customerId" AS cid, d.period, d.draw, d.ws, e."occurredAt" AS at, e.amount
@@ -618,19 +623,21 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: ProgramKp
       WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)}
     ),
     uf AS (SELECT cid, period, draw, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY cid, period, draw),
-    ut AS (
-      SELECT t.tier, uf.period, uf.y, uf.inc
+    uo AS (
+      SELECT uf.period, ha."ownerId" AS rep, ${UNIT_SUMS}
       FROM uf JOIN "HoldoutAssignment" ha ON ha."periodId" = uf.draw AND ha."customerId" = uf.cid AND NOT ha."heldOut"
-      JOIN tiers t ON t.id = ha."ownerId"
       WHERE true ${segmentFilter(Prisma.raw("ha.segment"))}
+      GROUP BY uf.period, ha."ownerId"
     ),`
     }
+    -- Units' outcomes summed per owner first (a few hundred rows), then matched to the owners' tiers.
+    ut AS (SELECT t.tier, uo.* FROM uo JOIN tiers t ON t.id = uo.rep),
     uy AS (
       ${
         (fact ?? k).zeroFill
           ? Prisma.sql`SELECT tier, period, n, 0::float8 AS y, 0::float8 AS y2 FROM units
-      UNION ALL SELECT tier, period, 0, y, y * y FROM ut`
-          : Prisma.sql`SELECT tier, period, 1 AS n, y, y * y AS y2 FROM ut WHERE inc`
+      UNION ALL SELECT tier, period, 0, ys, y2s FROM ut`
+          : Prisma.sql`SELECT tier, period, ni AS n, yi AS y, y2i AS y2 FROM ut`
       }
     )
     SELECT tier, NULL AS period, COUNT(*)::int AS reps, MIN(active)::int AS "minActive", MAX(active)::int AS "maxActive", 0 AS n, 0 AS sum, 0 AS "sumSq"

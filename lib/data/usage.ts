@@ -112,13 +112,17 @@ async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: 
       -- and matched by equality (a hash join) instead of testing every day against every window.
       -- A bucket D's window is [D - 6 days, D + 1 day); with D at the range start's time of day o,
       -- a day at midnight M falls in the buckets M + o + k days, k from 0 (-1 when o > 0) to 6 (5).
-      SELECT 'day' AS unit, b.bucket, COUNT(DISTINCT d."userId") AS active, 0 AS sessions, 0 AS views
-      FROM days d
-      CROSS JOIN LATERAL generate_series(0, ${TRAILING_DAYS - 1}) k
-      JOIN buckets b ON b.unit = 'day'
-        AND b.bucket = d.day + (${s.from}::timestamp - date_trunc('day', ${s.from}::timestamp))
-                       + make_interval(days => k - CASE WHEN ${s.from}::timestamp > date_trunc('day', ${s.from}::timestamp) THEN 1 ELSE 0 END)
-      GROUP BY b.bucket
+      -- Distinct (bucket, rep) pairs hashed first, then counted per bucket (COUNT(DISTINCT) would sort every pair).
+      SELECT 'day' AS unit, bucket, COUNT(*) AS active, 0 AS sessions, 0 AS views
+      FROM (
+        SELECT DISTINCT b.bucket, d."userId"
+        FROM days d
+        CROSS JOIN LATERAL generate_series(0, ${TRAILING_DAYS - 1}) k
+        JOIN buckets b ON b.unit = 'day'
+          AND b.bucket = d.day + (${s.from}::timestamp - date_trunc('day', ${s.from}::timestamp))
+                         + make_interval(days => k - CASE WHEN ${s.from}::timestamp > date_trunc('day', ${s.from}::timestamp) THEN 1 ELSE 0 END)
+      ) pairs
+      GROUP BY bucket
       UNION ALL
       SELECT 'period', ${periodStart(s.grain, Prisma.sql`day`)}, COUNT(DISTINCT "userId"), SUM("signIns"), SUM("queueViews")
       FROM days WHERE day >= ${s.from}::timestamp GROUP BY 2
