@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { loadConsentStates } from "./consent";
 import { db, type Db } from "./db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ACTED_ON_SQL, OPEN_SQL, resolvedSql, sqlLiteral } from "./vocabulary-sql";
@@ -10,6 +9,8 @@ import {
   DRIFT_DISCOUNT,
   type DriftDiscount,
   FULL_CONSENT,
+  consentState,
+  type ConsentEntry,
   inferUrgencySignal,
   parseRule,
   type ActionDefinition,
@@ -146,21 +147,75 @@ export interface DecisionCustomer extends EngineCustomer {
   ownerName: string;
 }
 
-/** The next chunk of customers owned by active reps, in id order (optionally only the given ids, or only the given reps' customers). */
-export async function loadCustomerChunk(client: Client, afterId: string | null, limit: number, ids?: string[], repIds?: string[]): Promise<DecisionCustomer[]> {
+/** Which customers a chunk holds: after `afterId` in id order, at most `limit`, optionally only the given ids or the given reps' customers. */
+export type ChunkQuery = { afterId: string | null; limit: number; ids?: string[]; repIds?: string[] };
+
+/**
+ * A customer of a chunk with what the same query brings along: its kept
+ * signals when they are exact at `now` (null: none, or stale), and its arm in
+ * the draw (null: not drawn yet, or no draw asked for).
+ */
+export type ChunkRow = { customer: DecisionCustomer; kept: EventAggregates | null; heldOut: boolean | null };
+
+/**
+ * The next chunk of customers owned by active reps, in id order, in one
+ * round trip: profile, owner, current consent (the latest record per purpose
+ * and channel, for the engine's consentState), kept signals valid at `now`
+ * and the arm in draw `drawId`.
+ */
+export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now: Date; drawId?: string | null } = { now: new Date() }): Promise<ChunkRow[]> {
   const rows = await client.$queryRaw<
-    { id: string; ownerId: string; ownerName: string; name: string; company: string | null; segment: string; birthday: Date | null; renewalDate: Date | null; lifetimeValue: string; createdAt: Date }[]
+    ({
+      id: string;
+      ownerId: string;
+      ownerName: string;
+      name: string;
+      company: string | null;
+      segment: string;
+      birthday: Date | null;
+      renewalDate: Date | null;
+      lifetimeValue: string;
+      createdAt: Date;
+      consent: string | null;
+      heldOut: boolean | null;
+    } & Omit<SignalRow, "customerId"> & { kept: boolean })[]
   >`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate", c."lifetimeValue"::text AS "lifetimeValue",
-           c."createdAt"
+           c."createdAt",
+           (SELECT json_agg(json_build_object('purpose', x.purpose, 'channel', x.channel, 'granted', x.granted, 'at', x.at, 'id', x.id))::text
+              FROM (SELECT DISTINCT ON (r.purpose, r.channel) r.purpose, r.channel, r.granted, (extract(epoch FROM r."recordedAt") * 1000)::float8 AS at, r.id
+                    FROM "ConsentRecord" r WHERE r."customerId" = c.id
+                    ORDER BY r.purpose, r.channel, r."recordedAt" DESC, r.id DESC) x) AS consent,
+           s."customerId" IS NOT NULL AS kept, s."lastContactAt", s."lastPurchaseAt", s."ordersLast90d", s."spendLast90d"::text AS "spendLast90d",
+           s."openTickets", s."webVisitsLast7d", s."emailClicksLast30d",
+           h."heldOut"
     FROM "Customer" c JOIN "User" u ON u.id = c."ownerId"
+    LEFT JOIN "CustomerSignal" s ON s."customerId" = c.id AND s."asOf" <= ${at.now}::timestamp(3) AND (s."validUntil" IS NULL OR s."validUntil" > ${at.now}::timestamp(3))
+    LEFT JOIN "HoldoutAssignment" h ON h."periodId" = ${at.drawId ?? null}::uuid AND h."customerId" = c.id
     WHERE u.active AND u.role = 'REP' AND c."erasedAt" IS NULL
-      AND (${afterId}::uuid IS NULL OR c.id > ${afterId}::uuid)
-      AND (${ids ?? null}::uuid[] IS NULL OR c.id = ANY(${ids ?? null}::uuid[]))
-      AND (${repIds ?? null}::uuid[] IS NULL OR c."ownerId" = ANY(${repIds ?? null}::uuid[]))
-    ORDER BY c.id LIMIT ${limit}`;
-  const consent = await loadConsentStates(client, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, lifetimeValue: Number(r.lifetimeValue), consent: consent.get(r.id) ?? FULL_CONSENT }));
+      AND (${q.afterId}::uuid IS NULL OR c.id > ${q.afterId}::uuid)
+      AND (${q.ids ?? null}::uuid[] IS NULL OR c.id = ANY(${q.ids ?? null}::uuid[]))
+      AND (${q.repIds ?? null}::uuid[] IS NULL OR c."ownerId" = ANY(${q.repIds ?? null}::uuid[]))
+    ORDER BY c.id LIMIT ${q.limit}`;
+  return rows.map((r) => ({
+    customer: {
+      id: r.id,
+      ownerId: r.ownerId,
+      ownerName: r.ownerName,
+      name: r.name,
+      company: r.company,
+      segment: r.segment,
+      birthday: r.birthday,
+      renewalDate: r.renewalDate,
+      lifetimeValue: Number(r.lifetimeValue),
+      createdAt: r.createdAt,
+      consent: r.consent ? consentState((JSON.parse(r.consent) as ConsentJson[]).map((e) => ({ ...e, recordedAt: new Date(e.at) }))) : FULL_CONSENT,
+    },
+    kept: r.kept ? toAggregates({ ...r, customerId: r.id }) : null,
+    heldOut: r.heldOut,
+  }));
 }
+
+type ConsentJson = Omit<ConsentEntry, "recordedAt"> & { at: number };
 
 type SignalRow = {
   customerId: string;

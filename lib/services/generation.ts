@@ -4,7 +4,7 @@ import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
 import { activeModel } from "./model-lifecycle";
-import { ensureDraw, insertArms, loadArms, loadProgramSettings, type Draw } from "@/lib/data/holdout";
+import { ensureDraw, insertArms, loadProgramSettings, type Draw } from "@/lib/data/holdout";
 import {
   countDecisionCustomers,
   EMPTY_AGGREGATES,
@@ -20,6 +20,7 @@ import {
   withdrawPending,
   type Client,
   type DecisionCustomer,
+  type ChunkRow,
   type HistoryRow,
   type HistoryWindow,
 } from "@/lib/data/decisions";
@@ -168,30 +169,40 @@ export async function decideInSlices(input: ChunkInput, yielder: Yielder): Promi
   return out;
 }
 
-/** Customers with their signals and history, ready for the pipeline. */
-export async function loadPipelineChunk<C extends CustomerInput["customer"]>(
+/**
+ * A chunk's customers with their signals and history, ready for the
+ * pipeline. The chunk query brought each customer's kept signals and arm
+ * where it has them; what is missing is computed here (signals stored when
+ * `refreshSignals`, arms when `recordArms`).
+ */
+export async function loadPipelineChunk(
   client: Client,
-  customers: C[],
+  rows: readonly ChunkRow[],
   window: HistoryWindow,
   opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean; refreshSignals?: boolean } = {},
-): Promise<(CustomerInput & { customer: C })[]> {
-  const ids = customers.map((c) => c.id);
+): Promise<(CustomerInput & { customer: DecisionCustomer })[]> {
+  const ids = rows.map((r) => r.customer.id);
   const draw = opts.draw ?? null;
-  const [aggs, history, arms] = await Promise.all([
-    loadEventAggregates(client, ids, window.now, { refresh: opts.refreshSignals }),
+  const unsignalled = rows.filter((r) => r.kept === null).map((r) => r.customer.id);
+  const [aggs, history] = await Promise.all([
+    loadEventAggregates(client, unsignalled, window.now, { refresh: opts.refreshSignals }),
     loadHistory(client, ids, window, opts),
-    draw ? loadArms(client, draw.id, ids) : Promise.resolve(new Map<string, boolean>()),
   ]);
+  const arms = new Map<string, boolean>();
   if (draw) {
     // Customers met for the first time in this draw get their arm now (stored, unless this is a read-only preview).
-    const fresh = ids.filter((id) => !arms.has(id)).map((id) => ({ customerId: id, heldOut: inGlobalHoldout(id, draw.salt, draw.pct) }));
+    const fresh: { customerId: string; heldOut: boolean }[] = [];
+    for (const r of rows) {
+      if (r.heldOut !== null) arms.set(r.customer.id, r.heldOut);
+      else fresh.push({ customerId: r.customer.id, heldOut: inGlobalHoldout(r.customer.id, draw.salt, draw.pct) });
+    }
     for (const a of fresh) arms.set(a.customerId, a.heldOut);
     if (opts.recordArms) await insertArms(client, draw.id, fresh);
   }
   const historyBy = historyByCustomer(history);
-  return customers.map((customer) => ({
+  return rows.map(({ customer, kept }) => ({
     customer,
-    signals: deriveSignalsFromAggregates(customer, aggs.get(customer.id) ?? EMPTY_AGGREGATES, window.now),
+    signals: deriveSignalsFromAggregates(customer, kept ?? aggs.get(customer.id) ?? EMPTY_AGGREGATES, window.now),
     history: historyBy.get(customer.id) ?? [],
     heldOutUntil: draw && arms.get(customer.id) ? draw.endsAt : null,
   }));
@@ -251,9 +262,9 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // its core while this process scores (the loads write only arms, which
   // decisions never read back).
   const loadChunk = async (afterId: string | null): Promise<{ customers: DecisionCustomer[]; inputs: CustomerInput[] }> => {
-    const customers = await loadCustomerChunk(client, afterId, chunkSize, ids, opts.repIds);
-    const inputs = customers.length ? await loadPipelineChunk(client, customers, { now, actions }, { draw, recordArms: true, refreshSignals: true }) : [];
-    return { customers, inputs };
+    const rows = await loadCustomerChunk(client, { afterId, limit: chunkSize, ids, repIds: opts.repIds }, { now, drawId: draw.id });
+    const inputs = rows.length ? await loadPipelineChunk(client, rows, { now, actions }, { draw, recordArms: true, refreshSignals: true }) : [];
+    return { customers: rows.map((r) => r.customer), inputs };
   };
   let next: ReturnType<typeof loadChunk> | null = loadChunk(null);
   while (next) {

@@ -186,11 +186,11 @@ export async function previewActionType(
 
   let afterId: string | null = null;
   for (;;) {
-    const customers = await loadCustomerChunk(client, afterId, CHUNK);
-    if (customers.length === 0) break;
-    afterId = customers[customers.length - 1]!.id;
-    result.customers += customers.length;
-    const inputs = await loadPipelineChunk(client, customers, { now, actions }, { withExpiry: true, draw });
+    const rows = await loadCustomerChunk(client, { afterId, limit: CHUNK }, { now, drawId: draw.id });
+    if (rows.length === 0) break;
+    afterId = rows[rows.length - 1]!.customer.id;
+    result.customers += rows.length;
+    const inputs = await loadPipelineChunk(client, rows, { now, actions }, { withExpiry: true, draw });
     await yielder.tick();
     for (const c of inputs) if (evaluateRule(draft.rule, c.signals)) result.ruleMatches++;
     const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
@@ -217,7 +217,7 @@ export async function previewActionType(
     });
     for (const o of chunk.outcomes) outcomes.push(o);
     opts.job?.progress(total > 0 ? (0.95 * result.customers) / total : 0.95, `Scored ${result.customers.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} customers`);
-    if (customers.length < CHUNK) break;
+    if (rows.length < CHUNK) break;
   }
   await yielder.check();
 

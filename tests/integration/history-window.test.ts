@@ -53,9 +53,9 @@ describe.skipIf(!reachable)("the batch's history window", () => {
     const now = new Date(TODAY.getTime() + days * DAY_MS);
     const actions = await loadActionDefinitions(db());
     const { stats, version } = await scoringModel(db(), now, false, 30);
-    const customers = await loadCustomerChunk(db(), null, 10_000);
-    const ids = customers.map((c) => c.id);
-    const windowed = await loadPipelineChunk(db(), customers, { now, actions }, { withExpiry: true });
+    const rows = await loadCustomerChunk(db(), { afterId: null, limit: 10_000 }, { now });
+    const ids = rows.map((r) => r.customer.id);
+    const windowed = await loadPipelineChunk(db(), rows, { now, actions }, { withExpiry: true });
     const all = await fullHistory(ids, new Date(now.getTime() - historyDays(actions) * DAY_MS));
     const byCustomer = new Map<string, HistoryRow[]>();
     for (const h of all) byCustomer.set(h.customerId, [...(byCustomer.get(h.customerId) ?? []), h]);
