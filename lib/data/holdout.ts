@@ -100,14 +100,6 @@ export async function ensureDraw(client: Client, now: Date, seed?: string): Prom
   return row;
 }
 
-/** Stored arms of these customers in a draw (true = held out); customers not yet assigned are absent. */
-export async function loadArms(client: Client, drawId: string, customerIds: string[]): Promise<Map<string, boolean>> {
-  if (customerIds.length === 0) return new Map();
-  const rows = await client.$queryRaw<{ customerId: string; heldOut: boolean }[]>`
-    SELECT "customerId", "heldOut" FROM "HoldoutAssignment" WHERE "periodId" = ${drawId}::uuid AND "customerId" = ANY(${customerIds}::uuid[])`;
-  return new Map(rows.map((r) => [r.customerId, r.heldOut]));
-}
-
 /** Records arms (first writer wins; the arm is deterministic, so a race writes the same value). */
 export async function insertArms(client: Client, drawId: string, arms: { customerId: string; heldOut: boolean }[]): Promise<void> {
   if (arms.length === 0) return;
