@@ -5,7 +5,7 @@ import type { ArmCounts } from "@/lib/metrics/experiment";
 import { RETENTION_LOOKBACK_DAYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
 import { GRAINS } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
-import { aggregate, periodStep, scopedRecommendations, type MetricsScope } from "./metrics";
+import { aggregate, periodStep, rollupDaysSql, rollupFilters, scopedRecommendations, splitDays, type MetricsScope } from "./metrics";
 
 // The SQL behind "does it sell?": each business KPI (lib/metrics/kpi-definitions.ts,
 // whose definitions this module implements word for word) counted per arm as
@@ -461,23 +461,60 @@ export async function actionKpis(s: MetricsScope, kpi: KpiKey, opts: AggregateOp
   return [...groupBy(rows, (r) => r.actionKey)].map(([actionKey, rs]) => ({ actionKey, actionName: rs[0]?.actionName ?? "", ...toArms(rs) }));
 }
 
+/**
+ * The arms of actionKpis without a segment filter, as CTE \`arm_counts\` (action, held, n, converted, ws, we): per action
+ * type and arm, the recommendations in scope created by \`closed\` (their windows closed by now), those followed by a
+ * purchase in their window by now (purchasedAt, kept by triggers), and the first and last creation time (plus the
+ * window). Whole UTC days before the one in which windows close come from RecommendationDay (shown, controlN,
+ * treatedConverted, controlConverted: a purchase in the window of a recommendation created before that day is at or
+ * before now), the days the view cuts (its partial ends, that day) row by row; the first and last creation time of
+ * each arm are one index lookup each (Recommendation_actionTypeId_createdAt_idx).
+ */
+function actionArms(s: MetricsScope, closed: Date): Prisma.Sql {
+  const closedDay = new Date(Math.floor(closed.getTime() / DAY_MS) * DAY_MS);
+  const perRow = ([from, toExclusive]: readonly [Date, Date]) => Prisma.sql`
+      SELECT "actionTypeId" AS action, "isControl" AS held, 1 AS n, COALESCE("purchasedAt" <= ${s.now}, false)::int AS converted
+      FROM (${scopedRecommendations({ ...s, from, toExclusive })}) r WHERE "createdAt" <= ${closed}`;
+  const split = splitDays(s, closedDay);
+  const cells =
+    split === null
+      ? perRow([s.from, s.toExclusive])
+      : Prisma.join(
+          [
+            Prisma.sql`
+      SELECT d."actionTypeId" AS action, h.held, CASE WHEN h.held THEN d."controlN" ELSE d.shown END AS n,
+             CASE WHEN h.held THEN d."controlConverted" ELSE d."treatedConverted" END AS converted
+      FROM "RecommendationDay" d CROSS JOIN (VALUES (false), (true)) h(held)
+      WHERE ${rollupDaysSql(split, Prisma.raw("d.day"))} AND d.day < ${closedDay}::date ${rollupFilters(s, Prisma.raw('d."repId"'), Prisma.raw('d."actionTypeId"'))}`,
+            ...split.rows.map(perRow),
+          ],
+          " UNION ALL ",
+        );
+  const inArm = Prisma.sql`r."actionTypeId" = c.action AND r."isControl" = c.held
+          AND r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${s.now} AND r."createdAt" <= ${closed}
+          ${rollupFilters({ ...s, actionKey: null }, Prisma.raw('r."repId"'), Prisma.raw('r."actionTypeId"'))}`;
+  return Prisma.sql`
+      arm_cells AS (SELECT action, held, SUM(n)::int AS n, SUM(converted)::int AS converted FROM (${cells}) c GROUP BY 1, 2),
+      arm_counts AS (
+        SELECT c.action, c.held, c.n, c.converted,
+               (SELECT r."createdAt" FROM "Recommendation" r WHERE ${inArm} ORDER BY r."createdAt" LIMIT 1) AS ws,
+               (SELECT r."createdAt" FROM "Recommendation" r WHERE ${inArm} ORDER BY r."createdAt" DESC LIMIT 1) + ${WINDOW} AS we
+        FROM arm_cells c WHERE c.n > 0
+      )`;
+}
+
 /** actionKpis' query (exported to EXPLAIN it when tuning). */
 export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   const closed = new Date(s.now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   if (kpi === "conversion" && s.segment === null) {
     // Conversion is stored on each recommendation (purchasedAt: the first purchase in (createdAt, createdAt + 14 days],
-    // kept by triggers), so without a segment filter it is one index-only pass, as conversionMetrics' treated vs control.
+    // kept by triggers) and counted per day in RecommendationDay, so without a segment filter it is read from the
+    // rollup, as conversionMetrics' treated vs control.
     return Prisma.sql`
-      WITH arms AS (
-        SELECT "actionTypeId" AS action, "isControl" AS held, COUNT(*)::int AS n, COUNT(*) FILTER (WHERE "purchasedAt" <= ${s.now})::float8 AS sum,
-               MIN("createdAt") AS ws, MAX("createdAt") + ${WINDOW} AS we
-        FROM (${scopedRecommendations(s)}) r
-        WHERE "createdAt" <= ${closed}
-        GROUP BY 1, 2
-      )
-      SELECT 'action' AS level, a.key AS key, NULL::timestamp AS start, arms.held, arms.n, arms.sum, arms.sum AS "sumSq",
+      WITH ${actionArms(s, closed)}
+      SELECT 'action' AS level, a.key AS key, NULL::timestamp AS start, arms.held, arms.n, arms.converted::float8 AS sum, arms.converted::float8 AS "sumSq",
              (arms.n * a."controlGroupPct" / 100.0)::float8 AS p, arms.ws, arms.we, a.key AS "actionKey", a.name AS "actionName"
-      FROM arms JOIN "ActionType" a ON a.id = arms.action
+      FROM arm_counts arms JOIN "ActionType" a ON a.id = arms.action
       ORDER BY a.name, arms.held`;
   }
   const k = kpiSql(kpi, Prisma.sql`at > ws`, Prisma.sql`at <= ws`);
@@ -486,15 +523,15 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
   // recommendation without a purchase in its window, i.e. whose trigger-kept
   // purchasedAt is null: only the others are joined to the purchases
   // (Recommendation_bought_idx), and without a segment filter the arms are
-  // counted in one index-only pass, as conversion above.
+  // counted from the daily rollup, as conversion above (actionArms).
   const bought = k.lookback === "none" && factKpiSql(kpi) !== null;
-  const counts =
-    bought && s.segment === null && k.zeroFill
-      ? Prisma.sql`SELECT "actionTypeId" AS action, "isControl" AS held, COUNT(*)::int AS n, MIN("createdAt") AS ws, MAX("createdAt") + ${WINDOW} AS we
-        FROM (${scopedRecommendations(s)}) r WHERE "createdAt" <= ${closed} GROUP BY 1, 2`
-      : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2`;
+  const fromRollup = bought && s.segment === null && k.zeroFill;
+  const counts = fromRollup
+    ? Prisma.sql`SELECT action, held, n, ws, we FROM arm_counts`
+    : Prisma.sql`SELECT action, held, COUNT(*)::int AS n, MIN(ws) AS ws, MAX(we) AS we FROM recs GROUP BY 1, 2`;
   return Prisma.sql`
-    WITH recs AS MATERIALIZED (
+    WITH ${fromRollup ? Prisma.sql`${actionArms(s, closed)},` : Prisma.empty}
+    recs AS MATERIALIZED (
       SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
       FROM "Recommendation" r
       WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
