@@ -4,7 +4,7 @@ import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
 import { activeModel } from "./model-lifecycle";
-import { ensureDraw, insertArms, loadProgramSettings, type Draw } from "@/lib/data/holdout";
+import { ensureDraw, insertArms, loadProgramSettings, type Draw, type ProgramSettings } from "@/lib/data/holdout";
 import {
   countDecisionCustomers,
   EMPTY_AGGREGATES,
@@ -35,6 +35,7 @@ import {
   seededRng,
   statsFingerprint,
   type ChunkDecisions,
+  type ActionDefinition,
   type ChunkInput,
   type CustomerInput,
   type CustomerOutcome,
@@ -61,6 +62,8 @@ export interface GenerationOptions {
   weeklyContactCap?: number;
   /** Seed for Thompson sampling, so a batch is reproducible. */
   seed?: string;
+  /** The run's ScoringContext when the caller has started reading it (a re-score reads it beside its transaction); read here otherwise. */
+  context?: Promise<ScoringContext>;
   /** When run as a background job: cancellation and progress. */
   job?: Pick<JobContext, "signal" | "progress">;
 }
@@ -137,6 +140,24 @@ export async function scoringModel(client: Client, now: Date, realTime: boolean,
   if (active) return { stats: active.table, version: active.label };
   const stats = await statsForRun(client, now, realTime, halfLifeDays);
   return { stats, version: makeModelVersion(now, statsFingerprint(stats)) };
+}
+
+/** What a run decides with, read once per run: program settings, the active catalog, the scoring model and the global-holdout draw. */
+export type ScoringContext = { settings: ProgramSettings; actions: ActionDefinition[]; stats: StatsTable; version: string; draw: Draw };
+
+/**
+ * Reads a run's ScoringContext. On the pool (not a transaction's client) the
+ * reads run side by side on their own connections, so a real-time re-score
+ * can start this before its transaction and not wait for it there.
+ */
+export async function loadScoringContext(client: Client, now: Date, opts: { realTime: boolean; seed?: string }): Promise<ScoringContext> {
+  const settings = await loadProgramSettings(client);
+  const [actions, { stats, version }, draw] = await Promise.all([
+    loadActionDefinitions(client),
+    scoringModel(client, now, opts.realTime, settings.learningHalfLifeDays),
+    ensureDraw(client, now, opts.seed),
+  ]);
+  return { settings, actions, stats, version, draw };
 }
 
 /** Groups history rows by customer. */
@@ -230,12 +251,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   if (ids && ids.length === 0) return result;
 
   if (!opts.skipExpiry) result.expired = await expireLapsed(client, now, ids);
-  const settings = await loadProgramSettings(client);
-  const [actions, { stats, version }, draw] = await Promise.all([
-    loadActionDefinitions(client),
-    scoringModel(client, now, ids !== undefined || opts.reuseStats === true, settings.learningHalfLifeDays),
-    ensureDraw(client, now, opts.seed),
-  ]);
+  const { settings, actions, stats, version, draw } = await (opts.context ?? loadScoringContext(client, now, { realTime: ids !== undefined || opts.reuseStats === true, seed: opts.seed }));
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? opts.repIds?.join(",") ?? "all"}`);
   const base = {

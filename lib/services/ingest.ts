@@ -1,11 +1,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { transaction } from "@/lib/data/db";
+import { databaseMode } from "@/lib/config/env";
+import { db, transaction } from "@/lib/data/db";
 import { activeUserIdsByEmail, customerIdsByExternalId, eventRequestHashes, insertEvents, moveOpenRecommendationsToOwner, purchaseTotalCents, upsertCustomerRows } from "@/lib/data/ingest";
 import { recordContactFeedback, screenContactFeedback, type ContactFeedbackLink } from "@/lib/services/contact-feedback";
 import { insertConsentRecords, latestConsentEntries } from "@/lib/data/consent";
 import { legacyFlagRows, withdrawForLostConsent } from "@/lib/services/consent";
-import { generateRecommendations } from "@/lib/services/generation";
+import { generateRecommendations, loadScoringContext } from "@/lib/services/generation";
 import { apiCustomerSchema, apiEventSchema, issuesToDetails, MONEY, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
 import { numericMax } from "@/lib/validation/postgres-safe";
 
@@ -139,6 +140,11 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
   });
   if (candidates.length === 0) return { results, rescored: [] };
 
+  // The re-score's settings, catalog, model and draw are read on the pool beside the transaction, not inside it one after another.
+  // (The re-score itself runs at its own "now", after the insert, so the kept signals the insert refreshed are exact at it.)
+  // Embedded PGlite has one connection, which the transaction holds: there the re-score reads it inside.
+  const context = databaseMode().kind === "postgres" ? loadScoringContext(db(), new Date(), { realTime: true }) : undefined;
+  context?.catch(() => {}); // awaited (and its failure reported) by the re-score; unused when nothing is recorded
   const rescored = await transaction(async (tx) => {
     // Keys recorded by an earlier call: the same event is a duplicate, another one is refused.
     const stored = await eventRequestHashes(tx, candidates.flatMap((c) => (c.e.idempotencyKey ? [c.e.idempotencyKey] : [])));
@@ -190,7 +196,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
     }
     await recordContactFeedback(tx, toWrite, idOf, results);
     const touched = [...new Set(inserted.map((r) => r.customerId))];
-    if (touched.length) await generateRecommendations({ customerIds: touched }, tx);
+    if (touched.length) await generateRecommendations({ customerIds: touched, context }, tx);
     const byId = new Map([...idOf].map(([ext, id]) => [id, ext]));
     return touched.map((id) => byId.get(id)!).sort();
   });
