@@ -263,6 +263,9 @@ export async function seedDemo<O extends Prisma.PrismaClientOptions["omit"]>(pri
   await bulkInsert(prisma, "Customer", CUSTOMER_COLUMNS, customers);
   await prisma.consentRecord.createMany({ data: w.custs.flatMap(consentRows) });
   phase(`write ${customers.length} customers`);
+  // Every month of the history gets its partition first (migration 20261207000000_history_partitions), so no row lands in DEFAULT.
+  const oldest = [...events.map((e) => e.occurredAt), ...usage.map((u) => u.at)].reduce<number>((min, d) => Math.min(min, new Date(d ?? today).getTime()), today);
+  await prisma.$executeRaw`SELECT nudge_ensure_month_partitions(${new Date(oldest)}::timestamp, ${new Date(today)}::timestamp + interval '3 months')`;
   await bulkInsert(prisma, "CustomerEvent", EVENT_COLUMNS, events);
   phase(`write ${events.length} events`);
   await writeHoldoutHistory(prisma, history);

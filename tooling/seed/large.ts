@@ -131,6 +131,8 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
   const q = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rowCount ?? 0;
 
   await pg.query(`SET synchronous_commit = off; SET work_mem = '256MB'; SET maintenance_work_mem = '1GB'; SET jit = off`);
+  // Every month of the history (and a month before it, for what leads into it) gets its partition first, so no row lands in DEFAULT.
+  await pg.query(`SELECT nudge_ensure_month_partitions(${H} - interval '1 month', ${T} + interval '3 months')`);
   // Bulk load: the per-statement fact triggers would each recompute whole customers' histories
   // against tables whose statistics still say "empty"; one set-based rebuild at the end is faster.
   await setFactTriggers(pg, false);

@@ -193,11 +193,12 @@ ALTER SEQUENCE "UsageEvent_id_seq" OWNED BY "UsageEvent"."id";
 CREATE TABLE "UsageEvent_default" PARTITION OF "UsageEvent" DEFAULT;
 
 -- Months from the oldest row (at most ten years back; older rows go to DEFAULT),
--- or 24 months back on an empty database (the default retention, so seeds
--- land in months), to three months ahead.
+-- or from last month on an empty database (the seeds create their history's
+-- months), to three months ahead.
 SELECT nudge_ensure_month_partitions(
-  GREATEST(LEAST(COALESCE((SELECT MIN("occurredAt") FROM "CustomerEvent_unpartitioned"), now()::timestamp - interval '24 months'),
-                 COALESCE((SELECT MIN("at") FROM "UsageEvent_unpartitioned"), now()::timestamp - interval '24 months')),
+  GREATEST(LEAST(COALESCE((SELECT MIN("occurredAt") FROM "CustomerEvent_unpartitioned"), now()::timestamp - interval '1 month'),
+                 COALESCE((SELECT MIN("at") FROM "UsageEvent_unpartitioned"), now()::timestamp - interval '1 month'),
+                 now()::timestamp - interval '1 month'),
            now()::timestamp - interval '10 years'),
   now()::timestamp + interval '3 months');
 
