@@ -542,13 +542,13 @@ export function actionKpisSql(s: MetricsScope, kpi: KpiKey): Prisma.Sql {
     ),
     -- The events first (a narrow index range), then matched to the recommendations
     -- of their customer; recommendations without events are counted, not joined.
-    evs AS MATERIALIZED (
+    evs AS (
       SELECT e."customerId" AS cid, e."occurredAt" AS at, e.amount
       FROM "CustomerEvent" e
       WHERE ${k.events} AND e."occurredAt" <= ${s.now}
         ${k.lookback === "all" ? Prisma.empty : Prisma.sql`AND e."occurredAt" > ${s.from}::timestamp - ${k.lookback === "retention" ? LOOKBACK : Prisma.sql`interval '0'`}`}
     ),
-    buyers AS ${bought ? Prisma.sql`MATERIALIZED (
+    buyers AS ${bought ? Prisma.sql`(
       SELECT r.id, r."customerId" AS cid, r."actionTypeId" AS action, r."isControl" AS held, r."createdAt" AS ws, r."createdAt" + ${WINDOW} AS we
       FROM "Recommendation" r
       WHERE r."purchasedAt" IS NOT NULL AND r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${closed}
