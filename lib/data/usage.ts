@@ -107,22 +107,31 @@ async function activity(s: MetricsScope): Promise<{ daily: ActiveRow[]; weekly: 
       SELECT 'period', w, GREATEST(w, ${s.from}::timestamp), LEAST(w + ${step}, ${s.toExclusive}::timestamp)
       FROM generate_series(${periodStart(s.grain, Prisma.sql`${s.from}::timestamp`)}, ${s.toExclusive}::timestamp - interval '1 day', ${step}) w
     ),
-    counts AS (
-      -- Each active day counts towards the TRAILING_DAYS daily buckets whose window holds it: expanded
-      -- and matched by equality (a hash join) instead of testing every day against every window.
-      -- A bucket D's window is [D - 6 days, D + 1 day); with D at the range start's time of day o,
-      -- a day at midnight M falls in the buckets M + o + k days, k from 0 (-1 when o > 0) to 6 (5).
-      -- Distinct (bucket, rep) pairs hashed first, then counted per bucket (COUNT(DISTINCT) would sort every pair).
-      SELECT 'day' AS unit, bucket, COUNT(*) AS active, 0 AS sessions, 0 AS views
+    -- A rep is active in daily bucket D when one of their active days falls in D's window [D - 6 days, D + 1 day).
+    -- With D at the range start's time of day o, the day at midnight M is in the buckets M + o + k days, k from 0
+    -- (-1 when o > 0) to 6 (5): a run of TRAILING_DAYS buckets from M + shift. A rep's runs, each cut at the start
+    -- of the next one, do not overlap, so the reps active in D are the runs that started at or before D minus those
+    -- that ended by then: +1 at each run's start, -1 at its end, summed up to D (no expansion into day x bucket pairs).
+    runs AS (
+      SELECT day AS m, LEAD(day) OVER (PARTITION BY "userId" ORDER BY day) AS nxt FROM days
+    ),
+    shifted AS (
+      SELECT (${s.from}::timestamp - date_trunc('day', ${s.from}::timestamp))
+             - CASE WHEN ${s.from}::timestamp > date_trunc('day', ${s.from}::timestamp) THEN interval '1 day' ELSE interval '0' END AS shift
+    ),
+    deltas AS MATERIALIZED (
+      SELECT pos, SUM(delta) AS delta
       FROM (
-        SELECT DISTINCT b.bucket, d."userId"
-        FROM days d
-        CROSS JOIN LATERAL generate_series(0, ${TRAILING_DAYS - 1}) k
-        JOIN buckets b ON b.unit = 'day'
-          AND b.bucket = d.day + (${s.from}::timestamp - date_trunc('day', ${s.from}::timestamp))
-                         + make_interval(days => k - CASE WHEN ${s.from}::timestamp > date_trunc('day', ${s.from}::timestamp) THEN 1 ELSE 0 END)
-      ) pairs
-      GROUP BY bucket
+        SELECT r.m + sh.shift AS pos, 1 AS delta FROM runs r CROSS JOIN shifted sh
+        UNION ALL
+        SELECT LEAST(r.m + ${Prisma.raw(`interval '${TRAILING_DAYS} days'`)}, COALESCE(r.nxt, r.m + ${Prisma.raw(`interval '${TRAILING_DAYS} days'`)})) + sh.shift, -1
+        FROM runs r CROSS JOIN shifted sh
+      ) x
+      GROUP BY pos
+    ),
+    counts AS (
+      SELECT 'day' AS unit, b.bucket, (SELECT COALESCE(SUM(x.delta), 0) FROM deltas x WHERE x.pos <= b.bucket) AS active, 0 AS sessions, 0 AS views
+      FROM buckets b WHERE b.unit = 'day'
       UNION ALL
       SELECT 'period', ${periodStart(s.grain, Prisma.sql`day`)}, COUNT(DISTINCT "userId"), SUM("signIns"), SUM("queueViews")
       FROM days WHERE day >= ${s.from}::timestamp GROUP BY 2
