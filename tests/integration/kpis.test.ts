@@ -355,6 +355,53 @@ describe.skipIf(!reachable)("business KPIs on a fixed fixture", () => {
     expect(beta.map((r) => r.actionKey)).toEqual(["beta"]);
   });
 
+  it("per action conversion from the daily rollup equals a recount of the recommendations, wherever the view cuts a day", async () => {
+    // actionKpis reads whole days before the one in which windows close from RecommendationDay and the rest row by row;
+    // the reference counts every recommendation in scope (created in the range, by now and by now - 14 days).
+    const recount = async (s: Scope) => {
+      const closed = new Date(s.now.getTime() - 14 * 86_400_000);
+      const rows = await db().$queryRaw<{ key: string; held: boolean; n: number; sum: number; ws: Date; we: Date }[]>`
+        SELECT a.key, r."isControl" AS held, COUNT(*)::int AS n, COUNT(*) FILTER (WHERE r."purchasedAt" <= ${s.now})::int AS sum,
+               MIN(r."createdAt") AS ws, MAX(r."createdAt") + interval '14 days' AS we
+        FROM "Recommendation" r JOIN "ActionType" a ON a.id = r."actionTypeId" JOIN "User" u ON u.id = r."repId"
+        WHERE r."createdAt" >= ${s.from} AND r."createdAt" < ${s.toExclusive} AND r."createdAt" <= ${s.now} AND r."createdAt" <= ${closed}
+          AND (${s.teamId}::uuid IS NULL OR u."teamId" = ${s.teamId}::uuid) AND (${s.actionKey}::text IS NULL OR a.key = ${s.actionKey})
+        GROUP BY 1, 2 ORDER BY 1, 2`;
+      return rows.map((r) => [r.key, r.held, r.n, r.sum, r.ws.toISOString(), r.we.toISOString()]);
+    };
+    const viaRollup = async (s: Scope) =>
+      (await actionKpis(s, "conversion")).flatMap((r) =>
+        ([false, true] as const).flatMap((held) => {
+          const a = held ? r.control : r.treated;
+          return a.n > 0 ? [[r.actionKey, held, a.n, a.sum]] : [];
+        }),
+      );
+    const scopes: Scope[] = [
+      base,
+      { ...base, from: at("2026-02-15T12:00:00") }, // a partial first day (r1 at midnight drops out)
+      { ...base, now: at("2026-03-20T12:00:00") }, // back-dated: windows close on 03-06 12:00, r4's day is whole and open
+      { ...base, now: at("2026-03-31T12:00:01") }, // r5's window closes too, inside the cut day 03-17
+      { ...base, toExclusive: at("2026-03-17T06:00:00") }, // the range ends inside a day
+      { ...base, teamId: ids.teamB! },
+      { ...base, actionKey: "beta" },
+    ];
+    for (const s of scopes) {
+      const expected = await recount(s);
+      expect({ s, rows: await viaRollup(s) }).toEqual({ s, rows: expected.map(([key, held, n, sum]) => [key, held, n, sum]) });
+      // The arms' accrual window: first creation to last creation + 14 days.
+      const accrual = (await actionKpis(s, "conversion")).map((r) => [r.actionKey, r.accrualDays]);
+      const byKey = new Map<string, number[]>();
+      for (const [key, , , , ws, we] of expected) byKey.set(key as string, [...(byKey.get(key as string) ?? []), Date.parse(ws as string), -Date.parse(we as string)]);
+      expect(accrual).toEqual(
+        [...byKey].map(([key, t]) => {
+          const first = Math.min(...t.filter((x) => x > 0));
+          const last = Math.max(...t.filter((x) => x < 0).map((x) => -x));
+          return [key, Math.round(((last - first) / 86_400_000) * 100) / 100];
+        }),
+      );
+    }
+  });
+
   it("adopter tiers: terciles of active days, the tier's treated customers during and before the range", async () => {
     // Active days: A1 3 (02-16, 03-02, 03-20), B1 2 (a sign-in alone does not count), A2 1 (the 02-10 view is before the range).
     // During (conversion): A1's c1 D1 1, D2 1, c2 D2 1 (held in D1); B1's c5 D1 0, D2 1 (c4 held); A2's c3 D1 0, c6 D2 1 (c3 held in D2).
