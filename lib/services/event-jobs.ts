@@ -2,9 +2,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
+import { apiEventSchema, issuesToDetails } from "@/lib/validation/api";
 import type { EventJob, EventsResponse } from "@/lib/validation/api-responses";
 import { startQueue } from "./batch-queue";
-import { recordEvents } from "./ingest";
+import { recordEvents, type EventResult } from "./ingest";
 
 // Events recorded asynchronously (POST /api/v1/events with
 // `Prefer: respond-async`): the request is validated as a batch, queued on the
@@ -15,12 +16,33 @@ import { recordEvents } from "./ingest";
 // worker dies is retried after its lease; items sent without an
 // idempotencyKey get one derived from the job (job:<id>:<index>), so a retry
 // never records an event twice.
+//
+// Items are validated before they are queued: an invalid one is answered in
+// the job's results without being stored (raw, it could hold what Postgres's
+// jsonb refuses, such as \u0000 or a lone surrogate, or nest past what JSON
+// serialisation survives), and a valid one is queued with its known fields
+// only. The worker validates again, as the synchronous call does.
 
 export const EVENTS_QUEUE = "nudge-events";
 export const EVENTS_DEAD_LETTER = "nudge-events-dead";
 const EVENTS_RETRY_LIMIT = 3;
 
-export type EventJobData = { apiKeyId: string; items: unknown[] };
+/**
+ * A queued batch: the valid items (known fields only), their positions in the
+ * batch as sent (`indexes`), and the results of the items refused up front.
+ */
+export type EventBatch = { items: unknown[]; indexes: number[]; rejected: EventResult[] };
+
+/**
+ * What the job stores: the batch, and later the worker's answer, as JSON
+ * text. pg-boss keeps a job's data and output in jsonb columns, and a refused
+ * item's error can quote what jsonb cannot hold (a key with \u0000 or a lone
+ * surrogate); inside a JSON string those are plain escaped text.
+ */
+export type EventJobData = { apiKeyId: string; batch: string };
+type EventJobOutput = { response: string };
+
+const EVENT_FIELDS = Object.keys(apiEventSchema.shape) as (keyof typeof apiEventSchema.shape)[];
 
 /** Creates the queues (idempotent). */
 export async function ensureEventQueues(boss: PgBoss): Promise<void> {
@@ -56,22 +78,47 @@ export async function enqueueEvents(apiKeyId: string, items: unknown[]): Promise
   const boss = await queueForThisProcess();
   if (!boss) throw new Error("events can be queued only on a Postgres server");
   const id = randomUUID();
-  const withKeys = items.map((item, index) =>
-    typeof item === "object" && item !== null && !Array.isArray(item) && (item as { idempotencyKey?: unknown }).idempotencyKey === undefined ? { ...item, idempotencyKey: `job:${id}:${index}` } : item,
-  );
-  const data: EventJobData = { apiKeyId, items: withKeys };
+  const batch: EventBatch = { items: [], indexes: [], rejected: [] };
+  items.forEach((item, index) => {
+    const parsed = apiEventSchema.safeParse(item);
+    if (!parsed.success) {
+      batch.rejected.push({ index, status: "rejected", errors: issuesToDetails(parsed.error.issues) });
+      return;
+    }
+    const sent = item as Record<string, unknown>;
+    const known: Record<string, unknown> = Object.fromEntries(EVENT_FIELDS.filter((k) => sent[k] !== undefined).map((k) => [k, sent[k]]));
+    known.idempotencyKey ??= `job:${id}:${index}`;
+    batch.items.push(known);
+    batch.indexes.push(index);
+  });
+  const data: EventJobData = { apiKeyId, batch: JSON.stringify(batch) };
   await boss.send(EVENTS_QUEUE, data, { id });
   return { jobId: id, status: "queued", statusUrl: eventJobUrl(id), items: items.length };
 }
 
 /** Records one queued batch (the worker's handler). */
-export async function runEventJob(data: EventJobData): Promise<EventsResponse> {
-  return recordEvents(data.items);
+/** The batch of a job (one queued before batches were stored as text holds its items as sent). */
+function batchOf(data: EventJobData): EventBatch {
+  if (typeof data.batch === "string") return JSON.parse(data.batch) as EventBatch;
+  const items = (data as { items?: unknown[] }).items ?? [];
+  return { items, indexes: items.map((_, i) => i), rejected: [] };
 }
+
+export async function runEventJob(data: EventJobData): Promise<EventsResponse> {
+  const batch = batchOf(data);
+  const out = await recordEvents(batch.items);
+  const results = [...batch.rejected, ...out.results.map((r) => ({ ...r, index: batch.indexes[r.index]! }))].sort((a, b) => a.index - b.index);
+  return { results, rescored: out.rescored };
+}
+
+const itemCount = (data: EventJobData) => {
+  const batch = batchOf(data);
+  return batch.items.length + batch.rejected.length;
+};
 
 /** Starts taking event jobs in this process (a worker). */
 export async function workEvents(boss: PgBoss): Promise<string> {
-  return boss.work<EventJobData>(EVENTS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => (job ? runEventJob(job.data) : null));
+  return boss.work<EventJobData>(EVENTS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]): Promise<EventJobOutput | null> => (job ? { response: JSON.stringify(await runEventJob(job.data)) } : null));
 }
 
 /** A job's status for the key that queued it; null when there is no such job for this key. */
@@ -80,10 +127,11 @@ export async function eventJobStatus(apiKeyId: string, id: string): Promise<Even
   if (!boss) return null;
   const job = await boss.getJobById<EventJobData>(EVENTS_QUEUE, id, { includeArchive: true });
   if (!job || job.data.apiKeyId !== apiKeyId) return null;
-  const base = { jobId: id, statusUrl: eventJobUrl(id), items: job.data.items.length };
+  const base = { jobId: id, statusUrl: eventJobUrl(id), items: itemCount(job.data) };
   switch (job.state) {
     case "completed": {
-      const out = job.output as Partial<EventsResponse> | null;
+      const stored = (job.output as Partial<EventJobOutput> | null)?.response;
+      const out = typeof stored === "string" ? (JSON.parse(stored) as EventsResponse) : (job.output as Partial<EventsResponse> | null);
       return { ...base, status: "completed", results: out?.results ?? [], rescored: out?.rescored ?? [] };
     }
     case "failed":

@@ -334,13 +334,20 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
     const when = new Date(Date.now() - DAY).toISOString();
     const queued = await client.POST(events, {
       // A web visit: it changes no suggestion the later tests rely on.
-      body: { events: [{ customerExternalId: "C-1", type: "WEB_VISIT", occurredAt: when }, { customerExternalId: "NOPE", type: "WEB_VISIT", occurredAt: when }] },
+      // The third is refused up front: a payload key jsonb cannot hold (\u0000), and an unknown field named with a lone surrogate.
+      body: {
+        events: [
+          { customerExternalId: "C-1", type: "WEB_VISIT", occurredAt: when },
+          { customerExternalId: "NOPE", type: "WEB_VISIT", occurredAt: when },
+          { customerExternalId: "C-1", type: "WEB_VISIT", occurredAt: when, payload: { "a\u0000": "x" }, ...{ "\udc00": 1 } },
+        ],
+      },
       params: { header: { Prefer: "respond-async" } },
     });
     expect(queued.response.status).toBe(202);
     expect(contract.check(events, "post", queued.response, queued.data)).toEqual([]);
     const job = queued.data as unknown as { jobId: string; status: string; statusUrl: string; items: number };
-    expect(job).toMatchObject({ status: "queued", items: 2 });
+    expect(job).toMatchObject({ status: "queued", items: 3 });
     expect(queued.response.headers.get("Location")).toBe(job.statusUrl);
     expect(queued.response.headers.get("Preference-Applied")).toBe("respond-async");
     const before = await client.GET(eventJob, { params: { path: { id: job.jobId } } });
@@ -358,7 +365,12 @@ describe.skipIf(!reachable)("/api/v1 through a generated client", () => {
         await new Promise((r) => setTimeout(r, 100));
         done = (await client.GET(eventJob, { params: { path: { id: job.jobId } } })).data;
       }
-      expect(done).toMatchObject({ status: "completed", results: [{ index: 0, status: "recorded" }, { index: 1, status: "rejected" }], rescored: ["C-1"] });
+      expect(done).toMatchObject({
+        status: "completed",
+        items: 3,
+        results: [{ index: 0, status: "recorded" }, { index: 1, status: "rejected" }, { index: 2, status: "rejected", errors: [{ path: "payload.a\u0000" }] }],
+        rescored: ["C-1"],
+      });
       const after = await client.GET(eventJob, { params: { path: { id: job.jobId } } });
       expect(contract.check(eventJob, "get", after.response, after.data)).toEqual([]);
     } finally {

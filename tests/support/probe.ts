@@ -27,6 +27,7 @@ interface Routes {
   events: Handler<{ params: Promise<object> }>;
   recommendations: Handler<{ params: Promise<{ externalId: string }> }>;
   feedback: Handler<{ params: Promise<{ id: string }> }>;
+  eventJob: Handler<{ params: Promise<{ id: string }> }>;
   openapi: (req: Request) => Response | Promise<Response>;
 }
 
@@ -36,6 +37,7 @@ async function loadRoutes(): Promise<Routes> {
     events: (await import("@/app/api/v1/events/route")).POST,
     recommendations: (await import("@/app/api/v1/customers/[externalId]/recommendations/route")).GET,
     feedback: (await import("@/app/api/v1/recommendations/[id]/feedback/route")).POST,
+    eventJob: (await import("@/app/api/v1/events/jobs/[id]/route")).GET,
     openapi: (await import("@/app/api/v1/openapi.json/route")).GET,
   };
 }
@@ -307,8 +309,8 @@ export interface FuzzReport {
   failures: string[];
 }
 
-function request(url: string, body: ProbeBody | null, key: string, method = "POST"): Request {
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+function request(url: string, body: ProbeBody | null, key: string, method = "POST", extra: Record<string, string> = {}): Request {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}`, ...extra };
   if (!body) return new Request(`http://probe${url}`, { method, headers });
   headers["content-type"] = body.contentType ?? "application/json";
   const payload = body.kind === "json" ? (JSON.stringify(body.value) ?? "null") : body.text;
@@ -419,6 +421,51 @@ export async function fuzzRoutes(w: ProbeWorld, opts: { perRoute: number; seed: 
     if (after - before !== recorded) s.failures.push(`events: ${after - before} rows written, ${recorded} recorded`);
     const found = await db().customerEvent.count({ where: { idempotencyKey: { in: [...keys] } } });
     if (found !== keys.size) s.failures.push(`events: ${keys.size} recorded keys, ${found} in the database`);
+  }
+
+  // POST /api/v1/events with `Prefer: respond-async`: a 202 names its job and writes no event (a worker records it later);
+  // then GET /api/v1/events/jobs/{id} with those job ids and path ids of every kind: the queuing key sees its jobs, another key none.
+  {
+    const s = stats("POST /api/v1/events (Prefer: respond-async)");
+    const before = await db().customerEvent.count();
+    const jobIds: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(batchBody("events", eventItem(w)), async (body) => {
+        const res = await w.routes.events(request("/api/v1/events", body, w.key, "POST", { prefer: "respond-async" }), noCtx);
+        const json = (await check(s, res, () => describeBody(body))) as { jobId?: unknown; statusUrl?: unknown } | null;
+        if (res.status === 202) {
+          if (typeof json?.jobId !== "string" || json.statusUrl !== `/api/v1/events/jobs/${json.jobId}` || res.headers.get("location") !== json.statusUrl) s.failures.push(`202 without its job: ${JSON.stringify(json)?.slice(0, 200)}`);
+          else jobIds.push(json.jobId);
+        }
+      }),
+      { ...run, numRuns: Math.min(200, opts.perRoute) },
+    );
+    const written = (await db().customerEvent.count()) - before;
+    strayRows += Math.abs(written);
+    if (written !== 0) s.failures.push(`events: ${written} rows written by queued batches no worker took`);
+    if (jobIds.length === 0) s.failures.push("no batch was queued: the 202 path was not exercised");
+
+    const j = stats("GET /api/v1/events/jobs/{id}");
+    const other = (await createApiKey(`probe other ${Date.now()}`, ["events:write"])).key;
+    await fc.assert(
+      fc.asyncProperty(pathSegment(jobIds.length ? jobIds : ["none"]), fc.boolean(), async (segment, asOther) => {
+        let id: string;
+        try {
+          id = decodeURIComponent(segment);
+        } catch {
+          j.bodies++;
+          j.byStatus[400] = (j.byStatus[400] ?? 0) + 1;
+          return;
+        }
+        const res = await w.routes.eventJob(request(`/api/v1/events/jobs/${segment}`, null, asOther ? other : w.key, "GET"), { params: Promise.resolve({ id }) });
+        await check(j, res, () => `${asOther ? "other key" : "queuing key"} ${segment.slice(0, 100)}`);
+        const own = jobIds.includes(id);
+        if (own && !asOther && res.status !== 200) j.failures.push(`own job ${id}: ${res.status}`);
+        if (asOther && res.status === 200) j.failures.push(`another key read job ${id}`);
+        if (!own && res.status === 200) j.failures.push(`no such job, yet 200: ${segment.slice(0, 100)}`);
+      }),
+      run,
+    );
   }
 
   // GET /api/v1/customers/{externalId}/recommendations: path ids of every kind, decoded once as the router does.
