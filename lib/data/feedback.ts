@@ -87,29 +87,32 @@ export interface ReactionWrite {
 
 /** Writes a reaction: the recommendation's new state, its Feedback row and the rep's usage event. */
 export async function writeReaction(client: Client, w: ReactionWrite): Promise<void> {
-  await client.recommendation.update({
+  // updateMany/createMany: nothing is read back (update() would return the whole row, logged candidates included).
+  await client.recommendation.updateMany({
     where: { id: w.recommendationId },
     data: { status: w.next.status, decidedAt: w.next.decidedAt, snoozedUntil: w.next.snoozedUntil, expiresAt: w.next.expiresAt },
   });
-  await client.feedback.create({
-    data: {
-      recommendationId: w.recommendationId,
-      userId: w.userId,
-      kind: w.kind,
-      dismissReason: w.dismissReason,
-      note: w.note,
-      snoozeUntil: w.snoozeUntil,
-      previousStatus: w.previous.status,
-      previousSnoozedUntil: w.previous.snoozedUntil,
-      previousDecidedAt: w.previous.decidedAt,
-      previousExpiresAt: w.previous.expiresAt,
-      status: w.next.status,
-      idempotencyKey: w.idempotencyKey,
-      requestHash: w.requestHash,
-      createdAt: w.at,
-    },
+  await client.feedback.createMany({
+    data: [
+      {
+        recommendationId: w.recommendationId,
+        userId: w.userId,
+        kind: w.kind,
+        dismissReason: w.dismissReason,
+        note: w.note,
+        snoozeUntil: w.snoozeUntil,
+        previousStatus: w.previous.status,
+        previousSnoozedUntil: w.previous.snoozedUntil,
+        previousDecidedAt: w.previous.decidedAt,
+        previousExpiresAt: w.previous.expiresAt,
+        status: w.next.status,
+        idempotencyKey: w.idempotencyKey,
+        requestHash: w.requestHash,
+        createdAt: w.at,
+      },
+    ],
   });
-  await client.usageEvent.create({ data: { userId: w.userId, type: "REACTION", at: w.at, meta: { kind: w.kind, recommendationId: w.recommendationId } } });
+  await client.usageEvent.createMany({ data: [{ userId: w.userId, type: "REACTION", at: w.at, meta: { kind: w.kind, recommendationId: w.recommendationId } }] });
 }
 
 export interface UndoableReaction {
