@@ -53,15 +53,20 @@ const visibleNow = (now: Date): Prisma.RecommendationWhereInput => ({
   OR: [{ status: { in: [...UNSNOOZED_OPEN_STATUSES] } }, { status: "SNOOZED", snoozedUntil: { lte: now } }],
 });
 
-/** The rep's open, visible recommendations, best first. Ownership is in the where clause. */
-export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Date()): Promise<QueueItem[]> {
+/**
+ * The rep's open, visible recommendations, best first (ownership is in the
+ * where clause), and which of them have never been shown: markShown stamps
+ * only those, so a view that shows nothing new writes nothing (an empty
+ * UPDATE would still run the statement triggers on Recommendation).
+ */
+export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Date()): Promise<{ items: QueueItem[]; unshown: string[] }> {
   const rows = await db().recommendation.findMany({
     where: { repId: user.id, ...visibleNow(now) },
     orderBy: [{ score: "desc" }, { id: "asc" }],
     take: 100,
-    select: queueSelect,
+    select: { ...queueSelect, shownAt: true },
   });
-  return rows.map(toQueueItem);
+  return { items: rows.map(toQueueItem), unshown: rows.filter((r) => r.shownAt === null).map((r) => r.id) };
 }
 
 /** A customer's open, visible recommendations, best first (the caller has checked access to the customer). */

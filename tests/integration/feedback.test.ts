@@ -87,4 +87,16 @@ describe("showing the queue", () => {
     expect(await shown(rec.id)).toEqual(t1);
     expect(await shown(other.rec.id)).toBeNull();
   });
+
+  it("lists which queue items are shown for the first time, so a repeat view writes nothing", async () => {
+    const { listOpenQueue, markShown } = await import("@/lib/data/recommendations");
+    const { rep, rec } = await repWithRecommendation();
+    const first = await listOpenQueue(rep);
+    expect(first.items.map((i) => i.id)).toEqual([rec.id]);
+    expect(first.unshown).toEqual([rec.id]);
+    await markShown(rep.id, first.unshown);
+    const again = await listOpenQueue(rep);
+    expect(again.items.map((i) => i.id)).toEqual([rec.id]);
+    expect(again.unshown).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Today's queue" };
 
 export default async function QueuePage() {
   const user = await requirePermission("queue.work");
-  const [items, undoable, pulse] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id), pulseDueFor(user.id), recordUsage(user.id, "QUEUE_VIEW")]);
-  await markShown(user.id, items.map((i) => i.id));
+  const [{ items, unshown }, undoable, pulse] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id), pulseDueFor(user.id), recordUsage(user.id, "QUEUE_VIEW")]);
+  await markShown(user.id, unshown);
   return <QueueView userId={user.id} initial={{ items: items.map(toQueueItemDto), undoable }} pulse={pulse} />;
 }

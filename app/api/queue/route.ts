@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * queue changed, and polls it while the stream is down.
  */
 export const GET = withSessionUser("queue.work", async (user) => {
-  const [items, undoable] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id)]);
-  await markShown(user.id, items.map((i) => i.id));
+  const [{ items, unshown }, undoable] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id)]);
+  await markShown(user.id, unshown);
   return NextResponse.json({ items: items.map(toQueueItemDto), undoable }, { headers: { "Cache-Control": "no-store" } });
 });
