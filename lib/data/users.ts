@@ -28,7 +28,7 @@ export async function getUserForSignIn(email: string) {
 }
 
 export async function recordUsage(userId: string, type: "SIGN_IN" | "QUEUE_VIEW" | "CUSTOMER_VIEW" | "REACTION" | "DASHBOARD_VIEW", meta?: Record<string, string | number | boolean | null>) {
-  await db().usageEvent.create({ data: { userId, type, meta: meta ?? undefined } });
+  await db().usageEvent.createMany({ data: [{ userId, type, meta: meta ?? undefined }] });
 }
 
 export async function getActiveUserByEmail(email: string): Promise<SessionUser | null> {
