@@ -434,7 +434,7 @@ function programKpiFactsSql(s: MetricsScope, k: NonNullable<ReturnType<typeof fa
   const { unit } = grainSql(s.grain);
   return Prisma.sql`
     WITH ${programDraws(s)},
-    ${unitDays("draws", false, (owner, segment) => unitFilter(s, owner, segment), false)},
+    ${unitDays("draws", false, (owner, segment) => unitFilter(s, owner, segment))},
     uf AS (SELECT cid, draw, held, owner, segment, ${k.y} AS y, ${k.inc} AS inc FROM fx WHERE ${k.rows} GROUP BY cid, draw, held, owner, segment),
     eu AS (
       SELECT uf.cid, uf.draw, uf.held, d.p, d.ws, d.we, uf.owner, uf.segment, uf.y::float8 AS y, uf.inc FROM uf JOIN draws d ON d.draw = uf.draw
