@@ -237,17 +237,24 @@ SELECT "idempotencyKey", "id", "occurredAt", "requestHash" FROM "CustomerEvent" 
 
 -- An event with a key claims it; held by another event, the row is skipped
 -- (the statement reports it not inserted). The same event claiming again is an
--- UPDATE moving it to another month (Postgres re-inserts it there).
+-- UPDATE moving it to another month (Postgres re-inserts it there). DO NOTHING
+-- then an UPDATE that matches only the same event, rather than one
+-- DO UPDATE ... WHERE: that form locks the key's row even when it changes
+-- nothing, so concurrent retries of one key would queue behind each other.
 CREATE FUNCTION nudge_customer_event_key_claim() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "CustomerEventKey" ("idempotencyKey", "eventId", "occurredAt", "requestHash")
   VALUES (NEW."idempotencyKey", NEW."id", NEW."occurredAt", NEW."requestHash")
-  ON CONFLICT ("idempotencyKey") DO UPDATE SET "occurredAt" = EXCLUDED."occurredAt", "requestHash" = EXCLUDED."requestHash"
-    WHERE "CustomerEventKey"."eventId" = EXCLUDED."eventId";
-  IF NOT FOUND THEN
-    RETURN NULL;
+  ON CONFLICT ("idempotencyKey") DO NOTHING;
+  IF FOUND THEN
+    RETURN NEW;
   END IF;
-  RETURN NEW;
+  UPDATE "CustomerEventKey" SET "occurredAt" = NEW."occurredAt", "requestHash" = NEW."requestHash"
+   WHERE "idempotencyKey" = NEW."idempotencyKey" AND "eventId" = NEW."id";
+  IF FOUND THEN
+    RETURN NEW;
+  END IF;
+  RETURN NULL;
 END $$;
 
 CREATE TRIGGER "CustomerEvent_key_claim" BEFORE INSERT ON "CustomerEvent"
