@@ -1,5 +1,5 @@
 import "server-only";
-import { db, type Db } from "./db";
+import { db, transaction, type Db } from "./db";
 import { DEFAULT_RETENTION_DAYS } from "@/lib/validation/retention-limits";
 
 // Retention of raw events: the purge statements and the record of each run.
@@ -32,8 +32,8 @@ export async function rewriteExpiredMonths(client: Client, cutoff: Date): Promis
  * at most 5 s for locks: a busy moment leaves it to the next call (rows land in
  * the DEFAULT partition meanwhile, nothing fails).
  */
-export async function ensureMonthPartitions(client: Pick<Db, "$transaction">, now = new Date()): Promise<number> {
-  return client.$transaction(async (tx) => {
+export async function ensureMonthPartitions(now = new Date()): Promise<number> {
+  return transaction(async (tx) => {
     await tx.$executeRaw`SELECT set_config('lock_timeout', '5s', true)`;
     const [row] = await tx.$queryRaw<{ n: number }[]>`
       SELECT nudge_ensure_month_partitions(${now}::timestamp - interval '1 month', ${now}::timestamp + interval '3 months') AS n`;

@@ -1,7 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/data/audit";
 import { transaction, type Tx } from "@/lib/data/db";
-import { db } from "@/lib/data/db";
 import {
   ensureMonthPartitions,
   insertRetentionRun,
@@ -91,7 +90,7 @@ export function startRetentionWorker(): boolean {
   const tick = async () => {
     try {
       // The history's months ahead exist before events arrive for them (hourly, idempotent, cheap when they do).
-      const created = await ensureMonthPartitions(db());
+      const created = await ensureMonthPartitions();
       if (created > 0) console.info(`partitions: created ${created} monthly partitions`);
     } catch (err) {
       console.warn("partition maintenance failed:", err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);

@@ -50,7 +50,7 @@ describe.skipIf(!reachable)("history partitioned by month", () => {
         expect(names).toContain(monthName(table, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + ahead, 1))));
       }
     }
-    expect(await ensureMonthPartitions(db(), now)).toBe(0);
+    expect(await ensureMonthPartitions(now)).toBe(0);
   });
 
   it("stores an event of a month without a partition in DEFAULT, and moves it into the month when the month is created", async () => {
@@ -62,7 +62,7 @@ describe.skipIf(!reachable)("history partitioned by month", () => {
     expect(await partitionOf(e.id)).toBe("CustomerEvent_default");
 
     // The hourly maintenance around that date: July 2031 is created (with June and the three months after) and takes its rows.
-    expect(await ensureMonthPartitions(db(), new Date("2031-07-20T00:00:00Z"))).toBe(10);
+    expect(await ensureMonthPartitions(new Date("2031-07-20T00:00:00Z"))).toBe(10);
     expect(await partitionOf(e.id)).toBe("CustomerEvent_p2031_07");
     const [usage] = await db().$queryRaw<{ p: string }[]>`SELECT tableoid::regclass::text AS p FROM "UsageEvent" WHERE id = ${u.id}`;
     expect(usage?.p.replace(/"/g, "")).toBe("UsageEvent_p2031_07");
