@@ -5,6 +5,7 @@
 // the work. SIGTERM or SIGINT stops taking jobs and lets the one in hand finish.
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
+import { ensureMonthPartitions } from "@/lib/data/retention";
 import { createBoss, ensureQueues, startQueue, workChunks } from "@/lib/services/batch-queue";
 import { ensureEventQueues, workEvents } from "@/lib/services/event-jobs";
 
@@ -26,6 +27,12 @@ async function main() {
     holdMs: jobQueueSettings().chunkHoldMs,
   });
   console.log(`worker ${process.pid} ready: taking batch chunks and queued events from the job queue`);
+  // The monthly partitions of events and usage ahead of time (as the app's retention timer does), so a deployment of
+  // workers without an app process still never writes into the DEFAULT partition. Hourly; a busy moment waits for the next.
+  const months = () => void ensureMonthPartitions().catch((err: unknown) => console.warn(`monthly partitions: ${err instanceof Error ? err.message : err}`));
+  months();
+  const monthly = setInterval(months, 3_600_000);
+  monthly.unref();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
