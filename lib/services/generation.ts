@@ -62,8 +62,8 @@ export interface GenerationOptions {
   weeklyContactCap?: number;
   /** Seed for Thompson sampling, so a batch is reproducible. */
   seed?: string;
-  /** The run's ScoringContext when the caller has started reading it (a re-score reads it beside its transaction); read here otherwise. */
-  context?: Promise<ScoringContext>;
+  /** The run's ScoringContext when the caller has read it (a re-score reads it on the pool before its transaction); read here otherwise. */
+  context?: ScoringContext;
   /** When run as a background job: cancellation and progress. */
   job?: Pick<JobContext, "signal" | "progress">;
 }
@@ -148,7 +148,7 @@ export type ScoringContext = { settings: ProgramSettings; actions: ActionDefinit
 /**
  * Reads a run's ScoringContext. On the pool (not a transaction's client) the
  * reads run side by side on their own connections, so a real-time re-score
- * can start this before its transaction and not wait for it there.
+ * reads it before its transaction instead of one read after another inside.
  */
 export async function loadScoringContext(client: Client, now: Date, opts: { realTime: boolean; seed?: string }): Promise<ScoringContext> {
   const settings = await loadProgramSettings(client);
@@ -251,7 +251,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   if (ids && ids.length === 0) return result;
 
   if (!opts.skipExpiry) result.expired = await expireLapsed(client, now, ids);
-  const { settings, actions, stats, version, draw } = await (opts.context ?? loadScoringContext(client, now, { realTime: ids !== undefined || opts.reuseStats === true, seed: opts.seed }));
+  const { settings, actions, stats, version, draw } = opts.context ?? (await loadScoringContext(client, now, { realTime: ids !== undefined || opts.reuseStats === true, seed: opts.seed }));
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? opts.repIds?.join(",") ?? "all"}`);
   const base = {

@@ -122,6 +122,8 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
   });
   if (valid.length === 0) return { results, rescored: [] };
 
+  const contextRead = databaseMode().kind === "postgres" ? loadScoringContext(db(), new Date(), { realTime: true }) : null;
+  contextRead?.catch(() => {}); // unused (and its failure with it) when no event gets as far as the re-score
   const idOf = await customerIdsByExternalId([...new Set(valid.map((v) => v.e.customerExternalId))]);
   const keysInBatch = new Map<string, string | null>();
   const candidates = valid.filter(({ index, e, hash }) => {
@@ -140,11 +142,12 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
   });
   if (candidates.length === 0) return { results, rescored: [] };
 
-  // The re-score's settings, catalog, model and draw are read on the pool beside the transaction, not inside it one after another.
-  // (The re-score itself runs at its own "now", after the insert, so the kept signals the insert refreshed are exact at it.)
-  // Embedded PGlite has one connection, which the transaction holds: there the re-score reads it inside.
-  const context = databaseMode().kind === "postgres" ? loadScoringContext(db(), new Date(), { realTime: true }) : undefined;
-  context?.catch(() => {}); // awaited (and its failure reported) by the re-score; unused when nothing is recorded
+  // The re-score's settings, catalog, model and draw: read on the pool, side by side and beside the customer lookup,
+  // and awaited before the transaction opens. Never awaited inside it: a transaction holding its connection while it
+  // waits for the pool can exhaust the pool under load (every connection held by a transaction waiting for another).
+  // On embedded PGlite (one connection) the re-score reads them itself. The re-score runs at its own "now", after the
+  // insert, so the kept signals the insert refreshed are exact at it.
+  const context = contextRead ? await contextRead : undefined;
   const rescored = await transaction(async (tx) => {
     // Keys recorded by an earlier call: the same event is a duplicate, another one is refused.
     const stored = await eventRequestHashes(tx, candidates.flatMap((c) => (c.e.idempotencyKey ? [c.e.idempotencyKey] : [])));
