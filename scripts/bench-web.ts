@@ -60,13 +60,14 @@ async function captureAccept(server: Server, cookies: Cookies, recommendationId:
     let captured: Captured | undefined;
     page.on("request", (req) => {
       const headers = req.headers();
-      if (req.method() === "POST" && headers["next-action"] && !captured) {
+      // The accept names the suggestion; other actions the page posts (the first-run tour's events) do not.
+      if (req.method() === "POST" && headers["next-action"] && !captured && (req.postData() ?? "").includes(recommendationId)) {
         captured = { url: req.url(), headers, body: req.postData() ?? "", recommendationId };
       }
     });
     await page.goto(`${server.base}/queue`);
     const card = page.getByRole("group", { name: new RegExp(`Actions for .*${customerName}`) }).first();
-    const done = page.waitForResponse((res) => res.request().method() === "POST" && !!res.request().headers()["next-action"]);
+    const done = page.waitForResponse((res) => res.request().method() === "POST" && !!res.request().headers()["next-action"] && (res.request().postData() ?? "").includes(recommendationId));
     await card.getByRole("button", { name: "Accept", exact: true }).click();
     const res = await done;
     if (res.status() !== 200) throw new Error(`the captured accept answered HTTP ${res.status()}`);
