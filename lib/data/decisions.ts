@@ -160,8 +160,10 @@ export type ChunkRow = { customer: DecisionCustomer; kept: EventAggregates | nul
 /**
  * The next chunk of customers owned by active reps, in id order, in one
  * round trip: profile, owner, current consent (the latest record per purpose
- * and channel, for the engine's consentState), kept signals valid at `now`
- * and the arm in draw `drawId`.
+ * and channel, for the engine's consentState: the same selection as
+ * lib/data/consent.ts latestConsentEntries, inlined here to save a round
+ * trip; keep the two alike), kept signals valid at `now` and the arm in draw
+ * `drawId`.
  */
 export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now: Date; drawId?: string | null } = { now: new Date() }): Promise<ChunkRow[]> {
   const rows = await client.$queryRaw<

@@ -213,11 +213,11 @@ export async function loadPipelineChunk(
   if (draw) {
     // Customers met for the first time in this draw get their arm now (stored, unless this is a read-only preview).
     const fresh: { customerId: string; heldOut: boolean }[] = [];
-    for (const r of rows) {
-      if (r.heldOut !== null) arms.set(r.customer.id, r.heldOut);
-      else fresh.push({ customerId: r.customer.id, heldOut: inGlobalHoldout(r.customer.id, draw.salt, draw.pct) });
+    for (const { customer, heldOut } of rows) {
+      const arm = heldOut ?? inGlobalHoldout(customer.id, draw.salt, draw.pct);
+      arms.set(customer.id, arm);
+      if (heldOut === null) fresh.push({ customerId: customer.id, heldOut: arm });
     }
-    for (const a of fresh) arms.set(a.customerId, a.heldOut);
     if (opts.recordArms) await insertArms(client, draw.id, fresh);
   }
   const historyBy = historyByCustomer(history);

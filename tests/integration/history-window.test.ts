@@ -86,4 +86,13 @@ describe.skipIf(!reachable)("the batch's history window", () => {
     expect(kinds.has("propose") || kinds.has("keep")).toBe(true);
     expect(codes.has("COOLDOWN") || codes.has("OPEN_RECOMMENDATION")).toBe(true);
   }, 60_000);
+
+  it("brings each customer's consent as loadConsentStates computes it", async () => {
+    const { loadConsentStates } = await import("@/lib/data/consent");
+    const rows = await loadCustomerChunk(db(), { afterId: null, limit: 10_000 }, { now: new Date() });
+    const states = await loadConsentStates(db(), rows.map((r) => r.customer.id));
+    expect(rows.map((r) => [r.customer.id, r.customer.consent])).toEqual(rows.map((r) => [r.customer.id, states.get(r.customer.id)]));
+    // Some customers have withdrawn something, so the comparison covers the records' path.
+    expect(rows.some((r) => !r.customer.consent.MARKETING || !r.customer.consent.SERVICE || !r.customer.consent.PROFILING)).toBe(true);
+  });
 });
