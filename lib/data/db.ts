@@ -19,12 +19,15 @@ function createClient() {
     // A plain query waits for a pooled connection at most as long as a
     // transaction does (pg's default is forever). An idle connection the
     // server drops (restart, failover) is logged and replaced, never fatal.
+    // The pool is the process's own (pgPool()): the batch's bulk reads use it
+    // without Prisma's row conversion (lib/data/raw.ts).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
-    const adapter = new PrismaPg(
-      { connectionString: mode.url, max: capacity.poolSize, connectionTimeoutMillis: capacity.txMaxWaitMs, options: "-c jit=off" },
-      { onPoolError: (err) => console.warn("database connection lost:", err.message) },
-    );
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pool } = require("pg") as typeof import("pg");
+    const pool = new Pool({ connectionString: mode.url, max: capacity.poolSize, connectionTimeoutMillis: capacity.txMaxWaitMs, options: "-c jit=off" });
+    globalForDb.nudgePool = pool;
+    const adapter = new PrismaPg(pool, { onPoolError: (err) => console.warn("database connection lost:", err.message), disposeExternalPool: true });
     return new PrismaClient({ adapter, omit, transactionOptions });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,12 +41,21 @@ function createClient() {
 
 export type Db = ReturnType<typeof createClient>;
 
-const globalForDb = globalThis as unknown as { nudgeDb?: Db; nudgePglite?: { close(): Promise<void> } };
+const globalForDb = globalThis as unknown as { nudgeDb?: Db; nudgePglite?: { close(): Promise<void> }; nudgePool?: import("pg").Pool };
 
 /** The process-wide Prisma client, created on first use (never at import, so `next build` needs no database). */
 export function db(): Db {
   globalForDb.nudgeDb ??= createClient();
   return globalForDb.nudgeDb;
+}
+
+/**
+ * The process client's pg pool, when the database is a Postgres server (null
+ * on the embedded one). Only lib/data/raw.ts reads through it.
+ */
+export function pgPool(): import("pg").Pool | null {
+  db();
+  return globalForDb.nudgePool ?? null;
 }
 
 /** The client an interactive transaction's callback receives. */
@@ -67,6 +79,7 @@ export async function disconnectDb(): Promise<void> {
   const pglite = globalForDb.nudgePglite;
   globalForDb.nudgeDb = undefined;
   globalForDb.nudgePglite = undefined;
+  globalForDb.nudgePool = undefined;
   await client?.$disconnect();
   // The PGlite adapter's dispose is a no-op; close the database ourselves so it flushes and the process can exit.
   await pglite?.close();

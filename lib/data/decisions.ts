@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { db, type Db } from "./db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { readRows } from "./raw";
 import { ACTED_ON_SQL, OPEN_SQL, resolvedSql, sqlLiteral } from "./vocabulary-sql";
 import {
   buildStatsTable,
@@ -166,8 +167,8 @@ export type ChunkRow = { customer: DecisionCustomer; kept: EventAggregates | nul
  * `drawId`.
  */
 export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now: Date; drawId?: string | null } = { now: new Date() }): Promise<ChunkRow[]> {
-  const rows = await client.$queryRaw<
-    ({
+  const rows = await readRows<
+    {
       id: string;
       ownerId: string;
       ownerName: string;
@@ -180,8 +181,10 @@ export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now
       createdAt: Date;
       consent: string | null;
       heldOut: boolean | null;
-    } & Omit<SignalRow, "customerId"> & { kept: boolean })[]
-  >`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate", c."lifetimeValue"::text AS "lifetimeValue",
+    } & Omit<SignalRow, "customerId"> & { kept: boolean }
+  >(
+    client,
+    Prisma.sql`SELECT c.id, c."ownerId", u.name AS "ownerName", c.name, c.company, c.segment, c.birthday, c."renewalDate", c."lifetimeValue"::text AS "lifetimeValue",
            c."createdAt",
            (SELECT json_agg(json_build_object('purpose', x.purpose, 'channel', x.channel, 'granted', x.granted, 'at', x.at, 'id', x.id))::text
               FROM (SELECT DISTINCT ON (r.purpose, r.channel) r.purpose, r.channel, r.granted, (extract(epoch FROM r."recordedAt") * 1000)::float8 AS at, r.id
@@ -197,7 +200,8 @@ export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now
       AND (${q.afterId}::uuid IS NULL OR c.id > ${q.afterId}::uuid)
       AND (${q.ids ?? null}::uuid[] IS NULL OR c.id = ANY(${q.ids ?? null}::uuid[]))
       AND (${q.repIds ?? null}::uuid[] IS NULL OR c."ownerId" = ANY(${q.repIds ?? null}::uuid[]))
-    ORDER BY c.id LIMIT ${q.limit}`;
+    ORDER BY c.id LIMIT ${q.limit}`,
+  );
   return rows.map((r) => ({
     customer: {
       id: r.id,
@@ -310,7 +314,9 @@ export async function loadHistory(client: Client, customerIds: string[], window:
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const holdSince = new Date(now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   const expiry = opts.withExpiry ? Prisma.sql`, r."expiresAt"` : Prisma.empty;
-  return client.$queryRaw<HistoryRow[]>`
+  return readRows<HistoryRow>(
+    client,
+    Prisma.sql`
     SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score ${expiry}
     FROM (
       SELECT r.*, r.status IN ${OPEN_SQL} AS open,
@@ -324,7 +330,8 @@ export async function loadHistory(client: Client, customerIds: string[], window:
     WHERE r.open
        OR r."createdAt" > ${weekAgo}
        OR (r."isControl" AND r."createdAt" > ${holdSince})
-       OR (r.latest = 1 AND GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days))`;
+       OR (r.latest = 1 AND GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days))`,
+  );
 }
 
 /** Advisory-lock namespace of the per-rep allocation lock ("NU"). */

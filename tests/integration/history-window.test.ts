@@ -13,7 +13,7 @@ if (own) process.env.DATABASE_URL = own.url;
 
 const { db, disconnectDb } = await import("@/lib/data/db");
 const { seedDemo } = await import("@/tooling/seed/demo");
-const { loadActionDefinitions, loadCustomerChunk } = await import("@/lib/data/decisions");
+const { loadActionDefinitions, loadCustomerChunk, loadHistory } = await import("@/lib/data/decisions");
 const { loadPipelineChunk, scoringModel } = await import("@/lib/services/generation");
 const { decideChunk, historyDays, holdoutPeriod, seededRng } = await import("@/lib/engine");
 type HistoryRow = import("@/lib/data/decisions").HistoryRow;
@@ -95,4 +95,33 @@ describe.skipIf(!reachable)("the batch's history window", () => {
     // Some customers have withdrawn something, so the comparison covers the records' path.
     expect(rows.some((r) => !r.customer.consent.MARKETING || !r.customer.consent.SERVICE || !r.customer.consent.PROFILING)).toBe(true);
   });
+
+  // The process client reads the chunk and its history straight from the pg pool (lib/data/raw.ts); a
+  // transaction's client reads through Prisma. Both must give the same rows, Dates included, in any time zone.
+  it.each(["UTC", "America/New_York", "Asia/Kolkata"])("reads the same chunk and history from the pool as through Prisma (TZ=%s)", async (tz) => {
+    const saved = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      for (const days of [0.5, 9]) {
+        const now = new Date(TODAY.getTime() + days * DAY_MS);
+        const actions = await loadActionDefinitions(db());
+        const read = async (client: Parameters<typeof loadHistory>[0]) => {
+          const rows = await loadCustomerChunk(client, { afterId: null, limit: 10_000 }, { now });
+          const history = await loadHistory(client, rows.map((r) => r.customer.id), { now, actions }, { withExpiry: true });
+          return { rows, history };
+        };
+        const pooled = await read(db());
+        const viaPrisma = await db().$transaction((tx) => read(tx));
+        expect(pooled.rows.length).toBeGreaterThan(0);
+        expect(pooled.history.length).toBeGreaterThan(0);
+        // Every kind of value is there to compare: dates, timestamps, kept signals, nulls.
+        expect(pooled.rows.some((r) => r.customer.birthday && r.kept?.lastContactAt)).toBe(true);
+        expect(pooled.history.some((h) => h.decidedAt !== null) && pooled.history.some((h) => h.decidedAt === null)).toBe(true);
+        expect(pooled).toEqual(viaPrisma);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  }, 60_000);
 });
