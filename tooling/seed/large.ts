@@ -544,17 +544,38 @@ export async function seedLarge(pg: Client, options: LargeSeedOptions = {}): Pro
       AND pg_temp.f(md5(u.email || d), 1) < CASE WHEN u.role = 'ADMIN' THEN 0.12 ELSE 0.6 END`);
   log(`usage events`, `${usage.toLocaleString("en-US")} rows`);
 
-  await pg.query(`ANALYZE`);
-  await pg.query(`SELECT nudge_rebuild_dashboard_facts()`);
-  await pg.query(`SELECT nudge_rebuild_recommendation_days()`);
-  await pg.query(`SELECT nudge_rebuild_recommendation_model_days()`);
-  await pg.query(`SELECT nudge_rebuild_usage_sessions()`);
-  await pg.query(`SELECT nudge_rebuild_holdout_unit_days()`);
-  await pg.query(`SELECT nudge_rebuild_customer_signals()`);
-  await setFactTriggers(pg, true);
-  log(`dashboard facts`);
-  await pg.query(`VACUUM ANALYZE`);
-  log(`vacuum analyze`);
+  await finishLarge(pg, log);
   await pg.query(`DROP TABLE IF EXISTS pg_temp.lc, pg_temp.lr, pg_temp.la, pg_temp.rp, pg_temp.ro, pg_temp.books`);
   return { today, ms: Date.now() - started };
+}
+
+/** The rollups a bulk load written with the fact triggers off rebuilds, in this order (each from scratch). */
+const REBUILDS = [
+  "nudge_rebuild_dashboard_facts",
+  "nudge_rebuild_recommendation_days",
+  "nudge_rebuild_recommendation_model_days",
+  "nudge_rebuild_usage_sessions",
+  "nudge_rebuild_holdout_unit_days",
+  "nudge_rebuild_customer_signals",
+] as const;
+
+/**
+ * The end of a bulk load: every rollup rebuilt from the rows written with the
+ * fact triggers off, the triggers on again, VACUUM ANALYZE (visibility map for
+ * index-only scans, statistics). The last step of seedLarge, and on its own
+ * `seed:large -- --finish`, for a seed stopped after its data was written
+ * (every step starts from scratch, so running it again is harmless).
+ */
+export async function finishLarge(pg: Client, log: (name: string, extra?: string) => void): Promise<void> {
+  await pg.query(`SET synchronous_commit = off; SET work_mem = '256MB'; SET maintenance_work_mem = '1GB'; SET jit = off`);
+  await setFactTriggers(pg, false);
+  await pg.query(`ANALYZE`);
+  log(`analyze`);
+  for (const fn of REBUILDS) {
+    await pg.query(`SELECT ${fn}()`);
+    log(fn.replace("nudge_rebuild_", "rebuild "));
+  }
+  await setFactTriggers(pg, true);
+  await pg.query(`VACUUM ANALYZE`);
+  log(`vacuum analyze`);
 }
