@@ -164,7 +164,11 @@ export type ChunkRow = { customer: DecisionCustomer; kept: EventAggregates | nul
  * and channel, for the engine's consentState: the same selection as
  * lib/data/consent.ts latestConsentEntries, inlined here to save a round
  * trip; keep the two alike), kept signals valid at `now` and the arm in draw
- * `drawId`.
+ * `drawId`. Signals and arm are looked up per customer (a lateral subquery
+ * and a scalar one), never joined: the planner hashed every kept row and every
+ * arm of the draw for each chunk, a cost that grows with all customers, not
+ * with the chunk (a million customers in 182 chunks would scan both tables
+ * 182 times).
  */
 export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now: Date; drawId?: string | null } = { now: new Date() }): Promise<ChunkRow[]> {
   const rows = await readRows<
@@ -192,10 +196,13 @@ export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now
                     ORDER BY r.purpose, r.channel, r."recordedAt" DESC, r.id DESC) x) AS consent,
            s."customerId" IS NOT NULL AS kept, s."lastContactAt", s."lastPurchaseAt", s."ordersLast90d", s."spendLast90d"::text AS "spendLast90d",
            s."openTickets", s."webVisitsLast7d", s."emailClicksLast30d",
-           h."heldOut"
+           (SELECT h."heldOut" FROM "HoldoutAssignment" h WHERE h."periodId" = ${at.drawId ?? null}::uuid AND h."customerId" = c.id) AS "heldOut"
     FROM "Customer" c JOIN "User" u ON u.id = c."ownerId"
-    LEFT JOIN "CustomerSignal" s ON s."customerId" = c.id AND s."asOf" <= ${at.now}::timestamp(3) AND (s."validUntil" IS NULL OR s."validUntil" > ${at.now}::timestamp(3))
-    LEFT JOIN "HoldoutAssignment" h ON h."periodId" = ${at.drawId ?? null}::uuid AND h."customerId" = c.id
+    LEFT JOIN LATERAL (
+      SELECT * FROM "CustomerSignal" s
+      WHERE s."customerId" = c.id AND s."asOf" <= ${at.now}::timestamp(3) AND (s."validUntil" IS NULL OR s."validUntil" > ${at.now}::timestamp(3))
+      LIMIT 1
+    ) s ON true
     WHERE u.active AND u.role = 'REP' AND c."erasedAt" IS NULL
       AND (${q.afterId}::uuid IS NULL OR c.id > ${q.afterId}::uuid)
       AND (${q.ids ?? null}::uuid[] IS NULL OR c.id = ANY(${q.ids ?? null}::uuid[]))

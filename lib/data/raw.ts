@@ -16,9 +16,22 @@ const OID = { date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
 
 /** Values as Prisma gives them: `timestamp` is UTC (Postgres stores no zone), `date` is UTC midnight. */
 const parsers: Record<number, (text: string) => unknown> = {
-  [OID.timestamp]: (t) => new Date(`${t.replace(" ", "T")}Z`),
+  [OID.timestamp]: parseTimestamp,
   [OID.date]: (t) => new Date(`${t}T00:00:00Z`),
 };
+
+/**
+ * "2026-12-03 09:58:01.123" as UTC, read field by field (parsing the string as
+ * a date took a sixth of the batch's read CPU); anything else (BC, infinity, a
+ * year before 100) through the Date parser.
+ */
+export function parseTimestamp(t: string): Date {
+  if (t.length >= 19 && t.charCodeAt(4) === 45 && t.charCodeAt(10) === 32 && t.charCodeAt(0) !== 48 && t.length <= 26 && !t.endsWith("BC")) {
+    const ms = t.length > 20 ? Number(`${t.slice(20, 23)}00`.slice(0, 3)) : 0;
+    return new Date(Date.UTC(Number(t.slice(0, 4)), Number(t.slice(5, 7)) - 1, Number(t.slice(8, 10)), Number(t.slice(11, 13)), Number(t.slice(14, 16)), Number(t.slice(17, 19)), ms));
+  }
+  return new Date(`${t.replace(" ", "T")}Z`);
+}
 
 /** A Date parameter as UTC text: Postgres reads it into `timestamp` unshifted whatever this process's time zone. */
 const param = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
