@@ -273,6 +273,18 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       reason: `Model dashboard rollup (migration 20261204010000_model_rollup): RecommendationModelDay follows every ${event.toLowerCase()} of recommendations. Prisma's schema language has no triggers.`,
     }),
   ),
+  ...(["INSERT", "UPDATE", "DELETE"] as const).map(
+    (event): ExtraTrigger => ({
+      kind: "trigger",
+      table: "Recommendation",
+      name: `Recommendation_latency_${event.toLowerCase()}`,
+      timing: "AFTER",
+      events: [event],
+      level: "STATEMENT",
+      function: "nudge_reaction_latency",
+      reason: `Adoption dashboard histogram of times to reaction (migration 20261208100000_reaction_latency): ReactionLatency follows every ${event.toLowerCase()} of recommendations. Prisma's schema language has no triggers.`,
+    }),
+  ),
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
   {
     kind: "trigger",

@@ -108,7 +108,7 @@ async function setFactTriggers(pg: Client, on: boolean): Promise<void> {
 export async function wipeLarge(pg: Client): Promise<void> {
   await setFactTriggers(pg, true);
   await pg.query(
-    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "CustomerEvent", "CustomerEventKey", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "ReactionLatency", "CustomerEvent", "CustomerEventKey", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
@@ -554,6 +554,7 @@ const REBUILDS = [
   "nudge_rebuild_dashboard_facts",
   "nudge_rebuild_recommendation_days",
   "nudge_rebuild_recommendation_model_days",
+  "nudge_rebuild_reaction_latency_days",
   "nudge_rebuild_usage_sessions",
   "nudge_rebuild_holdout_unit_days",
   "nudge_rebuild_customer_signals",
