@@ -20,13 +20,15 @@ async function main() {
   boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
   // Events queued with Prefer: respond-async (POST /api/v1/events).
   await workEvents(boss);
+  const { chunkHoldMs, concurrency } = jobQueueSettings();
   await workChunks(boss, {
+    concurrency,
     onChunk: (job, r) =>
       console.log(`chunk ${job.index + 1} of ${job.chunks} (run ${job.runId.slice(0, 8)}): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s, ${r.created} created (${r.control} control), ${r.droppedByCap} held back by caps`),
     // For fault drills (the kill-a-worker test): hold each job this long before working it.
-    holdMs: jobQueueSettings().chunkHoldMs,
+    holdMs: chunkHoldMs,
   });
-  console.log(`worker ${process.pid} ready: taking batch chunks and queued events from the job queue`);
+  console.log(`worker ${process.pid} ready: taking batch chunks (${concurrency} at a time) and queued events from the job queue`);
   // The monthly partitions of events and usage ahead of time (as the app's retention timer does), so a deployment of
   // workers without an app process still never writes into the DEFAULT partition. Hourly; a busy moment waits for the next.
   const months = () => void ensureMonthPartitions().catch((err: unknown) => console.warn(`monthly partitions: ${err instanceof Error ? err.message : err}`));

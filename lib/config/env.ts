@@ -73,10 +73,12 @@ const envSchema = z.object({
   // The batch's job queue (see README, Workers): how long a worker holds a chunk
   // before it counts as lost and is retried, and how often each process looks for
   // lost ones; WORKER_CHUNK_HOLD_MS holds each chunk before working it (fault
-  // drills only: the kill-a-worker test).
+  // drills only: the kill-a-worker test). WORKER_CONCURRENCY: chunks one worker
+  // process works at once (one loads from the database while another is decided).
   JOB_LEASE_SECONDS: wholeNumber(300, 1),
   JOB_MAINTENANCE_SECONDS: wholeNumber(30, 1),
   WORKER_CHUNK_HOLD_MS: wholeNumber(0, 0),
+  WORKER_CONCURRENCY: wholeNumber(2, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -159,7 +161,7 @@ export function retentionSettings(): { checkMs: number } {
 }
 
 /** The batch's job queue settings (JOB_*, WORKER_*). */
-export function jobQueueSettings(): { leaseSeconds: number; maintenanceSeconds: number; chunkHoldMs: number } {
+export function jobQueueSettings(): { leaseSeconds: number; maintenanceSeconds: number; chunkHoldMs: number; concurrency: number } {
   const e = env();
-  return { leaseSeconds: e.JOB_LEASE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, chunkHoldMs: e.WORKER_CHUNK_HOLD_MS };
+  return { leaseSeconds: e.JOB_LEASE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, chunkHoldMs: e.WORKER_CHUNK_HOLD_MS, concurrency: e.WORKER_CONCURRENCY };
 }

@@ -127,17 +127,29 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
   return { customers: r.customers, candidates: r.candidates, created: r.created, control: r.control, superseded: r.superseded, droppedByCap: r.droppedByCap, modelVersion: r.modelVersion, ms: r.ms };
 }
 
-/** Starts taking chunk jobs in this process; resolves with the worker's id. `onChunk` hears of each finished chunk. */
-export async function workChunks(boss: PgBoss, opts: { onChunk?: (job: ChunkJob, result: ChunkResult) => void; holdMs?: number } = {}): Promise<string> {
-  const { onChunk, holdMs = 0 } = opts;
-  return boss.work<ChunkJob>(CHUNK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+/**
+ * Starts taking chunk jobs in this process, `concurrency` at a time (one
+ * pg-boss poller each): while one chunk waits on the database for its
+ * customers and history, another is decided here, so one worker keeps both
+ * the database and its own core busy. Resolves with the pollers' ids.
+ * `onChunk` hears of each finished chunk.
+ */
+export async function workChunks(
+  boss: PgBoss,
+  opts: { onChunk?: (job: ChunkJob, result: ChunkResult) => void; holdMs?: number; concurrency?: number } = {},
+): Promise<string[]> {
+  const { onChunk, holdMs = 0, concurrency = 1 } = opts;
+  const handler = async ([job]: PgBoss.Job<ChunkJob>[]) => {
     if (!job) return null;
     // Fault drills only (WORKER_CHUNK_HOLD_MS): hold the job before working it, so a test can kill the worker with one in hand.
     if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
     const result = await runChunk(job.data);
     onChunk?.(job.data, result);
     return result;
-  });
+  };
+  const ids: string[] = [];
+  for (let i = 0; i < concurrency; i++) ids.push(await boss.work<ChunkJob>(CHUNK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, handler));
+  return ids;
 }
 
 export type BatchState = { completed: number; failed: number; pending: number; results: ChunkResult[]; failures: { index: number; output: unknown }[] };

@@ -138,18 +138,20 @@ describe.skipIf(!reachable)("the batch on the job queue", () => {
     boss.on("error", () => {});
     await boss.start();
     await ensureQueues(boss);
-    // Worker A holds each chunk 4 s before working it: long enough to be killed with one in hand.
-    const a = startWorker({ WORKER_CHUNK_HOLD_MS: "4000" });
+    // Worker A works two chunks at once (WORKER_CONCURRENCY) and holds each 4 s before working it:
+    // long enough to be killed with both in hand.
+    const a = startWorker({ WORKER_CHUNK_HOLD_MS: "4000", WORKER_CONCURRENCY: "2" });
     workers.push(a);
     const batch = await enqueueBatch(boss, { chunkCustomers: 60 });
     expect(batch.jobIds.length).toBeGreaterThanOrEqual(4);
-    // Wait until A has taken a chunk, then kill it without warning.
-    let taken: string | null = null;
-    for (let t = 0; t < 300 && !taken; t++) {
-      for (const id of batch.jobIds) if ((await boss!.getJobById(CHUNK_QUEUE, id))?.state === "active") taken = id;
-      if (!taken) await new Promise((r) => setTimeout(r, 100));
+    // Wait until A has taken two chunks, then kill it without warning.
+    let taken: string[] = [];
+    for (let t = 0; t < 300 && taken.length < 2; t++) {
+      taken = [];
+      for (const id of batch.jobIds) if ((await boss!.getJobById(CHUNK_QUEUE, id))?.state === "active") taken.push(id);
+      if (taken.length < 2) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(taken).not.toBeNull();
+    expect(taken).toHaveLength(2);
     a.kill("SIGKILL");
     await new Promise((r) => a.once("exit", r));
     // Worker B (and its maintenance loop) finds the lost lease and takes everything left.
@@ -157,8 +159,10 @@ describe.skipIf(!reachable)("the batch on the job queue", () => {
     const s = await waitForBatch(boss, batch.jobIds, { timeoutMs: 90_000 });
     expect({ completed: s.completed, failed: s.failed }).toEqual({ completed: batch.jobIds.length, failed: 0 });
     expect(s.results.reduce((sum, r) => sum + r.customers, 0)).toBe(customers);
-    const lost = await boss.getJobById(CHUNK_QUEUE, taken!, { includeArchive: true });
-    expect(lost?.retryCount).toBeGreaterThanOrEqual(1);
+    for (const id of taken) {
+      const lost = await boss.getJobById(CHUNK_QUEUE, id, { includeArchive: true });
+      expect(lost?.retryCount).toBeGreaterThanOrEqual(1);
+    }
     expect(await boss.getQueueSize(CHUNK_DEAD_LETTER)).toBe(0);
     // One live suggestion per customer, and every rep got a queue.
     const open = await db().recommendation.groupBy({ by: ["customerId"], where: { status: { in: ["PENDING", "ACCEPTED", "SNOOZED"] } }, _count: true });
