@@ -223,7 +223,7 @@ export async function loadCustomerChunk(client: Client, q: ChunkQuery, at: { now
       createdAt: r.createdAt,
       consent: r.consent ? consentState((JSON.parse(r.consent) as ConsentJson[]).map((e) => ({ ...e, recordedAt: new Date(e.at) }))) : FULL_CONSENT,
     },
-    kept: r.kept ? toAggregates({ ...r, customerId: r.id }) : null,
+    kept: r.kept ? toAggregates(r) : null,
     heldOut: r.heldOut,
   }));
 }
@@ -241,7 +241,7 @@ type SignalRow = {
   emailClicksLast30d: number;
 };
 
-function toAggregates(r: SignalRow): EventAggregates {
+function toAggregates(r: Omit<SignalRow, "customerId">): EventAggregates {
   return {
     lastContactAt: r.lastContactAt,
     lastPurchaseAt: r.lastPurchaseAt,

@@ -17,21 +17,43 @@ const OID = { date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
 /** Values as Prisma gives them: `timestamp` is UTC (Postgres stores no zone), `date` is UTC midnight. */
 const parsers: Record<number, (text: string) => unknown> = {
   [OID.timestamp]: parseTimestamp,
-  [OID.date]: (t) => new Date(`${t}T00:00:00Z`),
+  [OID.date]: parseDate,
 };
 
 /**
- * "2026-12-03 09:58:01.123" as UTC, read field by field (parsing the string as
- * a date took a sixth of the batch's read CPU); anything else (BC, infinity, a
- * year before 100) through the Date parser.
+ * "2026-12-03 09:58:01.123" as UTC, read digit by digit (parsing the string
+ * as a date, or slicing it into fields, cost a sixth of the batch's read CPU
+ * and a tenth of its garbage); anything else (BC, infinity, a year before
+ * 1000 or after 9999, an offset) through the Date parser.
  */
 export function parseTimestamp(t: string): Date {
-  if (t.length >= 19 && t.charCodeAt(4) === 45 && t.charCodeAt(10) === 32 && t.charCodeAt(0) !== 48 && t.length <= 26 && !t.endsWith("BC")) {
-    const ms = t.length > 20 ? Number(`${t.slice(20, 23)}00`.slice(0, 3)) : 0;
-    return new Date(Date.UTC(Number(t.slice(0, 4)), Number(t.slice(5, 7)) - 1, Number(t.slice(8, 10)), Number(t.slice(11, 13)), Number(t.slice(14, 16)), Number(t.slice(17, 19)), ms));
+  const n = t.length;
+  if (n >= 19 && n <= 26 && t.charCodeAt(4) === 45 && t.charCodeAt(10) === 32 && t.charCodeAt(0) !== 48 && (n === 19 || t.charCodeAt(19) === 46)) {
+    let ms = 0;
+    let ok = true;
+    for (let i = 20; i < n; i++) {
+      const v = digit(t, i);
+      if (v < 0 || v > 9) ok = false;
+      else if (i < 23) ms += v * (i === 20 ? 100 : i === 21 ? 10 : 1);
+    }
+    if (ok) {
+      const year = digit(t, 0) * 1000 + digit(t, 1) * 100 + digit(t, 2) * 10 + digit(t, 3);
+      return new Date(Date.UTC(year, two(t, 5) - 1, two(t, 8), two(t, 11), two(t, 14), two(t, 17), ms));
+    }
   }
   return new Date(`${t.replace(" ", "T")}Z`);
 }
+
+/** "2026-12-03" as UTC midnight (as Prisma reads a `date`), digit by digit; anything else through the Date parser. */
+export function parseDate(t: string): Date {
+  if (t.length === 10 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(0) !== 48) {
+    return new Date(Date.UTC(digit(t, 0) * 1000 + digit(t, 1) * 100 + two(t, 2), two(t, 5) - 1, two(t, 8)));
+  }
+  return new Date(`${t}T00:00:00Z`);
+}
+
+const digit = (t: string, i: number) => t.charCodeAt(i) - 48;
+const two = (t: string, i: number) => digit(t, i) * 10 + digit(t, i + 1);
 
 /** A Date parameter as UTC text: Postgres reads it into `timestamp` unshifted whatever this process's time zone. */
 const param = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);

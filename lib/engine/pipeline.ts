@@ -142,22 +142,23 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
 
   for (const c of input.customers) {
     const customerId = c.customer.id;
-    // Lapsed and no-longer-valid suggestions close first.
-    const closed = new Map<string, Withdrawal>();
-    for (const h of c.history) {
+    // Lapsed and no-longer-valid suggestions close first. A lapse is what the
+    // database's expiry does (status only; a cool-down runs from creation as
+    // before). A withdrawal also counts as handled today, so the same action is
+    // not proposed again in the same run. (No copies when nothing closes: most
+    // customers of a batch have no open suggestion.)
+    let history: HistoryRecord[] = c.history as HistoryRecord[];
+    let contactsThisWeek = 0;
+    for (let i = 0; i < c.history.length; i++) {
+      const h = c.history[i]!;
       const w = withdrawalFor(h, c, byKey, now);
-      if (w) closed.set(h.id, w);
+      if (w) {
+        withdrawals.push(w);
+        if (history === c.history) history = c.history.slice();
+        history[i] = w.code === "LAPSED" ? { ...h, status: "EXPIRED" as const } : { ...h, status: "EXPIRED" as const, decidedAt: now };
+      }
+      if (h.createdAt.getTime() > weekAgo) contactsThisWeek++;
     }
-    withdrawals.push(...closed.values());
-    // A lapse is what the database's expiry does (status only; a cool-down runs
-    // from creation as before). A withdrawal also counts as handled today, so
-    // the same action is not proposed again in the same run.
-    const history = c.history.map((h) => {
-      const w = closed.get(h.id);
-      if (!w) return h;
-      return w.code === "LAPSED" ? { ...h, status: "EXPIRED" as const } : { ...h, status: "EXPIRED" as const, decidedAt: now };
-    });
-    const contactsThisWeek = history.filter((h) => h.createdAt.getTime() > weekAgo).length;
 
     const evaluation = evaluateActions({
       customer: c.customer,

@@ -364,19 +364,18 @@ export function evaluateComparison(c: Comparison, signals: Signals): boolean {
  * whose birthday is unknown.
  */
 export function evaluateRule(rule: Rule, signals: Signals): boolean {
-  const node = viewRule(rule);
-  switch (node.kind) {
-    case "all":
-      return node.rules.every((r) => evaluateRule(r, signals));
-    case "any":
-      return node.rules.some((r) => evaluateRule(r, signals));
-    case "not":
-      return !evaluateRule(node.rule, signals);
-    case "condition":
-      return evaluateComparison(node.condition, signals);
-    default:
-      return assertNever(node);
+  // Without viewRule's tagged copy or a closure per node: the batch evaluates
+  // every action's rule for every customer (the copies were 7 % of its garbage).
+  if ("all" in rule) {
+    for (let i = 0; i < rule.all.length; i++) if (!evaluateRule(rule.all[i]!, signals)) return false;
+    return true;
   }
+  if ("any" in rule) {
+    for (let i = 0; i < rule.any.length; i++) if (evaluateRule(rule.any[i]!, signals)) return true;
+    return false;
+  }
+  if ("not" in rule) return !evaluateRule(rule.not, signals);
+  return evaluateComparison(rule, signals);
 }
 
 /** Signals a rule reads, in order of first appearance. */

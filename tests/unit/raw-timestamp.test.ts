@@ -27,3 +27,16 @@ describe("parseTimestamp", () => {
     expect(Number.isNaN(parseTimestamp("infinity").getTime())).toBe(true);
   });
 });
+
+describe("parseDate", () => {
+  it("equals UTC midnight from the Date parser for random days, and hands anything else to it", async () => {
+    const { parseDate } = await import("@/lib/data/raw");
+    const rng = new Rng("raw-date");
+    for (let i = 0; i < 3000; i++) {
+      const day = new Date(Math.floor(rng.next() * 8_000_000_000_000) - 1_000_000_000_000).toISOString().slice(0, 10);
+      expect(parseDate(day).getTime(), day).toBe(new Date(`${day}T00:00:00Z`).getTime());
+    }
+    expect(parseDate("0099-12-31").toISOString()).toBe("0099-12-31T00:00:00.000Z");
+    expect(Number.isNaN(parseDate("infinity").getTime())).toBe(true);
+  });
+});
