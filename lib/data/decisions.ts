@@ -22,7 +22,6 @@ import {
   type HistoryRecord,
   type StatsRow,
   type StatsTable,
-  historyDays,
 } from "@/lib/engine";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 
@@ -317,27 +316,34 @@ export type HistoryWindow = { now: Date; actions: readonly Pick<ActionDefinition
  */
 export async function loadHistory(client: Client, customerIds: string[], window: HistoryWindow, opts: { withExpiry?: boolean } = {}): Promise<HistoryRow[]> {
   const { now, actions } = window;
-  const since = new Date(now.getTime() - historyDays(actions) * DAY_MS);
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const holdSince = new Date(now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   const expiry = opts.withExpiry ? Prisma.sql`, r."expiresAt"` : Prisma.empty;
+  // The rows ranked for "latest" are already only those that can matter: the
+  // latest row of a customer and action is within that action's cool-down or
+  // no row of the pair is, so each action's own cool-down bounds the rows
+  // ranked (not the longest one, the birthday note's 300 days).
   return readRows<HistoryRow>(
     client,
     Prisma.sql`
-    SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score ${expiry}
+    SELECT r.id, r."customerId", r."actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score ${expiry}
     FROM (
-      SELECT r.*, r.status IN ${OPEN_SQL} AS open,
+      SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status, r."decidedAt", r."isControl", r.score ${expiry},
+             r.status IN ${OPEN_SQL} AS open, cd.days,
              row_number() OVER (PARTITION BY r."customerId", r."actionTypeId" ORDER BY GREATEST(r."createdAt", r."decidedAt") DESC, r.id) AS latest
       FROM "Recommendation" r
+      JOIN "ActionType" a ON a.id = r."actionTypeId"
+      LEFT JOIN unnest(${actions.map((x) => x.key)}::text[], ${actions.map((x) => x.cooldownDays)}::int[]) AS cd(key, days) ON cd.key = a.key
       WHERE r."customerId" = ANY(${customerIds}::uuid[])
-        AND (r.status IN ${OPEN_SQL} OR r."createdAt" > ${since} OR r."decidedAt" > ${since})
+        AND (r.status IN ${OPEN_SQL}
+             OR r."createdAt" > ${weekAgo}
+             OR (r."isControl" AND r."createdAt" > ${holdSince})
+             OR GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days))
     ) r
-    JOIN "ActionType" a ON a.id = r."actionTypeId"
-    LEFT JOIN unnest(${actions.map((x) => x.key)}::text[], ${actions.map((x) => x.cooldownDays)}::int[]) AS cd(key, days) ON cd.key = a.key
     WHERE r.open
        OR r."createdAt" > ${weekAgo}
        OR (r."isControl" AND r."createdAt" > ${holdSince})
-       OR (r.latest = 1 AND GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days))`,
+       OR (r.latest = 1 AND GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => r.days))`,
   );
 }
 
