@@ -82,44 +82,91 @@ export interface RepSessions {
   totalMinutes: number;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The sessions of the scope's reps in the period, one row each: a rep's usage
- * events (dashboard views aside) in time order, a new session at each sign-in
- * or after SESSION_IDLE_MINUTES without an event; its length is from its first
- * to its last event (a lone event: 0 minutes). Only events in the period count:
- * a session the period's start or end cuts through counts as the part inside.
- * Sessions wholly inside are read from UsageSession (kept by triggers on
- * UsageEvent, migration 20261205000000_usage_sessions); the at most two per rep
- * that a bound cuts are recounted from their events.
+ * The sessions of the scope's reps in the period, as rows to be summed (CTE
+ * `sess`: userId, bucket, wbucket, n, ms, signIns ... keyboard; see below). A
+ * session is a rep's usage events (dashboard views aside) in time order, a new
+ * one at each sign-in or after SESSION_IDLE_MINUTES without an event; its
+ * length is from its first to its last event (a lone event: 0 minutes). Only
+ * events in the period count: a session the period's start or end cuts through
+ * counts as the part inside. Sessions wholly inside are kept in UsageSession
+ * (triggers on UsageEvent, migration 20261205000000_usage_sessions) and summed
+ * per day and month of their start in UsageSessionStat (triggers on
+ * UsageSession, migration 20261208110000_usage_session_stats): whole months and
+ * days come from there, less the at most one session per rep that starts on
+ * them and runs past the period's end; sessions starting on a day the period
+ * cuts are read one by one, and the at most two per rep that a bound cuts are
+ * recounted from their events. bucket: the length's bucket of bounded relative
+ * width (nudge_latency_bucket, within 1 %); wbucket: SESSION_BUCKETS'.
  */
 function periodSessions(s: MetricsScope): Prisma.Sql {
   const end = asOf(s);
+  const lo = new Date(Math.ceil(s.from.getTime() / DAY_MS) * DAY_MS);
+  const hi = new Date(Math.floor(end.getTime() / DAY_MS) * DAY_MS);
+  const whole = lo.getTime() < hi.getTime();
+  const monthStart = (d: Date, up: boolean) => {
+    const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+    return up && first.getTime() < d.getTime() ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)) : first;
+  };
+  const m0 = monthStart(lo, true);
+  const m1 = monthStart(hi, false);
+  const months = whole && m0.getTime() < m1.getTime();
+  // One session as a row of sess (sign -1: taken off what the whole days counted).
+  const asRow = (alias: string, sign: number) =>
+    Prisma.raw(`${alias}."userId", nudge_latency_bucket(${alias}.ms / 60000.0) AS bucket, nudge_session_wbucket(${alias}.ms) AS wbucket, ${sign} AS n, ${sign} * ${alias}.ms AS ms,
+             ${sign} * ${alias}."signIns" AS "signIns", ${sign} * ${alias}.accepts AS accepts, ${sign} * ${alias}.dones AS dones, ${sign} * ${alias}.dismisses AS dismisses,
+             ${sign} * ${alias}.snoozes AS snoozes, ${sign} * ${alias}."customerViews" AS "customerViews", ${sign} * ${alias}.searches AS searches, ${sign} * ${alias}.keyboard AS keyboard`);
+  const single = (from: Date, to: Date) => Prisma.sql`
+      SELECT ${asRow("u", 1)} FROM (
+        SELECT u.*, nudge_session_ms(u."startedAt", u."endedAt") AS ms FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
+        WHERE u."startedAt" >= ${from} AND u."startedAt" < ${to} AND u."endedAt" < ${end}
+      ) u`;
+  const stat = (cond: Prisma.Sql) => Prisma.sql`
+      SELECT l."userId", l.bucket, l.wbucket, l.n, l.ms, l."signIns", l.accepts, l.dones, l.dismisses, l.snoozes, l."customerViews", l.searches, l.keyboard
+      FROM "UsageSessionStat" l JOIN reps ON reps.id = l."userId" WHERE ${cond}`;
+  const parts: Prisma.Sql[] = [];
+  if (!whole) parts.push(single(s.from, end));
+  else {
+    if (s.from.getTime() < lo.getTime()) parts.push(single(s.from, lo));
+    if (hi.getTime() < end.getTime()) parts.push(single(hi, end));
+    parts.push(
+      months
+        ? stat(Prisma.sql`l.level = 0 AND ((l.start >= ${lo}::date AND l.start < ${m0}::date) OR (l.start >= ${m1}::date AND l.start < ${hi}::date))`)
+        : stat(Prisma.sql`l.level = 0 AND l.start >= ${lo}::date AND l.start < ${hi}::date`),
+    );
+    if (months) parts.push(stat(Prisma.sql`l.level = 1 AND l.start >= ${m0}::date AND l.start < ${m1}::date`));
+    // Per rep, the session running past the end (the first to end at or after it) if it started on a whole day: not inside.
+    parts.push(Prisma.sql`
+      SELECT ${asRow("x", -1)} FROM reps CROSS JOIN LATERAL (
+        SELECT u.*, nudge_session_ms(u."startedAt", u."endedAt") AS ms FROM "UsageSession" u
+        WHERE u."userId" = reps.id AND u."endedAt" >= ${end} ORDER BY u."endedAt" LIMIT 1
+      ) x
+      WHERE x."startedAt" >= ${lo} AND x."startedAt" < ${hi}`);
+  }
+  // Sessions a bound cuts, recounted from their events in the period.
+  parts.push(Prisma.sql`
+      SELECT ${asRow("c", 1)} FROM (
+        SELECT u."userId", round(date_part('epoch', MAX(e.at) - MIN(e.at)) * 1000)::bigint AS ms,
+               COUNT(*) FILTER (WHERE e.type = 'SIGN_IN')::int AS "signIns",
+               COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'ACCEPT')::int AS accepts,
+               COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DONE')::int AS dones,
+               COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DISMISS')::int AS dismisses,
+               COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'SNOOZE')::int AS snoozes,
+               COUNT(*) FILTER (WHERE e.type = 'CUSTOMER_VIEW')::int AS "customerViews",
+               COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'search')::int AS searches,
+               COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'keyboard')::int AS keyboard
+        FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
+        JOIN "UsageEvent" e ON e."userId" = u."userId" AND e.at >= GREATEST(u."startedAt", ${s.from}) AND e.at <= u."endedAt"
+         AND (e.at, e.id) >= (u."startedAt", u."firstEventId") AND (e.at, e.id) <= (u."endedAt", u."lastEventId")
+         AND e.at >= ${s.from} AND e.at < ${end} AND e.type <> 'DASHBOARD_VIEW'
+        WHERE u."endedAt" >= ${s.from} AND u."startedAt" < ${end} AND NOT (u."startedAt" >= ${s.from} AND u."endedAt" < ${end})
+        GROUP BY u."userId", u."firstEventId"
+      ) c`);
   return Prisma.sql`
     reps AS (${scopeReps(s)}),
-    inside AS (
-      SELECT u."userId", date_part('epoch', u."endedAt" - u."startedAt") / 60.0 AS minutes,
-             u."signIns", u.accepts, u.dones, u.dismisses, u.snoozes, u."customerViews", u.searches, u.keyboard
-      FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
-      WHERE u."startedAt" >= ${s.from} AND u."endedAt" < ${end}
-    ),
-    cut AS (
-      SELECT u."userId", date_part('epoch', MAX(e.at) - MIN(e.at)) / 60.0 AS minutes,
-             COUNT(*) FILTER (WHERE e.type = 'SIGN_IN')::int AS "signIns",
-             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'ACCEPT')::int AS accepts,
-             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DONE')::int AS dones,
-             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'DISMISS')::int AS dismisses,
-             COUNT(*) FILTER (WHERE e.type = 'REACTION' AND e.meta->>'kind' = 'SNOOZE')::int AS snoozes,
-             COUNT(*) FILTER (WHERE e.type = 'CUSTOMER_VIEW')::int AS "customerViews",
-             COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'search')::int AS searches,
-             COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'keyboard')::int AS keyboard
-      FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
-      JOIN "UsageEvent" e ON e."userId" = u."userId" AND e.at >= GREATEST(u."startedAt", ${s.from}) AND e.at <= u."endedAt"
-       AND (e.at, e.id) >= (u."startedAt", u."firstEventId") AND (e.at, e.id) <= (u."endedAt", u."lastEventId")
-       AND e.at >= ${s.from} AND e.at < ${end} AND e.type <> 'DASHBOARD_VIEW'
-      WHERE u."endedAt" >= ${s.from} AND u."startedAt" < ${end} AND NOT (u."startedAt" >= ${s.from} AND u."endedAt" < ${end})
-      GROUP BY u."userId", u."firstEventId"
-    ),
-    sess AS (SELECT * FROM inside UNION ALL SELECT * FROM cut)`;
+    sess AS (${Prisma.join(parts, " UNION ALL ")})`;
 }
 
 export interface FeatureUse {
@@ -136,35 +183,46 @@ export interface FeatureUse {
 export const FEATURE_KEYS = ["accepts", "dones", "dismisses", "snoozes", "customerViews", "searches", "keyboard"] as const;
 
 /**
- * One pass over the period's sessions (periodSessions): their count, median
- * length and length buckets, in all and per rep, and key feature use per rep
- * (the events of those sessions; reps with none of these events left out).
+ * The period's sessions (periodSessions): their count, median length and
+ * length buckets, in all and per rep, and key feature use per rep (the events
+ * of those sessions; reps with none of these events left out). The medians are
+ * read from the sessions' length buckets (each standing for a length within 1 %
+ * of every length in it), so they are within 1 % of the exact medians.
  */
 async function sessionsAndFeatures(s: MetricsScope): Promise<{ sessions: { total: SessionSummary; byRep: RepSessions[] }; features: FeatureUse[] }> {
-  const bounds = Prisma.raw(`ARRAY[${SESSION_BUCKETS.join(",")}]::float8[]`);
   const rows = await db().$queryRaw<(Omit<FeatureUse, "repId"> & { g: number; repId: string | null; bucket: number | null; sessions: number; medianMinutes: number | null; totalMinutes: number })[]>`
     WITH ${periodSessions(s)},
-    -- Counts and sums hash by rep and by length bucket; the medians (which sort) only in all and per rep.
+    -- Counts and sums by rep and by length bucket (g 1 = per rep, 2 = per bucket, 3 = in all).
     counts AS (
-      SELECT (GROUPING("userId") * 2 + GROUPING(bucket))::int AS g, "userId", bucket,
-             COUNT(*)::int AS sessions, COALESCE(SUM(minutes), 0)::float8 AS "totalMinutes",
+      SELECT (GROUPING("userId") * 2 + GROUPING(wbucket))::int AS g, "userId", wbucket AS bucket,
+             SUM(n)::int AS sessions, (COALESCE(SUM(ms), 0) / 60000.0)::float8 AS "totalMinutes",
              SUM("signIns")::int AS "signIns", SUM(accepts)::int AS accepts, SUM(dones)::int AS dones,
              SUM(dismisses)::int AS dismisses, SUM(snoozes)::int AS snoozes, SUM("customerViews")::int AS "customerViews",
              SUM(searches)::int AS searches, SUM(keyboard)::int AS keyboard
-      FROM (SELECT sess.*, width_bucket(minutes, ${bounds}) AS bucket FROM sess) b
-      GROUP BY GROUPING SETS ((), ("userId"), (bucket))
+      FROM sess
+      GROUP BY GROUPING SETS ((), ("userId"), (wbucket))
     ),
+    hist AS (
+      SELECT GROUPING("userId")::int * 2 + 1 AS g, "userId", bucket, SUM(n) AS n FROM sess GROUP BY GROUPING SETS (("userId", bucket), (bucket))
+    ),
+    cum AS (
+      SELECT g, "userId", bucket, SUM(n) OVER (PARTITION BY g, "userId" ORDER BY bucket) AS cum, SUM(n) OVER (PARTITION BY g, "userId") AS total
+      FROM hist WHERE n <> 0
+    ),
+    -- percentile_cont(0.5) read from the buckets: the mean of the values at 0-based ranks floor((n - 1) / 2) and ceil((n - 1) / 2).
     medians AS (
-      SELECT GROUPING("userId")::int * 2 + 1 AS g, "userId", (percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes))::float8 AS "medianMinutes"
-      FROM sess GROUP BY GROUPING SETS ((), ("userId"))
+      SELECT g, "userId", ((nudge_latency_value(MIN(bucket) FILTER (WHERE cum > floor((total - 1) / 2.0))) +
+                             nudge_latency_value(MIN(bucket) FILTER (WHERE cum > ceil((total - 1) / 2.0)))) / 2)::float8 AS "medianMinutes"
+      FROM cum WHERE total > 0 GROUP BY g, "userId"
     )
     SELECT c.g, c."userId" AS "repId", c.bucket, c.sessions, m."medianMinutes", c."totalMinutes", c."signIns", c.accepts, c.dones,
            c.dismisses, c.snoozes, c."customerViews", c.searches, c.keyboard
     FROM counts c LEFT JOIN medians m ON m.g = c.g AND m."userId" IS NOT DISTINCT FROM c."userId"
+    WHERE c.g = 2 OR c.sessions <> 0 OR c.g = 3
     ORDER BY c.g, c."userId", c.bucket`;
   const total = rows.find((r) => r.g === 3);
   const buckets = Array.from({ length: SESSION_BUCKETS.length + 1 }, (_, i) => rows.find((r) => r.g === 2 && r.bucket === i)?.sessions ?? 0);
-  const perRep = rows.filter((r) => r.g === 1 && r.repId);
+  const perRep = rows.filter((r) => r.g === 1 && r.repId && r.sessions > 0);
   return {
     sessions: {
       total: { sessions: total?.sessions ?? 0, medianMinutes: total?.medianMinutes ?? null, buckets },

@@ -285,6 +285,18 @@ export const SCHEMA_EXTRAS: readonly SchemaExtra[] = [
       reason: `Adoption dashboard histogram of times to reaction (migration 20261208100000_reaction_latency): ReactionLatency follows every ${event.toLowerCase()} of recommendations. Prisma's schema language has no triggers.`,
     }),
   ),
+  ...(["INSERT", "UPDATE", "DELETE"] as const).map(
+    (event): ExtraTrigger => ({
+      kind: "trigger",
+      table: "UsageSession",
+      name: `UsageSession_stats_${event.toLowerCase()}`,
+      timing: "AFTER",
+      events: [event],
+      level: "STATEMENT",
+      function: "nudge_usage_session_stats",
+      reason: `Adoption page session sums (migration 20261208110000_usage_session_stats): UsageSessionStat follows every ${event.toLowerCase()} of sessions. Prisma's schema language has no triggers.`,
+    }),
+  ),
   trigger("UsageEvent", "UsageEvent_days_insert", ["INSERT"], "STATEMENT", "nudge_usage_days", "Per user and day usage rollup (UsageDay)."),
   {
     kind: "trigger",

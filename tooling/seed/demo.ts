@@ -66,7 +66,7 @@ export interface SeedSummary {
 /** Empties every application table (not the migrations table) and resets identities. */
 export async function wipeAppTables<O extends Prisma.PrismaClientOptions["omit"]>(prisma: SeedClient<O>): Promise<void> {
   await prisma.$executeRawUnsafe(
-    `TRUNCATE TABLE "ModelAlert", "ModelDriftCheck", "ModelVersion", "AuditLog", "ApiKey", "UsageEvent", "ContactFeedback", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "ReactionLatency", "CustomerEvent", "CustomerEventKey", "HoldoutAssignment", "HoldoutPeriod", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "ModelAlert", "ModelDriftCheck", "ModelVersion", "AuditLog", "ApiKey", "UsageEvent", "ContactFeedback", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "ReactionLatency", "UsageSessionStat", "CustomerEvent", "CustomerEventKey", "HoldoutAssignment", "HoldoutPeriod", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 

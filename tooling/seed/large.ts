@@ -108,7 +108,7 @@ async function setFactTriggers(pg: Client, on: boolean): Promise<void> {
 export async function wipeLarge(pg: Client): Promise<void> {
   await setFactTriggers(pg, true);
   await pg.query(
-    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "ReactionLatency", "CustomerEvent", "CustomerEventKey", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
+    `TRUNCATE TABLE "HoldoutAssignment", "HoldoutPeriod", "AuditLog", "ApiKey", "UsageEvent", "Feedback", "Recommendation", "RecommendationDay", "RecommendationModelDay", "ReactionLatency", "UsageSessionStat", "CustomerEvent", "CustomerEventKey", "Customer", "ActionTypeVersion", "ActionType", "User", "Team" RESTART IDENTITY CASCADE`,
   );
 }
 
@@ -556,6 +556,7 @@ const REBUILDS = [
   "nudge_rebuild_recommendation_model_days",
   "nudge_rebuild_reaction_latency_days",
   "nudge_rebuild_usage_sessions",
+  "nudge_rebuild_usage_session_stats",
   "nudge_rebuild_holdout_unit_days",
   "nudge_rebuild_customer_signals",
 ] as const;

@@ -156,7 +156,7 @@ export function EngagementView({ adoption, data, targets, teams, teamId, grain, 
                 <strong>NPS interval:</strong> 95%, adjusted Wald (3/4 of an answer added to promoters and detractors, 3/2 to passives), checked by simulation. <strong>CSAT:</strong> share of answers 4–5 to “How useful are today&apos;s suggestions?” asked after a reaction.
               </li>
               <li>
-                <strong>Session:</strong> a rep&apos;s activity (sign-in, queue or customer view, reaction, tour, search, keyboard) with no gap over {SESSION_IDLE_MINUTES} minutes; a sign-in always starts a new one. Its length runs from its first to its last event (one event: 0 minutes). Sign-ins per rep per week: sign-ins in the period divided by reps and by the period&apos;s weeks.
+                <strong>Session:</strong> a rep&apos;s activity (sign-in, queue or customer view, reaction, tour, search, keyboard) with no gap over {SESSION_IDLE_MINUTES} minutes; a sign-in always starts a new one. Its length runs from its first to its last event (one event: 0 minutes); median lengths are estimated within 1 % of the exact median. Sign-ins per rep per week: sign-ins in the period divided by reps and by the period&apos;s weeks.
               </li>
               <li>
                 <strong>Habitual use:</strong> at least {HABIT_DAYS} active days in each of {HABIT_WEEKS} consecutive calendar weeks; reached on the {HABIT_DAYS}rd active day of the second week. Days are counted from the first sign-in, over all history up to the end date.

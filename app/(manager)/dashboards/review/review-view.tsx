@@ -42,7 +42,7 @@ function adoptionFigures(a: Pair<AdoptionData>): ReviewFigure[] {
     { label: "Sessions per rep", definition: "Sign-ins in the period divided by the team's reps.", current: sessionsPerRep(a.now), prior: sessionsPerRep(a.before), kind: "num1", change: "relative", higherIsBetter: true },
     { label: "Got a reaction", definition: "Share of shown recommendations a rep accepted, dismissed, snoozed or marked done.", current: rate(a.now.reactions.reacted, a.now.reactions.shown), prior: rate(a.before.reactions.reacted, a.before.reactions.shown), kind: "pct", change: "points", higherIsBetter: true },
     { label: "Dismissed", definition: "Share of shown recommendations dismissed (with a reason).", current: rate(a.now.reactions.dismissed, a.now.reactions.shown), prior: rate(a.before.reactions.dismissed, a.before.reactions.shown), kind: "pct", change: "points", higherIsBetter: false },
-    { label: "Median time to first reaction", definition: "Median minutes from a recommendation being shown to the rep's first reaction.", current: a.now.reactions.medianMinutes, prior: a.before.reactions.medianMinutes, kind: "minutes", change: "relative", higherIsBetter: false },
+    { label: "Median time to first reaction", definition: "Median minutes from a recommendation being shown to the rep's first reaction, estimated within 1 % of the exact median.", current: a.now.reactions.medianMinutes, prior: a.before.reactions.medianMinutes, kind: "minutes", change: "relative", higherIsBetter: false },
   ];
 }
 
