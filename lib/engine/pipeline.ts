@@ -65,8 +65,14 @@ export type HoldCode = "GLOBAL_HOLDOUT" | "ACTION_HOLDOUT";
 export type Withdrawal = { recommendationId: string; customerId: string; code: WithdrawCode; text: string };
 
 export type CustomerDecision =
-  /** The best candidate goes to allocation (replacing `replaces`, when a re-score outranks them). */
-  | { kind: "propose"; customerId: string; candidate: Candidate; replaces: string[]; text: string }
+  /**
+   * The best candidate goes to allocation (replacing `replaces`, when a
+   * re-score outranks them). Unexplained: `explain()` renders its reasons and
+   * message, for the few the caps let through (a batch proposes for a third
+   * of its customers and shows a small share of those; rendering every
+   * proposal's text cost it a tenth of its CPU).
+   */
+  | { kind: "propose"; customerId: string; candidate: ScoredCandidate; explain: () => Candidate; replaces: string[]; text: string }
   /** An open suggestion stays; nothing new for this customer. */
   | { kind: "keep"; customerId: string; openIds: string[]; best: ScoredCandidate; text: string }
   /** No action is eligible now. */
@@ -187,8 +193,8 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
     // One live suggestion per customer at a time.
     const open = history.filter((h) => !h.isControl && isOpen(h.status));
     if (open.length === 0) {
-      const candidate = explainCandidate(best, byKey.get(best.actionKey)!, c.customer, c.signals);
-      outcomes.push({ ...decided, decision: { kind: "propose", customerId, candidate, replaces: [], text: "Best eligible action" } });
+      const explain = explainer(best, byKey.get(best.actionKey)!, c);
+      outcomes.push({ ...decided, decision: { kind: "propose", customerId, candidate: best, explain, replaces: [], text: "Best eligible action" } });
       continue;
     }
     const replaceable = mode === "realtime" ? open.filter((h) => h.status === "PENDING" && best.score > h.score * REPLACE_MARGIN) : [];
@@ -196,9 +202,9 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
       for (const h of replaceable) {
         withdrawals.push({ recommendationId: h.id, customerId, code: "REPLACED", text: `Outranked by "${best.actionName}"` });
       }
-      const candidate = explainCandidate(best, byKey.get(best.actionKey)!, c.customer, c.signals);
+      const explain = explainer(best, byKey.get(best.actionKey)!, c);
       const text = `Replaces a pending suggestion it outranks by ${Math.round((REPLACE_MARGIN - 1) * 100)}% or more`;
-      outcomes.push({ ...decided, decision: { kind: "propose", customerId, candidate, replaces: replaceable.map((h) => h.id), text } });
+      outcomes.push({ ...decided, decision: { kind: "propose", customerId, candidate: best, explain, replaces: replaceable.map((h) => h.id), text } });
       continue;
     }
     outcomes.push({
@@ -213,6 +219,12 @@ export function decideChunk(input: ChunkInput): ChunkDecisions {
     });
   }
   return { outcomes, withdrawals };
+}
+
+/** Renders a proposal's reasons and message when asked (holding only what that needs, not the customer's history). */
+function explainer(best: ScoredCandidate, action: ActionDefinition, c: CustomerInput): () => Candidate {
+  const { customer, signals } = c;
+  return () => explainCandidate(best, action, customer, signals);
 }
 
 /**
@@ -249,12 +261,13 @@ export type CapState = {
   openByRep: ReadonlyMap<string, number>;
 };
 
-export type HeldBack = { candidate: Candidate; code: DropCode; text: string };
+export type HeldBack = { candidate: ScoredCandidate; code: DropCode; text: string };
+/** Unexplained candidates: each is its proposal's `candidate` (explain it with the proposal's `explain()`). */
 export type Allocation = {
   /** Shown to their reps. */
-  create: Candidate[];
+  create: ScoredCandidate[];
   /** Stored with isControl, never shown. */
-  control: Candidate[];
+  control: ScoredCandidate[];
   heldBack: HeldBack[];
 };
 
@@ -265,7 +278,7 @@ export const HOLD_BACK_TEXT: Record<DropCode, string> = {
 
 /** Across customers, best score first: who gets their proposal, in which arm, and who is held back by a cap. */
 export function allocate(outcomes: Iterable<Pick<CustomerOutcome, "customerId" | "decision" | "contactsThisWeek">>, caps: CapState): Allocation {
-  const candidatesByCustomer = new Map<string, Candidate[]>();
+  const candidatesByCustomer = new Map<string, ScoredCandidate[]>();
   const contactsThisWeek = new Map<string, number>();
   for (const o of outcomes) {
     if (o.contactsThisWeek > 0) contactsThisWeek.set(o.customerId, o.contactsThisWeek);

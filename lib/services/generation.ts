@@ -36,6 +36,7 @@ import {
   statsFingerprint,
   type ChunkDecisions,
   type ActionDefinition,
+  type Candidate,
   type ChunkInput,
   type CustomerInput,
   type CustomerOutcome,
@@ -270,6 +271,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // would otherwise hold every customer's evaluation until the writes).
   const outcomes: Pick<CustomerOutcome, "customerId" | "decision" | "contactsThisWeek">[] = [];
   const evaluationOf = new Map<string, CustomerOutcome["evaluation"]>();
+  const explainOf = new Map<string, () => Candidate>();
   const toWithdraw: string[] = [];
   const yielder = new Yielder(opts.job?.signal, { background: opts.job !== undefined });
   const total = opts.job ? await countDecisionCustomers(client) : 0;
@@ -294,8 +296,10 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
     const chunk = await decideInSlices({ ...base, customers: inputs }, yielder);
     lap("decide");
     for (const o of chunk.outcomes) {
-      if (o.decision.kind === "propose") evaluationOf.set(o.customerId, o.evaluation);
-      else if (o.contactsThisWeek === 0) continue;
+      if (o.decision.kind === "propose") {
+        evaluationOf.set(o.customerId, o.evaluation);
+        explainOf.set(o.customerId, o.decision.explain);
+      } else if (o.contactsThisWeek === 0) continue;
       outcomes.push({ customerId: o.customerId, decision: o.decision, contactsThisWeek: o.contactsThisWeek });
     }
     for (const w of chunk.withdrawals) toWithdraw.push(w.recommendationId);
@@ -320,7 +324,9 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
       openByRep: await openVisibleByRep(w, now, [...reps]),
     });
     const logRng = seededRng(`${opts.seed ?? version}:log`);
-    const toInsert = [...allocation.create, ...allocation.control].map((c) => {
+    // Only what the caps let through is explained (its reasons and message rendered).
+    const toInsert = [...allocation.create, ...allocation.control].map((scored) => {
+      const c = explainOf.get(scored.customerId)!();
       const evaluation = evaluationOf.get(c.customerId);
       return evaluation ? { ...c, log: decisionLog(evaluation, c, logRng) } : c;
     });

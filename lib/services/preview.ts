@@ -222,7 +222,7 @@ export async function previewActionType(
   await yielder.check();
 
   const allocation = allocate(outcomes, { openByRep });
-  const winners: Candidate[] = [...allocation.create, ...allocation.control].filter((c) => c.actionId === draft.id);
+  const winners = [...allocation.create, ...allocation.control].filter((c) => c.actionId === draft.id);
   for (const h of allocation.heldBack) {
     if (h.candidate.actionId !== draft.id) continue;
     result.missed[h.code]++;
@@ -232,7 +232,11 @@ export async function previewActionType(
   result.wouldGet = winners.length;
   result.wouldGetControl = winners.filter((w) => w.isControl).length;
   result.wouldGetShown = result.wouldGet - result.wouldGetControl;
-  result.sample = winners.slice(0, sampleSize).map((c) => {
+  // Only the sample shown is explained.
+  const explainOf = new Map<string, () => Candidate>();
+  for (const o of outcomes) if (o.decision.kind === "propose" && o.decision.candidate.actionId === draft.id) explainOf.set(o.customerId, o.decision.explain);
+  result.sample = winners.slice(0, sampleSize).map((w) => {
+    const c = explainOf.get(w.customerId)!();
     const p = people.get(c.customerId)!;
     return {
       customerId: c.customerId,

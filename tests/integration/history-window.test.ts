@@ -71,7 +71,7 @@ describe.skipIf(!reachable)("the batch's history window", () => {
       outcomes: d.outcomes.map((o) => ({
         customerId: o.customerId,
         kind: o.decision.kind,
-        candidate: o.decision.kind === "propose" ? [o.decision.candidate.actionKey, o.decision.candidate.score, o.decision.candidate.message] : null,
+        candidate: o.decision.kind === "propose" ? [o.decision.candidate.actionKey, o.decision.candidate.score, o.decision.explain().message] : null,
         contactsThisWeek: o.contactsThisWeek,
         ranked: o.evaluation.candidates.map((c) => [c.actionKey, c.score]),
         skipped: o.evaluation.skipped.map((s) => [s.actionKey, s.code]).sort(),

@@ -34,7 +34,7 @@ import {
   inGlobalHoldout,
   seededRng,
   type ActionDefinition,
-  type Candidate,
+  type ScoredCandidate,
   type CustomerInput,
   type CustomerOutcome,
   type HistoryRecord,
@@ -241,7 +241,7 @@ function tableAt(evidence: readonly Evidence[], now: Date, halfLifeDays: number 
 }
 
 /** Aggregates evidence per (action, segment, featureKey) per round, so tables stay cheap to rebuild. */
-function record(evidence: Evidence[], at: Date, c: Candidate, segment: string, accepted: boolean, converted: boolean, withFeatures: boolean) {
+function record(evidence: Evidence[], at: Date, c: ScoredCandidate, segment: string, accepted: boolean, converted: boolean, withFeatures: boolean) {
   evidence.push({ at, row: { actionKey: c.actionKey, segment, featureKey: withFeatures ? c.featureKey : null, shown: 1, accepted: accepted ? 1 : 0, converted: converted ? 1 : 0 } });
 }
 
@@ -270,7 +270,7 @@ function runBatch(
   now: Date,
   rng: Rng,
   truth: Truth,
-): Candidate[] {
+): ScoredCandidate[] {
   const learning = policy === "learned" || policy === "segmentOnly";
   const chunk = decideChunk({
     customers,
@@ -297,8 +297,8 @@ function runBatch(
       });
       rescored.sort((a, b) => b.score - a.score || a.actionKey.localeCompare(b.actionKey));
       const top = rescored[0]!;
-      const candidate = explainCandidate(top, opts.actions.find((a) => a.key === top.actionKey)!, c.customer, c.signals);
-      return { ...o, decision: { ...o.decision, candidate } };
+      const action = opts.actions.find((a) => a.key === top.actionKey)!;
+      return { ...o, decision: { ...o.decision, candidate: top, explain: () => explainCandidate(top, action, c.customer, c.signals) } };
     });
   }
   const allocation = allocate(outcomes, { perRepDailyCap: opts.perRepDailyCap, weeklyContactCap: opts.weeklyContactCap, openByRep: new Map() });
@@ -359,7 +359,7 @@ export function simulateLearning(opts: LearningSimOptions): LearningSimResult {
       let sumP = 0;
       let sumEv = 0;
       const fresh: Evidence[] = [];
-      const outcomes: { cand: Candidate; segment: string; accepted: boolean }[] = [];
+      const outcomes: { cand: ScoredCandidate; segment: string; accepted: boolean }[] = [];
       for (const cand of created) {
         const c = byId.get(cand.customerId)!;
         const p = trueAcceptance(truth, cand.actionKey, c.segment, c.signals);
