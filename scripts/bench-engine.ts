@@ -34,6 +34,37 @@ import {
 
 class Rollback extends Error {}
 
+/**
+ * CPU time (ms, user + system) of each of these processes so far, from /proc
+ * (Linux); a process that has exited is left out. CPU time per customer holds
+ * on a shared machine where the wall clock moves with the neighbours.
+ */
+function cpuMs(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      out.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // USER_HZ = 100
+    } catch {
+      // exited, or no /proc
+    }
+  }
+  return out;
+}
+
+/** CPU spent between two snapshots by the processes alive at the second (one that started in between counts from 0). */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+  return ms;
+}
+
+/** The database server's processes serving this database (meaningful when Postgres runs on this machine). */
+async function backendPids(): Promise<number[]> {
+  const rows = await db().$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  return rows.map((r) => r.pid);
+}
+
 async function batchRun(now: Date): Promise<{ ms: number; result: GenerationResult }> {
   let out: { ms: number; result: GenerationResult } | undefined;
   try {
@@ -172,8 +203,16 @@ async function queueBench(url: string, counts: number[], runs: number) {
       const workers = await startWorkers(n);
       try {
         await batchOnce();
+        const pids = workers.map((w) => w.pid!);
+        const backends = await backendPids();
+        const [w0, d0] = [cpuMs(pids), cpuMs(backends)];
         const r = await batchOnce();
-        console.log(`# queue run, ${n} worker(s): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s over ${r.chunks} chunks`);
+        const [w1, d1] = [cpuMs(pids), cpuMs(await backendPids())];
+        const per = (before: Map<number, number>, after: Map<number, number>) => ((cpuSpent(before, after) * 1000) / r.customers).toFixed(1);
+        console.log(
+          `# queue run, ${n} worker(s): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s over ${r.chunks} chunks; ` +
+            `CPU per customer: workers ${per(w0, w1)} us, database ${per(d0, d1)} us (/proc; the database only when it runs on this machine)`,
+        );
         by.set(n, [...(by.get(n) ?? []), r]);
       } finally {
         for (const w of workers) w.kill("SIGTERM");
