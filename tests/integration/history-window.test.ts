@@ -89,6 +89,18 @@ describe.skipIf(!reachable)("the batch's history window", () => {
 
   it("brings each customer's consent as loadConsentStates computes it", async () => {
     const { loadConsentStates } = await import("@/lib/data/consent");
+    // Superseded records, so "the latest record per purpose and channel wins" is exercised: profiling withdrawn for 12
+    // customers, then granted again for 6 of them; marketing granted by e-mail, then withdrawn; and for 3 others two
+    // records at the same instant (the higher id wins).
+    await db().$executeRaw`
+      INSERT INTO "ConsentRecord" ("customerId", purpose, channel, granted, "recordedAt", source)
+      SELECT c.id, ch.purpose::"ConsentPurpose", ch.channel::"ConsentChannel", ch.first, TIMESTAMP '2026-01-01 09:00', 'test' FROM (SELECT id FROM "Customer" ORDER BY id LIMIT 12) c
+        CROSS JOIN (VALUES ('PROFILING', NULL, false), ('MARKETING', 'EMAIL', true)) AS ch(purpose, channel, first)
+      UNION ALL
+      SELECT c.id, ch.purpose::"ConsentPurpose", ch.channel::"ConsentChannel", NOT ch.first, TIMESTAMP '2026-02-01 09:00', 'test' FROM (SELECT id FROM "Customer" ORDER BY id LIMIT 6) c
+        CROSS JOIN (VALUES ('PROFILING', NULL, false), ('MARKETING', 'EMAIL', true)) AS ch(purpose, channel, first)
+      UNION ALL
+      SELECT c.id, 'PROFILING'::"ConsentPurpose", NULL::"ConsentChannel", g, TIMESTAMP '2026-02-02 09:00', 'test' FROM (SELECT id FROM "Customer" ORDER BY id DESC LIMIT 3) c CROSS JOIN (VALUES (true), (false)) AS v(g)`;
     const rows = await loadCustomerChunk(db(), { afterId: null, limit: 10_000 }, { now: new Date() });
     const states = await loadConsentStates(db(), rows.map((r) => r.customer.id));
     expect(rows.map((r) => [r.customer.id, r.customer.consent])).toEqual(rows.map((r) => [r.customer.id, states.get(r.customer.id)]));
