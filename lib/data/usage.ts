@@ -223,9 +223,9 @@ function monthStart(d: Date, up: boolean): Date {
  * by now) in scope, as rows (g, actionTypeId, repId, bucket, n) to be summed,
  * g as the medians' grouping (1 = per action type, 2 = per rep, 3 = in all).
  * Whole days come from ReactionLatency (kept by triggers): whole calendar months
- * as one histogram per rep and per action type, the other whole days per day
- * (per rep and action type when the view picks an action type, or per rep and
- * action type for the per-action medians of one team); reactions dated after
+ * as one histogram per rep and per action type (per rep and action type when
+ * the view picks an action type, and for one team's per-action medians), the
+ * other whole days per day; reactions dated after
  * `now` are subtracted; the days a view cuts through are bucketed row by row
  * (splitDays in lib/data/metrics.ts). Buckets are DDSketch's: each stands for a
  * value within 1 % of every time in it.
@@ -244,9 +244,10 @@ function latencyCells(s: MetricsScope): Prisma.Sql {
   const m0 = monthStart(lo, true);
   const m1 = monthStart(hi, false);
   const months = m0.getTime() < m1.getTime();
-  const team = s.teamId === null ? Prisma.empty : Prisma.sql`AND l."repId" IN (SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid)`;
-  // Per rep or per action type: level 0 rows of the whole days outside the whole months, level 1 rows of the months.
-  // Per rep and action type (detailDays): level 0 rows of every whole day.
+  // As arrays, so that the rep-led index is searched for the team's reps (an IN subquery was hash-joined to every rep's rows).
+  const team = s.teamId === null ? Prisma.empty : Prisma.sql`AND l."repId" = ANY(ARRAY(SELECT id FROM "User" WHERE "teamId" = ${s.teamId}::uuid))`;
+  const action = s.actionKey === null ? Prisma.empty : Prisma.sql`AND l."actionTypeId" = ANY(ARRAY(SELECT id FROM "ActionType" WHERE key = ${s.actionKey}))`;
+  // Level 0 rows of the whole days outside the whole months, level 1 rows of the months.
   const days = months
     ? Prisma.sql`l.level = 0 AND l.start >= ${lo}::date AND l.start < ${hi}::date AND NOT (l.start >= ${m0}::date AND l.start < ${m1}::date)`
     : Prisma.sql`l.level = 0 AND l.start >= ${lo}::date AND l.start < ${hi}::date`;
@@ -256,8 +257,8 @@ function latencyCells(s: MetricsScope): Prisma.Sql {
         UNION ALL SELECT * FROM "ReactionLatency" l WHERE l.kind = ${kind}::smallint AND l.level = 1 AND l.start >= ${m0}::date AND l.start < ${m1}::date ${filter}`
       : Prisma.sql`SELECT * FROM "ReactionLatency" l WHERE l.kind = ${kind}::smallint AND ${days} ${filter}`;
   const detailDays = Prisma.sql`
-      SELECT l."actionTypeId", l."repId", l.bucket, l.n FROM "ReactionLatency" l
-      WHERE l.kind = 0 AND l.level = 0 AND l.start >= ${lo}::date AND l.start < ${hi}::date ${rollupFilters(s, Prisma.raw('l."repId"'), Prisma.raw('l."actionTypeId"'))}`;
+      SELECT l."actionTypeId", l."repId", l.bucket, l.n
+      FROM (${periods(0, Prisma.sql`${team} ${action}`)}) l`;
   const detail: Prisma.Sql[] = [
     // Reactions the rollup counted that lie after now (only a back-dated view has any).
     Prisma.sql`
@@ -268,7 +269,7 @@ function latencyCells(s: MetricsScope): Prisma.Sql {
   ];
   const parts: Prisma.Sql[] = [];
   if (s.actionKey !== null) {
-    // One action type: its (rep, action type) histograms of every whole day count in every grouping.
+    // One action type: its (rep, action type) histograms of the whole months and days count in every grouping.
     parts.push(everyGroup(Prisma.join([detailDays, ...detail], " UNION ALL ")));
   } else {
     parts.push(everyGroup(Prisma.join(detail, " UNION ALL ")));
