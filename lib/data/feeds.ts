@@ -5,10 +5,13 @@ import { Prisma } from "@/lib/generated/prisma/client";
 // The BI feeds' reads. FeedLog rows (written by triggers, migration
 // 20261203320000_feeds) carry the id of the transaction that wrote them. A page
 // holds only rows of transactions older than the oldest one still running
-// (pg_snapshot_xmin of the reader's snapshot): every such transaction has ended,
+// (see HORIZON below) at the reader's snapshot: every such transaction has ended,
 // so no row can still appear at or before the page's last (txId, id). Reading
 // from there on is therefore complete and never repeats a row. A transaction
 // that runs long holds the feeds back until it ends (they lag, they never skip).
+// Only this database's transactions count: transaction ids are shared by every
+// database of the server, and a long one in another database (a bulk load, a
+// report) writes no FeedLog row here, so it must not hold the feeds back.
 
 export interface FeedPosition {
   txId: string;
@@ -55,12 +58,27 @@ export interface FeedPage<T> {
   full: boolean;
 }
 
+/**
+ * The horizon: the oldest transaction of this database still running at the
+ * reader's snapshot, else the snapshot's xmax (every id below it has ended).
+ * A running transaction counts as another database's only when a session of
+ * another database is seen holding it; one that ended meanwhile, a prepared
+ * one, or one whose session this role may not see counts as this database's,
+ * so the horizon errs towards lagging, never towards skipping.
+ */
+const HORIZON = Prisma.sql`(
+  SELECT COALESCE(
+           (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap.s) AS x
+             WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = x::xid AND a.datname IS DISTINCT FROM current_database())),
+           pg_snapshot_xmax(snap.s)::text::bigint)
+    FROM (SELECT pg_current_snapshot() AS s) snap)`;
+
 /** The log rows after `from` that every reader may see, at most `limit`. */
 const page = (feed: "reactions" | "outcomes", from: FeedPosition, limit: number) => Prisma.sql`
   SELECT id, "txId", "refId", at FROM "FeedLog"
    WHERE feed = ${feed}
      AND ("txId", id) > (${from.txId}::bigint, ${from.id}::bigint)
-     AND "txId" < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+     AND "txId" < ${HORIZON}
    ORDER BY "txId", id
    LIMIT ${limit}`;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownDatabase } from "../support/own-db";
-import { postgresReachable } from "../support/test-db";
+import pg from "pg";
+import { ADMIN_URL, postgresReachable } from "../support/test-db";
 
 // The BI feeds page through everything exactly once while writes continue:
 // a transaction that started earlier but commits later is waited for, never
@@ -91,6 +92,22 @@ describe.skipIf(!reachable)("BI feeds", () => {
       await slow.catch(() => {});
     }
     expect((await reactionFeedPage(cursor, 1000)).items).toEqual([]);
+  });
+
+  it("is not held back by a transaction running in another database of the same server", async () => {
+    const from = (await reactionFeedPage(null, 1000)).last;
+    // A long transaction elsewhere (a bulk load, a report) with a transaction id older than what follows.
+    const other = new pg.Client({ connectionString: ADMIN_URL });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT pg_current_xact_id()");
+      const { id } = await db().feedback.create({ data: { recommendationId: recIds[1]!, userId: rep.id, kind: "SNOOZE", previousStatus: "PENDING", snoozeUntil: new Date() }, select: { id: true } });
+      expect((await reactionFeedPage(from, 1000)).items.map((r) => r.id)).toEqual([id]);
+    } finally {
+      await other.query("ROLLBACK").catch(() => {});
+      await other.end();
+    }
   });
 
   it("pages through every reaction and every outcome change exactly once while reactions keep coming", async () => {
