@@ -2,7 +2,7 @@
 // events queued with Prefer: respond-async (lib/services/event-jobs.ts) from the
 // job queue in Postgres until stopped. Start as many as you like, on
 // as many machines as you like, each with the app's DATABASE_URL; they share
-// the work. SIGTERM or SIGINT stops taking jobs and lets the one in hand finish.
+// the work. SIGTERM or SIGINT stops taking jobs and lets the ones in hand finish.
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
 import { ensureMonthPartitions } from "@/lib/data/retention";
@@ -39,7 +39,7 @@ async function main() {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    console.log(`worker ${process.pid} stopping: finishing the chunk in hand`);
+    console.log(`worker ${process.pid} stopping: finishing the chunks in hand`);
     await boss.stop({ graceful: true, wait: true, timeout: 120_000 });
     await disconnectDb();
     process.exit(0);

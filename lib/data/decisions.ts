@@ -332,31 +332,29 @@ export async function loadHistory(client: Client, customerIds: string[], window:
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const holdSince = new Date(now.getTime() - ATTRIBUTION_WINDOW_DAYS * DAY_MS);
   const expiry = opts.withExpiry ? Prisma.sql`, r."expiresAt"` : Prisma.empty;
-  // The rows ranked for "latest" are already only those that can matter: the
-  // latest row of a customer and action is within that action's cool-down or
-  // no row of the pair is, so each action's own cool-down bounds the rows
-  // ranked (not the longest one, the birthday note's 300 days).
+  // Each row is pinned (open, this week's, a control in the attribution window:
+  // the pipeline reads all of those) or cooling (within its action's own
+  // cool-down). Only the latest cooling row per customer and action matters,
+  // and the latest row of a pair is cooling or none of the pair's rows is, so
+  // only pinned and cooling rows are ranked (not every row the longest
+  // cool-down, the birthday note's 300 days, reaches).
   return readRows<HistoryRow>(
     client,
     Prisma.sql`
     SELECT r.id, r."customerId", r."actionKey", r."createdAt", r.status::text AS status, r."decidedAt", r."isControl", r.score ${expiry}
     FROM (
-      SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status, r."decidedAt", r."isControl", r.score ${expiry},
-             r.status IN ${OPEN_SQL} AS open, cd.days,
+      SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status, r."decidedAt", r."isControl", r.score ${expiry}, f.pinned, f.cooling,
              row_number() OVER (PARTITION BY r."customerId", r."actionTypeId" ORDER BY GREATEST(r."createdAt", r."decidedAt") DESC, r.id) AS latest
       FROM "Recommendation" r
       JOIN "ActionType" a ON a.id = r."actionTypeId"
       LEFT JOIN unnest(${actions.map((x) => x.key)}::text[], ${actions.map((x) => x.cooldownDays)}::int[]) AS cd(key, days) ON cd.key = a.key
-      WHERE r."customerId" = ANY(${customerIds}::uuid[])
-        AND (r.status IN ${OPEN_SQL}
-             OR r."createdAt" > ${weekAgo}
-             OR (r."isControl" AND r."createdAt" > ${holdSince})
-             OR GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days))
+      CROSS JOIN LATERAL (
+        SELECT r.status IN ${OPEN_SQL} OR r."createdAt" > ${weekAgo} OR (r."isControl" AND r."createdAt" > ${holdSince}) AS pinned,
+               COALESCE(GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days), false) AS cooling
+      ) f
+      WHERE r."customerId" = ANY(${customerIds}::uuid[]) AND (f.pinned OR f.cooling)
     ) r
-    WHERE r.open
-       OR r."createdAt" > ${weekAgo}
-       OR (r."isControl" AND r."createdAt" > ${holdSince})
-       OR (r.latest = 1 AND GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => r.days))`,
+    WHERE r.pinned OR (r.latest = 1 AND r.cooling)`,
   );
 }
 

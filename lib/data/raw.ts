@@ -12,7 +12,7 @@ import { db, pgPool } from "./db";
 
 type Queryable = Pick<Prisma.TransactionClient, "$queryRaw">;
 
-const OID = { date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+const OID = { date: 1082, timestamp: 1114 } as const;
 
 /** Values as Prisma gives them: `timestamp` is UTC (Postgres stores no zone), `date` is UTC midnight. */
 const parsers: Record<number, (text: string) => unknown> = {
