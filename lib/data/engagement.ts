@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { HABIT_DAYS, SESSION_BUCKETS, type RepWeeks } from "@/lib/metrics/engagement";
+import { histogramMediansSql } from "./median-sql";
 import { db } from "./db";
 import { periodStart, type MetricsScope } from "./metrics";
 
@@ -202,19 +203,7 @@ async function sessionsAndFeatures(s: MetricsScope): Promise<{ sessions: { total
       FROM sess
       GROUP BY GROUPING SETS ((), ("userId"), (wbucket))
     ),
-    hist AS (
-      SELECT GROUPING("userId")::int * 2 + 1 AS g, "userId", bucket, SUM(n) AS n FROM sess GROUP BY GROUPING SETS (("userId", bucket), (bucket))
-    ),
-    cum AS (
-      SELECT g, "userId", bucket, SUM(n) OVER (PARTITION BY g, "userId" ORDER BY bucket) AS cum, SUM(n) OVER (PARTITION BY g, "userId") AS total
-      FROM hist WHERE n <> 0
-    ),
-    -- percentile_cont(0.5) read from the buckets: the mean of the values at 0-based ranks floor((n - 1) / 2) and ceil((n - 1) / 2).
-    medians AS (
-      SELECT g, "userId", ((nudge_latency_value(MIN(bucket) FILTER (WHERE cum > floor((total - 1) / 2.0))) +
-                             nudge_latency_value(MIN(bucket) FILTER (WHERE cum > ceil((total - 1) / 2.0)))) / 2)::float8 AS "medianMinutes"
-      FROM cum WHERE total > 0 GROUP BY g, "userId"
-    )
+    medians AS (${histogramMediansSql(Prisma.sql`SELECT GROUPING("userId")::int * 2 + 1 AS g, "userId", bucket, SUM(n) AS n FROM sess GROUP BY GROUPING SETS (("userId", bucket), (bucket))`, ["g", "userId"])})
     SELECT c.g, c."userId" AS "repId", c.bucket, c.sessions, m."medianMinutes", c."totalMinutes", c."signIns", c.accepts, c.dones,
            c.dismisses, c.snoozes, c."customerViews", c.searches, c.keyboard
     FROM counts c LEFT JOIN medians m ON m.g = c.g AND m."userId" IS NOT DISTINCT FROM c."userId"

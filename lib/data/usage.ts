@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma, type DismissReason } from "@/lib/generated/prisma/client";
 import { db } from "./db";
+import { histogramMediansSql } from "./median-sql";
 import { aggregate, createdInRollupSql, periodStart, periodStep, rollupDaysSql, rollupFilters, scopedRecommendations, splitDays, type MetricsScope } from "./metrics";
 import { ACTED_ON_SQL, DECIDED_SQL } from "./vocabulary-sql";
 
@@ -319,21 +320,7 @@ async function reactions(s: MetricsScope): Promise<{ total: ReactionSummary; byA
     ),
     aggregate<MedianRaw[]>(
       Prisma.sql`
-      WITH hist AS (
-        SELECT g, "actionTypeId", "repId", bucket, SUM(n) AS n FROM (${latencyCells(s)}) c GROUP BY 1, 2, 3, 4
-      ),
-      cum AS (
-        SELECT g, "actionTypeId", "repId", bucket,
-               SUM(n) OVER (PARTITION BY g, "actionTypeId", "repId" ORDER BY bucket) AS cum, SUM(n) OVER (PARTITION BY g, "actionTypeId", "repId") AS total
-        FROM hist WHERE n <> 0
-      )
-      -- percentile_cont(0.5): the mean of the values at 0-based ranks floor((n - 1) / 2) and ceil((n - 1) / 2), each
-      -- read as the value its bucket stands for (the first bucket whose running count passes the rank).
-      SELECT g, "actionTypeId", "repId",
-             ((nudge_latency_value(MIN(bucket) FILTER (WHERE cum > floor((total - 1) / 2.0))) +
-               nudge_latency_value(MIN(bucket) FILTER (WHERE cum > ceil((total - 1) / 2.0)))) / 2)::float8 AS "medianMinutes"
-      FROM cum WHERE total > 0
-      GROUP BY g, "actionTypeId", "repId"`,
+      ${histogramMediansSql(Prisma.sql`SELECT g, "actionTypeId", "repId", bucket, SUM(n) AS n FROM (${latencyCells(s)}) c GROUP BY 1, 2, 3, 4`, ["g", "actionTypeId", "repId"])}`,
       { parallel: false },
     ),
   ]);
