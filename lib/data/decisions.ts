@@ -338,6 +338,11 @@ export async function loadHistory(client: Client, customerIds: string[], window:
   // and the latest row of a pair is cooling or none of the pair's rows is, so
   // only pinned and cooling rows are ranked (not every row the longest
   // cool-down, the birthday note's 300 days, reaches).
+  // The customers' rows are read in a subquery the planner keeps (OFFSET 0):
+  // left to combine that filter with the pinned-or-cooling test, it tried
+  // bitmap-OR paths over the table's 14 indexes and took 4-8 ms to plan a
+  // one-customer read (an event's re-score) that runs in 0.2 ms; now 0.6 ms.
+  // A chunk's read takes as long either way (EXPLAIN ANALYZE, 5,000 customers).
   return readRows<HistoryRow>(
     client,
     Prisma.sql`
@@ -345,14 +350,15 @@ export async function loadHistory(client: Client, customerIds: string[], window:
     FROM (
       SELECT r.id, r."customerId", a.key AS "actionKey", r."createdAt", r.status, r."decidedAt", r."isControl", r.score ${expiry}, f.pinned, f.cooling,
              row_number() OVER (PARTITION BY r."customerId", r."actionTypeId" ORDER BY GREATEST(r."createdAt", r."decidedAt") DESC, r.id) AS latest
-      FROM "Recommendation" r
+      FROM (SELECT r.id, r."customerId", r."actionTypeId", r."createdAt", r.status, r."decidedAt", r."isControl", r.score ${expiry}
+              FROM "Recommendation" r WHERE r."customerId" = ANY(${customerIds}::uuid[]) OFFSET 0) r
       JOIN "ActionType" a ON a.id = r."actionTypeId"
       LEFT JOIN unnest(${actions.map((x) => x.key)}::text[], ${actions.map((x) => x.cooldownDays)}::int[]) AS cd(key, days) ON cd.key = a.key
       CROSS JOIN LATERAL (
         SELECT r.status IN ${OPEN_SQL} OR r."createdAt" > ${weekAgo} OR (r."isControl" AND r."createdAt" > ${holdSince}) AS pinned,
                COALESCE(GREATEST(r."createdAt", r."decidedAt") > ${now}::timestamp(3) - make_interval(days => cd.days), false) AS cooling
       ) f
-      WHERE r."customerId" = ANY(${customerIds}::uuid[]) AND (f.pinned OR f.cooling)
+      WHERE f.pinned OR f.cooling
     ) r
     WHERE r.pinned OR (r.latest = 1 AND r.cooling)`,
   );
