@@ -389,6 +389,7 @@ export async function lockRepsForAllocation(client: Client, repIds: Iterable<str
  * (a re-score counts under its reps' locks, so this must be quick).
  */
 export async function openVisibleByRep(client: Client, now: Date, repIds?: string[]): Promise<Map<string, number>> {
+  if (repIds?.length === 0) return new Map(); // a re-score with nothing to allocate
   const dayStart = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
   const reps = repIds ? Prisma.sql`AND "repId" = ANY(${repIds}::uuid[])` : Prisma.empty;
   // Two index-friendly halves (open by rep and status; today's by createdAt), UNION removing the overlap.

@@ -176,12 +176,12 @@ describe.skipIf(!reachable)("history partitioned by month", () => {
     expect(signals.differ).toBe(0);
   });
 
-  // Migration 20261210000000_event_and_usage_paths: a custom plan of these triggers' statements was planned again on
-  // every purchase, across every month's partition (12-25 ms of a 1-customer purchase); a generic plan is planned once
+  // Migrations 20261210000000_event_and_usage_paths and 20261210010000_reaction_path_plans: a custom plan of these triggers' statements was planned again on
+  // every purchase, across every month's partition (12-25 ms of a 1-customer purchase, 2 ms of a reaction); a generic plan is planned once
   // per connection. CREATE OR REPLACE FUNCTION drops the setting silently, so a later migration redefining one of them
   // must set it again. The usage sessions' refresh must not have it: a generic plan of its read was 30x slower.
   it("plans the purchase triggers once per connection, and the usage sessions per call", async () => {
-    const names = ["nudge_purchases_changed", "nudge_holdout_unit_days_events", "nudge_customer_signals_events", "nudge_purchase_facts", "nudge_usage_sessions", "nudge_refresh_usage_sessions"];
+    const names = ["nudge_purchases_changed", "nudge_holdout_unit_days_events", "nudge_customer_signals_events", "nudge_purchase_facts", "nudge_recommendation_decided", "nudge_usage_sessions", "nudge_refresh_usage_sessions"];
     const rows = await db().$queryRaw<{ proname: string; proconfig: string[] | null }[]>`SELECT proname, proconfig FROM pg_proc WHERE proname = ANY(${names})`;
     const generic = ["plan_cache_mode=force_generic_plan"];
     expect(Object.fromEntries(rows.map((r) => [r.proname, r.proconfig]))).toEqual({
@@ -189,6 +189,7 @@ describe.skipIf(!reachable)("history partitioned by month", () => {
       nudge_holdout_unit_days_events: generic,
       nudge_customer_signals_events: generic,
       nudge_purchase_facts: generic,
+      nudge_recommendation_decided: generic,
       nudge_usage_sessions: null,
       nudge_refresh_usage_sessions: null,
     });
