@@ -714,7 +714,8 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: ProgramKp
     ),
     ${
       fact
-        ? Prisma.sql`${unitDays("draws", true, (_owner, segment) => segmentFilter(segment), false)},
+        ? Prisma.sql`${unitDays("draws", true, (owner, segment) => unitFilter(s, owner, segment), false)},
+    -- Units of the team's owners only (the tiers' reps are among them; a one-team view need not read every team's rows).
     -- One pass: rows that are their unit's only one in the period's window (single) share one cell per period, draw
     -- and owner (ukey NULL) that sums their per-row outcomes; the other rows are grouped by unit (programKpiFactsSql).
     uf AS (
