@@ -1,7 +1,18 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 
-/** A write refused by a unique constraint (Prisma P2002), for services to turn into a CONFLICT. */
+/**
+ * A write refused by a unique constraint, for services to turn into a
+ * CONFLICT: Prisma's P2002, a raw query's (P2010 with SQLSTATE 23505 from the
+ * driver adapter), or pg's own error from a read on the pool (lib/data/raw.ts).
+ */
 export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === "P2002") return true;
+    const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
+    return err.code === "P2010" && cause?.originalCode === UNIQUE_VIOLATION;
+  }
+  return err instanceof Error && (err as { code?: unknown }).code === UNIQUE_VIOLATION && "severity" in err;
 }
+
+const UNIQUE_VIOLATION = "23505";

@@ -1,10 +1,13 @@
 import "server-only";
 import { db, type Db } from "./db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { readRows } from "./raw";
 import type { DismissReason, FeedbackKind, RecommendationStatus } from "@/lib/generated/prisma/enums";
 
 // Reads and writes behind a rep's reaction to a suggestion. The rules (who may
 // react, which transitions apply, undo, idempotency) live in
-// lib/services/reactions.ts, which runs these inside one transaction.
+// lib/services/reactions.ts: it reads with readReactionTarget, decides, and
+// writes with applyReaction, which applies only if nothing changed meanwhile.
 
 type Client = Pick<Db, "$queryRaw" | "feedback" | "recommendation" | "usageEvent">;
 
@@ -34,21 +37,16 @@ export interface ReactionState {
   expiresAt: Date;
 }
 
-export interface LockedRecommendation extends ReactionState {
-  id: string;
-  repId: string;
-  isControl: boolean;
-  /** The database's clock once the lock is held: the time the reaction is applied. */
-  lockedAt: Date;
-}
-
-/** The rep's recommendation, row-locked until the transaction ends; null when absent or someone else's. */
-export async function lockRecommendationOfRep(client: Client, id: string, repId: string): Promise<LockedRecommendation | null> {
-  const rows = await client.$queryRaw<LockedRecommendation[]>`
-    SELECT id, status, "repId", "isControl", "expiresAt", "snoozedUntil", "decidedAt", clock_timestamp() AS "lockedAt" FROM "Recommendation"
-    WHERE id = ${id}::uuid AND "repId" = ${repId}::uuid
-    FOR UPDATE`;
-  return rows[0] ?? null;
+/** A suggestion as a reaction reads it, with what the reaction depends on besides its state. */
+export interface ReactionTarget {
+  /** The rep's suggestion; null when absent or someone else's. */
+  recommendation: (ReactionState & { id: string; isControl: boolean }) | null;
+  /** The suggestion's latest reaction (highest id: ids are taken under the row lock, so in the order applied); null when none. */
+  last: (LastReaction & { id: number }) | null;
+  /** The reaction already stored under the request's idempotency key, if any. */
+  prior: StoredReaction | null;
+  /** The database's clock at the read: the time the reaction is applied. */
+  now: Date;
 }
 
 export interface LastReaction {
@@ -59,21 +57,75 @@ export interface LastReaction {
   previousExpiresAt: Date | null;
 }
 
-/** The latest reaction applied to a recommendation: highest id (ids are taken under the row lock, so in the order applied). */
-export async function lastFeedback(client: Client, recommendationId: string): Promise<LastReaction | null> {
-  return client.feedback.findFirst({
-    where: { recommendationId },
-    orderBy: { id: "desc" },
-    select: { kind: true, previousStatus: true, previousSnoozedUntil: true, previousDecidedAt: true, previousExpiresAt: true },
-  });
+type TargetRow = {
+  now: Date;
+  id: string | null;
+  status: RecommendationStatus | null;
+  isControl: boolean | null;
+  expiresAt: Date | null;
+  snoozedUntil: Date | null;
+  decidedAt: Date | null;
+  lastId: number | null;
+  lastKind: FeedbackKind | null;
+  lastPreviousStatus: RecommendationStatus | null;
+  lastPreviousSnoozedUntil: Date | null;
+  lastPreviousDecidedAt: Date | null;
+  lastPreviousExpiresAt: Date | null;
+  priorRecommendationId: string | null;
+  priorUserId: string | null;
+  priorRequestHash: string | null;
+  priorStatus: RecommendationStatus | null;
+};
+
+/**
+ * Everything a reaction decides on, in one round trip and without a lock: the
+ * rep's suggestion, its last reaction and the reaction stored under `key`.
+ * applyReaction writes only if the suggestion is still in this state.
+ */
+export async function readReactionTarget(id: string, repId: string, key: string | null): Promise<ReactionTarget> {
+  const [r] = await readRows<TargetRow>(
+    db(),
+    Prisma.sql`
+    SELECT clock_timestamp() AS now, r.id, r.status::text AS status, r."isControl", r."expiresAt", r."snoozedUntil", r."decidedAt",
+           f.id AS "lastId", f.kind::text AS "lastKind", f."previousStatus"::text AS "lastPreviousStatus", f."previousSnoozedUntil" AS "lastPreviousSnoozedUntil",
+           f."previousDecidedAt" AS "lastPreviousDecidedAt", f."previousExpiresAt" AS "lastPreviousExpiresAt",
+           p."recommendationId" AS "priorRecommendationId", p."userId" AS "priorUserId", p."requestHash" AS "priorRequestHash", p.status::text AS "priorStatus"
+    FROM (SELECT 1) one
+    LEFT JOIN "Recommendation" r ON r.id = ${id}::uuid AND r."repId" = ${repId}::uuid
+    LEFT JOIN LATERAL (SELECT * FROM "Feedback" x WHERE x."recommendationId" = r.id ORDER BY x.id DESC LIMIT 1) f ON true
+    LEFT JOIN "Feedback" p ON ${key}::text IS NOT NULL AND p."idempotencyKey" = ${key}::text`,
+  );
+  const row = r!;
+  return {
+    now: row.now,
+    recommendation: row.id
+      ? { id: row.id, status: row.status!, isControl: row.isControl!, expiresAt: row.expiresAt!, snoozedUntil: row.snoozedUntil, decidedAt: row.decidedAt }
+      : null,
+    last:
+      row.lastId !== null
+        ? {
+            id: row.lastId,
+            kind: row.lastKind!,
+            previousStatus: row.lastPreviousStatus!,
+            previousSnoozedUntil: row.lastPreviousSnoozedUntil,
+            previousDecidedAt: row.lastPreviousDecidedAt,
+            previousExpiresAt: row.lastPreviousExpiresAt,
+          }
+        : null,
+    prior: row.priorRecommendationId
+      ? { recommendationId: row.priorRecommendationId, userId: row.priorUserId!, requestHash: row.priorRequestHash, status: row.priorStatus }
+      : null,
+  };
 }
 
 export interface ReactionWrite {
   recommendationId: string;
   userId: string;
   kind: FeedbackKind;
-  /** The state before the reaction, kept on the Feedback row for undo. */
+  /** The state before the reaction as read (kept on the Feedback row for undo; the write applies only if it still holds). */
   previous: ReactionState;
+  /** The id of the last reaction as read (null: none); the write applies only if it is still the last. */
+  lastFeedbackId: number | null;
   /** The state after it. */
   next: ReactionState;
   /** The snooze date the rep asked for (SNOOZE only). */
@@ -85,34 +137,23 @@ export interface ReactionWrite {
   at: Date;
 }
 
-/** Writes a reaction: the recommendation's new state, its Feedback row and the rep's usage event. */
-export async function writeReaction(client: Client, w: ReactionWrite): Promise<void> {
-  // updateMany/createMany: nothing is read back (update() would return the whole row, logged candidates included).
-  await client.recommendation.updateMany({
-    where: { id: w.recommendationId },
-    data: { status: w.next.status, decidedAt: w.next.decidedAt, snoozedUntil: w.next.snoozedUntil, expiresAt: w.next.expiresAt },
-  });
-  await client.feedback.createMany({
-    data: [
-      {
-        recommendationId: w.recommendationId,
-        userId: w.userId,
-        kind: w.kind,
-        dismissReason: w.dismissReason,
-        note: w.note,
-        snoozeUntil: w.snoozeUntil,
-        previousStatus: w.previous.status,
-        previousSnoozedUntil: w.previous.snoozedUntil,
-        previousDecidedAt: w.previous.decidedAt,
-        previousExpiresAt: w.previous.expiresAt,
-        status: w.next.status,
-        idempotencyKey: w.idempotencyKey,
-        requestHash: w.requestHash,
-        createdAt: w.at,
-      },
-    ],
-  });
-  await client.usageEvent.createMany({ data: [{ userId: w.userId, type: "REACTION", at: w.at, meta: { kind: w.kind, recommendationId: w.recommendationId } }] });
+/**
+ * Writes a reaction, if the suggestion is still as read: its new state, its
+ * Feedback row and the rep's usage event, in one statement
+ * (nudge_apply_reaction, migration 20261211000000_reaction_one_statement).
+ * False, with nothing written, when another reaction came first.
+ */
+export async function applyReaction(w: ReactionWrite): Promise<boolean> {
+  const [r] = await readRows<{ applied: boolean }>(
+    db(),
+    Prisma.sql`
+    SELECT nudge_apply_reaction(${w.recommendationId}::uuid, ${w.userId}::uuid, ${w.kind}::"FeedbackKind",
+             ${w.previous.status}::"RecommendationStatus", ${w.previous.snoozedUntil}::timestamp(3), ${w.previous.decidedAt}::timestamp(3), ${w.previous.expiresAt}::timestamp(3),
+             ${w.lastFeedbackId}::int,
+             ${w.next.status}::"RecommendationStatus", ${w.next.snoozedUntil}::timestamp(3), ${w.next.decidedAt}::timestamp(3), ${w.next.expiresAt}::timestamp(3),
+             ${w.snoozeUntil}::timestamp(3), ${w.dismissReason}::"DismissReason", ${w.note}::text, ${w.idempotencyKey}::text, ${w.requestHash}::text, ${w.at}::timestamp(3)) AS applied`,
+  );
+  return r!.applied;
 }
 
 export interface UndoableReaction {

@@ -1,8 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { db, transaction } from "@/lib/data/db";
+import { db } from "@/lib/data/db";
 import { isUniqueViolation } from "@/lib/data/errors";
-import { findFeedbackByIdempotencyKey, lastFeedback, lockRecommendationOfRep, recommendationStatus, writeReaction, type ReactionState, type StoredReaction } from "@/lib/data/feedback";
+import { applyReaction, findFeedbackByIdempotencyKey, readReactionTarget, recommendationStatus, type ReactionState, type StoredReaction } from "@/lib/data/feedback";
+import { withTransientRetry } from "@/lib/data/retry";
 import { recommendationOwner } from "@/lib/data/recommendations";
 import { getActiveUserByEmail } from "@/lib/data/users";
 import { DomainError } from "@/lib/domain/errors";
@@ -47,73 +48,82 @@ async function replay(prior: StoredReaction, hash: string, input: ReactionInput,
   return { ...(await read()), recorded: false };
 }
 
+/** How many times a reaction is decided again when other reactions to the same suggestion keep coming first. */
+const MAX_ATTEMPTS = 5;
+
 /**
  * Applies a rep's reaction: checks the actor owns the recommendation, validates
  * the transition (the vocabulary's state machine), and writes the new state, a
  * Feedback row (with the state it replaced, for an exact undo) and a usage
- * event in one transaction. The row lock orders reactions to one suggestion;
- * the reaction's time is taken once the lock is held. An idempotency key
- * answers a retry, concurrent or later, with the stored result, and refuses a
- * different request under the same key (IDEMPOTENCY_KEY_REUSED). Throws
- * DomainError NOT_FOUND / CONFLICT / IDEMPOTENCY_KEY_REUSED.
+ * event, atomically. Two round trips: one read (the suggestion, its last
+ * reaction, any reaction stored under the idempotency key, the database's
+ * clock, which is the reaction's time), then one write that applies only if
+ * the suggestion is still as read (lib/data/feedback.ts applyReaction: it
+ * locks the row, so reactions to one suggestion are ordered). When another
+ * reaction came first, the reaction is read and decided again. An idempotency
+ * key answers a retry, concurrent or later, with the stored result, and
+ * refuses a different request under the same key (IDEMPOTENCY_KEY_REUSED).
+ * Throws DomainError NOT_FOUND / CONFLICT / IDEMPOTENCY_KEY_REUSED.
  */
 export async function reactToRecommendation(actor: { id: string }, input: ReactionInput, now?: Date): Promise<ReactionResult> {
   const hash = input.idempotencyKey ? reactionRequestHash(actor.id, input) : null;
   try {
-    return await transaction(async (tx) => {
-      const rec = await lockRecommendationOfRep(tx, input.recommendationId, actor.id);
-      // Checked after the lock, so a concurrent request with the same key that committed first is seen here.
-      if (input.idempotencyKey) {
-        const prior = await findFeedbackByIdempotencyKey(tx, input.idempotencyKey);
-        if (prior) return replay(prior, hash!, input, () => recommendationStatus(tx, prior.recommendationId));
-      }
-      // Someone else's recommendation is reported exactly like a missing one.
-      if (!rec || rec.isControl) throw new DomainError("NOT_FOUND", "This suggestion no longer exists or isn't yours.");
-      const at = now ?? rec.lockedAt;
-      const previous: ReactionState = { status: rec.status, snoozedUntil: rec.snoozedUntil, decidedAt: rec.decidedAt, expiresAt: rec.expiresAt };
+    return await withTransientRetry(async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const target = await readReactionTarget(input.recommendationId, actor.id, input.idempotencyKey ?? null);
+        // A concurrent request with the same key that applied first is seen here on the next attempt.
+        if (target.prior) return replay(target.prior, hash!, input, () => recommendationStatus(db(), target.prior!.recommendationId));
+        const rec = target.recommendation;
+        // Someone else's recommendation is reported exactly like a missing one.
+        if (!rec || rec.isControl) throw new DomainError("NOT_FOUND", "This suggestion no longer exists or isn't yours.");
+        const at = now ?? target.now;
+        const previous: ReactionState = { status: rec.status, snoozedUntil: rec.snoozedUntil, decidedAt: rec.decidedAt, expiresAt: rec.expiresAt };
 
-      let next: ReactionState;
-      if (input.kind === "UNDO") {
-        const last = await lastFeedback(tx, rec.id);
-        if (!last || last.kind === "UNDO") throw new DomainError("CONFLICT", "There is nothing to undo.");
-        // The state the last reaction replaced. Rows from before it was kept: status only, as before.
-        next = {
-          status: last.previousStatus,
-          snoozedUntil: last.previousExpiresAt ? last.previousSnoozedUntil : null,
-          decidedAt: last.previousExpiresAt ? last.previousDecidedAt : keepsDecisionTime(last.previousStatus) ? rec.decidedAt : null,
-          expiresAt: last.previousExpiresAt ?? rec.expiresAt,
-        };
-      } else {
-        const check = checkTransition(input.kind, rec.status, rec.expiresAt, at);
-        if (check.kind === "noop") return { id: rec.id, status: rec.status, recorded: false };
-        if (check.kind === "refuse") throw new DomainError("CONFLICT", check.message);
-        const snoozeUntil = input.kind === "SNOOZE" ? input.snoozeUntil : null;
-        next = {
-          status: check.next,
-          snoozedUntil: snoozeUntil,
-          decidedAt: keepsDecisionTime(check.next) ? at : null,
-          // A snooze past the expiry keeps the suggestion alive until the rep is back.
-          expiresAt: snoozeUntil && snoozeUntil >= rec.expiresAt ? new Date(snoozeUntil.getTime() + DAY_MS) : rec.expiresAt,
-        };
-      }
+        let next: ReactionState;
+        if (input.kind === "UNDO") {
+          const last = target.last;
+          if (!last || last.kind === "UNDO") throw new DomainError("CONFLICT", "There is nothing to undo.");
+          // The state the last reaction replaced. Rows from before it was kept: status only, as before.
+          next = {
+            status: last.previousStatus,
+            snoozedUntil: last.previousExpiresAt ? last.previousSnoozedUntil : null,
+            decidedAt: last.previousExpiresAt ? last.previousDecidedAt : keepsDecisionTime(last.previousStatus) ? rec.decidedAt : null,
+            expiresAt: last.previousExpiresAt ?? rec.expiresAt,
+          };
+        } else {
+          const check = checkTransition(input.kind, rec.status, rec.expiresAt, at);
+          if (check.kind === "noop") return { id: rec.id, status: rec.status, recorded: false };
+          if (check.kind === "refuse") throw new DomainError("CONFLICT", check.message);
+          const snoozeUntil = input.kind === "SNOOZE" ? input.snoozeUntil : null;
+          next = {
+            status: check.next,
+            snoozedUntil: snoozeUntil,
+            decidedAt: keepsDecisionTime(check.next) ? at : null,
+            // A snooze past the expiry keeps the suggestion alive until the rep is back.
+            expiresAt: snoozeUntil && snoozeUntil >= rec.expiresAt ? new Date(snoozeUntil.getTime() + DAY_MS) : rec.expiresAt,
+          };
+        }
 
-      await writeReaction(tx, {
-        recommendationId: rec.id,
-        userId: actor.id,
-        kind: input.kind,
-        previous,
-        next,
-        snoozeUntil: input.kind === "SNOOZE" ? input.snoozeUntil : null,
-        dismissReason: input.kind === "DISMISS" ? input.reason : null,
-        note: input.note ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-        requestHash: hash,
-        at,
-      });
-      return { id: rec.id, status: next.status, recorded: true };
+        const applied = await applyReaction({
+          recommendationId: rec.id,
+          userId: actor.id,
+          kind: input.kind,
+          previous,
+          lastFeedbackId: target.last?.id ?? null,
+          next,
+          snoozeUntil: input.kind === "SNOOZE" ? input.snoozeUntil : null,
+          dismissReason: input.kind === "DISMISS" ? input.reason : null,
+          note: input.note ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
+          requestHash: hash,
+          at,
+        });
+        if (applied) return { id: rec.id, status: next.status, recorded: true };
+      }
+      throw new DomainError("CONFLICT", "This suggestion kept changing while your reaction was saved. Reload the queue and try again.");
     });
   } catch (err) {
-    // The same key committed by a concurrent request on another suggestion (ours was not locked by it): answer as a retry.
+    // The same key committed by a concurrent request on another suggestion: answer as a retry.
     if (input.idempotencyKey && isUniqueViolation(err)) {
       const prior = await findFeedbackByIdempotencyKey(db(), input.idempotencyKey);
       if (prior) return replay(prior, hash!, input, () => recommendationStatus(db(), prior.recommendationId));

@@ -4,6 +4,7 @@
 // stored result and refuse a different request under the same key.
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/data/db";
+import { applyReaction, readReactionTarget } from "@/lib/data/feedback";
 import { keepsDecisionTime, REACTION_TARGET, type RecommendationStatus } from "@/lib/domain/vocabulary";
 import { reactToRecommendation } from "@/lib/services/reactions";
 import type { ReactionInput } from "@/lib/validation/feedback";
@@ -107,6 +108,80 @@ describe("undo restores the complete previous state", () => {
       await reactToRecommendation(rep, { kind: "UNDO", recommendationId: rec.id });
       expect(await stateOf(rec.id)).toEqual(states[states.length - 2]);
     }
+  });
+});
+
+describe("a reaction decided on a stale read is not applied", () => {
+  // The service reads without a lock, decides, then writes only if the suggestion is still as read
+  // (lib/data/feedback.ts applyReaction); otherwise it reads and decides again.
+  const acceptFrom = (t: Awaited<ReturnType<typeof readReactionTarget>>, repId: string) => {
+    const r = t.recommendation!;
+    const previous = { status: r.status, snoozedUntil: r.snoozedUntil, decidedAt: r.decidedAt, expiresAt: r.expiresAt };
+    return applyReaction({
+      recommendationId: r.id,
+      userId: repId,
+      kind: "ACCEPT",
+      previous,
+      lastFeedbackId: t.last?.id ?? null,
+      next: { ...previous, status: "ACCEPTED", decidedAt: t.now },
+      snoozeUntil: null,
+      dismissReason: null,
+      note: null,
+      idempotencyKey: null,
+      requestHash: null,
+      at: t.now,
+    });
+  };
+  const counts = async (id: string, userId: string) => ({
+    feedback: await db().feedback.count({ where: { recommendationId: id } }),
+    usage: await db().usageEvent.count({ where: { userId, type: "REACTION" } }),
+  });
+
+  it("another reaction changed the state since the read: nothing written", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const stale = await readReactionTarget(rec.id, rep.id, null);
+    await reactToRecommendation(rep, { kind: "SNOOZE", recommendationId: rec.id, snoozeUntil: new Date(Date.now() + 2 * DAY) });
+    const before = { state: await stateOf(rec.id), ...(await counts(rec.id, rep.id)) };
+    expect(await acceptFrom(stale, rep.id)).toBe(false);
+    expect({ state: await stateOf(rec.id), ...(await counts(rec.id, rep.id)) }).toEqual(before);
+  });
+
+  it("a reaction and its undo restored the same state since the read: still nothing written", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const stale = await readReactionTarget(rec.id, rep.id, null);
+    await reactToRecommendation(rep, { kind: "DISMISS", recommendationId: rec.id, reason: "NOT_RELEVANT" });
+    await reactToRecommendation(rep, { kind: "UNDO", recommendationId: rec.id });
+    const before = { state: await stateOf(rec.id), ...(await counts(rec.id, rep.id)) };
+    expect(before.state.status).toBe(stale.recommendation!.status);
+    expect(await acceptFrom(stale, rep.id)).toBe(false);
+    expect({ state: await stateOf(rec.id), ...(await counts(rec.id, rep.id)) }).toEqual(before);
+    // Read again, the same reaction applies, with its Feedback row and usage event.
+    expect(await acceptFrom(await readReactionTarget(rec.id, rep.id, null), rep.id)).toBe(true);
+    expect(await stateOf(rec.id)).toMatchObject({ status: "ACCEPTED" });
+    expect(await counts(rec.id, rep.id)).toEqual({ feedback: before.feedback + 1, usage: before.usage + 1 });
+  });
+
+  it("two writes decided on the same read: the row lock lets exactly one apply", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const read = await readReactionTarget(rec.id, rep.id, null);
+    let writes: Promise<boolean[]> | undefined;
+    // Another transaction holds the row while both writes start, so both are past any check that does not wait for it.
+    await db().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Recommendation" WHERE id = ${rec.id}::uuid FOR UPDATE`;
+      writes = Promise.all([acceptFrom(read, rep.id), acceptFrom(read, rep.id)]);
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect((await writes!).filter(Boolean)).toHaveLength(1);
+    expect(await counts(rec.id, rep.id)).toMatchObject({ feedback: 1 });
+  });
+
+  it("someone else's suggestion is neither read nor written", async () => {
+    const { rep, rec } = await repWithRecommendation();
+    const { rep: other } = await repWithRecommendation();
+    expect((await readReactionTarget(rec.id, other.id, null)).recommendation).toBeNull();
+    const mine = await readReactionTarget(rec.id, rep.id, null);
+    expect(await acceptFrom(mine, other.id)).toBe(false);
+    expect(await stateOf(rec.id)).toMatchObject({ status: mine.recommendation!.status });
   });
 });
 
