@@ -169,14 +169,19 @@ export interface UndoableReaction {
  * This is what lets undo survive a reload: the history is the Feedback table.
  */
 export async function lastUndoableReaction(userId: string, now = new Date(), withinMs = 86_400_000): Promise<UndoableReaction | null> {
-  const client = db();
-  const last = await client.feedback.findFirst({
-    where: { userId, createdAt: { gt: new Date(now.getTime() - withinMs) } },
-    orderBy: { id: "desc" },
-    select: { id: true, kind: true, recommendationId: true, recommendation: { select: { actionType: { select: { name: true } }, customer: { select: { name: true } } } } },
-  });
-  if (!last || last.kind === "UNDO") return null;
-  const newest = await client.feedback.findFirst({ where: { recommendationId: last.recommendationId }, orderBy: { id: "desc" }, select: { id: true } });
-  if (newest?.id !== last.id) return null;
-  return { recommendationId: last.recommendationId, kind: last.kind, actionName: last.recommendation.actionType.name, customerName: last.recommendation.customer.name };
+  // One round trip: the rep's latest reaction in the window, its suggestion's names, and that suggestion's latest reaction.
+  const [last] = await readRows<{ id: number; kind: FeedbackKind; recommendationId: string; actionName: string; customerName: string; newest: number }>(
+    db(),
+    Prisma.sql`
+    SELECT f.id, f.kind::text AS kind, f."recommendationId", a.name AS "actionName", c.name AS "customerName",
+           (SELECT max(x.id) FROM "Feedback" x WHERE x."recommendationId" = f."recommendationId") AS newest
+    FROM (SELECT id, kind, "recommendationId" FROM "Feedback"
+          WHERE "userId" = ${userId}::uuid AND "createdAt" > ${new Date(now.getTime() - withinMs)}::timestamp(3)
+          ORDER BY id DESC LIMIT 1) f
+    JOIN "Recommendation" r ON r.id = f."recommendationId"
+    JOIN "Customer" c ON c.id = r."customerId"
+    JOIN "ActionType" a ON a.id = r."actionTypeId"`,
+  );
+  if (!last || last.kind === "UNDO" || last.newest !== last.id) return null;
+  return { recommendationId: last.recommendationId, kind: last.kind, actionName: last.actionName, customerName: last.customerName };
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "./db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { readRows } from "./raw";
+import { sqlList, sqlLiteral } from "./vocabulary-sql";
 import type { SessionUser } from "./users";
 import { OPEN_STATUSES, UNSNOOZED_OPEN_STATUSES, type OpenStatus } from "@/lib/domain/vocabulary";
 import { reasonsSchema, type Reason } from "@/lib/validation/reasons";
@@ -60,14 +62,59 @@ const visibleNow = (now: Date): Prisma.RecommendationWhereInput => ({
  * UPDATE would still run the statement triggers on Recommendation).
  */
 export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Date()): Promise<{ items: QueueItem[]; unshown: string[] }> {
-  const rows = await db().recommendation.findMany({
-    where: { repId: user.id, ...visibleNow(now) },
-    orderBy: [{ score: "desc" }, { id: "asc" }],
-    take: 100,
-    select: { ...queueSelect, shownAt: true },
-  });
-  return { items: rows.map(toQueueItem), unshown: rows.filter((r) => r.shownAt === null).map((r) => r.id) };
+  // One round trip with its customer and action joined (the ORM read the relations in two more).
+  const rows = await readRows<{
+    id: string;
+    message: string;
+    reasons: unknown;
+    score: number;
+    expectedValue: number;
+    status: string;
+    expiresAt: Date;
+    shownAt: Date | null;
+    customerId: string;
+    externalId: string;
+    customerName: string;
+    company: string | null;
+    segment: string;
+    email: string | null;
+    phone: string | null;
+    lifetimeValue: string;
+    actionKey: string;
+    actionName: string;
+    actionCategory: string;
+  }>(
+    db(),
+    Prisma.sql`
+    SELECT r.id, r.message, r.reasons, r.score, r."expectedValue", r.status::text AS status, r."expiresAt", r."shownAt",
+           c.id AS "customerId", c."externalId", c.name AS "customerName", c.company, c.segment, c.email, c.phone, c."lifetimeValue"::text AS "lifetimeValue",
+           a.key AS "actionKey", a.name AS "actionName", a.category::text AS "actionCategory"
+    FROM "Recommendation" r
+    JOIN "Customer" c ON c.id = r."customerId"
+    JOIN "ActionType" a ON a.id = r."actionTypeId"
+    WHERE r."repId" = ${user.id}::uuid AND NOT r."isControl" AND r."expiresAt" > ${now}::timestamp(3)
+      AND (r.status IN ${UNSNOOZED_OPEN_SQL} OR (r.status = ${SNOOZED} AND r."snoozedUntil" <= ${now}::timestamp(3)))
+    ORDER BY r.score DESC, r.id ASC
+    LIMIT 100`,
+  );
+  const items = rows.map(
+    (r): QueueItem => ({
+      id: r.id,
+      customer: { id: r.customerId, externalId: r.externalId, name: r.customerName, company: r.company, segment: r.segment, email: r.email, phone: r.phone, lifetimeValue: Number(r.lifetimeValue) },
+      action: { key: r.actionKey, name: r.actionName, category: r.actionCategory },
+      message: r.message,
+      reasons: reasonsSchema.catch([]).parse(r.reasons),
+      score: r.score,
+      expectedValue: r.expectedValue,
+      status: r.status as QueueItem["status"],
+      expiresAt: r.expiresAt,
+    }),
+  );
+  return { items, unshown: rows.filter((r) => r.shownAt === null).map((r) => r.id) };
 }
+
+const SNOOZED = sqlLiteral("SNOOZED");
+const UNSNOOZED_OPEN_SQL = sqlList(UNSNOOZED_OPEN_STATUSES);
 
 /** A customer's open, visible recommendations, best first (the caller has checked access to the customer). */
 export async function openForCustomer(customerId: string, now = new Date()): Promise<QueueItem[]> {

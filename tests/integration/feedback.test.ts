@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/data/db";
 import { DomainError } from "@/lib/domain/errors";
 import { reactToRecommendation } from "@/lib/services/reactions";
-import { makeUser, repWithRecommendation } from "../support/fixtures";
+import { makeActionType, makeCustomer, makeRecommendation, makeUser, repWithRecommendation } from "../support/fixtures";
 
 const feedbackCount = (recommendationId: string) => db().feedback.count({ where: { recommendationId } });
 const statusOf = async (id: string) => (await db().recommendation.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
@@ -86,6 +86,48 @@ describe("showing the queue", () => {
     const shown = async (id: string) => (await db().recommendation.findUniqueOrThrow({ where: { id }, select: { shownAt: true } })).shownAt;
     expect(await shown(rec.id)).toEqual(t1);
     expect(await shown(other.rec.id)).toBeNull();
+  });
+
+  it("lists exactly the rep's visible suggestions, best first, with their customer and action", async () => {
+    const { listOpenQueue } = await import("@/lib/data/recommendations");
+    const { rep, rec: visible } = await repWithRecommendation();
+    const customer = await makeCustomer(rep.id, { name: "Quinn Queue", lifetimeValue: 1234.5 });
+    const action = await makeActionType({ category: "OFFER" });
+    // One open suggestion per customer and action: each gets a customer of its own, the first the named one.
+    let named = true;
+    const make = async (o: Partial<Parameters<typeof makeRecommendation>[0]> = {}) => {
+      const customerId = named ? customer.id : (await makeCustomer(rep.id)).id;
+      named = false;
+      return makeRecommendation({ customerId, actionTypeId: action.id, repId: rep.id, ...o });
+    };
+    const best = await make({ status: "ACCEPTED" });
+    await db().recommendation.update({ where: { id: best.id }, data: { score: 99, reasons: [{ code: "X", text: "Because of X" }] } });
+    const wokeUp = await make({ status: "SNOOZED" });
+    await db().recommendation.update({ where: { id: wokeUp.id }, data: { score: 5, snoozedUntil: new Date(Date.now() - 3_600_000) } });
+    const sleeping = await make({ status: "SNOOZED" });
+    await db().recommendation.update({ where: { id: sleeping.id }, data: { snoozedUntil: new Date(Date.now() + 86_400_000) } });
+    await make({ status: "PENDING", expiresAt: new Date(Date.now() - 1000) });
+    await make({ status: "PENDING", isControl: true });
+    await make({ status: "DONE" });
+    await make({ status: "DISMISSED" });
+    const other = await repWithRecommendation();
+
+    const { items } = await listOpenQueue(rep);
+    expect(items.map((i) => i.id)).toEqual([best.id, visible.id, wokeUp.id]);
+    expect(items.some((i) => i.id === other.rec.id)).toBe(false);
+    const top = items[0]!;
+    const stored = await db().recommendation.findUniqueOrThrow({ where: { id: best.id }, select: { expiresAt: true, actionType: { select: { key: true, name: true } } } });
+    expect(top).toEqual({
+      id: best.id,
+      customer: { id: customer.id, externalId: customer.externalId, name: "Quinn Queue", company: null, segment: "SMB", email: null, phone: null, lifetimeValue: 1234.5 },
+      action: { key: stored.actionType.key, name: stored.actionType.name, category: "OFFER" },
+      message: "Reach out",
+      reasons: [{ code: "X", text: "Because of X" }],
+      score: 99,
+      expectedValue: 30,
+      status: "ACCEPTED",
+      expiresAt: stored.expiresAt,
+    });
   });
 
   it("lists which queue items are shown for the first time, so a repeat view writes nothing", async () => {
