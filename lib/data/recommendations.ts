@@ -20,41 +20,6 @@ export interface QueueItem {
   expiresAt: Date;
 }
 
-const queueSelect = {
-  id: true,
-  message: true,
-  reasons: true,
-  score: true,
-  expectedValue: true,
-  status: true,
-  expiresAt: true,
-  customer: { select: { id: true, externalId: true, name: true, company: true, segment: true, email: true, phone: true, lifetimeValue: true } },
-  actionType: { select: { key: true, name: true, category: true } },
-} as const;
-
-type QueueRow = Prisma.RecommendationGetPayload<{ select: typeof queueSelect }>;
-
-function toQueueItem(r: QueueRow): QueueItem {
-  return {
-    id: r.id,
-    customer: { ...r.customer, lifetimeValue: Number(r.customer.lifetimeValue) },
-    action: r.actionType,
-    message: r.message,
-    reasons: reasonsSchema.catch([]).parse(r.reasons),
-    score: r.score,
-    expectedValue: r.expectedValue,
-    status: r.status as QueueItem["status"],
-    expiresAt: r.expiresAt,
-  };
-}
-
-/** Open and visible now: not control, not expired, not snoozed into the future. */
-const visibleNow = (now: Date): Prisma.RecommendationWhereInput => ({
-  isControl: false,
-  expiresAt: { gt: now },
-  OR: [{ status: { in: [...UNSNOOZED_OPEN_STATUSES] } }, { status: "SNOOZED", snoozedUntil: { lte: now } }],
-});
-
 /**
  * The rep's open, visible recommendations, best first (ownership is in the
  * where clause), and which of them have never been shown: markShown stamps
@@ -62,28 +27,48 @@ const visibleNow = (now: Date): Prisma.RecommendationWhereInput => ({
  * UPDATE would still run the statement triggers on Recommendation).
  */
 export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Date()): Promise<{ items: QueueItem[]; unshown: string[] }> {
-  // One round trip with its customer and action joined (the ORM read the relations in two more).
-  const rows = await readRows<{
-    id: string;
-    message: string;
-    reasons: unknown;
-    score: number;
-    expectedValue: number;
-    status: string;
-    expiresAt: Date;
-    shownAt: Date | null;
-    customerId: string;
-    externalId: string;
-    customerName: string;
-    company: string | null;
-    segment: string;
-    email: string | null;
-    phone: string | null;
-    lifetimeValue: string;
-    actionKey: string;
-    actionName: string;
-    actionCategory: string;
-  }>(
+  const rows = await visibleRows({ repId: user.id }, now, 100);
+  return { items: rows.map(toQueueItem), unshown: rows.filter((r) => r.shownAt === null).map((r) => r.id) };
+}
+
+/** A customer's open, visible recommendations, best first (the caller has checked access to the customer). */
+export async function openForCustomer(customerId: string, now = new Date()): Promise<QueueItem[]> {
+  return (await visibleRows({ customerId }, now, null)).map(toQueueItem);
+}
+
+type VisibleRow = {
+  id: string;
+  message: string;
+  reasons: unknown;
+  score: number;
+  expectedValue: number;
+  status: string;
+  expiresAt: Date;
+  shownAt: Date | null;
+  customerId: string;
+  externalId: string;
+  customerName: string;
+  company: string | null;
+  segment: string;
+  email: string | null;
+  phone: string | null;
+  lifetimeValue: string;
+  actionKey: string;
+  actionName: string;
+  actionCategory: string;
+};
+
+const SNOOZED = sqlLiteral("SNOOZED");
+const UNSNOOZED_OPEN_SQL = sqlList(UNSNOOZED_OPEN_STATUSES);
+
+/**
+ * A rep's or a customer's suggestions that are open and visible now (not
+ * control, not expired, not snoozed into the future), best first, with their
+ * customer and action: one round trip (the ORM read the relations in two more).
+ */
+function visibleRows(of: { repId: string } | { customerId: string }, now: Date, limit: number | null): Promise<VisibleRow[]> {
+  const owner = "repId" in of ? Prisma.sql`r."repId" = ${of.repId}::uuid` : Prisma.sql`r."customerId" = ${of.customerId}::uuid`;
+  return readRows<VisibleRow>(
     db(),
     Prisma.sql`
     SELECT r.id, r.message, r.reasons, r.score, r."expectedValue", r.status::text AS status, r."expiresAt", r."shownAt",
@@ -92,38 +77,25 @@ export async function listOpenQueue(user: Pick<SessionUser, "id">, now = new Dat
     FROM "Recommendation" r
     JOIN "Customer" c ON c.id = r."customerId"
     JOIN "ActionType" a ON a.id = r."actionTypeId"
-    WHERE r."repId" = ${user.id}::uuid AND NOT r."isControl" AND r."expiresAt" > ${now}::timestamp(3)
+    WHERE ${owner} AND NOT r."isControl" AND r."expiresAt" > ${now}::timestamp(3)
       AND (r.status IN ${UNSNOOZED_OPEN_SQL} OR (r.status = ${SNOOZED} AND r."snoozedUntil" <= ${now}::timestamp(3)))
     ORDER BY r.score DESC, r.id ASC
-    LIMIT 100`,
+    LIMIT ${limit}::int`,
   );
-  const items = rows.map(
-    (r): QueueItem => ({
-      id: r.id,
-      customer: { id: r.customerId, externalId: r.externalId, name: r.customerName, company: r.company, segment: r.segment, email: r.email, phone: r.phone, lifetimeValue: Number(r.lifetimeValue) },
-      action: { key: r.actionKey, name: r.actionName, category: r.actionCategory },
-      message: r.message,
-      reasons: reasonsSchema.catch([]).parse(r.reasons),
-      score: r.score,
-      expectedValue: r.expectedValue,
-      status: r.status as QueueItem["status"],
-      expiresAt: r.expiresAt,
-    }),
-  );
-  return { items, unshown: rows.filter((r) => r.shownAt === null).map((r) => r.id) };
 }
 
-const SNOOZED = sqlLiteral("SNOOZED");
-const UNSNOOZED_OPEN_SQL = sqlList(UNSNOOZED_OPEN_STATUSES);
-
-/** A customer's open, visible recommendations, best first (the caller has checked access to the customer). */
-export async function openForCustomer(customerId: string, now = new Date()): Promise<QueueItem[]> {
-  const rows = await db().recommendation.findMany({
-    where: { customerId, ...visibleNow(now) },
-    orderBy: [{ score: "desc" }, { id: "asc" }],
-    select: queueSelect,
-  });
-  return rows.map(toQueueItem);
+function toQueueItem(r: VisibleRow): QueueItem {
+  return {
+    id: r.id,
+    customer: { id: r.customerId, externalId: r.externalId, name: r.customerName, company: r.company, segment: r.segment, email: r.email, phone: r.phone, lifetimeValue: Number(r.lifetimeValue) },
+    action: { key: r.actionKey, name: r.actionName, category: r.actionCategory },
+    message: r.message,
+    reasons: reasonsSchema.catch([]).parse(r.reasons),
+    score: r.score,
+    expectedValue: r.expectedValue,
+    status: r.status as QueueItem["status"],
+    expiresAt: r.expiresAt,
+  };
 }
 
 export interface ApiRecommendation {

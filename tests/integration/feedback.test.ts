@@ -89,7 +89,7 @@ describe("showing the queue", () => {
   });
 
   it("lists exactly the rep's visible suggestions, best first, with their customer and action", async () => {
-    const { listOpenQueue } = await import("@/lib/data/recommendations");
+    const { listOpenQueue, openForCustomer } = await import("@/lib/data/recommendations");
     const { rep, rec: visible } = await repWithRecommendation();
     const customer = await makeCustomer(rep.id, { name: "Quinn Queue", lifetimeValue: 1234.5 });
     const action = await makeActionType({ category: "OFFER" });
@@ -128,6 +128,11 @@ describe("showing the queue", () => {
       status: "ACCEPTED",
       expiresAt: stored.expiresAt,
     });
+    // The customer page and the embed read the same way, per customer.
+    expect(await openForCustomer(customer.id)).toEqual([top]);
+    const customerOf = async (id: string) => (await db().recommendation.findUniqueOrThrow({ where: { id }, select: { customerId: true } })).customerId;
+    expect(await openForCustomer(await customerOf(sleeping.id))).toEqual([]);
+    expect((await openForCustomer(await customerOf(wokeUp.id))).map((i) => i.id)).toEqual([wokeUp.id]);
   });
 
   it("lists which queue items are shown for the first time, so a repeat view writes nothing", async () => {
