@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Db } from "./db";
+import { isUuid } from "@/lib/validation/postgres-safe";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 // The audit trail: every admin change to the catalog, users, teams and API
@@ -108,8 +109,6 @@ async function entityLabels(rows: { entity: string; entityId: string }[]): Promi
     ...alerts.map((a) => [`ModelAlert:${a.id}`, a.subject] as const),
   ]);
 }
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /** People who appear as actors, for the audit page's filter. */
 export async function listAuditActors(): Promise<{ id: string; name: string; email: string }[]> {

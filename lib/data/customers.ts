@@ -3,6 +3,7 @@ import { loadConsentStates } from "./consent";
 import { db } from "./db";
 import { loadEventAggregates } from "./decisions";
 import { customerWhere, type RowScope } from "./scope";
+import { isUuid } from "@/lib/validation/postgres-safe";
 import { ATTRIBUTION_WINDOW_DAYS, isActedOn, OPEN_STATUSES, type RecommendationStatus } from "@/lib/domain/vocabulary";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { EventType } from "@/lib/generated/prisma/enums";
@@ -121,7 +122,7 @@ export interface CustomerDetail {
 
 /** One customer in the viewer's row scope, by id or externalId; null when absent or out of scope (callers answer 404). */
 export async function getCustomerForUser(scope: RowScope, by: { id: string } | { externalId: string }, now = new Date()): Promise<CustomerDetail | null> {
-  if ("id" in by && !/^[0-9a-f-]{36}$/i.test(by.id)) return null;
+  if ("id" in by && !isUuid(by.id)) return null;
   const c = await db().customer.findFirst({
     where: { AND: [customerWhere(scope), by, { erasedAt: null }] },
     select: {

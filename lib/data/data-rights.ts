@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type Db } from "./db";
 import { sqlList, sqlLiteral } from "./vocabulary-sql";
+import { isUuid } from "@/lib/validation/postgres-safe";
 import { isActedOn, OPEN_STATUSES } from "@/lib/domain/vocabulary";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CustomerAccessKind } from "@/lib/generated/prisma/enums";
@@ -89,7 +90,7 @@ export interface ErasureCounts {
 
 /** The customer's id, erasedAt and externalId, by id (erased or not). */
 export async function customerForRights(id: string, client: Client = db()): Promise<{ id: string; externalId: string; erasedAt: Date | null; ownerId: string } | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = await client.$queryRaw<{ id: string; externalId: string; erasedAt: Date | null; ownerId: string }[]>`
     SELECT id, "externalId", "erasedAt", "ownerId" FROM "Customer" WHERE id = ${id}::uuid`;
   return rows[0] ?? null;

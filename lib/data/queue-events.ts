@@ -1,17 +1,16 @@
 import "server-only";
 import pg from "pg";
 import { databaseMode } from "@/lib/config/env";
+import { isUuid } from "@/lib/validation/postgres-safe";
 
 // A rep's queue changed: the trigger nudge_queue_notify (migration
 // 20261203200000_queue_notify) NOTIFYs the rep's own channel whenever a shown
 // suggestion of theirs is created, changed or removed, by this process or any
 // other (several app instances share the database).
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The rep's channel name: an identifier built from a checked uuid, so it is safe to put into LISTEN. */
 export function queueChannel(repId: string): string {
-  if (!UUID.test(repId)) throw new Error("queueChannel needs a rep id (uuid)");
+  if (!isUuid(repId)) throw new Error("queueChannel needs a rep id (uuid)");
   return `queue_${repId.replace(/-/g, "").toLowerCase()}`;
 }
 

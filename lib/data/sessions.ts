@@ -2,6 +2,7 @@ import "server-only";
 import { db, type Db } from "./db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { readRows } from "./raw";
+import { isUuid } from "@/lib/validation/postgres-safe";
 import type { SessionUser } from "./users";
 
 // Session revocation. A session token carries the user's sessionVersion at
@@ -18,7 +19,7 @@ export async function endSessions(client: Client, userId: string): Promise<void>
 
 /** The user behind a session token, or null when they were deactivated, deleted, or the token's version is stale. */
 export async function getCurrentSessionUser(id: string, sessionVersion: number | undefined): Promise<SessionUser | null> {
-  if (typeof sessionVersion !== "number" || !UUID.test(id)) return null;
+  if (typeof sessionVersion !== "number" || !isUuid(id)) return null;
   // Every signed-in request runs this: straight to the pg pool (lib/data/raw.ts), no ORM round of its own.
   const [user] = await readRows<SessionUser & { active: boolean; sessionVersion: number }>(
     db(),
@@ -27,8 +28,6 @@ export async function getCurrentSessionUser(id: string, sessionVersion: number |
   if (!user || !user.active || user.sessionVersion !== sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The user's current session version (what a new session or embed token is issued under), or null for no such user. */
 export async function currentSessionVersion(id: string): Promise<number | null> {

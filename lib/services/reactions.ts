@@ -4,6 +4,7 @@ import { db } from "@/lib/data/db";
 import { isUniqueViolation } from "@/lib/data/errors";
 import { applyReaction, findFeedbackByIdempotencyKey, readReactionTarget, recommendationStatus, type ReactionState, type StoredReaction } from "@/lib/data/feedback";
 import { withTransientRetry } from "@/lib/data/retry";
+import { isUuid } from "@/lib/validation/postgres-safe";
 import { recommendationOwner } from "@/lib/data/recommendations";
 import { getActiveUserByEmail } from "@/lib/data/users";
 import { DomainError } from "@/lib/domain/errors";
@@ -138,7 +139,7 @@ export async function reactToRecommendation(actor: { id: string }, input: Reacti
  * its active rep; then the same rules and idempotency as the queue.
  */
 export async function reactOnBehalf(actorEmail: string, input: ReactionInput, now?: Date): Promise<ReactionResult> {
-  const owner = /^[0-9a-f-]{36}$/i.test(input.recommendationId) ? await recommendationOwner(input.recommendationId) : null;
+  const owner = isUuid(input.recommendationId) ? await recommendationOwner(input.recommendationId) : null;
   if (!owner || owner.isControl) throw new DomainError("NOT_FOUND", "No recommendation has this id.");
   const actor = await getActiveUserByEmail(actorEmail);
   if (!actor || actor.id !== owner.repId) throw new DomainError("FORBIDDEN", "This user may not act on this recommendation.");

@@ -258,3 +258,7 @@ export function pathParamProblem(value: string, max: number): "bad" | "too-long"
   if (value.length > max) return "too-long";
   return null;
 }
+
+/** A uuid in its canonical text form: what a `::uuid` cast accepts from our ids (anything else is no such row, not a 500). */
+export const isUuid = (s: string): boolean => UUID.test(s);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,9 +2,17 @@ import { describe, expect, it } from "vitest";
 import { parseCustomerFilters } from "@/lib/validation/customers";
 import { parseDashboardFilters } from "@/lib/validation/dashboard-filters";
 import { actionTypeFieldsSchema } from "@/lib/validation/catalog";
-import { decimal, jsonProblem, numericMax, pathParamProblem, safeDate, safeIsoDate, safeJson, safeText, safeTimestamp, strictNumberInput, textProblem } from "@/lib/validation/postgres-safe";
+import { decimal, isUuid, jsonProblem, numericMax, pathParamProblem, safeDate, safeIsoDate, safeJson, safeText, safeTimestamp, strictNumberInput, textProblem } from "@/lib/validation/postgres-safe";
 
 describe("what Postgres stores", () => {
+  it("uuid: only what a ::uuid cast accepts from our ids (36 dashes or hex of the right length are not one)", () => {
+    expect(isUuid("0b3f0c2a-1111-4222-8333-444455556666")).toBe(true);
+    expect(isUuid("0B3F0C2A-1111-4222-8333-444455556666")).toBe(true);
+    for (const bad of ["-".repeat(36), "a".repeat(36), "0b3f0c2a111142228333444455556666abcd", "0b3f0c2a-1111-4222-8333-44445555666g", "0b3f0c2a-1111-4222-8333-444455556666\u0000", ""]) {
+      expect(isUuid(bad)).toBe(false);
+    }
+  });
+
   it("text: NUL and lone surrogates are refused, paired surrogates and other unicode kept", () => {
     expect(textProblem("a\u0000b")).toMatch(/NUL/);
     expect(textProblem("\ud800")).toMatch(/surrogate/);
