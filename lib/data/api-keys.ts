@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { db, type Db } from "./db";
+import { readRows } from "./raw";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { CONSENT_PURPOSES, type ConsentPurpose } from "@/lib/engine/consent";
 import { API_SCOPES, type ApiScope } from "@/lib/validation/api";
 
@@ -64,10 +66,11 @@ export interface StoredApiKey {
 export async function findApiKeyByPresented(presented: string): Promise<StoredApiKey | null> {
   const m = /^nk_([0-9a-f]{12})_[A-Za-z0-9_-]{20,}$/.exec(presented);
   if (!m) return null;
-  const row = await db().apiKey.findUnique({
-    where: { prefix: m[1]! },
-    select: { id: true, scopes: true, purposes: true, rateLimitPerMinute: true, revokedAt: true, lastUsedAt: true, secretHash: true },
-  });
+  // Every /api/v1 request reads this row: straight from the pool (lib/data/raw.ts), without the ORM's cost.
+  const [row] = await readRows<{ id: string; scopes: string[]; purposes: string[]; rateLimitPerMinute: number; revokedAt: Date | null; lastUsedAt: Date | null; secretHash: string }>(
+    db(),
+    Prisma.sql`SELECT id, scopes, purposes, "rateLimitPerMinute", "revokedAt", "lastUsedAt", "secretHash" FROM "ApiKey" WHERE prefix = ${m[1]!}`,
+  );
   if (!row) return null;
   const a = Buffer.from(row.secretHash, "hex");
   const b = Buffer.from(hash(presented), "hex");

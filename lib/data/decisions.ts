@@ -41,7 +41,7 @@ export { EMPTY_AGGREGATES } from "@/lib/engine";
 
 /** The active catalog as the engine's definitions; an action whose stored rule no longer parses is skipped with a warning. */
 export async function loadActionDefinitions(client: Client = db()): Promise<ActionDefinition[]> {
-  const rows = await client.$queryRaw<
+  const rows = await readRows<
     {
       id: string;
       key: string;
@@ -59,10 +59,13 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
       priorBeta: number;
       exploration: boolean;
       version: number;
-    }[]
-  >`SELECT id, key, name, category::text AS category, purpose::text AS purpose, "messageTemplate", rule, "businessValue"::text AS "businessValue", lever,
+    }
+  >(
+    client,
+    Prisma.sql`SELECT id, key, name, category::text AS category, purpose::text AS purpose, "messageTemplate", rule, "businessValue"::text AS "businessValue", lever,
             "cooldownDays", "expiresAfterDays", "controlGroupPct", "priorAlpha", "priorBeta", exploration, version
-     FROM "ActionType" WHERE active ORDER BY key`;
+     FROM "ActionType" WHERE active ORDER BY key`,
+  );
   const defs: ActionDefinition[] = [];
   for (const r of rows) {
     const parsed = parseRule(r.rule);
@@ -90,6 +93,27 @@ export async function loadActionDefinitions(client: Client = db()): Promise<Acti
     });
   }
   return defs;
+}
+
+/**
+ * What a run's ScoringContext is read from, as one stamp: the row version
+ * (xmin, new with every insert and update) of the program settings, of every
+ * action type, of the active model version and of the holdout draw covering
+ * `now`. Equal stamps: the same rows as when the stamp was taken. `active`:
+ * whether a model version is active.
+ */
+export async function scoringContextStamp(client: Client, now: Date): Promise<{ stamp: string; active: boolean }> {
+  const [row] = await readRows<{ stamp: string; active: boolean }>(
+    client,
+    Prisma.sql`
+    SELECT concat_ws('|',
+             (SELECT xmin::text FROM "ProgramSettings" WHERE id = 1),
+             (SELECT string_agg(id::text || ':' || xmin::text, ',' ORDER BY id) FROM "ActionType"),
+             (SELECT id::text || ':' || xmin::text FROM "ModelVersion" WHERE status = 'ACTIVE'),
+             (SELECT id::text || ':' || xmin::text FROM "HoldoutPeriod" WHERE "startsAt" <= ${now} AND "endsAt" > ${now} ORDER BY "startsAt" DESC LIMIT 1)) AS stamp,
+           EXISTS (SELECT 1 FROM "ModelVersion" WHERE status = 'ACTIVE') AS active`,
+  );
+  return row!;
 }
 
 /**

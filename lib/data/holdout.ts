@@ -2,6 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "./db";
 import type { Client } from "./decisions";
+import { readRows } from "./raw";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_EXPLORATION_SHARE, DEFAULT_HALF_LIFE_DAYS, holdoutDraw, seededDrawSalt, type HoldoutRedraw } from "@/lib/engine";
 
 // The global holdout's storage: the program settings (share and re-draw
@@ -37,9 +39,12 @@ const DEFAULT_SETTINGS: ProgramSettings = { globalHoldoutPct: 5, holdoutRedraw: 
   driftAcceptanceShiftPct: DEFAULT_DRIFT_THRESHOLDS.acceptanceShift * 100, driftZScore: DEFAULT_DRIFT_THRESHOLDS.zScore, driftPsi: DEFAULT_DRIFT_THRESHOLDS.psi, updatedAt: new Date(0) };
 
 export async function loadProgramSettings(client: Client = db()): Promise<ProgramSettings> {
-  const [row] = await client.$queryRaw<ProgramSettings[]>`
+  const [row] = await readRows<ProgramSettings>(
+    client,
+    Prisma.sql`
     SELECT "globalHoldoutPct", "holdoutRedraw"::text AS "holdoutRedraw", "learningHalfLifeDays", "explorationSharePct",
-           "driftAcceptanceShiftPct", "driftZScore", "driftPsi", "updatedAt" FROM "ProgramSettings" WHERE id = 1`;
+           "driftAcceptanceShiftPct", "driftZScore", "driftPsi", "updatedAt" FROM "ProgramSettings" WHERE id = 1`,
+  );
   return row ?? DEFAULT_SETTINGS;
 }
 
@@ -65,9 +70,12 @@ export async function saveLearningSettings(client: Client, next: { learningHalfL
 
 /** The draw covering `now`, if one has been made (read-only: the admin preview). */
 export async function findDraw(client: Client, now: Date): Promise<Draw | null> {
-  const [row] = await client.$queryRaw<Draw[]>`
+  const [row] = await readRows<Draw>(
+    client,
+    Prisma.sql`
     SELECT id, key, "startsAt", "endsAt", pct, salt FROM "HoldoutPeriod"
-    WHERE "startsAt" <= ${now} AND "endsAt" > ${now} ORDER BY "startsAt" DESC LIMIT 1`;
+    WHERE "startsAt" <= ${now} AND "endsAt" > ${now} ORDER BY "startsAt" DESC LIMIT 1`,
+  );
   return row ?? null;
 }
 
@@ -76,10 +84,11 @@ export async function findDraw(client: Client, now: Date): Promise<Draw | null> 
  * from `seed` for a reproducible seeded run) and the share set at that moment
  * (a changed share applies from the next draw). Draws never overlap: when the
  * schedule changes, the running draw ends now and the new one starts now.
+ * `read`: the draw covering `now` and the settings, when the caller has read them.
  */
-export async function ensureDraw(client: Client, now: Date, seed?: string): Promise<Draw> {
-  const current = await findDraw(client, now);
-  const settings = await loadProgramSettings(client);
+export async function ensureDraw(client: Client, now: Date, seed?: string, read?: { current: Draw | null; settings: ProgramSettings }): Promise<Draw> {
+  const current = read ? read.current : await findDraw(client, now);
+  const settings = read ? read.settings : await loadProgramSettings(client);
   const wanted = holdoutDraw(now, settings.holdoutRedraw);
   if (current && (current.key === wanted.key || current.key.startsWith(`${wanted.key} from `))) return current;
   let startsAt = wanted.startsAt;

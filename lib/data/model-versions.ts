@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import { db, type Db, type Tx } from "./db";
 import { ACTED_ON_R, type Client } from "./decisions";
 import { resolvedSql } from "./vocabulary-sql";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { readRows } from "./raw";
 import type { ModelVersionStatus } from "@/lib/generated/prisma/enums";
 
 // Model lifecycle queries: stored versions, the drift monitor's windows,
@@ -38,12 +39,12 @@ export const versionLabel = (number: number) => `v${number}`;
 
 /** The active version's id and number (one small read per batch or re-score), or null when none is stored. */
 export async function activeVersionHeader(client: Client = db()): Promise<{ id: string; number: number } | null> {
-  const [row] = await client.$queryRaw<{ id: string; number: number }[]>`SELECT id, number FROM "ModelVersion" WHERE status = 'ACTIVE'`;
+  const [row] = await readRows<{ id: string; number: number }>(client, Prisma.sql`SELECT id, number FROM "ModelVersion" WHERE status = 'ACTIVE'`);
   return row ?? null;
 }
 
 export async function versionParameters(client: Client, id: string): Promise<unknown> {
-  const [row] = await client.$queryRaw<{ parameters: unknown }[]>`SELECT parameters FROM "ModelVersion" WHERE id = ${id}::uuid`;
+  const [row] = await readRows<{ parameters: unknown }>(client, Prisma.sql`SELECT parameters FROM "ModelVersion" WHERE id = ${id}::uuid`);
   return row?.parameters ?? null;
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { db, pgPool } from "./db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { databaseCapacity } from "@/lib/config/env";
+import { db, pgPool, transaction, type Db } from "./db";
+import { withTransientRetry } from "./retry";
 
 // Bulk reads without Prisma's row conversion. Prisma's raw queries turn each
 // timestamp into text and back into a Date and copy every row once more; on
@@ -55,8 +57,18 @@ export function parseDate(t: string): Date {
 const digit = (t: string, i: number) => t.charCodeAt(i) - 48;
 const two = (t: string, i: number) => digit(t, i) * 10 + digit(t, i + 1);
 
-/** A Date parameter as UTC text: Postgres reads it into `timestamp` unshifted whatever this process's time zone. */
-const param = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
+/** A Date parameter (alone or in an array) as UTC text: Postgres reads it into `timestamp` unshifted whatever this process's time zone. */
+const param = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.map(param) : v);
+
+/** pg's type parsers with timestamps and dates read as Prisma reads them. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: string) => {
+    const custom = format !== "binary" ? parsers[oid] : undefined;
+    return custom ?? defaultParser(oid, format);
+  }) as never,
+};
+
+const toQuery = (query: Prisma.Sql) => ({ text: query.text, values: query.values.map(param), types: TYPES });
 
 /**
  * The rows of `query`, as `client.$queryRaw` returns them (column names as
@@ -67,17 +79,60 @@ const param = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v)
 export async function readRows<T>(client: Queryable, query: Prisma.Sql): Promise<T[]> {
   const pool = client === (db() as unknown) ? pgPool() : null;
   if (!pool) return client.$queryRaw<T[]>(query);
-  const result = await pool.query<T & object>({
-    text: query.text,
-    values: query.values.map(param),
-    types: {
-      getTypeParser: ((oid: number, format?: string) => {
-        const custom = format !== "binary" ? parsers[oid] : undefined;
-        return custom ?? defaultParser(oid, format);
-      }) as never,
-    },
-  });
+  const result = await pool.query<T & object>(toQuery(query));
   return result.rows;
+}
+
+/** What a raw transaction's callback may do: raw queries (the data layer's `Client`). */
+export type RawClient = Pick<Db, "$queryRaw" | "$executeRaw">;
+
+type Connection = import("pg").PoolClient;
+
+/** $queryRaw and $executeRaw, as tagged templates or with a Prisma.Sql, on one pg connection (values as readRows reads them). */
+function onConnection(conn: Connection): RawClient {
+  const run = (q: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
+    conn.query(toQuery(q instanceof Prisma.Sql ? q : Prisma.sql(q, ...(values as Prisma.Sql[]))));
+  const client = {
+    $queryRaw: (q: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => run(q, values).then((r) => r.rows),
+    $executeRaw: (q: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => run(q, values).then((r) => r.rowCount ?? 0),
+  };
+  return client as unknown as RawClient;
+}
+
+/**
+ * A transaction of raw queries on one connection straight from the pg pool
+ * (Prisma's interactive transaction costs about half a millisecond of CPU per
+ * statement in its query engine and bookkeeping: most of a short request's
+ * time). BEGIN and the statement timeout go in one round trip; the callback's
+ * statements run in order on the connection; COMMIT, or ROLLBACK on any
+ * error. Run again when it fails transiently, like `transaction` (the
+ * callback must only touch the database). On the embedded database it is
+ * Prisma's interactive transaction.
+ */
+export function rawTransaction<T>(fn: (client: RawClient) => Promise<T>): Promise<T> {
+  const pool = pgPool();
+  if (!pool) return transaction(fn);
+  const timeoutMs = Math.max(1, Math.round(databaseCapacity().txTimeoutMs));
+  return withTransientRetry(async () => {
+    const conn = await pool.connect();
+    // A connection that fails (the server ended it: an error event while it is checked out, which would otherwise be
+    // uncaught) or cannot even roll back is dropped, not given back to the pool.
+    let broken: Error | undefined;
+    const onError = (err: Error) => (broken = err);
+    conn.on("error", onError);
+    try {
+      await conn.query(`BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`);
+      const result = await fn(onConnection(conn));
+      await conn.query("COMMIT");
+      return result;
+    } catch (err) {
+      await conn.query("ROLLBACK").catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
+      throw err;
+    } finally {
+      conn.off("error", onError);
+      conn.release(broken);
+    }
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/data/db";
+import type { RawClient } from "@/lib/data/raw";
 import { insertFeedbackFromEvents, recommendationCustomers } from "@/lib/data/sentiment";
 import { contactFeedbackPayloadSchema, type ApiEvent, type FieldError } from "@/lib/validation/api";
 
@@ -33,7 +33,7 @@ interface Result {
 const payloadOf = (e: ApiEvent) => (e.type === "CONTACT_FEEDBACK" ? contactFeedbackPayloadSchema.parse(e.payload) : null);
 
 /** Keeps the items that may be written; rejects (in `results`) feedback naming another customer's or a control-group suggestion. */
-export async function screenContactFeedback<T extends Item>(tx: Tx, items: T[], customerIdOf: Map<string, string>, results: Result[]): Promise<T[]> {
+export async function screenContactFeedback<T extends Item>(tx: RawClient, items: T[], customerIdOf: Map<string, string>, results: Result[]): Promise<T[]> {
   const named = items.flatMap((i) => {
     const id = payloadOf(i.e)?.recommendationId;
     return id ? [id.toLowerCase()] : [];
@@ -62,7 +62,7 @@ function contentKey(customerId: string, occurredAt: string, p: { csat?: number |
 }
 
 /** After the events are inserted: writes their ContactFeedback rows and adds `feedback` to each recorded item's result. */
-export async function recordContactFeedback(tx: Tx, items: Item[], customerIdOf: Map<string, string>, results: Result[]): Promise<void> {
+export async function recordContactFeedback(tx: RawClient, items: Item[], customerIdOf: Map<string, string>, results: Result[]): Promise<void> {
   const feedback = items.filter((i) => i.e.type === "CONTACT_FEEDBACK" && results[i.index]?.status === "recorded");
   if (feedback.length === 0) return;
   const written = await insertFeedbackFromEvents(tx, [...new Set(feedback.map((i) => customerIdOf.get(i.e.customerExternalId)!))]);

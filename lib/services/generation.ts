@@ -4,7 +4,7 @@ import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
 import { Yielder, type JobContext } from "./jobs";
 import { activeModel } from "./model-lifecycle";
-import { ensureDraw, insertArms, loadProgramSettings, type Draw, type ProgramSettings } from "@/lib/data/holdout";
+import { ensureDraw, findDraw, insertArms, loadProgramSettings, type Draw, type ProgramSettings } from "@/lib/data/holdout";
 import {
   countDecisionCustomers,
   EMPTY_AGGREGATES,
@@ -17,6 +17,7 @@ import {
   loadStats,
   lockRepsForAllocation,
   openVisibleByRep,
+  scoringContextStamp,
   withdrawPending,
   type Client,
   type DecisionCustomer,
@@ -65,6 +66,12 @@ export interface GenerationOptions {
   seed?: string;
   /** The run's ScoringContext when the caller has read it (a re-score reads it on the pool before its transaction); read here otherwise. */
   context?: ScoringContext;
+  /**
+   * A real-time re-score's history of these customers (or more), read before
+   * `now` with each suggestion's expiry (lib/services/ingest.ts reads it beside
+   * the transaction); read in the run otherwise.
+   */
+  history?: Promise<HistoryRow[]>;
   /** When run as a background job: cancellation and progress. */
   job?: Pick<JobContext, "signal" | "progress">;
 }
@@ -152,13 +159,38 @@ export type ScoringContext = { settings: ProgramSettings; actions: ActionDefinit
  * reads it before its transaction instead of one read after another inside.
  */
 export async function loadScoringContext(client: Client, now: Date, opts: { realTime: boolean; seed?: string }): Promise<ScoringContext> {
-  const settings = await loadProgramSettings(client);
-  const [actions, { stats, version }, draw] = await Promise.all([
-    loadActionDefinitions(client),
-    scoringModel(client, now, opts.realTime, settings.learningHalfLifeDays),
-    ensureDraw(client, now, opts.seed),
+  // The model's statistics need the half-life only before any version is trained (then they are refitted here).
+  const [settings, actions, active, current] = await Promise.all([loadProgramSettings(client), loadActionDefinitions(client), activeModel(client), findDraw(client, now)]);
+  const [{ stats, version }, draw] = await Promise.all([
+    active ? { stats: active.table, version: active.label } : scoringModel(client, now, opts.realTime, settings.learningHalfLifeDays),
+    ensureDraw(client, now, opts.seed, { current, settings }),
   ]);
   return { settings, actions, stats, version, draw };
+}
+
+// A real-time re-score needs the ScoringContext for every event, and what it is
+// read from (settings, catalog, active model version, draw) changes rarely. The
+// last one read is kept per database with the stamp of its rows
+// (lib/data/decisions.ts scoringContextStamp) and reused while one statement
+// finds the stamp unchanged and the draw still covers `now`: one read instead
+// of four. Before any model version is trained the statistics come from their
+// own cache (statsForRun), as before.
+const contextCache = new Map<string, { stamp: string; context: ScoringContext }>();
+
+/** A real-time re-score's ScoringContext, read on the pool (see contextCache). */
+export async function loadRealtimeContext(now: Date): Promise<ScoringContext> {
+  const key = databaseKey();
+  const { stamp, active } = await scoringContextStamp(db(), now);
+  const cached = contextCache.get(key);
+  if (cached && cached.stamp === stamp && cached.context.draw.startsAt <= now && now < cached.context.draw.endsAt) {
+    if (active) return cached.context;
+    const { stats, version } = await scoringModel(db(), now, true, cached.context.settings.learningHalfLifeDays);
+    return { ...cached.context, stats, version };
+  }
+  const context = await loadScoringContext(db(), now, { realTime: true });
+  // Taken before the read: a change in between leaves an old stamp with the new rows, so the next call reads again.
+  contextCache.set(key, { stamp, context });
+  return context;
 }
 
 /** Groups history rows by customer. */
@@ -201,14 +233,14 @@ export async function loadPipelineChunk(
   client: Client,
   rows: readonly ChunkRow[],
   window: HistoryWindow,
-  opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean; refreshSignals?: boolean } = {},
+  opts: { withExpiry?: boolean; draw?: Draw | null; recordArms?: boolean; refreshSignals?: boolean; history?: Promise<HistoryRow[]> } = {},
 ): Promise<(CustomerInput & { customer: DecisionCustomer })[]> {
   const ids = rows.map((r) => r.customer.id);
   const draw = opts.draw ?? null;
   const unsignalled = rows.filter((r) => r.kept === null).map((r) => r.customer.id);
   const [aggs, history] = await Promise.all([
     loadEventAggregates(client, unsignalled, window.now, { refresh: opts.refreshSignals }),
-    loadHistory(client, ids, window, opts),
+    opts.history ?? loadHistory(client, ids, window, opts),
   ]);
   const arms = new Map<string, boolean>();
   if (draw) {
@@ -281,7 +313,7 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   // decisions never read back).
   const loadChunk = async (afterId: string | null): Promise<{ customers: DecisionCustomer[]; inputs: CustomerInput[] }> => {
     const rows = await loadCustomerChunk(client, { afterId, limit: chunkSize, ids, repIds: opts.repIds }, { now, drawId: draw.id });
-    const inputs = rows.length ? await loadPipelineChunk(client, rows, { now, actions }, { draw, recordArms: true, refreshSignals: true }) : [];
+    const inputs = rows.length ? await loadPipelineChunk(client, rows, { now, actions }, { draw, recordArms: true, refreshSignals: true, history: opts.history }) : [];
     return { customers: rows.map((r) => r.customer), inputs };
   };
   let next: ReturnType<typeof loadChunk> | null = loadChunk(null);

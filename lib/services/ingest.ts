@@ -2,11 +2,13 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { databaseMode } from "@/lib/config/env";
 import { db, transaction } from "@/lib/data/db";
-import { activeUserIdsByEmail, customerIdsByExternalId, eventRequestHashes, insertEvents, moveOpenRecommendationsToOwner, purchaseTotalCents, upsertCustomerRows } from "@/lib/data/ingest";
+import { activeUserIdsByEmail, eventCustomers, eventRequestHashes, insertEvents, moveOpenRecommendationsToOwner, upsertCustomerRows } from "@/lib/data/ingest";
 import { recordContactFeedback, screenContactFeedback, type ContactFeedbackLink } from "@/lib/services/contact-feedback";
 import { insertConsentRecords, latestConsentEntries } from "@/lib/data/consent";
 import { legacyFlagRows, withdrawForLostConsent } from "@/lib/services/consent";
-import { generateRecommendations, loadScoringContext } from "@/lib/services/generation";
+import { generateRecommendations, loadRealtimeContext } from "@/lib/services/generation";
+import { loadHistory } from "@/lib/data/decisions";
+import { rawTransaction } from "@/lib/data/raw";
 import { apiCustomerSchema, apiEventSchema, issuesToDetails, MONEY, type ApiCustomer, type ApiEvent, type FieldError } from "@/lib/validation/api";
 import { numericMax } from "@/lib/validation/postgres-safe";
 
@@ -122,9 +124,14 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
   });
   if (valid.length === 0) return { results, rescored: [] };
 
-  const contextRead = databaseMode().kind === "postgres" ? loadScoringContext(db(), new Date(), { realTime: true }) : null;
+  const onServer = databaseMode().kind === "postgres";
+  const contextRead = onServer ? loadRealtimeContext(new Date()) : null;
   contextRead?.catch(() => {}); // unused (and its failure with it) when no event gets as far as the re-score
-  const idOf = await customerIdsByExternalId([...new Set(valid.map((v) => v.e.customerExternalId))]);
+  const customers = await eventCustomers(
+    [...new Set(valid.map((v) => v.e.customerExternalId))],
+    [...new Set(valid.filter((v) => v.e.type === "PURCHASE" && v.e.amount).map((v) => v.e.customerExternalId))],
+  );
+  const idOf = new Map([...customers].map(([ext, c]) => [ext, c.id]));
   const keysInBatch = new Map<string, string | null>();
   const candidates = valid.filter(({ index, e, hash }) => {
     if (!idOf.has(e.customerExternalId)) {
@@ -143,12 +150,19 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
   if (candidates.length === 0) return { results, rescored: [] };
 
   // The re-score's settings, catalog, model and draw: read on the pool, side by side and beside the customer lookup,
-  // and awaited before the transaction opens. Never awaited inside it: a transaction holding its connection while it
-  // waits for the pool can exhaust the pool under load (every connection held by a transaction waiting for another).
-  // On embedded PGlite (one connection) the re-score reads them itself. The re-score runs at its own "now", after the
-  // insert, so the kept signals the insert refreshed are exact at it.
+  // and awaited before the transaction opens. On embedded PGlite (one connection) the re-score reads them itself.
+  // The re-score runs at its own "now", after the insert, so the kept signals the insert refreshed are exact at it.
   const context = contextRead ? await contextRead : undefined;
-  const rescored = await transaction(async (tx) => {
+  // The customers' suggestion history is read on the pool while the transaction inserts, before it (so lapsed
+  // suggestions are still open in it: read with their expiry, the pipeline treats them as lapsed). Reading it inside
+  // would see the same committed rows a few milliseconds later, and nothing this transaction writes before the
+  // re-score changes them. Its connection is asked for before the transaction's, and the pool serves in order, so a
+  // transaction awaiting it never waits for a connection another such transaction holds.
+  const historyRead = context
+    ? loadHistory(db(), [...new Set(candidates.map((c) => idOf.get(c.e.customerExternalId)!))], { now: new Date(), actions: context.actions }, { withExpiry: true })
+    : undefined;
+  historyRead?.catch(() => {}); // unused when nothing is inserted
+  const rescored = await rawTransaction(async (tx) => {
     // Keys recorded by an earlier call: the same event is a duplicate, another one is refused.
     const stored = await eventRequestHashes(tx, candidates.flatMap((c) => (c.e.idempotencyKey ? [c.e.idempotencyKey] : [])));
     const seenBefore = (c: (typeof candidates)[number]) => {
@@ -164,7 +178,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
     });
 
     // Purchases that would overflow what credited revenue can hold are refused on their own.
-    const totals = await purchaseTotalCents(tx, [...new Set(fresh.filter((c) => c.e.type === "PURCHASE" && c.e.amount).map((c) => idOf.get(c.e.customerExternalId)!))]);
+    const totals = new Map([...customers.values()].map((c) => [c.id, c.purchaseCents]));
     const priced = fresh.filter(({ index, e }) => {
       if (e.type !== "PURCHASE" || !e.amount) return true;
       const id = idOf.get(e.customerExternalId)!;
@@ -199,7 +213,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
     }
     await recordContactFeedback(tx, toWrite, idOf, results);
     const touched = [...new Set(inserted.map((r) => r.customerId))];
-    if (touched.length) await generateRecommendations({ customerIds: touched, context }, tx);
+    if (touched.length) await generateRecommendations({ customerIds: touched, context, history: historyRead }, tx);
     const byId = new Map([...idOf].map(([ext, id]) => [id, ext]));
     return touched.map((id) => byId.get(id)!).sort();
   });
