@@ -2,6 +2,7 @@ import "server-only";
 import { databaseMode, statsMaxAgeMs } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { withTransientRetry } from "@/lib/data/retry";
+import { isOpen } from "@/lib/domain/vocabulary";
 import { Yielder, type JobContext } from "./jobs";
 import { activeModel } from "./model-lifecycle";
 import { ensureDraw, findDraw, insertArms, loadProgramSettings, type Draw, type ProgramSettings } from "@/lib/data/holdout";
@@ -69,7 +70,8 @@ export interface GenerationOptions {
   /**
    * A real-time re-score's history of these customers (or more), read before
    * `now` with each suggestion's expiry (lib/services/ingest.ts reads it beside
-   * the transaction); read in the run otherwise.
+   * the transaction); read in the run otherwise. Lapsed suggestions are then
+   * expired only if it holds one.
    */
   history?: Promise<HistoryRow[]>;
   /** When run as a background job: cancellation and progress. */
@@ -283,7 +285,12 @@ export async function generateRecommendations(opts: GenerationOptions = {}, clie
   };
   if (ids && ids.length === 0) return result;
 
-  if (!opts.skipExpiry) result.expired = await expireLapsed(client, now, ids);
+  if (!opts.skipExpiry) {
+    // With its history read beside it, a re-score expires only when that history holds an open suggestion lapsed at
+    // `now` (it holds every open one with its expiry; most events find none, and save the statement).
+    const lapsed = opts.history ? (await opts.history).some((h) => isOpen(h.status) && h.expiresAt !== undefined && h.expiresAt <= now) : true;
+    if (lapsed) result.expired = await expireLapsed(client, now, ids);
+  }
   const { settings, actions, stats, version, draw } = opts.context ?? (await loadScoringContext(client, now, { realTime: ids !== undefined || opts.reuseStats === true, seed: opts.seed }));
   result.modelVersion = version;
   const rng = seededRng(opts.seed ?? `${version}:${ids?.join(",") ?? opts.repIds?.join(",") ?? "all"}`);

@@ -185,7 +185,8 @@ describe.skipIf(!reachable)("the re-score's history, read beside its transaction
     const rep = await makeUser({ role: "REP" });
     const action = await makeActionType({ key: "event_path", businessValue: 900 });
     const customer = await makeCustomer(rep.id, { externalId: "EVENT-PATH", createdAt: new Date(Date.now() - 400 * DAY) });
-    const lapsed = await makeRecommendation({ customerId: customer.id, actionTypeId: action.id, repId: rep.id, expiresAt: new Date(Date.now() - DAY) });
+    // Accepted, so only the expiry closes it (the pipeline withdraws pending suggestions itself).
+    const lapsed = await makeRecommendation({ customerId: customer.id, actionTypeId: action.id, repId: rep.id, status: "ACCEPTED", expiresAt: new Date(Date.now() - DAY) });
     await db().$executeRaw`UPDATE "HoldoutPeriod" SET pct = 0`; // the customer is not held out (an earlier test raised the share)
     const answer = await recordEvents([
       { customerExternalId: "EVENT-PATH", type: "PURCHASE", occurredAt: new Date().toISOString(), amount: 40 },
