@@ -146,7 +146,18 @@ function periodSessions(s: MetricsScope): Prisma.Sql {
       ) x
       WHERE x."startedAt" >= ${lo} AND x."startedAt" < ${hi}`);
   }
-  // Sessions a bound cuts, recounted from their events in the period.
+  // Sessions a bound cuts, recounted from their events in the period: per rep, the one running over the start (the
+  // first to end at or after it, if it began before it) and the one running over the end (likewise, if it began inside
+  // the period; one that spans both was found at the start). A user's sessions never overlap, so that is every session
+  // that overlaps the period without lying inside it, found by two index lookups per rep (not a scan of every session).
+  const cutSessions = Prisma.sql`
+        SELECT x.* FROM reps CROSS JOIN LATERAL (
+          SELECT u.* FROM "UsageSession" u WHERE u."userId" = reps.id AND u."endedAt" >= ${s.from} ORDER BY u."endedAt" LIMIT 1
+        ) x WHERE x."startedAt" < ${s.from}
+        UNION ALL
+        SELECT x.* FROM reps CROSS JOIN LATERAL (
+          SELECT u.* FROM "UsageSession" u WHERE u."userId" = reps.id AND u."endedAt" >= ${end} ORDER BY u."endedAt" LIMIT 1
+        ) x WHERE x."startedAt" >= ${s.from} AND x."startedAt" < ${end}`;
   parts.push(Prisma.sql`
       SELECT ${asRow("c", 1)} FROM (
         SELECT u."userId", round(date_part('epoch', MAX(e.at) - MIN(e.at)) * 1000)::bigint AS ms,
@@ -158,11 +169,10 @@ function periodSessions(s: MetricsScope): Prisma.Sql {
                COUNT(*) FILTER (WHERE e.type = 'CUSTOMER_VIEW')::int AS "customerViews",
                COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'search')::int AS searches,
                COUNT(*) FILTER (WHERE e.type = 'FEATURE' AND e.meta->>'feature' = 'keyboard')::int AS keyboard
-        FROM "UsageSession" u JOIN reps ON reps.id = u."userId"
+        FROM (${cutSessions}) u
         JOIN "UsageEvent" e ON e."userId" = u."userId" AND e.at >= GREATEST(u."startedAt", ${s.from}) AND e.at <= u."endedAt"
          AND (e.at, e.id) >= (u."startedAt", u."firstEventId") AND (e.at, e.id) <= (u."endedAt", u."lastEventId")
          AND e.at >= ${s.from} AND e.at < ${end} AND e.type <> 'DASHBOARD_VIEW'
-        WHERE u."endedAt" >= ${s.from} AND u."startedAt" < ${end} AND NOT (u."startedAt" >= ${s.from} AND u."endedAt" < ${end})
         GROUP BY u."userId", u."firstEventId"
       ) c`);
   return Prisma.sql`
