@@ -93,6 +93,8 @@ interface KpiSql {
 
 /** `inWindow`: SQL true for an event in the unit's window (program [lo, hi); per action (lo, hi]); `before`: in the lookback before it. */
 function kpiSql(kpi: KpiKey, inWindow: Prisma.Sql, before: Prisma.Sql): KpiSql {
+  // Amounts are summed as float8: each unit's y is a float8 anyway, and a numeric aggregate over every matched
+  // purchase cost the per-action revenue query a fifth of its time (60,000-customer set).
   const purchase = Prisma.sql`e.type = 'PURCHASE'`;
   const count = Prisma.sql`COUNT(*) FILTER (WHERE ${inWindow})`;
   switch (kpi) {
@@ -102,16 +104,16 @@ function kpiSql(kpi: KpiKey, inWindow: Prisma.Sql, before: Prisma.Sql): KpiSql {
       return {
         events: Prisma.sql`${purchase} AND e.amount IS NOT NULL`,
         lookback: "none",
-        y: Prisma.sql`AVG(amount) FILTER (WHERE ${inWindow})`,
+        y: Prisma.sql`AVG(amount::float8) FILTER (WHERE ${inWindow})`,
         inc: Prisma.sql`(${count} > 0)`,
         zeroFill: false,
       };
     case "purchaseFrequency":
       return { events: purchase, lookback: "none", y: count, inc: Prisma.sql`true`, zeroFill: true };
     case "revenuePerCustomer":
-      return { events: purchase, lookback: "none", y: Prisma.sql`COALESCE(SUM(amount) FILTER (WHERE ${inWindow}), 0)`, inc: Prisma.sql`true`, zeroFill: true };
+      return { events: purchase, lookback: "none", y: Prisma.sql`COALESCE(SUM(amount::float8) FILTER (WHERE ${inWindow}), 0)`, inc: Prisma.sql`true`, zeroFill: true };
     case "lifetimeValue":
-      return { events: Prisma.sql`${purchase} AND e.amount IS NOT NULL`, lookback: "all", y: Prisma.sql`COALESCE(SUM(amount), 0)`, inc: Prisma.sql`true`, zeroFill: true };
+      return { events: Prisma.sql`${purchase} AND e.amount IS NOT NULL`, lookback: "all", y: Prisma.sql`COALESCE(SUM(amount::float8), 0)`, inc: Prisma.sql`true`, zeroFill: true };
     case "retention":
     case "churn":
       return {
