@@ -12,6 +12,9 @@ import { postgresReachable } from "../support/test-db";
 const reachable = await postgresReachable();
 const own = reachable ? await ownDatabase("nudge_realtime") : null;
 if (own) process.env.DATABASE_URL = own.url;
+// A small pool, so a transaction waiting for a connection another one holds would show (see the burst test).
+process.env.DATABASE_POOL_SIZE = "2";
+process.env.DATABASE_TX_MAX_WAIT_MS = "3000";
 
 const { db, pgPool } = await import("@/lib/data/db");
 const { rawTransaction } = await import("@/lib/data/raw");
@@ -197,5 +200,17 @@ describe.skipIf(!reachable)("the re-score's history, read beside its transaction
     const rows = await db().recommendation.findMany({ where: { customerId: customer.id }, select: { id: true, status: true }, orderBy: { createdAt: "asc" } });
     expect(rows.find((r) => r.id === lapsed.id)?.status).toBe("EXPIRED");
     expect(rows.filter((r) => r.status === "PENDING")).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!reachable)("a burst of events on a pool of two connections", () => {
+  it("records and re-scores every one: a transaction waits only for the history read it asked for first", async () => {
+    const rep = await makeUser({ role: "REP" });
+    const customers = await Promise.all(Array.from({ length: 24 }, (_, i) => makeCustomer(rep.id, { externalId: `BURST-${i}` })));
+    const answers = await Promise.all(
+      customers.map((c, i) => recordEvents([{ customerExternalId: c.externalId, type: i % 2 ? "WEB_VISIT" : "PURCHASE", occurredAt: new Date().toISOString(), amount: 5 }])),
+    );
+    expect(answers.map((a) => a.results[0]?.status)).toEqual(customers.map(() => "recorded"));
+    expect(answers.flatMap((a) => a.rescored).sort()).toEqual(customers.map((c) => c.externalId).sort());
   });
 });
