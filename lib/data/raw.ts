@@ -4,13 +4,15 @@ import { databaseCapacity } from "@/lib/config/env";
 import { db, pgPool, transaction, type Db } from "./db";
 import { withTransientRetry } from "./retry";
 
-// Bulk reads without Prisma's row conversion. Prisma's raw queries turn each
-// timestamp into text and back into a Date and copy every row once more; on
-// the batch's reads (a chunk of 5,000 customers and their history, 100,000+
+// Queries straight to the pg pool, without Prisma. Prisma's raw queries turn
+// each timestamp into text and back into a Date and copy every row once more;
+// on the batch's reads (a chunk of 5,000 customers and their history, 100,000+
 // rows per run on the large data set) that conversion and its garbage cost the
-// worker about as much CPU as deciding. Only for reads issued on the process
-// client: a transaction's client keeps Prisma (its reads must see its own
-// writes), and so does the embedded database.
+// worker about as much CPU as deciding, and on a short request (an event's
+// re-score) its per-statement cost was most of the request. readRows: a read
+// on the process client (a Prisma transaction's client keeps Prisma: its reads
+// must see its own writes). rawTransaction: a whole transaction of raw
+// statements on one pooled connection. The embedded database keeps Prisma.
 
 type Queryable = Pick<Prisma.TransactionClient, "$queryRaw">;
 

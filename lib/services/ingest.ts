@@ -124,8 +124,7 @@ export async function recordEvents(items: unknown[]): Promise<{ results: EventRe
   });
   if (valid.length === 0) return { results, rescored: [] };
 
-  const onServer = databaseMode().kind === "postgres";
-  const contextRead = onServer ? loadRealtimeContext(new Date()) : null;
+  const contextRead = databaseMode().kind === "postgres" ? loadRealtimeContext(new Date()) : null;
   contextRead?.catch(() => {}); // unused (and its failure with it) when no event gets as far as the re-score
   const customers = await eventCustomers(
     [...new Set(valid.map((v) => v.e.customerExternalId))],
