@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownDatabase } from "../support/own-db";
 import { postgresReachable } from "../support/test-db";
 
@@ -145,6 +145,13 @@ describe.skipIf(!reachable)("the re-score's scoring context", () => {
 });
 
 describe.skipIf(!reachable)("the re-score's history, read beside its transaction", () => {
+  // No customer held out of every suggestion (a draw holds out 5 % at random, 12.5 % after the context test): these
+  // tests expect suggestions. The draw is made first, in case this block runs alone.
+  beforeAll(async () => {
+    await loadRealtimeContext(new Date());
+    await db().$executeRaw`UPDATE "HoldoutPeriod" SET pct = 0`;
+  });
+
   it("decides exactly as the history read in the run: open, lapsed, cooling, control and this week's suggestions", async () => {
     const rep = await makeUser({ role: "REP" });
     const keys = ["hist_a", "hist_b", "hist_c", "hist_d"];
@@ -190,7 +197,6 @@ describe.skipIf(!reachable)("the re-score's history, read beside its transaction
     const customer = await makeCustomer(rep.id, { externalId: "EVENT-PATH", createdAt: new Date(Date.now() - 400 * DAY) });
     // Accepted, so only the expiry closes it (the pipeline withdraws pending suggestions itself).
     const lapsed = await makeRecommendation({ customerId: customer.id, actionTypeId: action.id, repId: rep.id, status: "ACCEPTED", expiresAt: new Date(Date.now() - DAY) });
-    await db().$executeRaw`UPDATE "HoldoutPeriod" SET pct = 0`; // the customer is not held out (an earlier test raised the share)
     const answer = await recordEvents([
       { customerExternalId: "EVENT-PATH", type: "PURCHASE", occurredAt: new Date().toISOString(), amount: 40 },
       { customerExternalId: "NOBODY", type: "WEB_VISIT", occurredAt: new Date().toISOString() },
