@@ -2,7 +2,7 @@
 // (E2E_DATABASE_URL, recreated each run), a production build, next start.
 import { connectPostgres } from "@/tooling/db/sql";
 import { ensureBuild } from "./lib/build";
-import { NEXT, run, tsx } from "./lib/proc";
+import { NEXT, NEXT_KEEP_ALIVE_MS, run, tsx } from "./lib/proc";
 
 async function recreate(url: string) {
   const u = new URL(url);
@@ -34,7 +34,7 @@ async function main() {
   await tsx("scripts/migrate.ts", { env });
   await tsx("scripts/seed.ts", { env });
   await ensureBuild({ ...env, NODE_ENV: "production" });
-  await run(NEXT, ["start", "-p", port, "-H", "127.0.0.1"], { env: { ...env, NODE_ENV: "production" } });
+  await run(NEXT, ["start", "-p", port, "--keepAliveTimeout", NEXT_KEEP_ALIVE_MS, "-H", "127.0.0.1"], { env: { ...env, NODE_ENV: "production" } });
 }
 
 main().catch((err: unknown) => {

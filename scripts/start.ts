@@ -1,6 +1,6 @@
 // npm start: prepares the database (embedded PGlite when DATABASE_URL is unset),
 // seeds demo data on first run, builds if needed, and serves on PORT (3000).
-import { NEXT, run, tsx } from "./lib/proc";
+import { NEXT, NEXT_KEEP_ALIVE_MS, run, tsx } from "./lib/proc";
 import { ensureAuthSecret } from "./lib/secret";
 import { ensureBuild } from "./lib/build";
 
@@ -16,7 +16,7 @@ async function main() {
   await tsx("scripts/prepare-db.ts", { env });
   await ensureBuild({ ...env, NODE_ENV: "production" });
   console.log(`\nNudge is starting on http://localhost:${port}  (demo sign-in: rep@nudge.test / nudge-demo)\n`);
-  await run(NEXT, ["start", "-p", port], { env: { ...env, NODE_ENV: "production" } });
+  await run(NEXT, ["start", "-p", port, "--keepAliveTimeout", NEXT_KEEP_ALIVE_MS], { env: { ...env, NODE_ENV: "production" } });
 }
 
 main().catch((err: unknown) => {

@@ -22,3 +22,8 @@ export function tsx(script: string, opts: SpawnOptions = {}) {
   const [bin, ...flags] = TSX;
   return run(bin!, [...flags, path.join(ROOT, script)], opts);
 }
+
+// For `next start`: idle keep-alive connections stay open 65 s, longer than a load balancer's or a client's own idle limit (60 s is the
+// usual one), so the server never closes a connection just as the other side sends on it: a request then fails with
+// ECONNRESET (Node's default is 5 s; an end-to-end test that waited about that long between two requests hit it).
+export const NEXT_KEEP_ALIVE_MS = "65000";
