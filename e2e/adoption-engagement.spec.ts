@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { signIn, storageState, throwawayUser, withDb } from "./support";
+import { ACCOUNTS, signIn, storageState, throwawayUser, withDb } from "./support";
 
 // Issue 15: the first-run tour, the pulse survey and targets, each from the
 // user who meets it to the adoption page that counts it.
@@ -137,4 +137,48 @@ test("a target an admin sets for the team shows its status on the manager's page
     const row = p.getByRole("region", { name: /Your team against its targets/ }).getByRole("row").filter({ hasText: "North" });
     await expect(row).toContainText(active === of ? "On target" : "Below on");
   });
+});
+
+test("each view is recorded as usage once its page is sent: queue, customer, dashboard", async ({ browser }) => {
+  // The views are written after the response (next/server's after), so no page waits for them: poll until stored.
+  const usage = async (email: string) =>
+    (
+      await withDb((db) =>
+        db.query<{ type: string; ref: string | null }>(
+          `SELECT e.type::text AS type, COALESCE(e.meta->>'customerId', e.meta->>'dashboard') AS ref FROM "UsageEvent" e JOIN "User" u ON u.id = e."userId" WHERE u.email = $1 AND e.type <> 'TOUR'`,
+          [email],
+        ),
+      )
+    ).rows
+      .map((e) => `${e.type} ${e.ref ?? ""}`.trim())
+      .sort();
+  const rep = await throwawayUser("REP");
+  const manager = await throwawayUser("MANAGER");
+  const customerId = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT c.id FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.email = $1 ORDER BY c."externalId" LIMIT 1`, [ACCOUNTS.rep.email])).rows[0]!.id);
+  const visits: [string, (page: Page) => Promise<void>][] = [
+    [rep, (page) => expect(page.getByRole("heading", { level: 1, name: "Today's queue" })).toBeVisible()],
+    [
+      manager,
+      async (page) => {
+        await expect(page).toHaveURL(/\/dashboards\/adoption/);
+        await page.goto(`/customers/${customerId}`);
+        await expect(page.getByRole("link", { name: "← Customers" })).toBeVisible();
+        await page.goto("/dashboards/conversion");
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      },
+    ],
+  ];
+  for (const [email, visit] of visits) {
+    const ctx = await browser.newContext();
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, email);
+      await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
+      await visit(page);
+    } finally {
+      await ctx.close();
+    }
+  }
+  await expect.poll(() => usage(rep)).toEqual(["QUEUE_VIEW", "SIGN_IN"]);
+  await expect.poll(() => usage(manager)).toEqual([`CUSTOMER_VIEW ${customerId}`, "DASHBOARD_VIEW adoption", "DASHBOARD_VIEW conversion", "SIGN_IN"]);
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { forbidden } from "next/navigation";
+import { after } from "next/server";
 import { requirePermission } from "@/lib/auth/guard";
 import { rowScope } from "@/lib/auth/permissions";
 import { resolveDashboardScope, type MetricsScope } from "@/lib/data/metrics";
@@ -17,7 +18,8 @@ interface LoadOptions {
 
 /**
  * Guard, parse the URL filters and scope them to what the viewer may see.
- * A manager asking for another team's id gets the 403 page. Records the view.
+ * A manager asking for another team's id gets the 403 page. Records the view
+ * once the page is sent (usage, not something the viewer waits for).
  * `segments` is returned apart from `frame`: only pages whose figures honour
  * the segment filter hand it to the frame.
  */
@@ -29,7 +31,7 @@ export async function loadDashboard(key: DashboardKey, searchParams: SearchParam
   const filters = opts.defaultRange && !params.from && !params.to ? { ...parsed, ...opts.defaultRange(parsed.grain, now) } : parsed;
   const ctx = await resolveDashboardScope(rowScope(user), filters, now);
   if (ctx.kind === "forbidden") forbidden();
-  await recordUsage(user.id, "DASHBOARD_VIEW", { dashboard: key });
+  after(() => recordUsage(user.id, "DASHBOARD_VIEW", { dashboard: key }));
   const effective: DashboardFilters = { ...filters, team: ctx.canPickTeam ? ctx.scope.teamId : filters.team, action: ctx.scope.actionKey, segment: ctx.scope.segment };
   const frame = {
     filters: effective,

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { after } from "next/server";
 import { QueueView } from "@/components/queue/queue-view";
 import { requirePermission } from "@/lib/auth/guard";
 import { lastUndoableReaction } from "@/lib/data/feedback";
@@ -10,7 +11,9 @@ export const metadata: Metadata = { title: "Today's queue" };
 
 export default async function QueuePage() {
   const user = await requirePermission("queue.work");
-  const [{ items, unshown }, undoable, pulse] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id), pulseDueFor(user.id), recordUsage(user.id, "QUEUE_VIEW")]);
+  // The view is usage for the adoption figures, not something the rep waits for: written once the page is sent.
+  after(() => recordUsage(user.id, "QUEUE_VIEW"));
+  const [{ items, unshown }, undoable, pulse] = await Promise.all([listOpenQueue(user), lastUndoableReaction(user.id), pulseDueFor(user.id)]);
   await markShown(user.id, unshown);
   return <QueueView userId={user.id} initial={{ items: items.map(toQueueItemDto), undoable }} pulse={pulse} />;
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { after } from "next/server";
 import { cache } from "react";
 import { ConsentPanel } from "@/components/customers/consent-panel";
 import { CustomerHeader } from "@/components/customers/customer-header";
@@ -40,12 +41,13 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const customer = await customerFor(id);
   // Out of scope looks exactly like absent: no hint that the customer exists.
   if (!customer) notFound();
+  // Usage (adoption figures) once the page is sent; the access record below is written before anything is shown.
+  after(() => recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id }));
   const [open, timeline, history, consent] = await Promise.all([
     openForCustomer(customer.id),
     customerTimeline(customer.id),
     customerRecommendationHistory(customer.id),
     consentHistory(customer.id),
-    recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id }),
     // The access record: who opened which customer (Admin → Access record).
     recordCustomerAccess(customer.id, "VIEW", { userId: user.id }),
   ]);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { after } from "next/server";
 import { cache } from "react";
 import { CustomerHeader } from "@/components/customers/customer-header";
 import { EmbedTokenSync } from "@/components/customers/embed-token-sync";
@@ -63,9 +64,10 @@ export default async function EmbedCustomerPage(props: Props) {
   if (!can(user.role, "customers.view")) notFound();
   const customer = await getCustomerForUser(rowScope(user), { externalId });
   if (!customer) notFound();
+  // Usage once the panel is sent; the access record is written before anything is shown.
+  after(() => recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id, embed: true }));
   const [open] = await Promise.all([
     openForCustomer(customer.id),
-    recordUsage(user.id, "CUSTOMER_VIEW", { customerId: customer.id, embed: true }),
     recordCustomerAccess(customer.id, "VIEW", { userId: user.id }),
   ]);
   return (
