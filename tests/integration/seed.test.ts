@@ -326,7 +326,7 @@ describe("demo seed", () => {
     expect(units?.units).toBeGreaterThan(0);
   });
 
-  it("rebuilds the same dashboard facts from scratch (the bulk-load path of seed:large)", async () => {
+  it("rebuilds the same dashboard facts from scratch (the bulk-load path of seed:large), rows in time order", async () => {
     const snapshot = () =>
       a.prisma.$queryRaw<{ md5: string }[]>`
         SELECT md5(string_agg(concat_ws('|', id, "firstReactionAt", "snoozedAt", "dismissReason", "purchasedAt", "convertedAt", "attributedRevenue"), ',' ORDER BY id))
@@ -355,6 +355,20 @@ describe("demo seed", () => {
     await a.prisma.$queryRaw`SELECT nudge_rebuild_holdout_unit_days()::text`;
     const [after] = await snapshot();
     expect(after?.md5).toBe(before?.md5);
+    // Each rebuild writes its rows in time order, as live writes lay them out (a day's rows on neighbouring pages, not spread over the table).
+    await a.prisma.$queryRaw`SELECT nudge_rebuild_reaction_latency_days()::text`;
+    await a.prisma.$queryRaw`SELECT nudge_rebuild_usage_session_stats()::text`;
+    const outOfOrder = await a.prisma.$queryRaw<{ t: string; rows: number; back: number }[]>`
+      SELECT t, COUNT(*)::int AS rows, COUNT(*) FILTER (WHERE at < prev)::int AS back FROM (
+        SELECT t, at, lag(at) OVER (PARTITION BY t ORDER BY pos) AS prev FROM (
+          SELECT 'RecommendationDay' AS t, day::timestamp AS at, ctid AS pos FROM "RecommendationDay"
+          UNION ALL SELECT 'RecommendationModelDay', day::timestamp, ctid FROM "RecommendationModelDay"
+          UNION ALL SELECT 'UsageSession', "startedAt", ctid FROM "UsageSession"
+          UNION ALL SELECT 'ReactionLatency', start::timestamp, ctid FROM "ReactionLatency"
+          UNION ALL SELECT 'UsageSessionStat', start::timestamp, ctid FROM "UsageSessionStat") x) y
+      GROUP BY t ORDER BY t`;
+    expect(outOfOrder.map((r) => r.t)).toEqual(["ReactionLatency", "RecommendationDay", "RecommendationModelDay", "UsageSession", "UsageSessionStat"]);
+    for (const r of outOfOrder) expect({ table: r.t, hasRows: r.rows > 100, back: r.back }).toEqual({ table: r.t, hasRows: true, back: 0 });
     // The bulk path (indexes dropped for the update and built again), which the automatic choice takes only for a large share of a large table.
     await a.prisma.$executeRaw`UPDATE "Recommendation" SET "firstReactionAt" = NULL, "snoozedAt" = NULL, "dismissReason" = NULL, "purchasedAt" = NULL, "convertedAt" = NULL, "attributedRevenue" = 0`;
     await a.prisma.$queryRaw`SELECT nudge_rebuild_dashboard_facts(true)::text`;
