@@ -175,9 +175,12 @@ function periodSessions(s: MetricsScope): Prisma.Sql {
          AND e.at >= ${s.from} AND e.at < ${end} AND e.type <> 'DASHBOARD_VIEW'
         GROUP BY u."userId", u."firstEventId"
       ) c`);
+  // NOT MATERIALIZED: the statement reads sess twice (counts, medians), and Postgres would otherwise write all of its
+  // rows (about 28,000 on the large data set) to a tuplestore first, every column of every row; inlined, each read
+  // streams only the columns it uses. Measured on the large set: 80 ms -> 47 ms for the statement (README, issue 17).
   return Prisma.sql`
     reps AS (${scopeReps(s)}),
-    sess AS (${Prisma.join(parts, " UNION ALL ")})`;
+    sess AS NOT MATERIALIZED (${Prisma.join(parts, " UNION ALL ")})`;
 }
 
 export interface FeatureUse {
