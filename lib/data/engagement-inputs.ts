@@ -1,8 +1,9 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { TargetMetric, TargetRow } from "@/lib/metrics/targets";
 import { TARGET_METRICS } from "@/lib/metrics/targets";
 import { db, type Tx } from "./db";
+import { readRows } from "./raw";
 
 // What users feed the adoption page: tour events and feature pings (usage
 // events), pulse answers, the pulse cadence, and adoption targets.
@@ -13,8 +14,11 @@ export async function recordEngagementEvent(userId: string, type: "TOUR" | "FEAT
 
 /** Whether the user has finished or skipped the first-run tour (then it no longer opens by itself). */
 export async function tourDone(userId: string): Promise<boolean> {
-  const [row] = await db().$queryRaw<{ done: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM "UsageEvent" WHERE "userId" = ${userId}::uuid AND type = 'TOUR' AND meta->>'event' IN ('finished', 'skipped')) AS done`;
+  // Read on every page of the app (the shell): straight from the pg pool (lib/data/raw.ts).
+  const [row] = await readRows<{ done: boolean }>(
+    db(),
+    Prisma.sql`SELECT EXISTS (SELECT 1 FROM "UsageEvent" WHERE "userId" = ${userId}::uuid AND type = 'TOUR' AND meta->>'event' IN ('finished', 'skipped')) AS done`,
+  );
   return row?.done ?? false;
 }
 
@@ -28,11 +32,15 @@ export interface PulseState {
 
 /** What decides whether a pulse question is due for the user (lib/metrics/engagement.ts pulseDue): one indexed read. */
 export async function pulseState(userId: string): Promise<PulseState> {
-  const [row] = await db().$queryRaw<PulseState[]>`
+  // Read on every queue view: straight from the pg pool (lib/data/raw.ts).
+  const [row] = await readRows<PulseState>(
+    db(),
+    Prisma.sql`
     SELECT COALESCE((SELECT "pulseEveryWeeks" FROM "ProgramSettings" WHERE id = 1), 6)::int AS "everyWeeks",
            (SELECT MIN(day)::timestamp FROM "UsageDay" WHERE "userId" = ${userId}::uuid) AS "firstActiveAt",
            (SELECT MAX(at) FROM "PulseResponse" WHERE "userId" = ${userId}::uuid AND kind = 'NPS') AS "lastNpsAt",
-           (SELECT MAX(at) FROM "PulseResponse" WHERE "userId" = ${userId}::uuid AND kind = 'CSAT') AS "lastCsatAt"`;
+           (SELECT MAX(at) FROM "PulseResponse" WHERE "userId" = ${userId}::uuid AND kind = 'CSAT') AS "lastCsatAt"`,
+  );
   return row ?? { everyWeeks: 6, firstActiveAt: null, lastNpsAt: null, lastCsatAt: null };
 }
 
