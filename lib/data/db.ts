@@ -26,8 +26,12 @@ function createClient() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Pool } = require("pg") as typeof import("pg");
     const pool = new Pool({ connectionString: mode.url, max: capacity.poolSize, connectionTimeoutMillis: capacity.txMaxWaitMs, options: "-c jit=off" });
+    // From the pool's birth, not from Prisma's first connect (its adapter listens only then): a process whose reads
+    // all go straight to the pool (readRows) would otherwise die of the first idle connection the server ends, the
+    // error of an 'error' event nobody listens to (tests/integration/pool-errors.test.ts).
+    pool.on("error", (err) => console.warn("database connection lost:", err.message));
     globalForDb.nudgePool = pool;
-    const adapter = new PrismaPg(pool, { onPoolError: (err) => console.warn("database connection lost:", err.message), disposeExternalPool: true });
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     return new PrismaClient({ adapter, omit, transactionOptions });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
