@@ -49,6 +49,54 @@ describe("dashboard facts kept by triggers", () => {
     expect(await facts(rec.id)).toMatchObject({ firstReactionAt: t1, snoozedAt: t1, dismissReason: "BAD_TIMING" });
   });
 
+  it("a reaction writes its suggestion once: its facts come with the state, not from a second update", async () => {
+    // Migration 20261213000000_reaction_facts_in_one_update. Each reaction is applied the way the service applies it
+    // (nudge_apply_reaction), in a transaction that then counts the Recommendation rows it updated, triggers included.
+    const { rep, customer, action } = await setup();
+    const rec = await makeRecommendation({ customerId: customer.id, actionTypeId: action.id, repId: rep.id });
+    const expiresAt = (await db().recommendation.findUniqueOrThrow({ where: { id: rec.id }, select: { expiresAt: true } })).expiresAt;
+    const apply = (step: { kind: "SNOOZE" | "DISMISS" | "ACCEPT"; prev: string; next: string; at: Date; snoozed?: Date | null; decided?: Date | null; reason?: string | null; last: number | null }) =>
+      db().$transaction(async (tx) => {
+        // The counter also holds the connection's earlier transactions until the backend reports them (at most once a
+        // second, never inside a transaction): the difference within this one is this reaction's.
+        const count = async () => (await tx.$queryRaw<{ n: number }[]>`SELECT pg_stat_get_xact_tuples_updated('"Recommendation"'::regclass)::int AS n`)[0]?.n ?? NaN;
+        const before = await count();
+        const [applied] = await tx.$queryRaw<{ ok: boolean }[]>`
+          SELECT nudge_apply_reaction(${rec.id}::uuid, ${rep.id}::uuid, ${step.kind}::"FeedbackKind", ${step.prev}::"RecommendationStatus",
+                 NULL::timestamp(3), NULL::timestamp(3), ${expiresAt}::timestamp(3), ${step.last}::int,
+                 ${step.next}::"RecommendationStatus", ${step.snoozed ?? null}::timestamp(3), ${step.decided ?? null}::timestamp(3), ${expiresAt}::timestamp(3),
+                 ${step.snoozed ?? null}::timestamp(3), ${step.reason ?? null}::"DismissReason", NULL::text, NULL::text, NULL::text, ${step.at}::timestamp(3)) AS ok`;
+        return { applied: applied?.ok, updated: (await count()) - before };
+      });
+    const lastFeedback = async () => (await db().feedback.findFirst({ where: { recommendationId: rec.id }, orderBy: { id: "desc" }, select: { id: true } }))?.id ?? null;
+
+    const t1 = new Date(Date.now() - 60_000);
+    const snoozeUntil = new Date(Date.now() + DAY);
+    expect(await apply({ kind: "SNOOZE", prev: "PENDING", next: "SNOOZED", at: t1, snoozed: snoozeUntil, last: null })).toEqual({ applied: true, updated: 1 });
+    expect(await facts(rec.id)).toMatchObject({ firstReactionAt: t1, snoozedAt: t1, dismissReason: null });
+
+    // The snooze left snoozedUntil set; the dismissal is decided from that state (as the service reads it).
+    await db().recommendation.update({ where: { id: rec.id }, data: { status: "PENDING", snoozedUntil: null } });
+    const t2 = new Date(Date.now() - 30_000);
+    expect(await apply({ kind: "DISMISS", prev: "PENDING", next: "DISMISSED", at: t2, decided: t2, reason: null, last: await lastFeedback() })).toEqual({ applied: true, updated: 1 });
+    expect(await facts(rec.id)).toMatchObject({ firstReactionAt: t1, snoozedAt: t1, dismissReason: "OTHER" });
+  });
+
+  it("feedback written by any other path still sets the facts, earliest first", async () => {
+    const { rep, customer, action } = await setup();
+    const rec = await makeRecommendation({ customerId: customer.id, actionTypeId: action.id, repId: rep.id });
+    const t1 = new Date(Date.now() - 60_000);
+    const t0 = new Date(Date.now() - 120_000);
+    await db().feedback.create({ data: { recommendationId: rec.id, userId: rep.id, kind: "DISMISS", dismissReason: "NOT_RELEVANT", previousStatus: "PENDING", createdAt: t1 } });
+    expect(await facts(rec.id)).toMatchObject({ firstReactionAt: t1, snoozedAt: null, dismissReason: "NOT_RELEVANT" });
+    // An older reaction arriving later (a back-dated import) moves the first reaction and the first snooze back.
+    await db().feedback.create({ data: { recommendationId: rec.id, userId: rep.id, kind: "SNOOZE", previousStatus: "PENDING", createdAt: t0 } });
+    expect(await facts(rec.id)).toMatchObject({ firstReactionAt: t0, snoozedAt: t0, dismissReason: "NOT_RELEVANT" });
+    // A later one changes nothing the facts hold.
+    await db().feedback.create({ data: { recommendationId: rec.id, userId: rep.id, kind: "ACCEPT", previousStatus: "PENDING", createdAt: new Date() } });
+    expect(await facts(rec.id)).toMatchObject({ firstReactionAt: t0, snoozedAt: t0, dismissReason: "NOT_RELEVANT" });
+  });
+
   it("marks a purchase after acceptance as a conversion and credits it; undoing the acceptance takes both back", async () => {
     const { rep, customer, action } = await setup();
     const rec = await makeRecommendation({ customerId: customer.id, actionTypeId: action.id, repId: rep.id });
