@@ -30,6 +30,11 @@ function createClient() {
     // all go straight to the pool (readRows) would otherwise die of the first idle connection the server ends, the
     // error of an 'error' event nobody listens to (tests/integration/pool-errors.test.ts).
     pool.on("error", (err) => console.warn("database connection lost:", err.message));
+    // And each connection keeps a listener of its own for life. pool.connect() resolves a promise, so its holder
+    // (rawTransaction, Prisma's transactions) listens a microtask after the pool stops listening; the server's
+    // "terminating connection" can arrive in that window (in the same read as the end of the handshake, when the
+    // server stops). A holder still sees the loss: its next query fails and it drops the connection.
+    pool.on("connect", (client) => client.on("error", () => {}));
     globalForDb.nudgePool = pool;
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     return new PrismaClient({ adapter, omit, transactionOptions });

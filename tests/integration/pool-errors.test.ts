@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { db, pgPool } from "@/lib/data/db";
-import { readRows } from "@/lib/data/raw";
+import { rawTransaction, readRows } from "@/lib/data/raw";
 import { connectPostgres } from "@/tooling/db/sql";
 
 const embedded = process.env.NUDGE_TEST_DB === "pglite" || !process.env.DATABASE_URL;
@@ -30,5 +30,17 @@ describe.skipIf(embedded)("a pooled connection ended by the server", () => {
     await vi.waitFor(() => expect(warn).toHaveBeenCalledWith("database connection lost:", expect.stringContaining("terminating connection")), { timeout: 5_000 });
     const [row] = await readRows<{ pid: number }>(db(), Prisma.sql`SELECT pg_backend_pid() AS pid`);
     expect(row?.pid).not.toBe(pid);
+  });
+
+  it("a connection that fails between the pool handing it over and its holder listening is not fatal either", async () => {
+    // pool.connect() resolves a promise: its holder (rawTransaction, Prisma's transactions) starts listening a
+    // microtask later, after the pool has stopped listening. The server's "terminating connection" can arrive in
+    // the same read as the end of the connection's handshake, inside that window; this puts an error exactly there.
+    const pool = pgPool()!;
+    pool.once("acquire", (client: { emit(ev: string, err: Error): boolean }) => {
+      queueMicrotask(() => client.emit("error", new Error("terminating connection due to administrator command (simulated)")));
+    });
+    const rows = await rawTransaction((tx) => tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one`);
+    expect(rows).toEqual([{ one: 1 }]);
   });
 });
