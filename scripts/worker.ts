@@ -5,9 +5,10 @@
 // the work. SIGTERM or SIGINT stops taking jobs and lets the ones in hand finish.
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/data/db";
+import { listenForJobs } from "@/lib/data/job-wake";
 import { ensureMonthPartitions } from "@/lib/data/retention";
-import { createBoss, ensureQueues, startQueue, workChunks } from "@/lib/services/batch-queue";
-import { ensureEventQueues, workEvents } from "@/lib/services/event-jobs";
+import { CHUNK_QUEUE, createBoss, ensureQueues, startQueue, workChunks } from "@/lib/services/batch-queue";
+import { ensureEventQueues, EVENTS_QUEUE, workEvents } from "@/lib/services/event-jobs";
 
 async function main() {
   const mode = databaseMode();
@@ -19,14 +20,19 @@ async function main() {
   });
   boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
   // Events queued with Prefer: respond-async (POST /api/v1/events).
-  await workEvents(boss);
+  const eventPoller = await workEvents(boss);
   const { chunkHoldMs, concurrency } = jobQueueSettings();
-  await workChunks(boss, {
+  const chunkPollers = await workChunks(boss, {
     concurrency,
     onChunk: (job, r) =>
       console.log(`chunk ${job.index + 1} of ${job.chunks} (run ${job.runId.slice(0, 8)}): ${r.customers} customers in ${(r.ms / 1000).toFixed(2)} s, ${r.created} created (${r.control} control), ${r.droppedByCap} held back by caps`),
     // For fault drills (the kill-a-worker test): hold each job this long before working it.
     holdMs: chunkHoldMs,
+  });
+  // Woken when jobs are queued (lib/data/job-wake.ts); the pollers poll anyway.
+  const pollers = new Map([[EVENTS_QUEUE, [eventPoller]], [CHUNK_QUEUE, chunkPollers]]);
+  const wake = await listenForJobs(url, (queue) => {
+    for (const id of pollers.get(queue) ?? []) boss.notifyWorker(id);
   });
   console.log(`worker ${process.pid} ready: taking batch chunks (${concurrency} at a time) and queued events from the job queue`);
   // The monthly partitions of events and usage ahead of time (as the app's retention timer does), so a deployment of
@@ -40,6 +46,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`worker ${process.pid} stopping: finishing the chunks in hand`);
+    await wake.close();
     await boss.stop({ graceful: true, wait: true, timeout: 120_000 });
     await disconnectDb();
     process.exit(0);

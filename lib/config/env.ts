@@ -75,7 +75,10 @@ const envSchema = z.object({
   // lost ones; WORKER_CHUNK_HOLD_MS holds each chunk before working it (fault
   // drills only: the kill-a-worker test). WORKER_CONCURRENCY: chunks one worker
   // process works at once (one loads from the database while another is decided).
+  // JOB_POLL_MS: how often an idle worker looks for jobs when no wake-up reaches it
+  // (senders NOTIFY the workers; pg-boss allows 500 at the least).
   JOB_LEASE_SECONDS: wholeNumber(300, 1),
+  JOB_POLL_MS: wholeNumber(500, 500),
   JOB_MAINTENANCE_SECONDS: wholeNumber(30, 1),
   WORKER_CHUNK_HOLD_MS: wholeNumber(0, 0),
   WORKER_CONCURRENCY: wholeNumber(2, 1),
@@ -161,7 +164,7 @@ export function retentionSettings(): { checkMs: number } {
 }
 
 /** The batch's job queue settings (JOB_*, WORKER_*). */
-export function jobQueueSettings(): { leaseSeconds: number; maintenanceSeconds: number; chunkHoldMs: number; concurrency: number } {
+export function jobQueueSettings(): { leaseSeconds: number; maintenanceSeconds: number; pollMs: number; chunkHoldMs: number; concurrency: number } {
   const e = env();
-  return { leaseSeconds: e.JOB_LEASE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, chunkHoldMs: e.WORKER_CHUNK_HOLD_MS, concurrency: e.WORKER_CONCURRENCY };
+  return { leaseSeconds: e.JOB_LEASE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS, pollMs: e.JOB_POLL_MS, chunkHoldMs: e.WORKER_CHUNK_HOLD_MS, concurrency: e.WORKER_CONCURRENCY };
 }

@@ -4,6 +4,7 @@ import PgBoss from "pg-boss";
 import { jobQueueSettings } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { isTransientDbError } from "@/lib/data/retry";
+import { wakeWorkers } from "@/lib/data/job-wake";
 import { expireLapsed, repWorkload } from "@/lib/data/decisions";
 import { ensureDraw } from "@/lib/data/holdout";
 import { generateRecommendations, type GenerationResult } from "./generation";
@@ -118,6 +119,7 @@ export async function enqueueBatch(boss: PgBoss, opts: { now?: Date; seed?: stri
     if (!id) throw new Error(`chunk ${index} of run ${runId} was not queued`);
     jobIds.push(id);
   }
+  await wakeWorkers(CHUNK_QUEUE);
   return { runId, jobIds, customers: workload.reduce((s, w) => s + w.customers, 0), expired };
 }
 
@@ -128,19 +130,41 @@ export async function runChunk(job: ChunkJob): Promise<ChunkResult> {
 }
 
 /**
+ * One poller of `queue` (pg-boss's work, one job at a time), with two changes
+ * to how it polls. A poller that has just finished a job asks for the next one
+ * at once: pg-boss would wait out the rest of its polling interval, so a
+ * worker took at most two short jobs (an event, about 20 ms) a second per
+ * poller. And an idle poller is woken when jobs are queued (worker.ts listens
+ * for wakeWorkers), instead of finding them at its next poll (JOB_POLL_MS).
+ * Resolves with the poller's id (for boss.notifyWorker).
+ */
+export async function pollQueue<T extends object, R>(boss: PgBoss, queue: string, handler: (job: PgBoss.Job<T>) => Promise<R>): Promise<string> {
+  let id = "";
+  // pg-boss starts the poller before it returns its id, but the poller's first fetch is a round trip away: id is set by then.
+  id = await boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds: jobQueueSettings().pollMs / 1000 }, async ([job]) => {
+    if (!job) return null;
+    try {
+      return await handler(job);
+    } finally {
+      boss.notifyWorker(id);
+    }
+  });
+  return id;
+}
+
+/**
  * Starts taking chunk jobs in this process, `concurrency` at a time (one
- * pg-boss poller each): while one chunk waits on the database for its
- * customers and history, another is decided here, so one worker keeps both
- * the database and its own core busy. Resolves with the pollers' ids.
- * `onChunk` hears of each finished chunk.
+ * poller each): while one chunk waits on the database for its customers and
+ * history, another is decided here, so one worker keeps both the database and
+ * its own core busy. Resolves with the pollers' ids. `onChunk` hears of each
+ * finished chunk.
  */
 export async function workChunks(
   boss: PgBoss,
   opts: { onChunk?: (job: ChunkJob, result: ChunkResult) => void; holdMs?: number; concurrency?: number } = {},
 ): Promise<string[]> {
   const { onChunk, holdMs = 0, concurrency = 1 } = opts;
-  const handler = async ([job]: PgBoss.Job<ChunkJob>[]) => {
-    if (!job) return null;
+  const handler = async (job: PgBoss.Job<ChunkJob>) => {
     // Fault drills only (WORKER_CHUNK_HOLD_MS): hold the job before working it, so a test can kill the worker with one in hand.
     if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
     const result = await runChunk(job.data);
@@ -148,7 +172,7 @@ export async function workChunks(
     return result;
   };
   const ids: string[] = [];
-  for (let i = 0; i < concurrency; i++) ids.push(await boss.work<ChunkJob>(CHUNK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, handler));
+  for (let i = 0; i < concurrency; i++) ids.push(await pollQueue(boss, CHUNK_QUEUE, handler));
   return ids;
 }
 

@@ -4,7 +4,8 @@ import PgBoss from "pg-boss";
 import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { apiEventSchema, issuesToDetails } from "@/lib/validation/api";
 import type { EventJob, EventsResponse } from "@/lib/validation/api-responses";
-import { startQueue } from "./batch-queue";
+import { wakeWorkers } from "@/lib/data/job-wake";
+import { pollQueue, startQueue } from "./batch-queue";
 import { recordEvents, type EventResult } from "./ingest";
 
 // Events recorded asynchronously (POST /api/v1/events with
@@ -93,6 +94,7 @@ export async function enqueueEvents(apiKeyId: string, items: unknown[]): Promise
   });
   const data: EventJobData = { apiKeyId, batch: JSON.stringify(batch) };
   await boss.send(EVENTS_QUEUE, data, { id });
+  void wakeWorkers(EVENTS_QUEUE); // not awaited: the answer need not wait for it, and it never throws
   return { jobId: id, status: "queued", statusUrl: eventJobUrl(id), items: items.length };
 }
 
@@ -118,7 +120,7 @@ const itemCount = (data: EventJobData) => {
 
 /** Starts taking event jobs in this process (a worker). */
 export async function workEvents(boss: PgBoss): Promise<string> {
-  return boss.work<EventJobData>(EVENTS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]): Promise<EventJobOutput | null> => (job ? { response: JSON.stringify(await runEventJob(job.data)) } : null));
+  return pollQueue<EventJobData, EventJobOutput>(boss, EVENTS_QUEUE, async (job) => ({ response: JSON.stringify(await runEventJob(job.data)) }));
 }
 
 /** A job's status for the key that queued it; null when there is no such job for this key. */
