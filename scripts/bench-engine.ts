@@ -1,4 +1,4 @@
-// npm run bench:engine [-- --batch-runs=3] [--iterations=200] [--seconds=30] [--port=3400] [--allow-small] [--skip-batch] [--skip-http] [--workers=1,2 [--queue-runs=2]]
+// npm run bench:engine [-- --batch-runs=3] [--iterations=200] [--seconds=30] [--port=3400] [--allow-small] [--skip-batch] [--skip-http] [--workers=1,2 [--queue-runs=2]] [--queued-events=200]
 // The decision engine on the large data set (npm run seed:large), BENCH.md method:
 //  - batch generation, in-process: generateRecommendations() over every
 //    customer, `--batch-runs` times on the same `now`, each run inside a
@@ -14,6 +14,7 @@ import { db, disconnectDb } from "@/lib/data/db";
 import { createApiKey } from "@/lib/data/api-keys";
 import { generateRecommendations, type GenerationResult } from "@/lib/services/generation";
 import { createBoss, enqueueBatch, ensureQueues, waitForBatch } from "@/lib/services/batch-queue";
+import { closeEventQueue, enqueueEvents, eventJobStatus } from "@/lib/services/event-jobs";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Rng } from "@/tooling/seed/random";
@@ -115,6 +116,8 @@ async function main() {
 
   const workerCounts = (arg("workers") ?? "").split(",").filter(Boolean).map(Number);
   if (workerCounts.length) await queueBench(url, workerCounts, Number(arg("queue-runs") ?? 2));
+  const queuedEvents = Number(arg("queued-events") ?? 0);
+  if (queuedEvents > 0) await queuedEventsBench(queuedEvents);
 
   if (process.argv.includes("--skip-http")) return;
   let server: Server | undefined;
@@ -122,8 +125,7 @@ async function main() {
   const source = `bench:engine:${Date.now()}`;
   try {
     server = await startServer(url);
-    const customers = await db().$queryRaw<{ externalId: string }[]>`
-      SELECT c."externalId" FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP' ORDER BY c."externalId"`;
+    const customers = await eventCustomers();
     const rng = new Rng("bench:engine:customers");
     const health = await measure(() => timedFetch(`${server!.base}/api/health`, {}), timing);
     console.log(baselineLine("GET /api/health over HTTP", health));
@@ -230,6 +232,58 @@ async function queueBench(url: string, counts: number[], runs: number) {
   const most = Math.max(...counts);
   if (rate.has(1) && most > 1) console.log(`queue scaling: ${most} workers / 1 worker = ${(rate.get(most)! / rate.get(1)!).toFixed(2)}x`);
   await boss.stop({ graceful: false, wait: true });
+}
+
+/** Active reps' customers, by externalId: the events' customers. */
+const eventCustomers = () =>
+  db().$queryRaw<{ externalId: string }[]>`
+      SELECT c."externalId" FROM "Customer" c JOIN "User" u ON u.id = c."ownerId" WHERE u.active AND u.role = 'REP' ORDER BY c."externalId"`;
+
+/**
+ * Events sent with `Prefer: respond-async`, drained by one worker: `n`
+ * one-event jobs queued back to back (as a burst of asynchronous calls queues
+ * them, through the same enqueueEvents), timed from the first send until every
+ * job has completed (each job's status read every 100 ms until it has). One
+ * worker, started and warmed by 10 such jobs before the clock.
+ */
+async function queuedEventsBench(n: number) {
+  console.log(`# queued events: ${n} one-event jobs (PURCHASE/WEB_VISIT alternating, random customer) queued back to back as POST /api/v1/events with Prefer: respond-async queues them; one \`npm run worker\`, warmed by 10 jobs; timed until all completed`);
+  const key = await createApiKey("bench:engine:queued", ["events:write"], null, 1_000_000);
+  const source = `bench:engine:queued:${Date.now()}`;
+  const [worker] = await startWorkers(1);
+  try {
+    const customers = await eventCustomers();
+    const rng = new Rng("bench:engine:queued");
+    const drain = async (count: number) => {
+      const t = performance.now();
+      const pending = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        const purchase = i % 2 === 0;
+        const event = { customerExternalId: rng.pick(customers).externalId, type: purchase ? "PURCHASE" : "WEB_VISIT", occurredAt: new Date().toISOString(), ...(purchase ? { amount: 100 + (i % 50) * 20 } : {}), source };
+        pending.add((await enqueueEvents(key.id, [event])).jobId);
+      }
+      const sentMs = performance.now() - t;
+      while (pending.size) {
+        await new Promise((r) => setTimeout(r, 100));
+        for (const id of [...pending]) {
+          const s = await eventJobStatus(key.id, id);
+          if (s?.status === "failed") throw new Error(`queued event job ${id} failed: ${s.error}`);
+          if (s?.status === "completed") pending.delete(id);
+        }
+      }
+      return { ms: performance.now() - t, sentMs };
+    };
+    await drain(10);
+    const { ms, sentMs } = await drain(n);
+    console.log(`# queued events: the ${n} jobs were queued in ${(sentMs / 1000).toFixed(2)} s`);
+    console.log(`queued events (1 worker): ${Math.round((n / ms) * 1000)} events/s (${n} one-event jobs in ${(ms / 1000).toFixed(2)} s)`);
+  } finally {
+    worker!.kill("SIGTERM");
+    await new Promise((r) => (worker!.exitCode === null ? worker!.once("exit", r) : r(null)));
+    await closeEventQueue();
+    await db().$executeRaw`DELETE FROM "CustomerEvent" WHERE source = ${source}`;
+    await db().apiKey.delete({ where: { id: key.id } });
+  }
 }
 
 main()

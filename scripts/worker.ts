@@ -20,8 +20,8 @@ async function main() {
   });
   boss.on("error", (err: Error) => console.error(`job queue: ${err.message}`));
   // Events queued with Prefer: respond-async (POST /api/v1/events).
-  const eventPoller = await workEvents(boss);
   const { chunkHoldMs, concurrency } = jobQueueSettings();
+  const eventPollers = await workEvents(boss, concurrency);
   const chunkPollers = await workChunks(boss, {
     concurrency,
     onChunk: (job, r) =>
@@ -30,7 +30,7 @@ async function main() {
     holdMs: chunkHoldMs,
   });
   // Woken when jobs are queued (lib/data/job-wake.ts); the pollers poll anyway.
-  const pollers = new Map([[EVENTS_QUEUE, [eventPoller]], [CHUNK_QUEUE, chunkPollers]]);
+  const pollers = new Map([[EVENTS_QUEUE, eventPollers], [CHUNK_QUEUE, chunkPollers]]);
   const wake = await listenForJobs(url, (queue) => {
     for (const id of pollers.get(queue) ?? []) boss.notifyWorker(id);
   });

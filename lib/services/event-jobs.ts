@@ -69,6 +69,13 @@ function queueForThisProcess(): Promise<PgBoss> | null {
   return appBoss;
 }
 
+/** Stops this process's connection to the queue, if it was started (scripts that queue events and then exit). */
+export async function closeEventQueue(): Promise<void> {
+  const boss = await appBoss?.catch(() => null);
+  appBoss = null;
+  await boss?.stop({ graceful: false, wait: true });
+}
+
 /** Whether this process can queue events (a Postgres server; the embedded database answers synchronously). */
 export const canQueueEvents = () => databaseMode().kind === "postgres";
 
@@ -118,9 +125,15 @@ const itemCount = (data: EventJobData) => {
   return batch.items.length + batch.rejected.length;
 };
 
-/** Starts taking event jobs in this process (a worker). */
-export async function workEvents(boss: PgBoss): Promise<string> {
-  return pollQueue<EventJobData, EventJobOutput>(boss, EVENTS_QUEUE, async (job) => ({ response: JSON.stringify(await runEventJob(job.data)) }));
+/**
+ * Starts taking event jobs in this process (a worker), `concurrency` at a time
+ * (an event's re-score mostly waits on the database, so a second one runs in
+ * the meantime). Resolves with the pollers' ids.
+ */
+export async function workEvents(boss: PgBoss, concurrency = 1): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < concurrency; i++) ids.push(await pollQueue<EventJobData, EventJobOutput>(boss, EVENTS_QUEUE, async (job) => ({ response: JSON.stringify(await runEventJob(job.data)) })));
+  return ids;
 }
 
 /** A job's status for the key that queued it; null when there is no such job for this key. */
