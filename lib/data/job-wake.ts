@@ -5,7 +5,7 @@ import { db } from "./db";
 import { readRows } from "./raw";
 
 // Waking workers when jobs are queued. pg-boss workers poll (every
-// JOB_POLL_SECONDS); a queued job would wait for the next poll, half the
+// JOB_POLL_MS); a queued job would wait for the next poll, half the
 // interval on average. The sender NOTIFYs this channel with the queue's name
 // after queueing, and each worker process LISTENs and wakes its pollers of
 // that queue at once. Best effort on both sides: a lost notification, or a
