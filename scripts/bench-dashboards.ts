@@ -1,10 +1,14 @@
-// npm run bench:dashboards [-- --allow-small] [--iterations=N] [--seconds=S] [--team=<name>] [--only=<name prefix>]
+// npm run bench:dashboards [-- --allow-small] [--iterations=N] [--seconds=S] [--team=<name>] [--only=<name prefix>] [--served-only] [--no-refresh]
 // Times each manager dashboard's data functions in-process (the aggregate SQL
 // behind /dashboards/adoption, /conversion and /model, for the default view:
 // last 90 days, all action types), and the business KPI queries
 // (lib/data/kpis.ts: programKpi, actionKpis, adopterTiers for conversion and
 // revenue per customer, all teams and one team), against a baseline `SELECT 1`
-// through the same Prisma client. --only runs the figures whose name starts so. Needs DATABASE_URL pointing at the large data set
+// through the same Prisma client. Then the pages' figures as served
+// (lib/services/dashboard-views.ts: a figure set that took at least
+// DASHBOARD_LIVE_BUDGET_MS to compute comes from its copy computed ahead),
+// after one forced refresh of those copies, timed (--no-refresh: use the
+// stored ones; --served-only: skip the live figures). --only runs the figures whose name starts so. Needs DATABASE_URL pointing at the large data set
 // (npm run seed:large: at least 1,000,000 events and 300,000 feedback rows);
 // --allow-small runs on a smaller database and labels the figures as such.
 // Method (BENCH.md): warm-up of at least 20 iterations or 2 s, then at least
@@ -16,6 +20,8 @@ import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/m
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { engagementMetrics } from "@/lib/data/engagement";
 import { listTargets, loadPulseEveryWeeks } from "@/lib/data/engagement-inputs";
+import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots } from "@/lib/services/dashboard-views";
+import { dashboardSnapshotSettings } from "@/lib/config/env";
 import { adoptionMetrics } from "@/lib/data/usage";
 import type { KpiKey } from "@/lib/metrics/kpi-definitions";
 import { percentile } from "@/lib/metrics/summary";
@@ -97,8 +103,9 @@ async function main() {
     console.log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, n=${r.n} (baseline p95 ${baseline.p95.toFixed(2)} ms, ratio ${(r.p95 / baseline.p95).toFixed(1)})`);
   console.log(`SELECT 1 baseline: median ${baseline.median.toFixed(2)} ms, p95 ${baseline.p95.toFixed(2)} ms, n=${baseline.n}`);
   const only = arg("only");
+  const servedOnly = process.argv.includes("--served-only");
   const run = async (name: string, fn: () => Promise<unknown>) => {
-    if (!only || name.startsWith(only)) line(name, await time(fn, { iterations, seconds }));
+    if (!servedOnly && (!only || name.startsWith(only))) line(name, await time(fn, { iterations, seconds }));
   };
   // What app/(manager)/dashboards/adoption/page.tsx loads at once: usage, engagement (sessions, retention, speed) and targets.
   await run("adoption dashboard", () => Promise.all([adoptionMetrics(scope), engagementMetrics(scope), listTargets(scope.teamId), loadPulseEveryWeeks()]));
@@ -123,6 +130,37 @@ async function main() {
       // The conversion page (app/(manager)/dashboards/conversion/page.tsx) runs these three and the conversion aggregate at once.
       await run(`kpi impact dashboard ${kpi}, ${label}`, () => Promise.all([programKpi(sc, kpi), actionKpis(sc, kpi), adopterTiers(sc, kpi), conversionMetrics(sc)]));
     }
+  }
+
+  // As the pages serve them: the default view at this moment (the last 90 days ending today), after one refresh.
+  const settings = dashboardSnapshotSettings();
+  const servedAt = new Date();
+  if (!process.argv.includes("--no-refresh")) {
+    const r = await refreshDashboardSnapshots({ now: servedAt, force: true });
+    if (r)
+      console.log(
+        `dashboard figures computed ahead: ${r.sets} figure sets in ${(r.ms / 1000).toFixed(1)} s` +
+          `${r.slowest ? ` (slowest: ${r.slowest.set}, ${r.slowest.teamId ? "one team" : "all teams"}, ${r.slowest.ms} ms)` : ""}; live budget ${settings.liveBudgetMs} ms, refresh every ${settings.refreshMs / 60_000} min`,
+      );
+  }
+  const { filters: today } = parseDashboardFilters({}, servedAt);
+  const todayRange = filterRange(today);
+  const served = (sc: MetricsScope): MetricsScope => ({ ...sc, from: todayRange.from, toExclusive: todayRange.toExclusive, grain: today.grain, now: new Date() });
+  console.log(`# served: ${today.from} to ${today.to} (the default view today)`);
+  const runServed = async (name: string, fn: () => Promise<{ asOf: Date | null }>) => {
+    if (only && !name.startsWith(only)) return;
+    const first = await fn();
+    const r = await time(fn, { iterations, seconds });
+    console.log(`${name} (served${first.asOf ? `, computed ahead at ${first.asOf.toISOString().slice(11, 19)} UTC` : ", live"}): median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, n=${r.n}`);
+  };
+  for (const [label, sc] of scopes) {
+    const suffix = label === "all teams" ? "" : `, ${label}`;
+    await runServed(`adoption dashboard${suffix}`, async () => {
+      const [f] = await Promise.all([adoptionFigures(served(sc)), listTargets(sc.teamId), loadPulseEveryWeeks()]);
+      return f;
+    });
+    await runServed(`model dashboard${suffix}`, () => modelFigures(served(sc)));
+    for (const kpi of kpis) await runServed(`kpi impact dashboard ${kpi}, ${label}`, () => impactFigures(served(sc), kpi));
   }
 }
 

@@ -8,6 +8,7 @@ import { disconnectDb } from "@/lib/data/db";
 import { listenForJobs } from "@/lib/data/job-wake";
 import { ensureMonthPartitions } from "@/lib/data/retention";
 import { CHUNK_QUEUE, createBoss, ensureQueues, startQueue, workChunks } from "@/lib/services/batch-queue";
+import { startDashboardRefresher } from "@/lib/services/dashboard-views";
 import { ensureEventQueues, EVENTS_QUEUE, workEvents } from "@/lib/services/event-jobs";
 
 async function main() {
@@ -41,6 +42,8 @@ async function main() {
   months();
   const monthly = setInterval(months, 3_600_000);
   monthly.unref();
+  // The dashboards' figures computed ahead, taking turns with the app processes (lib/services/dashboard-views.ts).
+  startDashboardRefresher((line) => console.log(line));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -33,11 +33,13 @@ interface FrameProps {
   headerActions?: React.ReactNode;
   /** Switching the grain moves to the last complete period of it (the review). */
   grainSetsPeriod?: boolean;
+  /** When the figures were computed ahead of the request (lib/services/dashboard-views.ts), and the query that computes them now. */
+  computedAhead?: { asOf: Date | null; liveQuery: string };
   children: React.ReactNode;
 }
 
 /** Header, dashboard tabs (keeping the filters), filter bar and notes about ignored filters. Tabs and filters are left out of print. */
-export function DashboardFrame({ current, title, description, filters, teamName, teams, actions, segments, canPickTeam, notes, today, periodName, lead, headerActions, grainSetsPeriod, children }: FrameProps) {
+export function DashboardFrame({ current, title, description, filters, teamName, teams, actions, segments, canPickTeam, notes, today, periodName, lead, headerActions, grainSetsPeriod, computedAhead, children }: FrameProps) {
   const q = filtersToQuery(filters);
   return (
     <div>
@@ -64,6 +66,7 @@ export function DashboardFrame({ current, title, description, filters, teamName,
         lead={lead}
         grainSetsPeriod={grainSetsPeriod}
       />
+      {computedAhead?.asOf ? <ComputedAhead asOf={computedAhead.asOf} href={`${TABS.find((t) => t.key === current)?.href ?? ""}?${computedAhead.liveQuery}`} /> : null}
       {notes.length ? (
         <div role="note" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {notes.map((n) => (
@@ -73,6 +76,21 @@ export function DashboardFrame({ current, title, description, filters, teamName,
       ) : null}
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">{children}</div>
     </div>
+  );
+}
+
+const asOfFmt = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC", timeZoneName: "short" });
+
+/** Says that the figures were computed ahead of time, and when; links to computing them now. */
+function ComputedAhead({ asOf, href }: { asOf: Date; href: string }) {
+  return (
+    <p role="status" className="mb-3 text-xs text-slate-600">
+      Figures as of {asOfFmt.format(asOf)}: computed ahead, as they take a while at this size.{" "}
+      <Link href={href} prefetch={false} className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
+        Compute them now
+      </Link>{" "}
+      <span className="text-slate-500">(may take a few seconds)</span>
+    </p>
   );
 }
 

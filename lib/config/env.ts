@@ -82,6 +82,12 @@ const envSchema = z.object({
   JOB_MAINTENANCE_SECONDS: wholeNumber(30, 1),
   WORKER_CHUNK_HOLD_MS: wholeNumber(0, 0),
   WORKER_CONCURRENCY: wholeNumber(2, 1),
+  // Dashboard figures computed ahead of time (see README, Dashboards computed
+  // ahead): how often each app and worker process refreshes the default view's
+  // figures (0: never in this process, and it serves none), and how long a
+  // figure set must take to compute live before pages serve its stored copy.
+  DASHBOARD_SNAPSHOT_MINUTES: wholeNumber(15, 0),
+  DASHBOARD_LIVE_BUDGET_MS: wholeNumber(300, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -161,6 +167,12 @@ export function modelLifecycleSettings(): { intervalMs: number; retrainHours: nu
 /** Retention job settings (RETENTION_*). */
 export function retentionSettings(): { checkMs: number } {
   return { checkMs: env().RETENTION_CHECK_MS };
+}
+
+/** Dashboard figures computed ahead (DASHBOARD_*): the refresh interval (0: off) and the live budget, in milliseconds. */
+export function dashboardSnapshotSettings(): { refreshMs: number; liveBudgetMs: number } {
+  const e = env();
+  return { refreshMs: e.DASHBOARD_SNAPSHOT_MINUTES * 60_000, liveBudgetMs: e.DASHBOARD_LIVE_BUDGET_MS };
 }
 
 /** The batch's job queue settings (JOB_*, WORKER_*). */

@@ -42,8 +42,15 @@ export async function loadDashboard(key: DashboardKey, searchParams: SearchParam
     notes: [...notes, ...ctx.notes],
     today: isoDay(now),
   };
-  return { scope: ctx.scope satisfies MetricsScope, frame, segments: ctx.segments, params, user };
+  // ?live=1: compute every figure now instead of serving figures computed ahead (lib/services/dashboard-views.ts).
+  const live = first(params.live) === "1";
+  const liveQuery = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (k !== "live") for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) liveQuery.append(k, one);
+  liveQuery.set("live", "1");
+  return { scope: ctx.scope satisfies MetricsScope, frame, segments: ctx.segments, params, user, live, liveQuery: liveQuery.toString() };
 }
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** ISO date of a week or day bucket. */
 export const day = (d: Date) => isoDay(d);

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
-import { asOf, engagementMetrics, lastDayOf } from "@/lib/data/engagement";
+import { asOf, lastDayOf } from "@/lib/data/engagement";
 import { listTargets, loadPulseEveryWeeks } from "@/lib/data/engagement-inputs";
-import { adoptionMetrics } from "@/lib/data/usage";
+import { adoptionFigures } from "@/lib/services/dashboard-views";
 import { loadDashboard, type SearchParams } from "../load-dashboard";
 import { AdoptionView } from "./adoption-view";
 import { EngagementView } from "./engagement-view";
@@ -10,15 +10,19 @@ import { EngagementView } from "./engagement-view";
 export const metadata: Metadata = { title: "Adoption" };
 
 export default async function AdoptionPage({ searchParams }: { searchParams: SearchParams }) {
-  const { scope, frame, user } = await loadDashboard("adoption", searchParams);
-  const [data, engagement, targets, pulseEveryWeeks] = await Promise.all([adoptionMetrics(scope), engagementMetrics(scope), listTargets(scope.teamId), loadPulseEveryWeeks()]);
-  const end = asOf(scope);
+  const { scope, frame, user, live, liveQuery } = await loadDashboard("adoption", searchParams);
+  const [figures, targets, pulseEveryWeeks] = await Promise.all([adoptionFigures(scope, { live }), listTargets(scope.teamId), loadPulseEveryWeeks()]);
+  const { usage: data, engagement } = figures;
+  // Figures computed ahead are as of their computation, not this request.
+  const shown = figures.asOf ? { ...scope, now: figures.asOf } : scope;
+  const end = asOf(shown);
   return (
     <DashboardFrame
       current="adoption"
       title="Adoption"
       description={scope.actionKey ? "are reps using Nudge? (the action type filter applies to recommendation figures, not to sign-ins and views)" : "are reps using Nudge?"}
       {...frame}
+      computedAhead={{ asOf: figures.asOf, liveQuery }}
     >
       <EngagementView
         adoption={data}
@@ -29,7 +33,7 @@ export default async function AdoptionPage({ searchParams }: { searchParams: Sea
         grain={scope.grain}
         from={scope.from}
         asOf={end}
-        lastDay={lastDayOf(scope)}
+        lastDay={lastDayOf(shown)}
         viewer={{ role: user.role === "ADMIN" ? "ADMIN" : "MANAGER", teamId: user.teamId }}
         pulseEveryWeeks={pulseEveryWeeks}
       />

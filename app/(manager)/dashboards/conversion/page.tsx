@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
 import { KpiPicker } from "@/components/dashboards/kpi-picker";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
-import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
-import { conversionMetrics } from "@/lib/data/metrics";
+import { impactFigures } from "@/lib/services/dashboard-views";
 import { KPI_KEYS, KPIS } from "@/lib/metrics/kpi-definitions";
 import { parseKpiParam } from "@/lib/validation/kpi-param";
 import { loadDashboard, type SearchParams } from "../load-dashboard";
@@ -14,10 +13,10 @@ export const metadata: Metadata = { title: "Impact" };
 
 /** /dashboards/conversion: does it sell? One business KPI (?kpi=) for the program, each action and the adopters; then the recommendation funnel. */
 export default async function ImpactPage({ searchParams }: { searchParams: SearchParams }) {
-  const { scope, frame, segments, params } = await loadDashboard("conversion", searchParams);
+  const { scope, frame, segments, params, live, liveQuery } = await loadDashboard("conversion", searchParams);
   const { kpi: key, notes } = parseKpiParam(params);
   const kpi = KPIS[key];
-  const [program, actions, tiers, conversion] = await Promise.all([programKpi(scope, key), actionKpis(scope, key), adopterTiers(scope, key), conversionMetrics(scope)]);
+  const { program, actions, tiers, conversion, asOf } = await impactFigures(scope, key, { live });
   return (
     <DashboardFrame
       current="conversion"
@@ -26,6 +25,7 @@ export default async function ImpactPage({ searchParams }: { searchParams: Searc
       {...frame}
       notes={[...frame.notes, ...notes]}
       segments={segments}
+      computedAhead={{ asOf, liveQuery }}
       lead={<KpiPicker value={key} options={KPI_KEYS.map((k) => ({ value: k, label: KPIS[k].label }))} />}
     >
       <KpiDefinitionCard kpi={kpi} />

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
-import { modelMetrics } from "@/lib/data/metrics";
+import { modelFigures } from "@/lib/services/dashboard-views";
 import { latestDriftCheck, listAlerts, listVersions } from "@/lib/data/model-versions";
 import { can } from "@/lib/auth/permissions";
 import { ModelLifecycle } from "./model-lifecycle";
@@ -11,10 +11,10 @@ import { ModelView } from "./model-view";
 export const metadata: Metadata = { title: "Model quality" };
 
 export default async function ModelPage({ searchParams }: { searchParams: SearchParams }) {
-  const { scope, frame, user } = await loadDashboard("model", searchParams);
-  const [data, versions, alerts, check] = await Promise.all([modelMetrics(scope), listVersions(), listAlerts(), latestDriftCheck()]);
+  const { scope, frame, user, live, liveQuery } = await loadDashboard("model", searchParams);
+  const [{ model: data, asOf }, versions, alerts, check] = await Promise.all([modelFigures(scope, { live }), listVersions(), listAlerts(), latestDriftCheck()]);
   return (
-    <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame}>
+    <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame} computedAhead={{ asOf, liveQuery }}>
       <ModelLifecycle versions={versions} alerts={alerts} check={check} data={data} canRollback={can(user.role, "model.manage")} />
       <ModelView data={data} grain={scope.grain} windowDays={ATTRIBUTION_WINDOW_DAYS} />
     </DashboardFrame>

@@ -1,0 +1,65 @@
+import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "./db";
+import { readRows } from "./raw";
+
+// Dashboard figures computed ahead of time (lib/services/dashboard-views.ts
+// decides when they are written and served). Rows are keyed by figure set and
+// scope; payloads are encoded by lib/data/snapshot-codec.ts.
+
+export interface StoredSnapshot {
+  key: string;
+  payload: string;
+  computedAt: Date;
+  computeMs: number;
+}
+
+const LEASE_KEY = "lease:refresh";
+
+/** The stored rows among `keys` (any order; missing keys are left out). */
+export async function readSnapshots(keys: string[]): Promise<StoredSnapshot[]> {
+  if (keys.length === 0) return [];
+  return readRows<StoredSnapshot>(db(), Prisma.sql`
+    SELECT key, payload, "computedAt", "computeMs" FROM "DashboardSnapshot" WHERE key = ANY(${keys}::text[])`);
+}
+
+/** Writes (or replaces) one figure set. */
+export async function writeSnapshot(row: StoredSnapshot & { view: string }): Promise<void> {
+  await db().$executeRaw`
+    INSERT INTO "DashboardSnapshot" (key, view, payload, "computedAt", "computeMs")
+    VALUES (${row.key}, ${row.view}, ${row.payload}, ${row.computedAt}::timestamp(3), ${row.computeMs})
+    ON CONFLICT (key) DO UPDATE SET view = EXCLUDED.view, payload = EXCLUDED.payload, "computedAt" = EXCLUDED."computedAt", "computeMs" = EXCLUDED."computeMs"`;
+}
+
+/**
+ * Claims this interval's refresh: true for exactly one caller among processes
+ * racing for it, and only when the last claim (renewed after each figure set,
+ * so: the end of the last refresh) is older than `minGapMs`. A claim is never
+ * released; a refresher that died mid-way is replaced `minGapMs` later.
+ */
+export async function claimRefresh(now: Date, minGapMs: number): Promise<boolean> {
+  const since = new Date(now.getTime() - minGapMs);
+  const rows = await readRows<{ key: string }>(db(), Prisma.sql`
+    INSERT INTO "DashboardSnapshot" (key, view, payload, "computedAt", "computeMs")
+    VALUES (${LEASE_KEY}, 'lease', '', ${now}::timestamp(3), 0)
+    ON CONFLICT (key) DO UPDATE SET "computedAt" = EXCLUDED."computedAt"
+      WHERE "DashboardSnapshot"."computedAt" <= ${since}::timestamp(3)
+    RETURNING key`);
+  return rows.length === 1;
+}
+
+/** Keeps this process's claim while it refreshes (so no other process starts a refresh beside it). */
+export async function renewRefreshClaim(now: Date): Promise<void> {
+  await db().$executeRaw`UPDATE "DashboardSnapshot" SET "computedAt" = ${now}::timestamp(3) WHERE key = ${LEASE_KEY}`;
+}
+
+/** How long each stored figure set took to compute, by key (the refresher skips the fast ones). */
+export async function snapshotCosts(): Promise<Map<string, number>> {
+  const rows = await readRows<{ key: string; computeMs: number }>(db(), Prisma.sql`SELECT key, "computeMs" FROM "DashboardSnapshot" WHERE key <> ${LEASE_KEY}`);
+  return new Map(rows.map((r) => [r.key, r.computeMs]));
+}
+
+/** Deletes figure sets computed before `before` (views whose default range has moved on, teams that are gone). */
+export async function deleteSnapshotsBefore(before: Date): Promise<number> {
+  return db().$executeRaw`DELETE FROM "DashboardSnapshot" WHERE key <> ${LEASE_KEY} AND "computedAt" < ${before}::timestamp(3)`;
+}

@@ -1,0 +1,165 @@
+// Dashboard figures computed ahead of time (lib/services/dashboard-views.ts):
+// the refresher stores every figure set of the default view for all teams and
+// each team; pages serve a stored set only for their exact scope, only when it
+// took at least the live budget to compute, only while it is at most two
+// intervals old, and never when the viewer asks for live figures. A private
+// database with the demo seed.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ownDatabase } from "../support/own-db";
+import { postgresReachable } from "../support/test-db";
+
+const reachable = await postgresReachable();
+const own = reachable ? await ownDatabase("nudge_dashboard_snapshots") : null;
+if (own) process.env.DATABASE_URL = own.url;
+
+const { db, disconnectDb } = await import("@/lib/data/db");
+const { seedDemo } = await import("@/tooling/seed/demo");
+const views = await import("@/lib/services/dashboard-views");
+const { adoptionMetrics } = await import("@/lib/data/usage");
+const { engagementMetrics } = await import("@/lib/data/engagement");
+const { conversionMetrics, modelMetrics } = await import("@/lib/data/metrics");
+const { actionKpis, adopterTiers, programKpi } = await import("@/lib/data/kpis");
+const { KPI_KEYS } = await import("@/lib/metrics/kpi-definitions");
+const { filterRange, parseDashboardFilters } = await import("@/lib/validation/dashboard-filters");
+type Scope = import("@/lib/data/metrics").MetricsScope;
+
+const TODAY = new Date("2026-03-02T00:00:00.000Z");
+const AT = new Date("2026-03-02T12:00:00.000Z");
+const MINUTE = 60_000;
+const INTERVAL = 15 * MINUTE;
+/** Serve any stored set (no live budget). */
+const SERVE_ALL = { refreshMs: INTERVAL, liveBudgetMs: 0 };
+
+/** The default view's scope at `now`, as the pages and the refresher build it. */
+function defaultScope(teamId: string | null, now: Date): Scope {
+  const { filters } = parseDashboardFilters({}, now);
+  const { from, toExclusive } = filterRange(filters);
+  return { from, toExclusive, teamId, actionKey: null, segment: null, grain: filters.grain, now };
+}
+
+let teamId: string;
+
+/** When the stored copy of `set` for `scope` was computed (each set is stamped with the moment its computation began). */
+async function storedAt(set: import("@/lib/services/dashboard-views").FigureSet, scope: Scope): Promise<Date> {
+  const row = await db().dashboardSnapshot.findUnique({ where: { key: views.snapshotKey(set, scope) }, select: { computedAt: true } });
+  if (!row) throw new Error(`no stored ${set}`);
+  return row.computedAt;
+}
+/** A moment within the first refresh (it started at AT and takes well under a minute here). */
+const duringRefresh = (d: Date | null) => d !== null && d.getTime() >= AT.getTime() && d.getTime() < AT.getTime() + MINUTE;
+
+describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
+  beforeAll(async () => {
+    await seedDemo(db(), { seed: 7, today: TODAY, customers: 300 });
+    const team = await db().team.findFirst({ orderBy: { name: "asc" }, select: { id: true } });
+    if (!team) throw new Error("the demo seed made no team");
+    teamId = team.id;
+  }, 180_000);
+  afterAll(async () => {
+    await disconnectDb();
+    await own?.drop();
+  });
+
+  it("one refresher per interval: of two racing, one refreshes; a second try within the interval does nothing", async () => {
+    const [a, b] = await Promise.all([views.refreshDashboardSnapshots({ now: AT, settings: SERVE_ALL }), views.refreshDashboardSnapshots({ now: AT, settings: SERVE_ALL })]);
+    expect([a, b].filter((r) => r !== null)).toHaveLength(1);
+    const teams = await db().team.count();
+    expect((a ?? b)?.sets).toBe((teams + 1) * views.FIGURE_SETS.length);
+    expect(await views.refreshDashboardSnapshots({ now: new Date(AT.getTime() + 5 * MINUTE), settings: SERVE_ALL })).toBeNull();
+    const stored = await db().dashboardSnapshot.count({ where: { NOT: { key: "lease:refresh" } } });
+    expect(stored).toBe((teams + 1) * views.FIGURE_SETS.length);
+  }, 120_000);
+
+  it("a served set equals the live figures of its scope at the time it was computed, for all teams and for one team", async () => {
+    const later = new Date(AT.getTime() + 10 * MINUTE);
+    for (const team of [null, teamId]) {
+      const asked = defaultScope(team, later);
+      const at = async (set: import("@/lib/services/dashboard-views").FigureSet) => defaultScope(team, await storedAt(set, asked));
+      const adoption = await views.adoptionFigures(asked, { settings: SERVE_ALL });
+      expect(adoption.asOf).toEqual(await storedAt("usage", asked));
+      expect(duringRefresh(adoption.asOf)).toBe(true);
+      expect(adoption.usage).toEqual(await adoptionMetrics(await at("usage")));
+      expect(adoption.engagement).toEqual(await engagementMetrics(await at("engagement")));
+      const model = await views.modelFigures(asked, { settings: SERVE_ALL });
+      expect(duringRefresh(model.asOf)).toBe(true);
+      expect(model.model).toEqual(await modelMetrics(await at("model")));
+      for (const kpi of KPI_KEYS) {
+        const impact = await views.impactFigures(asked, kpi, { settings: SERVE_ALL });
+        expect(duringRefresh(impact.asOf)).toBe(true);
+        const k = await at(`kpi:${kpi}`);
+        expect(impact.program).toEqual(await programKpi(k, kpi));
+        expect(impact.actions).toEqual(await actionKpis(k, kpi));
+        expect(impact.tiers).toEqual(await adopterTiers(k, kpi));
+        expect(impact.conversion).toEqual(await conversionMetrics(await at("conversion")));
+      }
+      // Not a comparison of empty figures.
+      expect(adoption.usage.reps.length).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it("keeps the figures of its time while the data moves on; ?live=1 computes them now", async () => {
+    const asked = defaultScope(null, new Date(AT.getTime() + 10 * MINUTE));
+    const before = await views.impactFigures(asked, "conversion", { settings: SERVE_ALL });
+    // A purchase by every treated customer with no purchase in the view, an hour before the view's "now".
+    await db().$executeRaw`
+      INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount)
+      SELECT c.id, 'PURCHASE', ${new Date(AT.getTime() + 9 * MINUTE)}::timestamp(3), 10 FROM "Customer" c
+      WHERE NOT EXISTS (SELECT 1 FROM "CustomerEvent" e WHERE e."customerId" = c.id AND e.type = 'PURCHASE' AND e."occurredAt" >= ${asked.from}::timestamp(3))`;
+    const served = await views.impactFigures(asked, "conversion", { settings: SERVE_ALL });
+    expect(duringRefresh(served.asOf)).toBe(true);
+    expect(served.program).toEqual(before.program);
+    const live = await views.impactFigures(asked, "conversion", { settings: SERVE_ALL, live: true });
+    expect(live.asOf).toBeNull();
+    expect(live.program).toEqual(await programKpi(asked, "conversion"));
+    expect(live.program).not.toEqual(served.program);
+  }, 60_000);
+
+  it("computes live when the stored set was fast to compute, is over two intervals old, or the refresher is off", async () => {
+    const fresh = defaultScope(teamId, new Date(AT.getTime() + MINUTE));
+    const stamped = await storedAt("model", fresh);
+    expect((await views.modelFigures(fresh, { settings: SERVE_ALL })).asOf).toEqual(stamped);
+    expect((await views.modelFigures(fresh, { settings: { refreshMs: INTERVAL, liveBudgetMs: 3_600_000 } })).asOf).toBeNull();
+    expect((await views.modelFigures(fresh, { settings: { refreshMs: 0, liveBudgetMs: 0 } })).asOf).toBeNull();
+    const edge = defaultScope(teamId, new Date(stamped.getTime() + 2 * INTERVAL));
+    expect((await views.modelFigures(edge, { settings: SERVE_ALL })).asOf).toEqual(stamped);
+    const stale = defaultScope(teamId, new Date(stamped.getTime() + 2 * INTERVAL + 1));
+    const r = await views.modelFigures(stale, { settings: SERVE_ALL });
+    expect(r.asOf).toBeNull();
+    expect(r.model).toEqual(await modelMetrics(stale));
+  }, 60_000);
+
+  it("serves nothing for a scope it did not store: another range, action type, segment, grain or a team with none", async () => {
+    const base = defaultScope(teamId, new Date(AT.getTime() + MINUTE));
+    const [action] = await db().actionType.findMany({ select: { key: true }, take: 1 });
+    const others: Scope[] = [
+      { ...base, from: new Date(base.from.getTime() + 86_400_000) },
+      { ...base, toExclusive: new Date(base.toExclusive.getTime() - 86_400_000) },
+      { ...base, actionKey: action?.key ?? "none" },
+      { ...base, segment: "SMB" },
+      { ...base, grain: "month" },
+      { ...base, teamId: "00000000-0000-4000-8000-000000000000" },
+    ];
+    for (const scope of others) expect((await views.adoptionFigures(scope, { settings: SERVE_ALL })).asOf).toBeNull();
+    const keys = new Set(others.map((s) => views.snapshotKey("usage", s)));
+    expect(keys.size).toBe(others.length);
+    expect(keys.has(views.snapshotKey("usage", base))).toBe(false);
+  }, 60_000);
+
+  it("leaves a stored set alone when it took under half the live budget; recomputes it otherwise", async () => {
+    const all = views.FIGURE_SETS.length * ((await db().team.count()) + 1);
+    const next = new Date(AT.getTime() + INTERVAL);
+    const lazy = await views.refreshDashboardSnapshots({ now: next, settings: { refreshMs: INTERVAL, liveBudgetMs: 3_600_000 } });
+    expect(lazy).toMatchObject({ sets: 0, skipped: all });
+    const eager = await views.refreshDashboardSnapshots({ now: new Date(next.getTime() + INTERVAL), settings: SERVE_ALL });
+    expect(eager).toMatchObject({ sets: all, skipped: 0 });
+  }, 120_000);
+
+  it("the first refresh a day after the last deletes the sets of the old ranges", async () => {
+    const next = new Date(AT.getTime() + 2 * 86_400_000);
+    const r = await views.refreshDashboardSnapshots({ now: next, settings: SERVE_ALL });
+    expect(r).not.toBeNull();
+    const old = await db().dashboardSnapshot.count({ where: { computedAt: { lt: next } } });
+    expect(old).toBe(0);
+    expect(await db().dashboardSnapshot.count()).toBe(views.FIGURE_SETS.length * ((await db().team.count()) + 1) + 1);
+  }, 120_000);
+});
