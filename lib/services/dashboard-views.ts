@@ -145,7 +145,15 @@ export interface RefreshResult {
   skipped: number;
   ms: number;
   /** The slowest figure set computed, with its scope's team (null: all teams). */
-  slowest: { set: FigureSet; teamId: string | null; ms: number } | null;
+  slowest: SetTiming | null;
+  /** Every figure set computed, in order. */
+  timings: SetTiming[];
+}
+
+interface SetTiming {
+  set: FigureSet;
+  teamId: string | null;
+  ms: number;
 }
 
 /**
@@ -170,6 +178,7 @@ export async function refreshDashboardSnapshots(opts: { now?: Date; force?: bool
   let sets = 0;
   let skipped = 0;
   let slowest: RefreshResult["slowest"] = null;
+  const timings: SetTiming[] = [];
   for (const scope of await defaultScopes(now)) {
     for (const set of FIGURE_SETS) {
       const key = snapshotKey(set, scope);
@@ -185,11 +194,12 @@ export async function refreshDashboardSnapshots(opts: { now?: Date; force?: bool
       await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: at, computeMs: ms });
       await renewRefreshClaim(clock());
       sets++;
+      timings.push({ set, teamId: scope.teamId, ms });
       if (!slowest || ms > slowest.ms) slowest = { set, teamId: scope.teamId, ms };
     }
   }
   await deleteSnapshotsBefore(new Date(now.getTime() - 86_400_000));
-  return { sets, skipped, ms: Math.round(performance.now() - started), slowest };
+  return { sets, skipped, ms: Math.round(performance.now() - started), slowest, timings };
 }
 
 const globalForRefresher = globalThis as unknown as { nudgeDashboardRefresher?: ReturnType<typeof setInterval> };
