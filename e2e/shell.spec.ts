@@ -28,6 +28,25 @@ test.describe("the admin's navigation at 380 px", () => {
     await expect(page).toHaveURL(/\/admin\/audit/);
     await expect(nav.locator("a[aria-current=page]")).toHaveText("Audit");
   });
+
+  for (const width of [360, 380]) {
+    test(`at ${width} px nothing in the bar runs under the search button, on the page with the longest label`, async ({ page }) => {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto("/dashboards/adoption");
+      const nav = page.getByRole("navigation", { name: "Main" });
+      await expect(nav.locator("a[aria-current=page]")).toHaveText("Dashboards");
+      const search = (await page.getByRole("button", { name: "Search and commands" }).first().boundingBox())!;
+      const more = (await nav.getByRole("button", { name: "More" }).boundingBox())!;
+      expect(more.x + more.width).toBeLessThanOrEqual(search.x);
+      const links = nav.getByRole("link");
+      for (let i = 0; i < (await links.count()); i++) {
+        const box = await links.nth(i).boundingBox();
+        if (box) expect(box.x + box.width, `${await links.nth(i).textContent()} ends before the search button`).toBeLessThanOrEqual(search.x);
+      }
+      await nav.getByRole("button", { name: "More" }).click();
+      await expect(nav.getByRole("link", { name: "Customers" })).toBeVisible();
+    });
+  }
 });
 
 test("a sign-in form error takes focus", async ({ page }) => {

@@ -14,7 +14,9 @@ interface Item {
  * The main navigation on one row at any width: the active page's link always
  * shows in full, then as many others as the width allows (1 under 640 px, 3
  * to 1024, 5 to 1280, 7 beyond: an admin's eleven links would otherwise run
- * under the search button); the rest are in a "More" menu.
+ * under the search button); the rest are in a "More" menu. Under 420 px,
+ * when there is a menu anyway, it holds that one as well ("Dashboards",
+ * "Customers" and "More" ran under the search button at 360 px).
  */
 export function MainNav({ links }: { links: Item[] }) {
   const pathname = usePathname();
@@ -26,8 +28,9 @@ export function MainNav({ links }: { links: Item[] }) {
   const others = links.filter((l) => l !== active);
   // How many of the other links show inline at each width; the menu holds the rest.
   const tier = (i: number) => (i < 1 ? 0 : i < 3 ? 1 : i < 5 ? 2 : i < 7 ? 3 : 4);
-  const INLINE = ["inline-flex", "hidden sm:inline-flex", "hidden lg:inline-flex", "hidden xl:inline-flex", "hidden"];
-  const IN_MENU = ["hidden", "sm:hidden", "lg:hidden", "xl:hidden", ""];
+  const menuAnyway = others.length > 1;
+  const INLINE = [menuAnyway ? "hidden min-[420px]:inline-flex" : "inline-flex", "hidden sm:inline-flex", "hidden lg:inline-flex", "hidden xl:inline-flex", "hidden"];
+  const IN_MENU = [menuAnyway ? "min-[420px]:hidden" : "hidden", "sm:hidden", "lg:hidden", "xl:hidden", ""];
   const maxTier = others.length ? tier(others.length - 1) : 0;
   const MORE = ["hidden", "sm:hidden", "lg:hidden", "xl:hidden", ""];
 
