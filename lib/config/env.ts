@@ -87,7 +87,7 @@ const envSchema = z.object({
   // figures (0: never in this process, and it serves none), and how long a
   // figure set must take to compute live before pages serve its stored copy.
   DASHBOARD_SNAPSHOT_MINUTES: wholeNumber(15, 0),
-  DASHBOARD_LIVE_BUDGET_MS: wholeNumber(300, 0),
+  DASHBOARD_LIVE_BUDGET_MS: wholeNumber(100, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,7 +18,7 @@ import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-f
 // every DASHBOARD_SNAPSHOT_MINUTES and stores them. A page serves a stored set
 // instead of computing it when all of these hold:
 //   - the set's scope is exactly the page's (same range, team, action, segment, grain);
-//   - computing it took at least DASHBOARD_LIVE_BUDGET_MS (300) when it was stored,
+//   - computing it took at least DASHBOARD_LIVE_BUDGET_MS (100) when it was stored,
 //     so a small deployment, whose figures are fast, always sees live figures;
 //   - it is at most two intervals old (a stopped refresher falls back to live);
 //   - the viewer did not ask for live figures (?live=1).
