@@ -158,8 +158,8 @@ interface SetTiming {
 
 /**
  * Computes and stores the figure sets of the default view, for all teams and
- * each team, one at a time (a refresh adds one query's load at a time to the
- * database, never a whole page's). A set whose stored copy for the same scope
+ * each team, one set at a time (a refresh adds one set's queries at a time to
+ * the database, never a whole page's). A set whose stored copy for the same scope
  * took under half the live budget is left alone: pages compute it live
  * anyway, and the scope (the range ends today) is new each day, so every set
  * is measured again at least daily. Each set is stamped with the moment its
