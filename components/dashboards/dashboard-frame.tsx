@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { filtersToQuery, type DashboardFilters } from "@/lib/validation/dashboard-filters";
+import { ComputeNowLink } from "./compute-now";
 import { FilterBar } from "./filter-bar";
 
 const TABS = [
@@ -86,10 +87,7 @@ function ComputedAhead({ asOf, href }: { asOf: Date; href: string }) {
   return (
     <p role="status" className="mb-3 text-xs text-slate-600">
       Figures as of {asOfFmt.format(asOf)}: computed ahead, as they take a while at this size.{" "}
-      <Link href={href} prefetch={false} className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
-        Compute them now
-      </Link>{" "}
-      <span className="text-slate-500">(may take a few seconds)</span>
+      <ComputeNowLink href={href} /> <span className="text-slate-500">(may take a few seconds)</span>
     </p>
   );
 }
