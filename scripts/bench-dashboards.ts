@@ -144,6 +144,7 @@ async function main() {
     );
     const allTeams = r.timings.filter((t) => t.teamId === null);
     console.log(`# computed ahead, all teams, ms: ${allTeams.map((t) => `${t.set} ${t.ms}`).join(", ")}`);
+    for (const f of r.failed) console.log(`# FAILED to compute ahead: ${f.set}, ${f.teamId ? "one team" : "all teams"}: ${f.error}`);
     const over = r.timings.filter((t) => t.ms >= settings.liveBudgetMs).length;
     console.log(`# figure sets over the live budget (served from their copies): ${over} of ${r.timings.length}`);
   }

@@ -143,6 +143,8 @@ export interface RefreshResult {
   sets: number;
   /** Figure sets left as they were: stored today for the same scope, and fast enough to be computed live. */
   skipped: number;
+  /** Figure sets whose computation failed (logged; their previous copies stay, and pages compute them live once those expire). */
+  failed: { set: FigureSet; teamId: string | null; error: string }[];
   ms: number;
   /** The slowest figure set computed, with its scope's team (null: all teams). */
   slowest: SetTiming | null;
@@ -167,7 +169,10 @@ interface SetTiming {
  * refreshed within the last 90 % of the interval or is refreshing now, unless
  * `force` (which also recomputes every set). Sets older than a day are deleted.
  */
-export async function refreshDashboardSnapshots(opts: { now?: Date; force?: boolean; settings?: SnapshotSettings } = {}): Promise<RefreshResult | null> {
+export async function refreshDashboardSnapshots(
+  opts: { now?: Date; force?: boolean; settings?: SnapshotSettings; /** Tests: instead of the data functions. */ computeSet?: typeof compute } = {},
+): Promise<RefreshResult | null> {
+  const computeSet = opts.computeSet ?? compute;
   const settings = opts.settings ?? dashboardSnapshotSettings();
   const now = opts.now ?? new Date();
   if (!(await claimRefresh(now, opts.force ? 0 : Math.round(settings.refreshMs * 0.9)))) return null;
@@ -179,6 +184,7 @@ export async function refreshDashboardSnapshots(opts: { now?: Date; force?: bool
   let skipped = 0;
   let slowest: RefreshResult["slowest"] = null;
   const timings: SetTiming[] = [];
+  const failed: RefreshResult["failed"] = [];
   for (const scope of await defaultScopes(now)) {
     for (const set of FIGURE_SETS) {
       const key = snapshotKey(set, scope);
@@ -189,7 +195,16 @@ export async function refreshDashboardSnapshots(opts: { now?: Date; force?: bool
       }
       const at = clock();
       const t = performance.now();
-      const value = await compute(set, { ...scope, now: at });
+      let value: unknown;
+      try {
+        value = await computeSet(set, { ...scope, now: at });
+      } catch (err) {
+        // One set that fails (a statement over the transaction timeout at this size) does not stop the others.
+        const error = err instanceof Error ? (err.message.trim().split("\n").slice(-1)[0] ?? err.message) : String(err);
+        failed.push({ set, teamId: scope.teamId, error });
+        console.warn(`dashboard figures: ${set} for ${scope.teamId ?? "all teams"} failed: ${error}`);
+        continue;
+      }
       const ms = Math.round(performance.now() - t);
       await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: at, computeMs: ms });
       await renewRefreshClaim(clock());
@@ -199,7 +214,7 @@ export async function refreshDashboardSnapshots(opts: { now?: Date; force?: bool
     }
   }
   await deleteSnapshotsBefore(new Date(now.getTime() - 86_400_000));
-  return { sets, skipped, ms: Math.round(performance.now() - started), slowest, timings };
+  return { sets, skipped, failed, ms: Math.round(performance.now() - started), slowest, timings };
 }
 
 const globalForRefresher = globalThis as unknown as { nudgeDashboardRefresher?: ReturnType<typeof setInterval> };
@@ -220,7 +235,7 @@ export function startDashboardRefresher(log: (line: string) => void = () => {}):
     try {
       const r = await refreshDashboardSnapshots();
       if (!r) return;
-      log(`dashboard figures computed ahead: ${r.sets} sets in ${(r.ms / 1000).toFixed(1)} s, ${r.skipped} fast enough to leave live${r.slowest ? ` (slowest ${r.slowest.set}, ${r.slowest.ms} ms)` : ""}`);
+      log(`dashboard figures computed ahead: ${r.sets} sets in ${(r.ms / 1000).toFixed(1)} s, ${r.skipped} fast enough to leave live, ${r.failed.length} failed${r.slowest ? ` (slowest ${r.slowest.set}, ${r.slowest.ms} ms)` : ""}`);
       // A set is served until it is two intervals old; a refresh longer than half an interval leaves gaps.
       if (r.ms > refreshMs / 2) console.warn(`dashboard figures: the refresh took ${(r.ms / 60_000).toFixed(1)} min, over half of DASHBOARD_SNAPSHOT_MINUTES; raise it to at least ${Math.ceil((2 * r.ms) / 60_000)} so pages keep serving figures computed ahead`);
     } catch (err) {

@@ -154,6 +154,26 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(eager).toMatchObject({ sets: all, skipped: 0 });
   }, 120_000);
 
+  it("a set that fails to compute is reported and skipped; the others are stored", async () => {
+    const next = new Date(AT.getTime() + 3 * INTERVAL);
+    const teams = await db().team.count();
+    const r = await views.refreshDashboardSnapshots({
+      now: next,
+      force: true,
+      settings: SERVE_ALL,
+      computeSet: async (set, scope) => {
+        if (set === "model") throw new Error("canceling statement due to statement timeout");
+        return { set, team: scope.teamId };
+      },
+    });
+    expect(r?.failed).toHaveLength(teams + 1);
+    expect(r?.failed.every((f) => f.set === "model" && f.error.includes("statement timeout"))).toBe(true);
+    expect(r?.sets).toBe((teams + 1) * (views.FIGURE_SETS.length - 1));
+    const stored = await db().dashboardSnapshot.findMany({ where: { computedAt: { gte: next }, NOT: { view: "lease" } }, select: { view: true } });
+    expect(stored.some((row) => row.view === "model")).toBe(false);
+    expect(stored).toHaveLength((teams + 1) * (views.FIGURE_SETS.length - 1));
+  }, 60_000);
+
   it("the first refresh a day after the last deletes the sets of the old ranges", async () => {
     const next = new Date(AT.getTime() + 2 * 86_400_000);
     const r = await views.refreshDashboardSnapshots({ now: next, settings: SERVE_ALL });
