@@ -20,7 +20,7 @@ import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/m
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { engagementMetrics } from "@/lib/data/engagement";
 import { listTargets, loadPulseEveryWeeks } from "@/lib/data/engagement-inputs";
-import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots } from "@/lib/services/dashboard-views";
+import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots, slowestSet } from "@/lib/services/dashboard-views";
 import { dashboardSnapshotSettings } from "@/lib/config/env";
 import { adoptionMetrics } from "@/lib/data/usage";
 import { KPI_KEYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
@@ -138,9 +138,10 @@ async function main() {
   if (!process.argv.includes("--no-refresh")) {
     const r = await refreshDashboardSnapshots({ now: servedAt, force: true });
     if (!r) throw new Error("a forced refresh always runs");
+    const slowest = slowestSet(r);
     console.log(
       `dashboard figures computed ahead: ${r.sets} figure sets in ${(r.ms / 1000).toFixed(1)} s` +
-        `${r.slowest ? ` (slowest: ${r.slowest.set}, ${r.slowest.teamId ? "one team" : "all teams"}, ${r.slowest.ms} ms)` : ""}; live budget ${settings.liveBudgetMs} ms, refresh every ${settings.refreshMs / 60_000} min`,
+        `${slowest ? ` (slowest: ${slowest.set}, ${slowest.teamId ? "one team" : "all teams"}, ${slowest.ms} ms)` : ""}; live budget ${settings.liveBudgetMs} ms, refresh every ${settings.refreshMs / 60_000} min`,
     );
     const allTeams = r.timings.filter((t) => t.teamId === null);
     console.log(`# computed ahead, all teams, ms: ${allTeams.map((t) => `${t.set} ${t.ms}`).join(", ")}`);

@@ -1,7 +1,7 @@
 import "server-only";
 import { dashboardSnapshotSettings } from "@/lib/config/env";
 import { claimRefresh, deleteSnapshotsBefore, readSnapshots, renewRefreshClaim, snapshotCosts, writeSnapshot } from "@/lib/data/dashboard-snapshots";
-import { db } from "@/lib/data/db";
+import { listTeams } from "@/lib/data/admin-users";
 import { engagementMetrics, type EngagementData } from "@/lib/data/engagement";
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { conversionMetrics, modelMetrics, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
@@ -134,7 +134,7 @@ export const FIGURE_SETS: FigureSet[] = ["usage", "engagement", "conversion", "m
 async function defaultScopes(now: Date): Promise<MetricsScope[]> {
   const { filters } = parseDashboardFilters({}, now);
   const { from, toExclusive } = filterRange(filters);
-  const teams = await db().team.findMany({ select: { id: true }, orderBy: { name: "asc" } });
+  const teams = await listTeams();
   return [null, ...teams.map((t) => t.id)].map((teamId) => ({ from, toExclusive, teamId, actionKey: null, segment: null, grain: filters.grain, now }));
 }
 
@@ -146,10 +146,13 @@ export interface RefreshResult {
   /** Figure sets whose computation failed (logged; their previous copies stay, and pages compute them live once those expire). */
   failed: { set: FigureSet; teamId: string | null; error: string }[];
   ms: number;
-  /** The slowest figure set computed, with its scope's team (null: all teams). */
-  slowest: SetTiming | null;
   /** Every figure set computed, in order. */
   timings: SetTiming[];
+}
+
+/** The slowest figure set a refresh computed (null: none). */
+export function slowestSet(r: RefreshResult): SetTiming | null {
+  return r.timings.reduce<SetTiming | null>((a, t) => (!a || t.ms > a.ms ? t : a), null);
 }
 
 interface SetTiming {
@@ -182,7 +185,6 @@ export async function refreshDashboardSnapshots(
   const costs = opts.force ? new Map<string, number>() : await snapshotCosts();
   let sets = 0;
   let skipped = 0;
-  let slowest: RefreshResult["slowest"] = null;
   const timings: SetTiming[] = [];
   const failed: RefreshResult["failed"] = [];
   for (const scope of await defaultScopes(now)) {
@@ -210,11 +212,10 @@ export async function refreshDashboardSnapshots(
       await renewRefreshClaim(clock());
       sets++;
       timings.push({ set, teamId: scope.teamId, ms });
-      if (!slowest || ms > slowest.ms) slowest = { set, teamId: scope.teamId, ms };
     }
   }
   await deleteSnapshotsBefore(new Date(now.getTime() - 86_400_000));
-  return { sets, skipped, failed, ms: Math.round(performance.now() - started), slowest, timings };
+  return { sets, skipped, failed, ms: Math.round(performance.now() - started), timings };
 }
 
 const globalForRefresher = globalThis as unknown as { nudgeDashboardRefresher?: ReturnType<typeof setInterval> };
@@ -235,7 +236,8 @@ export function startDashboardRefresher(log: (line: string) => void = () => {}):
     try {
       const r = await refreshDashboardSnapshots();
       if (!r) return;
-      log(`dashboard figures computed ahead: ${r.sets} sets in ${(r.ms / 1000).toFixed(1)} s, ${r.skipped} fast enough to leave live, ${r.failed.length} failed${r.slowest ? ` (slowest ${r.slowest.set}, ${r.slowest.ms} ms)` : ""}`);
+      const slowest = slowestSet(r);
+      log(`dashboard figures computed ahead: ${r.sets} sets in ${(r.ms / 1000).toFixed(1)} s, ${r.skipped} fast enough to leave live, ${r.failed.length} failed${slowest ? ` (slowest ${slowest.set}, ${slowest.ms} ms)` : ""}`);
       // A set is served until it is two intervals old; a refresh longer than half an interval leaves gaps.
       if (r.ms > refreshMs / 2) console.warn(`dashboard figures: the refresh took ${(r.ms / 60_000).toFixed(1)} min, over half of DASHBOARD_SNAPSHOT_MINUTES; raise it to at least ${Math.ceil((2 * r.ms) / 60_000)} so pages keep serving figures computed ahead`);
     } catch (err) {

@@ -30,7 +30,8 @@ export type DashboardFilters = z.infer<typeof dashboardFiltersSchema>;
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** A URL parameter's first value. */
+export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 export const dayStart = (iso: string) => new Date(`${iso}T00:00:00Z`);
 

@@ -6,7 +6,7 @@ import { rowScope } from "@/lib/auth/permissions";
 import { resolveDashboardScope, type MetricsScope } from "@/lib/data/metrics";
 import { recordUsage } from "@/lib/data/users";
 import type { DayRange } from "@/lib/metrics/periods";
-import { isoDay, parseDashboardFilters, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
+import { first, isoDay, parseDashboardFilters, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
 import type { DashboardKey } from "@/components/dashboards/dashboard-frame";
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -49,8 +49,6 @@ export async function loadDashboard(key: DashboardKey, searchParams: SearchParam
   liveQuery.set("live", "1");
   return { scope: ctx.scope satisfies MetricsScope, frame, segments: ctx.segments, params, user, live, liveQuery: liveQuery.toString() };
 }
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** ISO date of a week or day bucket. */
 export const day = (d: Date) => isoDay(d);
