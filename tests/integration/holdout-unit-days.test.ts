@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectSame } from "../support/expect-same";
 import { ownDatabase } from "../support/own-db";
 import { postgresReachable } from "../support/test-db";
 
@@ -20,7 +21,9 @@ type KpiKey = import("@/lib/metrics/kpi-definitions").KpiKey;
 
 const DAY = 86_400_000;
 const at = (s: string) => new Date(`${s}Z`);
-const KPIS: KpiKey[] = ["conversion", "orderValue", "purchaseFrequency", "revenuePerCustomer", "crossSell", "upSell"];
+// Every KPI: the six kept by day read HoldoutUnitDay; the others read the events, narrowed to the team's or segment's
+// customers before they are matched to units (scopeCustomers), which holds only while units follow their customers.
+const KPIS: KpiKey[] = ["conversion", "orderValue", "purchaseFrequency", "revenuePerCustomer", "crossSell", "upSell", "lifetimeValue", "retention", "churn", "emailClicks", "webVisits"];
 
 // A small deterministic generator (mulberry32), so a failure reproduces.
 function rng(seed: number): () => number {
@@ -35,23 +38,6 @@ function rng(seed: number): () => number {
 
 const snapshot = async () =>
   (await db().$queryRaw<{ s: string | null }[]>`SELECT string_agg(d::text, ',' ORDER BY "periodId", day, "customerId") AS s FROM "HoldoutUnitDay" d`)[0]?.s ?? "";
-
-/** Numbers to a relative 1e-12 (the two paths add float8 squares in a different order), everything else exactly. */
-function expectSame(actual: unknown, expected: unknown, path = ""): void {
-  if (typeof expected === "number") {
-    expect(typeof actual, path).toBe("number");
-    expect(Math.abs((actual as number) - expected), path).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
-  } else if (Array.isArray(expected)) {
-    expect(Array.isArray(actual), path).toBe(true);
-    expect((actual as unknown[]).length, path).toBe(expected.length);
-    expected.forEach((e, i) => expectSame((actual as unknown[])[i], e, `${path}[${i}]`));
-  } else if (expected instanceof Date) {
-    expect((actual as Date).getTime(), path).toBe(expected.getTime());
-  } else if (expected && typeof expected === "object") {
-    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
-    for (const [k, v] of Object.entries(expected)) expectSame((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
-  } else expect(actual, path).toBe(expected);
-}
 
 describe.skipIf(!reachable)("holdout unit days", () => {
   const reps: string[] = [];
