@@ -35,7 +35,7 @@ interface FrameProps {
   /** Switching the grain moves to the last complete period of it (the review). */
   grainSetsPeriod?: boolean;
   /** When the figures were computed ahead of the request (lib/services/dashboard-views.ts), and the query that computes them now. */
-  computedAhead?: { asOf: Date | null; liveQuery: string };
+  computedAhead?: { asOf: Date | null; timedOut: boolean; liveQuery: string };
   children: React.ReactNode;
 }
 
@@ -67,7 +67,9 @@ export function DashboardFrame({ current, title, description, filters, teamName,
         lead={lead}
         grainSetsPeriod={grainSetsPeriod}
       />
-      {computedAhead?.asOf ? <ComputedAhead asOf={computedAhead.asOf} href={`${TABS.find((t) => t.key === current)?.href ?? ""}?${computedAhead.liveQuery}`} /> : null}
+      {computedAhead?.asOf ? (
+        <ComputedAhead asOf={computedAhead.asOf} timedOut={computedAhead.timedOut} href={`${TABS.find((t) => t.key === current)?.href ?? ""}?${computedAhead.liveQuery}`} />
+      ) : null}
       {notes.length ? (
         <div role="note" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {notes.map((n) => (
@@ -83,7 +85,17 @@ export function DashboardFrame({ current, title, description, filters, teamName,
 const asOfFmt = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC", timeZoneName: "short" });
 
 /** Says that the figures were computed ahead of time, and when; links to computing them now. */
-function ComputedAhead({ asOf, href }: { asOf: Date; href: string }) {
+function ComputedAhead({ asOf, href, timedOut }: { asOf: Date; href: string; timedOut: boolean }) {
+  if (timedOut) {
+    // Computing them for this request ran past the dashboards' timeout: the last copy computed ahead is shown, and
+    // offering to compute them now again would only time out again.
+    return (
+      <p role="status" className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900">
+        Computing these figures now took too long at this size, so they are the ones computed ahead on {asOfFmt.format(asOf)}. For figures
+        computed now, pick one team or a shorter range.
+      </p>
+    );
+  }
   return (
     <p role="status" className="mb-3 text-xs text-slate-600">
       Figures as of {asOfFmt.format(asOf)}: computed ahead, as they take a while at this size.{" "}

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 
 /** Shown by route error boundaries: says what happened and offers a retry. */
-export function ErrorPanel({ error, reset, what }: { error: Error & { digest?: string }; reset: () => void; what: string }) {
+export function ErrorPanel({ error, reset, what, hint }: { error: Error & { digest?: string }; reset: () => void; what: string; hint?: string }) {
   useEffect(() => {
     console.error(error);
   }, [error]);
@@ -10,6 +10,7 @@ export function ErrorPanel({ error, reset, what }: { error: Error & { digest?: s
     <div role="alert" className="mx-auto max-w-md rounded-lg border border-red-200 bg-white p-5 text-center">
       <h1 className="text-base font-semibold text-slate-900">We couldn&apos;t load {what}</h1>
       <p className="mt-1 text-sm text-slate-600">This is usually temporary. Nothing you did was lost.{error.digest ? ` (reference ${error.digest})` : ""}</p>
+      {hint ? <p className="mt-2 text-sm text-slate-600">{hint}</p> : null}
       <button type="button" onClick={reset} className="mt-4 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
         Try again
       </button>

@@ -84,10 +84,14 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: wholeNumber(2, 1),
   // Dashboard figures computed ahead of time (see README, Dashboards computed
   // ahead): how often each app and worker process refreshes the default view's
-  // figures (0: never in this process, and it serves none), and how long a
-  // figure set must take to compute live before pages serve its stored copy.
+  // figures (0: never in this process, and it serves none), how long a
+  // figure set must take to compute live before pages serve its stored copy,
+  // and how long one dashboard statement may run for a page and for the
+  // refresher (the database cancels it then).
   DASHBOARD_SNAPSHOT_MINUTES: wholeNumber(15, 0),
   DASHBOARD_LIVE_BUDGET_MS: wholeNumber(100, 0),
+  DASHBOARD_QUERY_TIMEOUT_MS: wholeNumber(30000, 1),
+  DASHBOARD_REFRESH_TIMEOUT_MS: wholeNumber(600000, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -173,6 +177,12 @@ export function retentionSettings(): { checkMs: number } {
 export function dashboardSnapshotSettings(): { refreshMs: number; liveBudgetMs: number } {
   const e = env();
   return { refreshMs: e.DASHBOARD_SNAPSHOT_MINUTES * 60_000, liveBudgetMs: e.DASHBOARD_LIVE_BUDGET_MS };
+}
+
+/** How long one dashboard statement may run: for a page (`query`) and for the refresher of figures computed ahead (`refresh`). */
+export function dashboardTimeouts(): { queryMs: number; refreshMs: number } {
+  const e = env();
+  return { queryMs: e.DASHBOARD_QUERY_TIMEOUT_MS, refreshMs: e.DASHBOARD_REFRESH_TIMEOUT_MS };
 }
 
 /** The batch's job queue settings (JOB_*, WORKER_*). */

@@ -16,3 +16,17 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 const UNIQUE_VIOLATION = "23505";
+
+const QUERY_CANCELED = "57014";
+
+/**
+ * The database cancelled a statement at its statement_timeout (SQLSTATE 57014): through Prisma's driver adapter
+ * (P2010 from a raw query, or the adapter error on a batch transaction), or pg's own error from the pool.
+ */
+export function isQueryTimeout(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
+    return cause?.originalCode === QUERY_CANCELED;
+  }
+  return err instanceof Error && (err as { code?: unknown }).code === QUERY_CANCELED && "severity" in err;
+}

@@ -1,4 +1,6 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { dashboardTimeouts } from "@/lib/config/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { filterRange, type DashboardFilters, type Grain } from "@/lib/validation/dashboard-filters";
 import { db } from "./db";
@@ -142,9 +144,23 @@ const WINDOW_MS = ATTRIBUTION_WINDOW_DAYS * 86_400_000;
  */
 export async function aggregate<T>(query: Prisma.Sql, opts: { parallel?: boolean } = {}): Promise<T> {
   const workers = opts.parallel === false ? "0" : "2";
-  const settings = db().$queryRaw`SELECT set_config('work_mem', '64MB', true), set_config('max_parallel_workers_per_gather', ${workers}, true)`;
-  const [, rows] = await db().$transaction([settings, db().$queryRaw<T>(query)]);
+  const timeoutMs = aggregateTimeout.getStore() ?? dashboardTimeouts().queryMs;
+  const settings = db().$queryRaw`SELECT set_config('work_mem', '64MB', true), set_config('max_parallel_workers_per_gather', ${workers}, true),
+    set_config('statement_timeout', ${String(timeoutMs)}, true)`;
+  // The database cancels the statement at the timeout (SQLSTATE 57014, isQueryTimeout); the transaction is given a
+  // second more, so the cancellation is what the caller sees, not Prisma's own transaction timeout.
+  const [, rows] = await db().$transaction([settings, db().$queryRaw<T>(query)], { timeout: timeoutMs + 1000 });
   return rows;
+}
+
+const aggregateTimeout = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `fn` with every aggregate it starts allowed `ms` per statement instead of DASHBOARD_QUERY_TIMEOUT_MS
+ * (the refresher of figures computed ahead: DASHBOARD_REFRESH_TIMEOUT_MS).
+ */
+export function withAggregateTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  return aggregateTimeout.run(ms, fn);
 }
 
 /** Windows that started before this instant have closed at `now`. */

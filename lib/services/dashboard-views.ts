@@ -1,10 +1,11 @@
 import "server-only";
-import { dashboardSnapshotSettings } from "@/lib/config/env";
+import { dashboardSnapshotSettings, dashboardTimeouts } from "@/lib/config/env";
 import { claimRefresh, deleteSnapshotsBefore, readSnapshots, renewRefreshClaim, snapshotCosts, writeSnapshot } from "@/lib/data/dashboard-snapshots";
 import { listTeams } from "@/lib/data/admin-users";
 import { engagementMetrics, type EngagementData } from "@/lib/data/engagement";
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
-import { conversionMetrics, modelMetrics, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
+import { conversionMetrics, modelMetrics, withAggregateTimeout, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
+import { isQueryTimeout } from "@/lib/data/errors";
 import { decodeSnapshot, encodeSnapshot } from "@/lib/data/snapshot-codec";
 import { adoptionMetrics, type AdoptionData } from "@/lib/data/usage";
 import { KPI_KEYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
@@ -22,7 +23,11 @@ import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-f
 //     so a small deployment, whose figures are fast, always sees live figures;
 //   - it is at most two intervals old (a stopped refresher falls back to live);
 //   - the viewer did not ask for live figures (?live=1).
-// A served page says when its figures were computed. Who may see which scope is
+// A served page says when its figures were computed. A set computed for a page
+// whose statement runs past DASHBOARD_QUERY_TIMEOUT_MS (the database cancels it)
+// is shown from its latest stored copy of any age instead, and the page says so;
+// with no copy the error reaches the dashboards' error boundary. The refresher's
+// statements may run DASHBOARD_REFRESH_TIMEOUT_MS. Who may see which scope is
 // decided before this (app/(manager)/dashboards/load-dashboard.ts); the stored
 // sets are keyed by scope, so a page only ever reads its own scope's.
 
@@ -53,8 +58,12 @@ export interface ServeOptions {
   settings?: SnapshotSettings;
 }
 
-/** Figures with the time they were computed at when that was ahead of the request (null: computed for it). */
-export type Served<T> = T & { asOf: Date | null };
+/**
+ * Figures with the time they were computed at when that was ahead of the request (null: computed for it), and
+ * `timedOut`: computing one of them for the request ran past DASHBOARD_QUERY_TIMEOUT_MS, so its latest stored copy
+ * (of any age) is shown instead.
+ */
+export type Served<T> = T & { asOf: Date | null; timedOut: boolean };
 
 const kpiSet = (k: KpiKey): FigureSet => `kpi:${k}`;
 
@@ -87,44 +96,64 @@ export function snapshotKey(set: FigureSet, s: Pick<MetricsScope, "from" | "toEx
  * the rules above allow, the rest computed now (at once). `asOf` is the
  * oldest stored copy served, or null when all were computed now.
  */
-async function serve<S extends FigureSet>(sets: S[], scope: MetricsScope, opts: ServeOptions): Promise<{ values: Map<S, unknown>; asOf: Date | null }> {
+async function serve<S extends FigureSet>(sets: S[], scope: MetricsScope, opts: ServeOptions): Promise<{ values: Map<S, unknown>; asOf: Date | null; timedOut: boolean }> {
   const settings = opts.settings ?? dashboardSnapshotSettings();
   const values = new Map<S, unknown>();
   let asOf: Date | null = null;
-  if (!opts.live && settings.refreshMs > 0) {
+  const older = (at: Date) => {
+    if (!asOf || at.getTime() < asOf.getTime()) asOf = at;
+  };
+  // Every stored copy of the page's scope, the fallback when computing a set now runs past the timeout.
+  const stored = new Map<S, { computedAt: Date; computeMs: number; payload: string }>();
+  if (settings.refreshMs > 0) {
     const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
-    const oldest = scope.now.getTime() - 2 * settings.refreshMs;
     for (const row of await readSnapshots([...keys.keys()])) {
       const set = keys.get(row.key);
-      const at = row.computedAt.getTime();
-      if (!set || row.computeMs < settings.liveBudgetMs || at < oldest || at > scope.now.getTime()) continue;
-      values.set(set, decodeSnapshot(row.payload));
-      if (!asOf || at < asOf.getTime()) asOf = row.computedAt;
+      if (set && row.computedAt.getTime() <= scope.now.getTime()) stored.set(set, row);
     }
   }
+  if (!opts.live) {
+    const oldest = scope.now.getTime() - 2 * settings.refreshMs;
+    for (const [set, row] of stored) {
+      if (row.computeMs < settings.liveBudgetMs || row.computedAt.getTime() < oldest) continue;
+      values.set(set, decodeSnapshot(row.payload));
+      older(row.computedAt);
+    }
+  }
+  let timedOut = false;
   const missing = sets.filter((set) => !values.has(set));
-  const computed = await Promise.all(missing.map((set) => compute(set, scope)));
+  const computed = await Promise.all(
+    missing.map((set) =>
+      compute(set, scope).catch((err: unknown) => {
+        const copy = stored.get(set);
+        if (!isQueryTimeout(err) || !copy) throw err;
+        timedOut = true;
+        older(copy.computedAt);
+        return decodeSnapshot(copy.payload);
+      }),
+    ),
+  );
   missing.forEach((set, i) => values.set(set, computed[i]));
-  return { values, asOf };
+  return { values, asOf, timedOut };
 }
 
 /** The adoption page's figures: usage and engagement. */
 export async function adoptionFigures(scope: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ usage: AdoptionData; engagement: EngagementData }>> {
-  const { values, asOf } = await serve(["usage", "engagement"], scope, opts);
-  return { usage: values.get("usage") as Figures["usage"], engagement: values.get("engagement") as Figures["engagement"], asOf };
+  const { values, asOf, timedOut } = await serve(["usage", "engagement"], scope, opts);
+  return { usage: values.get("usage") as Figures["usage"], engagement: values.get("engagement") as Figures["engagement"], asOf, timedOut };
 }
 
 /** The Impact page's figures: one KPI for the program, each action and the adopter tiers, and the recommendation funnel. */
 export async function impactFigures(scope: MetricsScope, kpi: KpiKey, opts: ServeOptions = {}): Promise<Served<KpiFigures & { conversion: ConversionData }>> {
-  const { values, asOf } = await serve([kpiSet(kpi), "conversion"], scope, opts);
+  const { values, asOf, timedOut } = await serve([kpiSet(kpi), "conversion"], scope, opts);
   const k = values.get(kpiSet(kpi)) as KpiFigures;
-  return { ...k, conversion: values.get("conversion") as Figures["conversion"], asOf };
+  return { ...k, conversion: values.get("conversion") as Figures["conversion"], asOf, timedOut };
 }
 
 /** The model page's figures. */
 export async function modelFigures(scope: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ model: ModelData }>> {
-  const { values, asOf } = await serve(["model"], scope, opts);
-  return { model: values.get("model") as Figures["model"], asOf };
+  const { values, asOf, timedOut } = await serve(["model"], scope, opts);
+  return { model: values.get("model") as Figures["model"], asOf, timedOut };
 }
 
 /** Every figure set the refresher stores, per scope. */
@@ -173,7 +202,15 @@ interface SetTiming {
  * `force` (which also recomputes every set). Sets older than a day are deleted.
  */
 export async function refreshDashboardSnapshots(
-  opts: { now?: Date; force?: boolean; settings?: SnapshotSettings; /** Tests: instead of the data functions. */ computeSet?: typeof compute } = {},
+  opts: {
+    now?: Date;
+    force?: boolean;
+    settings?: SnapshotSettings;
+    /** Each statement's timeout (default DASHBOARD_REFRESH_TIMEOUT_MS). */
+    timeoutMs?: number;
+    /** Tests: instead of the data functions. */
+    computeSet?: typeof compute;
+  } = {},
 ): Promise<RefreshResult | null> {
   const computeSet = opts.computeSet ?? compute;
   const settings = opts.settings ?? dashboardSnapshotSettings();
@@ -199,9 +236,9 @@ export async function refreshDashboardSnapshots(
       const t = performance.now();
       let value: unknown;
       try {
-        value = await computeSet(set, { ...scope, now: at });
+        value = await withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeSet(set, { ...scope, now: at }));
       } catch (err) {
-        // One set that fails (a statement over the transaction timeout at this size) does not stop the others.
+        // One set that fails (a statement over the refresh's timeout at this size) does not stop the others.
         const error = err instanceof Error ? (err.message.trim().split("\n").slice(-1)[0] ?? err.message) : String(err);
         failed.push({ set, teamId: scope.teamId, error });
         console.warn(`dashboard figures: ${set} for ${scope.teamId ?? "all teams"} failed: ${error}`);

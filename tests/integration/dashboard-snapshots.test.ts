@@ -174,6 +174,45 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(stored).toHaveLength((teams + 1) * (views.FIGURE_SETS.length - 1));
   }, 60_000);
 
+  it("a set that runs past the page's timeout is shown from its latest copy, whatever its age; without a copy the error stands", async () => {
+    const { withAggregateTimeout } = await import("@/lib/data/metrics");
+    const { isQueryTimeout } = await import("@/lib/data/errors");
+    // Far beyond two intervals, and asked live: the copy is not served by the rules, only as the fallback.
+    const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
+    const stamped = await storedAt("model", late);
+    const stored = await db().dashboardSnapshot.findUniqueOrThrow({ where: { key: views.snapshotKey("model", late) }, select: { payload: true } });
+    // 1 ms per statement: the database cancels the model statement (planning it alone takes longer).
+    const slow = await withAggregateTimeout(1, () => views.modelFigures(late, { settings: SERVE_ALL, live: true }));
+    expect(slow.timedOut).toBe(true);
+    expect(slow.asOf).toEqual(stamped);
+    const { decodeSnapshot } = await import("@/lib/data/snapshot-codec");
+    expect(slow.model).toEqual(decodeSnapshot(stored.payload));
+    const fast = await views.modelFigures(late, { settings: SERVE_ALL, live: true });
+    expect([fast.timedOut, fast.asOf]).toEqual([false, null]);
+    // Another range has no copy: the page gets the timeout (the dashboards' error boundary says what to try).
+    const other = { ...late, from: new Date(late.from.getTime() + 86_400_000) };
+    const err = await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL })).catch((e: unknown) => e);
+    expect(isQueryTimeout(err)).toBe(true);
+    // Any other failure is not hidden behind the copy (the table the model statement reads, renamed for a moment).
+    await db().$executeRawUnsafe(`ALTER TABLE "Recommendation" RENAME TO "Recommendation_away"`);
+    try {
+      await expect(views.modelFigures(late, { settings: SERVE_ALL, live: true })).rejects.toThrow(/Recommendation/);
+    } finally {
+      await db().$executeRawUnsafe(`ALTER TABLE "Recommendation_away" RENAME TO "Recommendation"`);
+    }
+  }, 60_000);
+
+  it("the refresher runs with its own timeout, not the page's", async () => {
+    const { withAggregateTimeout } = await import("@/lib/data/metrics");
+    const next = new Date(AT.getTime() + 30 * INTERVAL);
+    const teams = await db().team.count();
+    const cut = await views.refreshDashboardSnapshots({ now: next, force: true, settings: SERVE_ALL, timeoutMs: 1 });
+    expect(cut?.failed.length).toBeGreaterThan(0);
+    expect(cut?.failed.every((f) => /statement timeout/.test(f.error))).toBe(true);
+    const whole = await withAggregateTimeout(1, () => views.refreshDashboardSnapshots({ now: new Date(next.getTime() + INTERVAL), force: true, settings: SERVE_ALL }));
+    expect(whole).toMatchObject({ sets: (teams + 1) * views.FIGURE_SETS.length, failed: [] });
+  }, 180_000);
+
   it("the first refresh a day after the last deletes the sets of the old ranges", async () => {
     const next = new Date(AT.getTime() + 2 * 86_400_000);
     const r = await views.refreshDashboardSnapshots({ now: next, settings: SERVE_ALL });

@@ -22,7 +22,7 @@ export default async function AdoptionPage({ searchParams }: { searchParams: Sea
       title="Adoption"
       description={scope.actionKey ? "are reps using Nudge? (the action type filter applies to recommendation figures, not to sign-ins and views)" : "are reps using Nudge?"}
       {...frame}
-      computedAhead={{ asOf: figures.asOf, liveQuery }}
+      computedAhead={{ asOf: figures.asOf, timedOut: figures.timedOut, liveQuery }}
     >
       <EngagementView
         adoption={data}

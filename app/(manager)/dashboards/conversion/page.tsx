@@ -16,7 +16,7 @@ export default async function ImpactPage({ searchParams }: { searchParams: Searc
   const { scope, frame, segments, params, live, liveQuery } = await loadDashboard("conversion", searchParams);
   const { kpi: key, notes } = parseKpiParam(params);
   const kpi = KPIS[key];
-  const { program, actions, tiers, conversion, asOf } = await impactFigures(scope, key, { live });
+  const { program, actions, tiers, conversion, asOf, timedOut } = await impactFigures(scope, key, { live });
   return (
     <DashboardFrame
       current="conversion"
@@ -25,7 +25,7 @@ export default async function ImpactPage({ searchParams }: { searchParams: Searc
       {...frame}
       notes={[...frame.notes, ...notes]}
       segments={segments}
-      computedAhead={{ asOf, liveQuery }}
+      computedAhead={{ asOf, timedOut, liveQuery }}
       lead={<KpiPicker value={key} options={KPI_KEYS.map((k) => ({ value: k, label: KPIS[k].label }))} />}
     >
       <KpiDefinitionCard kpi={kpi} />

@@ -12,9 +12,9 @@ export const metadata: Metadata = { title: "Model quality" };
 
 export default async function ModelPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope, frame, user, live, liveQuery } = await loadDashboard("model", searchParams);
-  const [{ model: data, asOf }, versions, alerts, check] = await Promise.all([modelFigures(scope, { live }), listVersions(), listAlerts(), latestDriftCheck()]);
+  const [{ model: data, asOf, timedOut }, versions, alerts, check] = await Promise.all([modelFigures(scope, { live }), listVersions(), listAlerts(), latestDriftCheck()]);
   return (
-    <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame} computedAhead={{ asOf, liveQuery }}>
+    <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame} computedAhead={{ asOf, timedOut, liveQuery }}>
       <ModelLifecycle versions={versions} alerts={alerts} check={check} data={data} canRollback={can(user.role, "model.manage")} />
       <ModelView data={data} grain={scope.grain} windowDays={ATTRIBUTION_WINDOW_DAYS} />
     </DashboardFrame>
