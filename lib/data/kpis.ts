@@ -831,7 +831,7 @@ export async function adopterTiers(s: MetricsScope, kpi: KpiKey, opts: ProgramKp
     ev AS MATERIALIZED (
       SELECT e."customerId" AS cid, d.period, d.draw, d.ws, e."occurredAt" AS at, e.amount
       FROM "CustomerEvent" e JOIN draws d ON e."occurredAt" < d.we ${low}
-      WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)}
+      WHERE ${k.events} AND e."occurredAt" < ${cut(s.toExclusive)} ${(opts.source ?? "facts") === "facts" ? scopeCustomers(s, Prisma.raw('e."customerId"')) : Prisma.empty}
     ),
     uf AS (SELECT cid, period, draw, ${k.y}::float8 AS y, ${k.inc} AS inc FROM ev GROUP BY cid, period, draw),
     uo AS (
