@@ -1,4 +1,5 @@
 // npm run bench:dashboards [-- --allow-small] [--iterations=N] [--seconds=S] [--team=<name>] [--only=<name prefix>] [--served-only] [--no-refresh]
+//                           [--reference[=R]]
 // Times each manager dashboard's data functions in-process (the aggregate SQL
 // behind /dashboards/adoption, /conversion and /model, for the default view:
 // last 90 days, all action types), and the business KPI queries
@@ -11,6 +12,10 @@
 // stored ones; --served-only: skip the live figures). --only runs the figures whose name starts so. Needs DATABASE_URL pointing at the large data set
 // (npm run seed:large: at least 1,000,000 events and 300,000 feedback rows);
 // --allow-small runs on a smaller database and labels the figures as such.
+// --reference[=R] only compares, for the KPIs read from the events (lifetime value, retention, churn, email clicks,
+// web visits), the program and adopter-tier figures as the pages compute them with the reference path (source
+// "events": retention by joining every purchase to every bucket, no narrowing to the team's customers), alternating,
+// R rounds (default 3), all teams and one team; medians, and the figures of both checked equal.
 // Method (BENCH.md): warm-up of at least 20 iterations or 2 s, then at least
 // 200 iterations or 30 s, whichever ends first; median and p95.
 import { execFileSync } from "node:child_process";
@@ -121,6 +126,10 @@ async function main() {
   const firstTeam = team ? null : await db().team.findFirst({ orderBy: { name: "asc" }, select: { id: true, name: true } });
   const scopes: [string, MetricsScope][] = [[teamName ? `team ${teamName}` : "all teams", scope]];
   if (firstTeam) scopes.push([`team ${firstTeam.name}`, { ...scope, teamId: firstTeam.id }]);
+  if (process.argv.includes("--reference") || arg("reference")) {
+    await compareReference(scopes, Number(arg("reference") ?? 3));
+    return;
+  }
   const kpis: KpiKey[] = ["conversion", "revenuePerCustomer"];
   for (const [label, sc] of scopes) {
     for (const kpi of kpis) {
@@ -168,6 +177,42 @@ async function main() {
     await runServed(`model dashboard${suffix}`, () => modelFigures(served(sc)));
     // Every KPI the Impact page offers (the live lines above time two of them).
     for (const kpi of KPI_KEYS) await runServed(`kpi impact dashboard ${kpi}, ${label}`, () => impactFigures(served(sc), kpi));
+  }
+}
+
+/** --reference: the KPIs read from the events, as computed against the reference path, alternating (see the header). */
+async function compareReference(scopes: [string, MetricsScope][], rounds: number): Promise<void> {
+  const median = (xs: number[]) => percentile(xs, 0.5) ?? 0;
+  const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const t = performance.now();
+    const v = await fn();
+    return [v, performance.now() - t];
+  };
+  console.log(`# reference comparison: ${rounds} rounds, reference then as computed, alternating; ms`);
+  for (const [label, sc] of scopes) {
+    for (const kpi of ["lifetimeValue", "retention", "churn", "emailClicks", "webVisits"] as const) {
+      const paths: [string, (source: "events" | "facts") => Promise<unknown>][] = [
+        ["program", (source) => programKpi(sc, kpi, { source })],
+        ["adopter tiers", (source) => adopterTiers(sc, kpi, { source })],
+      ];
+      for (const [what, fn] of paths) {
+        const ref: number[] = [];
+        const now: number[] = [];
+        let same = true;
+        for (let i = 0; i < rounds; i++) {
+          const [a, ta] = await timed(() => fn("events"));
+          const [b, tb] = await timed(() => fn("facts"));
+          ref.push(ta);
+          now.push(tb);
+          // Both sum the same float8 values in different orders: equal to 1e-9 relative.
+          same &&= JSON.stringify(a, (_k, v: unknown) => (typeof v === "number" ? Number(v.toPrecision(9)) : v)) === JSON.stringify(b, (_k, v: unknown) => (typeof v === "number" ? Number(v.toPrecision(9)) : v));
+        }
+        console.log(
+          `kpi ${what} ${kpi}, ${label}: reference median ${median(ref).toFixed(0)} ms [${ref.map((x) => x.toFixed(0)).join(" ")}], ` +
+            `as computed median ${median(now).toFixed(0)} ms [${now.map((x) => x.toFixed(0)).join(" ")}], ratio ${(median(now) / median(ref)).toFixed(2)}${same ? "" : " (FIGURES DIFFER)"}`,
+        );
+      }
+    }
   }
 }
 
