@@ -17,21 +17,12 @@ if (own) process.env.DATABASE_URL = own.url;
 
 const { db } = await import("@/lib/data/db");
 const { programKpi } = await import("@/lib/data/kpis");
+// Deterministic (mulberry32), so a failure reproduces.
+const { seededRng: rng } = await import("@/lib/engine/learning");
 type Scope = import("@/lib/data/metrics").MetricsScope;
 
 const DAY = 86_400_000;
 const at = (s: string) => new Date(`${s}Z`);
-
-// A small deterministic generator (mulberry32), so a failure reproduces.
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.skipIf(!reachable)("retention and churn by bucket", () => {
   const teams: string[] = [];
