@@ -173,7 +173,7 @@ test.describe("as the demo manager", () => {
     for (const label of ["Treated customers", "Global holdout", "Difference", "95% interval", "p-value", "Detectable now (MDE)", "Time to detect", "Split check"]) {
       await expect(program.locator("dt", { hasText: label }).first()).toBeVisible();
     }
-    await expect(program.locator("[data-statement]")).toContainText(/Treated customers converted|No (treated|control) customers/);
+    await expect(program.locator("[data-statement]")).toContainText(/Treated customers' conversion was|No (treated|control) customers/);
     // Each action against its own control: MDE, time to detect and the split check per row.
     const actions = card(page, /^Conversion by action type: shown vs held back/);
     await expect(actions.locator("thead")).toContainText("MDE now");

@@ -137,6 +137,8 @@ export function compareProportions(i: {
   control: { x: number; n: number };
   accrualDays?: number;
   expectedControlShare?: number;
+  /** What the proportion measures, in lower case ("retention", "churn"), for the statement; without it, conversion's wording. */
+  outcome?: string;
 }): Comparison {
   const { treated, control, accrualDays, expectedControlShare } = proportionInput.parse(i);
   const srm = expectedControlShare === undefined ? null : sampleRatioMismatch(treated.n, control.n, expectedControlShare);
@@ -164,6 +166,7 @@ export function compareProportions(i: {
     daysToDetect: daysToDetect(mde, r.difference, accrualDays),
     smallSample,
     srm,
+    outcome: i.outcome,
   });
 }
 
@@ -270,7 +273,7 @@ function noData(kind: MetricKind, t: Comparison["treated"], c: Comparison["contr
 }
 
 /** The verdict follows the interval: higher/lower when the 95% CI excludes zero. */
-function finish(p: Parts): Comparison {
+function finish({ outcome, ...p }: Parts & { outcome?: string }): Comparison {
   const relative = p.difference !== null && p.control.value ? p.difference / p.control.value : null;
   const significant = p.ci !== null && (p.ci.lower > 0 || p.ci.upper < 0);
   const verdict: Comparison["verdict"] = p.smallSample ? "too-small" : significant ? (p.difference! > 0 ? "higher" : "lower") : "no-difference";
@@ -278,9 +281,11 @@ function finish(p: Parts): Comparison {
   const fmt = p.kind === "proportion" ? points : amount;
   const unit = p.kind === "proportion" ? " points" : "";
   const what =
-    p.kind === "proportion"
-      ? `Treated customers converted ${fmt(Math.abs(d))}${unit} ${d >= 0 ? "more" : "less"} than control`
-      : `Treated customers averaged ${fmt(Math.abs(d))} ${d >= 0 ? "more" : "less"} than control`;
+    p.kind !== "proportion"
+      ? `Treated customers averaged ${fmt(Math.abs(d))} ${d >= 0 ? "more" : "less"} than control`
+      : outcome
+        ? `Treated customers' ${outcome} was ${fmt(Math.abs(d))}${unit} ${d >= 0 ? "higher" : "lower"} than control's`
+        : `Treated customers converted ${fmt(Math.abs(d))}${unit} ${d >= 0 ? "more" : "less"} than control`;
   const ci = p.ci ? ` (95% CI ${fmt(p.ci.lower)} to ${fmt(p.ci.upper)})` : "";
   const pv = p.pValue === null ? "" : `; p ${formatP(p.pValue)}`;
   let statement = `${what}${ci}${pv}.`;

@@ -16,8 +16,11 @@ export interface KpiArmsInput {
   expectedControlShare: number;
 }
 
-/** compareProportions (x = sum) for a proportion KPI, compareMeans for a mean; no accrual or expected share is passed when there are no units. */
-export function compareKpi(kind: KpiDefinition["kind"], a: KpiArmsInput): Comparison {
+/**
+ * compareProportions (x = sum) for a proportion KPI, compareMeans for a mean; no accrual or expected share is passed
+ * when there are no units. `outcome`: the proportion's name in the statement ("retention"; default: conversion's wording).
+ */
+export function compareKpi(kind: KpiDefinition["kind"], a: KpiArmsInput, outcome?: string): Comparison {
   const accrualDays = a.accrualDays > 0 ? a.accrualDays : undefined;
   const expectedControlShare = a.expectedControlShare > 0 && a.expectedControlShare < 1 ? a.expectedControlShare : undefined;
   if (kind === "proportion") {
@@ -26,6 +29,7 @@ export function compareKpi(kind: KpiDefinition["kind"], a: KpiArmsInput): Compar
       control: { x: Math.round(a.control.sum), n: a.control.n },
       accrualDays,
       expectedControlShare,
+      outcome,
     });
   }
   return compareMeans({ treated: a.treated, control: a.control, accrualDays, expectedControlShare });

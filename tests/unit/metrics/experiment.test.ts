@@ -152,6 +152,14 @@ describe("compareProportions", () => {
     expect(r.statement).toMatch(/^Treated customers converted 20.0 points less than control \(95% CI -33.4 to -5.2\)/);
   });
 
+  it("names the proportion it compares when told (retention, churn: not 'converted')", () => {
+    const lower = compareProportions({ treated: { x: 48, n: 80 }, control: { x: 56, n: 70 }, outcome: "churn" });
+    expect(lower.statement).toMatch(/^Treated customers' churn was 20.0 points lower than control's \(95% CI -33.4 to -5.2\)/);
+    const higher = compareProportions({ treated: { x: 56, n: 70 }, control: { x: 48, n: 80 }, outcome: "retention" });
+    expect(higher.statement).toBe("Treated customers' retention was 20.0 points higher than control's (95% CI 5.2 to 33.4); p = 0.008.");
+    expect(higher).not.toHaveProperty("outcome");
+  });
+
   it("handles empty arms, all successes and small samples", () => {
     expect(compareProportions({ treated: { x: 0, n: 0 }, control: { x: 3, n: 10 } })).toMatchObject({ verdict: "no-data", difference: null, ci: null, pValue: null });
     expect(compareProportions({ treated: { x: 3, n: 10 }, control: { x: 0, n: 0 } }).statement).toBe(

@@ -64,7 +64,7 @@ export function ComparisonTiles({ c, kpi, arms }: { c: Comparison; kpi: KpiDefin
   );
 }
 
-const cmp = (kpi: KpiDefinition, a: KpiArms) => compareKpi(kpi.kind, a);
+const cmp = (kpi: KpiDefinition, a: KpiArms) => compareKpi(kpi.kind, a, kpi.label.toLowerCase());
 
 /** "The program": treated customers against the global holdout, in total and broken down. */
 export function ProgramSection({ kpi, program, grain, showTeams }: { kpi: KpiDefinition; program: ProgramKpi; grain: Grain; showTeams: boolean }) {

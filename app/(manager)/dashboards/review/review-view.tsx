@@ -98,8 +98,8 @@ function UpliftTable({ kpis, priorName }: { kpis: { key: KpiKey; now: ProgramKpi
           {kpis.map(({ key, now, before }) => {
             const k = KPIS[key];
             const kinds = kpiKinds(k.unit);
-            const c = compareKpi(k.kind, now.total);
-            const b = compareKpi(k.kind, before.total);
+            const c = compareKpi(k.kind, now.total, k.label.toLowerCase());
+            const b = compareKpi(k.kind, before.total, k.label.toLowerCase());
             return (
               <tr key={key}>
                 <th scope="row" className="px-3 py-1.5 text-left font-medium text-slate-900">
