@@ -2,31 +2,31 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
+ * The SQLSTATE of a database error: through Prisma's driver adapter (the driver's error in
+ * `meta.driverAdapterError.cause`, on a raw query's P2010 or a batch transaction), or pg's own error from the
+ * pool (lib/data/raw.ts). Null for anything else.
+ */
+function sqlState(err: unknown): string | null {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    const code = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause?.originalCode;
+    return typeof code === "string" ? code : null;
+  }
+  const code = err instanceof Error && "severity" in err ? (err as { code?: unknown }).code : null;
+  return typeof code === "string" ? code : null;
+}
+
+/**
  * A write refused by a unique constraint, for services to turn into a
  * CONFLICT: Prisma's P2002, a raw query's (P2010 with SQLSTATE 23505 from the
  * driver adapter), or pg's own error from a read on the pool (lib/data/raw.ts).
  */
 export function isUniqueViolation(err: unknown): boolean {
-  if (err instanceof Prisma.PrismaClientKnownRequestError) {
-    if (err.code === "P2002") return true;
-    const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
-    return err.code === "P2010" && cause?.originalCode === UNIQUE_VIOLATION;
-  }
-  return err instanceof Error && (err as { code?: unknown }).code === UNIQUE_VIOLATION && "severity" in err;
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return true;
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code !== "P2010") return false;
+  return sqlState(err) === "23505";
 }
 
-const UNIQUE_VIOLATION = "23505";
-
-const QUERY_CANCELED = "57014";
-
-/**
- * The database cancelled a statement at its statement_timeout (SQLSTATE 57014): through Prisma's driver adapter
- * (P2010 from a raw query, or the adapter error on a batch transaction), or pg's own error from the pool.
- */
+/** The database cancelled a statement at its statement_timeout (SQLSTATE 57014). */
 export function isQueryTimeout(err: unknown): boolean {
-  if (err instanceof Prisma.PrismaClientKnownRequestError) {
-    const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
-    return cause?.originalCode === QUERY_CANCELED;
-  }
-  return err instanceof Error && (err as { code?: unknown }).code === QUERY_CANCELED && "severity" in err;
+  return sqlState(err) === "57014";
 }

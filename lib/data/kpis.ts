@@ -391,6 +391,8 @@ function retentionBuckets(s: MetricsScope, kpi: RetentionKpi): Prisma.Sql {
   const { unit, step } = grainSql(s.grain);
   const first = (x: Prisma.Sql) => Prisma.sql`CASE WHEN ${x} < ws THEN date_trunc(${unit}, ws) ELSE date_trunc(${unit}, ${x}) + ${step} END`;
   const bws = Prisma.sql`GREATEST(ws, date_trunc(${unit}, at))`;
+  // Each counted unit's y is 0 or 1, so sum = sum of squares: the retained, or for churn the counted less the retained.
+  const y = kpi === "retention" ? Prisma.sql`kept` : Prisma.sql`n - kept`;
   return Prisma.sql`
     marks AS (
       SELECT m.draw, eu.held, m.bucket, SUM(m.dn) AS dn, SUM(m.kept) AS kept
@@ -404,7 +406,7 @@ function retentionBuckets(s: MetricsScope, kpi: RetentionKpi): Prisma.Sql {
       GROUP BY 1, 2, 3
     ),
     bucket_sums AS (
-      SELECT draw, held, bucket, n, ${kpi === "retention" ? Prisma.sql`kept` : Prisma.sql`n - kept`} AS sum, ${kpi === "retention" ? Prisma.sql`kept` : Prisma.sql`n - kept`} AS "sumSq", n * p AS p
+      SELECT draw, held, bucket, n, ${y} AS sum, ${y} AS "sumSq", n * p AS p
       FROM (
         SELECT s.draw, a.held, s.bucket, d.p, SUM(COALESCE(m.dn, 0)) OVER w AS n, COALESCE(m.kept, 0) AS kept
         FROM slices s JOIN draws d ON d.draw = s.draw CROSS JOIN (VALUES (false), (true)) a(held)

@@ -94,7 +94,8 @@ export function snapshotKey(set: FigureSet, s: Pick<MetricsScope, "from" | "toEx
 /**
  * The figure sets of one page for `scope`: each from its stored copy where
  * the rules above allow, the rest computed now (at once). `asOf` is the
- * oldest stored copy served, or null when all were computed now.
+ * oldest stored copy served, or null when all were computed now; `timedOut`:
+ * a set computed now ran past the page's timeout and its latest copy was served.
  */
 async function serve<S extends FigureSet>(sets: S[], scope: MetricsScope, opts: ServeOptions): Promise<{ values: Map<S, unknown>; asOf: Date | null; timedOut: boolean }> {
   const settings = opts.settings ?? dashboardSnapshotSettings();
@@ -104,7 +105,7 @@ async function serve<S extends FigureSet>(sets: S[], scope: MetricsScope, opts: 
     if (!asOf || at.getTime() < asOf.getTime()) asOf = at;
   };
   // Every stored copy of the page's scope, the fallback when computing a set now runs past the timeout.
-  const stored = new Map<S, { computedAt: Date; computeMs: number; payload: string }>();
+  const stored = new Map<S, Awaited<ReturnType<typeof readSnapshots>>[number]>();
   if (settings.refreshMs > 0) {
     const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
     for (const row of await readSnapshots([...keys.keys()])) {
