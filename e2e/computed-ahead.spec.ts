@@ -47,3 +47,68 @@ test.describe("figures computed ahead, as the demo admin", () => {
     }
   });
 });
+
+// Figures that take too long to compute for a page are computed in the
+// background (DashboardRequest holds the computation's claim). Here the claim
+// is written by the test, as a page whose live computation timed out would
+// write it, for a range no other journey opens; the page then says the figures
+// are being computed, and shows them by itself once the claim is gone (the
+// figures are fast to compute on the demo data, so the page's next refresh
+// computes them).
+test.describe("figures computed in the background, as the demo admin", () => {
+  test.use({ storageState: storageState("admin"), viewport: { width: 380, height: 800 } });
+
+  test("a view being computed says so, and shows its figures when they are ready, without a reload", async ({ page }) => {
+    test.setTimeout(90_000);
+    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
+    expect(west).toBeTruthy();
+    const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+    const [from, to, toExclusive] = [day(-47), day(-33), day(-32)];
+    const key = `model|${from}T00:00:00.000Z|${toExclusive}T00:00:00.000Z|${west}|||week`;
+    const since = await withDb(async (db) => (await db.query<{ at: Date }>(`INSERT INTO "DashboardRequest" (key, "startedAt") VALUES ($1, now()::timestamp(3)) RETURNING "startedAt" AS at`, [key])).rows[0]!.at);
+    try {
+      await page.goto(`/dashboards/model?team=${west}&from=${from}&to=${to}&grain=week`);
+      const panel = page.getByRole("status").filter({ hasText: "Computing these figures" });
+      await expect(panel).toBeVisible();
+      const hhmm = `${String(since.getUTCHours()).padStart(2, "0")}:${String(since.getUTCMinutes()).padStart(2, "0")}`;
+      await expect(panel).toContainText(`started`);
+      await expect(panel).toContainText(`${hhmm} UTC`);
+      // The filters stay usable, and the default view is one click away.
+      await expect(page.getByRole("heading", { name: "Model quality", level: 1 })).toBeVisible();
+      await expect(panel.getByRole("link", { name: "Open the last 90 days instead" })).toHaveAttribute("href", "/dashboards/model");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await screenshot(page, "computing-in-background-380");
+      // Ready: the page refreshes its data every 10 s and shows the figures.
+      await withDb((db) => db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]));
+      await expect(panel).toHaveCount(0, { timeout: 30_000 });
+      await expect(page.getByText("Calibration: predicted propensity", { exact: false }).first()).toBeVisible();
+      await expect(page).toHaveURL(new RegExp(`from=${from}`));
+    } finally {
+      await withDb((db) => db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]));
+    }
+  });
+
+  test("a failed background computation says why and when it can be tried again", async ({ page }) => {
+    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
+    const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+    const [from, to, toExclusive] = [day(-52), day(-38), day(-37)];
+    const key = `kpi:retention|${from}T00:00:00.000Z|${toExclusive}T00:00:00.000Z|${west}|||week`;
+    await withDb((db) =>
+      db.query(`INSERT INTO "DashboardRequest" (key, "startedAt", "failedAt", error) VALUES ($1, now()::timestamp(3) - interval '1 minute', now()::timestamp(3), 'computing them took longer than the 10-minute limit')`, [key]),
+    );
+    try {
+      await page.goto(`/dashboards/conversion?kpi=retention&team=${west}&from=${from}&to=${to}&grain=week`);
+      const panel = page.getByRole("alert").filter({ hasText: "These figures could not be computed" });
+      await expect(panel).toBeVisible();
+      await expect(panel).toContainText("took longer than the 10-minute limit");
+      await expect(panel).toContainText("can be tried again from");
+      await expect(panel.getByRole("link", { name: "Open the last 90 days instead" })).toHaveAttribute("href", "/dashboards/conversion?kpi=retention");
+      // The KPI picker and filters are still there to pick something cheaper.
+      await expect(page.getByRole("heading", { name: "Impact", level: 1 })).toBeVisible();
+      await screenshot(page, "background-failed-380");
+    } finally {
+      await withDb((db) => db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]));
+    }
+  });
+});

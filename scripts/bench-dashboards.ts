@@ -26,7 +26,7 @@ import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/m
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { engagementMetrics } from "@/lib/data/engagement";
 import { listTargets, loadPulseEveryWeeks } from "@/lib/data/engagement-inputs";
-import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots, slowestSet } from "@/lib/services/dashboard-views";
+import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots, slowestSet, type Served } from "@/lib/services/dashboard-views";
 import { dashboardSnapshotSettings } from "@/lib/config/env";
 import { adoptionMetrics } from "@/lib/data/usage";
 import { KPI_KEYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
@@ -163,11 +163,16 @@ async function main() {
   const todayRange = filterRange(today);
   const served = (sc: MetricsScope): MetricsScope => ({ ...sc, from: todayRange.from, toExclusive: todayRange.toExclusive, grain: today.grain, now: new Date() });
   console.log(`# served: ${today.from} to ${today.to} (the default view today)`);
-  const runServed = async (name: string, fn: () => Promise<{ asOf: Date | null }>) => {
+  const runServed = async (name: string, fn: () => Promise<Served<object>>) => {
     if (only && !name.startsWith(only)) return;
     const first = await fn();
     const r = await time(fn, { iterations, seconds });
-    line(`${name} (served${first.asOf ? `, computed ahead at ${first.asOf.toISOString().slice(11, 19)} UTC` : ", live"})`, r);
+    const how = first.unavailable
+      ? `, not available: ${first.unavailable.state === "computing" ? "being computed in the background" : "its background computation failed"}`
+      : first.asOf
+        ? `, computed ahead at ${first.asOf.toISOString().slice(11, 19)} UTC`
+        : ", live";
+    line(`${name} (served${how})`, r);
   };
   for (const [label, sc] of scopes) {
     const suffix = label === "all teams" ? "" : `, ${label}`;

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { filtersToQuery, type DashboardFilters } from "@/lib/validation/dashboard-filters";
+import type { Unavailable } from "@/lib/services/dashboard-views";
 import { ComputeNowLink } from "./compute-now";
+import { FiguresUnavailable } from "./figures-unavailable";
 import { FilterBar } from "./filter-bar";
 
 const TABS = [
@@ -107,4 +109,10 @@ function ComputedAhead({ asOf, href, timedOut }: { asOf: Date; href: string; tim
 /** A grid cell spanning both columns at wide widths. */
 export function Wide({ children }: { children: React.ReactNode }) {
   return <div className="min-w-0 lg:col-span-2">{children}</div>;
+}
+
+/** In place of the figures when they are being computed in the background, or that failed (lib/services/dashboard-views.ts). */
+export function FiguresPending({ unavailable: u, defaultHref }: { unavailable: Unavailable; defaultHref: string }) {
+  if (u.state === "computing") return <FiguresUnavailable state="computing" since={asOfFmt.format(u.since)} defaultHref={defaultHref} />;
+  return <FiguresUnavailable state="failed" at={asOfFmt.format(u.at)} retryFrom={asOfFmt.format(u.retryFrom)} reason={u.reason} defaultHref={defaultHref} />;
 }

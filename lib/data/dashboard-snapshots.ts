@@ -63,3 +63,53 @@ export async function snapshotCosts(): Promise<Map<string, number>> {
 export async function deleteSnapshotsBefore(before: Date): Promise<number> {
   return db().$executeRaw`DELETE FROM "DashboardSnapshot" WHERE key <> ${LEASE_KEY} AND "computedAt" < ${before}::timestamp(3)`;
 }
+
+// ---------------------------------------------------------------- requests
+
+/** A figure set being computed in the background for a page (DashboardRequest). */
+export interface SnapshotRequest {
+  key: string;
+  startedAt: Date;
+  failedAt: Date | null;
+  error: string | null;
+}
+
+/** The requests among `keys` (missing keys are left out). */
+export async function readRequests(keys: string[]): Promise<SnapshotRequest[]> {
+  if (keys.length === 0) return [];
+  return readRows<SnapshotRequest>(db(), Prisma.sql`
+    SELECT key, "startedAt", "failedAt", error FROM "DashboardRequest" WHERE key = ANY(${keys}::text[])`);
+}
+
+/**
+ * Claims the computation of one figure set: true for exactly one caller among
+ * those racing for it. Taken when there is no request for the key, when the
+ * running one started before `staleBefore` (its process died or it hangs past
+ * the refresh timeout), or when the failed one failed before `retryBefore`.
+ */
+export async function claimRequest(key: string, startedAt: Date, staleBefore: Date, retryBefore: Date): Promise<boolean> {
+  const rows = await readRows<{ key: string }>(db(), Prisma.sql`
+    INSERT INTO "DashboardRequest" (key, "startedAt") VALUES (${key}, ${startedAt}::timestamp(3))
+    ON CONFLICT (key) DO UPDATE SET "startedAt" = EXCLUDED."startedAt", "failedAt" = NULL, error = NULL
+      WHERE ("DashboardRequest"."failedAt" IS NULL AND "DashboardRequest"."startedAt" < ${staleBefore}::timestamp(3))
+         OR "DashboardRequest"."failedAt" < ${retryBefore}::timestamp(3)
+    RETURNING key`);
+  return rows.length === 1;
+}
+
+/** The claimed computation is stored: its request goes (only the claim that started at `startedAt`). */
+export async function finishRequest(key: string, startedAt: Date): Promise<void> {
+  await db().$executeRaw`DELETE FROM "DashboardRequest" WHERE key = ${key} AND "startedAt" = ${startedAt}::timestamp(3)`;
+}
+
+/** The claimed computation failed: kept, with why, until a retry is allowed. */
+export async function failRequest(key: string, startedAt: Date, at: Date, error: string): Promise<void> {
+  await db().$executeRaw`
+    UPDATE "DashboardRequest" SET "failedAt" = ${at}::timestamp(3), error = ${error.slice(0, 500)}
+    WHERE key = ${key} AND "startedAt" = ${startedAt}::timestamp(3)`;
+}
+
+/** Deletes requests started before `before` (failed ones, and any a process left behind). */
+export async function deleteRequestsBefore(before: Date): Promise<number> {
+  return db().$executeRaw`DELETE FROM "DashboardRequest" WHERE "startedAt" < ${before}::timestamp(3)`;
+}

@@ -1,6 +1,18 @@
 import "server-only";
 import { dashboardSnapshotSettings, dashboardTimeouts } from "@/lib/config/env";
-import { claimRefresh, deleteSnapshotsBefore, readSnapshots, renewRefreshClaim, snapshotCosts, writeSnapshot } from "@/lib/data/dashboard-snapshots";
+import {
+  claimRefresh,
+  claimRequest,
+  deleteRequestsBefore,
+  deleteSnapshotsBefore,
+  failRequest,
+  finishRequest,
+  readRequests,
+  readSnapshots,
+  renewRefreshClaim,
+  snapshotCosts,
+  writeSnapshot,
+} from "@/lib/data/dashboard-snapshots";
 import { listTeams } from "@/lib/data/admin-users";
 import { engagementMetrics, type EngagementData } from "@/lib/data/engagement";
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
@@ -25,9 +37,14 @@ import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-f
 //   - the viewer did not ask for live figures (?live=1).
 // A served page says when its figures were computed. A set computed for a page
 // whose statement runs past DASHBOARD_QUERY_TIMEOUT_MS (the database cancels it)
-// is shown from its latest stored copy of any age instead, and the page says so;
-// with no copy the error reaches the dashboards' error boundary. The refresher's
-// statements may run DASHBOARD_REFRESH_TIMEOUT_MS. Who may see which scope is
+// is computed in the background instead, with the refresher's timeout
+// (DASHBOARD_REFRESH_TIMEOUT_MS), and stored under the page's scope
+// (DashboardRequest holds the claim, so one process computes it). Meanwhile the
+// page shows the set's latest stored copy of any age, and says so, or, with no
+// copy, that the figures are being computed; it is served from the stored copy
+// once there. A stored copy that took longer than the page's timeout is served
+// at any age (computing it for a page would only time out), and recomputed in
+// the background once over two intervals old. Who may see which scope is
 // decided before this (app/(manager)/dashboards/load-dashboard.ts); the stored
 // sets are keyed by scope, so a page only ever reads its own scope's.
 
@@ -56,6 +73,10 @@ export interface ServeOptions {
   live?: boolean;
   /** Tests: instead of the environment's. */
   settings?: SnapshotSettings;
+  /** Tests: instead of the environment's. */
+  timeouts?: { queryMs: number; refreshMs: number };
+  /** Runs a background computation (default: at once, detached from the request). Tests collect them. */
+  background?: (job: () => Promise<void>) => void;
 }
 
 /**
@@ -63,9 +84,21 @@ export interface ServeOptions {
  * `timedOut`: computing one of them for the request ran past DASHBOARD_QUERY_TIMEOUT_MS, so its latest stored copy
  * (of any age) is shown instead.
  */
-export type Served<T> = T & { asOf: Date | null; timedOut: boolean };
+export type Served<T> = (T & { asOf: Date | null; timedOut: boolean; unavailable: null }) | { unavailable: Unavailable };
+
+/**
+ * Why a page has no figures to show: they are being computed in the background (since when), or that computation
+ * failed (when; a page load after DASHBOARD_SNAPSHOT_MINUTES starts another).
+ */
+export type Unavailable = { state: "computing"; since: Date } | { state: "failed"; at: Date; retryFrom: Date; reason: string };
 
 const kpiSet = (k: KpiKey): FigureSet => `kpi:${k}`;
+
+/** For scripts and tests: the figures, or an error saying why there are none. */
+export function availableOrThrow<T>(served: Served<T>): Exclude<Served<T>, { unavailable: Unavailable }> {
+  if (served.unavailable) throw new Error(`dashboard figures unavailable: ${served.unavailable.state}`);
+  return served as Exclude<Served<T>, { unavailable: Unavailable }>;
+}
 
 function compute(set: FigureSet, scope: MetricsScope): Promise<unknown> {
   switch (set) {
@@ -91,70 +124,151 @@ export function snapshotKey(set: FigureSet, s: Pick<MetricsScope, "from" | "toEx
   return [set, iso(s.from), iso(s.toExclusive), s.teamId ?? "all", s.actionKey ?? "", s.segment ?? "", s.grain].join("|");
 }
 
+const globalForJobs = globalThis as unknown as { nudgeDashboardJobs?: Promise<void> };
+
+/**
+ * Runs a background computation detached from the request, one at a time in this process (each can keep a database
+ * connection busy for minutes); failures of the job itself are logged (a failed computation is recorded by it).
+ */
+function detached(job: () => Promise<void>): void {
+  globalForJobs.nudgeDashboardJobs = (globalForJobs.nudgeDashboardJobs ?? Promise.resolve())
+    .then(job)
+    .catch((err: unknown) => console.warn("dashboard figures: a background computation failed:", err instanceof Error ? err.message : err));
+}
+
+/**
+ * Computes one figure set for `scope` with the refresher's timeout and stores it under the scope's key, for a
+ * request claimed at `startedAt` (its stamp, as the refresher's); the request is deleted, or marked failed.
+ */
+async function computeRequested(set: FigureSet, scope: MetricsScope, startedAt: Date, timeoutMs: number): Promise<void> {
+  const key = snapshotKey(set, scope);
+  const t = performance.now();
+  try {
+    const value = await withAggregateTimeout(timeoutMs, () => compute(set, { ...scope, now: startedAt }));
+    await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: startedAt, computeMs: Math.round(performance.now() - t) });
+    await finishRequest(key, startedAt);
+  } catch (err) {
+    console.warn(`dashboard figures: computing ${key} in the background failed:`, err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);
+    const reason = isQueryTimeout(err)
+      ? `computing them took longer than the ${Math.round(timeoutMs / 60_000)}-minute limit`
+      : "computing them failed (the server's log says why)";
+    await failRequest(key, startedAt, new Date(startedAt.getTime() + Math.round(performance.now() - t)), reason);
+  }
+}
+
 /**
  * The figure sets of one page for `scope`: each from its stored copy where
- * the rules above allow, the rest computed now (at once). `asOf` is the
- * oldest stored copy served, or null when all were computed now; `timedOut`:
- * a set computed now ran past the page's timeout and its latest copy was served.
+ * the rules above allow, the rest computed now (at once), or, past the page's
+ * timeout, in the background. `asOf` is the oldest stored copy served, or null
+ * when all were computed now; `timedOut`: a set could not be computed for the
+ * page and a copy of any age was served; `unavailable`: a set has neither.
  */
-async function serve<S extends FigureSet>(sets: S[], scope: MetricsScope, opts: ServeOptions): Promise<{ values: Map<S, unknown>; asOf: Date | null; timedOut: boolean }> {
+async function serve<S extends FigureSet>(
+  sets: S[],
+  scope: MetricsScope,
+  opts: ServeOptions,
+): Promise<{ values: Map<S, unknown>; asOf: Date | null; timedOut: boolean; unavailable: Unavailable | null }> {
   const settings = opts.settings ?? dashboardSnapshotSettings();
+  const timeouts = opts.timeouts ?? dashboardTimeouts();
+  const background = opts.background ?? detached;
+  const now = scope.now;
   const values = new Map<S, unknown>();
   let asOf: Date | null = null;
-  const older = (at: Date) => {
-    if (!asOf || at.getTime() < asOf.getTime()) asOf = at;
-  };
-  // Every stored copy of the page's scope, the fallback when computing a set now runs past the timeout.
-  const stored = new Map<S, Awaited<ReturnType<typeof readSnapshots>>[number]>();
-  if (settings.refreshMs > 0) {
-    const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
-    for (const row of await readSnapshots([...keys.keys()])) {
-      const set = keys.get(row.key);
-      if (set && row.computedAt.getTime() <= scope.now.getTime()) stored.set(set, row);
-    }
-  }
-  if (!opts.live) {
-    const oldest = scope.now.getTime() - 2 * settings.refreshMs;
-    for (const [set, row] of stored) {
-      if (row.computeMs < settings.liveBudgetMs || row.computedAt.getTime() < oldest) continue;
-      values.set(set, decodeSnapshot(row.payload));
-      older(row.computedAt);
-    }
-  }
   let timedOut = false;
-  const missing = sets.filter((set) => !values.has(set));
+  const fromCopy = (set: S, row: { payload: string; computedAt: Date }, late: boolean) => {
+    values.set(set, decodeSnapshot(row.payload));
+    if (!asOf || row.computedAt.getTime() < asOf.getTime()) asOf = row.computedAt;
+    if (late) timedOut = true;
+  };
+  // Starts computing a set in the background unless another page (or process) is; true when this call started it.
+  const request = async (set: S): Promise<boolean> => {
+    const started = await claimRequest(snapshotKey(set, scope), now, new Date(now.getTime() - timeouts.refreshMs - 60_000), new Date(now.getTime() - settings.refreshMs));
+    if (started) background(() => computeRequested(set, scope, now, timeouts.refreshMs));
+    return started;
+  };
+  const keyed = <R extends { key: string }>(rows: R[]) => {
+    const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
+    const bySet = new Map<S, R>();
+    for (const row of rows) {
+      const set = keys.get(row.key);
+      if (set) bySet.set(set, row);
+    }
+    return bySet;
+  };
+  // Without the refresher nothing is stored or computed ahead: every set is computed for the page, and a timeout is an error.
+  const enabled = settings.refreshMs > 0;
+  const keys = sets.map((set) => snapshotKey(set, scope));
+  const [storedRows, requestRows] = enabled ? await Promise.all([readSnapshots(keys), readRequests(keys)]) : [[], []];
+  // Every stored copy of the page's scope computed by now, the fallback when a set cannot be computed for the page.
+  const stored = keyed(storedRows.filter((row) => row.computedAt.getTime() <= now.getTime()));
+  const requests = keyed(requestRows);
+  const fresh = now.getTime() - 2 * settings.refreshMs;
+  const unavailable = new Map<S, Unavailable>();
+  const live: S[] = [];
+  for (const set of sets) {
+    const copy = stored.get(set);
+    const req = requests.get(set);
+    const tooSlow = copy !== undefined && copy.computeMs >= timeouts.queryMs;
+    if (copy && !opts.live && copy.computeMs >= settings.liveBudgetMs && copy.computedAt.getTime() >= fresh) {
+      fromCopy(set, copy, false);
+    } else if (copy && tooSlow) {
+      // Computing it for the page would run past the timeout: the copy, and once it is stale a new one computed in the background.
+      fromCopy(set, copy, true);
+      if (copy.computedAt.getTime() < fresh) await request(set);
+    } else if (req && !req.failedAt && req.startedAt.getTime() >= now.getTime() - timeouts.refreshMs - 60_000) {
+      if (copy) fromCopy(set, copy, true);
+      else unavailable.set(set, { state: "computing", since: req.startedAt });
+    } else if (req?.failedAt && req.failedAt.getTime() >= now.getTime() - settings.refreshMs) {
+      if (copy) fromCopy(set, copy, true);
+      else unavailable.set(set, { state: "failed", at: req.failedAt, retryFrom: new Date(req.failedAt.getTime() + settings.refreshMs), reason: req.error ?? "computing them failed" });
+    } else {
+      live.push(set);
+    }
+  }
+  const TIMED_OUT = Symbol("timed out");
   const computed = await Promise.all(
-    missing.map((set) =>
-      compute(set, scope).catch((err: unknown) => {
-        const copy = stored.get(set);
-        if (!isQueryTimeout(err) || !copy) throw err;
-        timedOut = true;
-        older(copy.computedAt);
-        return decodeSnapshot(copy.payload);
+    live.map((set) =>
+      compute(set, scope).catch(async (err: unknown) => {
+        if (!enabled || !isQueryTimeout(err)) throw err;
+        await request(set);
+        return TIMED_OUT;
       }),
     ),
   );
-  missing.forEach((set, i) => values.set(set, computed[i]));
-  return { values, asOf, timedOut };
+  live.forEach((set, i) => {
+    const copy = stored.get(set);
+    if (computed[i] !== TIMED_OUT) values.set(set, computed[i]);
+    else if (copy) fromCopy(set, copy, true);
+    else unavailable.set(set, { state: "computing", since: now });
+  });
+  // A failed set first (the page says so), else the computation that started first.
+  const missing = [...unavailable.values()];
+  const first =
+    missing.find((u) => u.state === "failed") ??
+    missing.reduce<Unavailable | null>((a, u) => (u.state === "computing" && (a?.state !== "computing" || u.since < a.since) ? u : a), null);
+  return { values, asOf, timedOut, unavailable: first };
 }
 
 /** The adoption page's figures: usage and engagement. */
 export async function adoptionFigures(scope: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ usage: AdoptionData; engagement: EngagementData }>> {
-  const { values, asOf, timedOut } = await serve(["usage", "engagement"], scope, opts);
-  return { usage: values.get("usage") as Figures["usage"], engagement: values.get("engagement") as Figures["engagement"], asOf, timedOut };
+  const { values, asOf, timedOut, unavailable } = await serve(["usage", "engagement"], scope, opts);
+  if (unavailable) return { unavailable };
+  return { usage: values.get("usage") as Figures["usage"], engagement: values.get("engagement") as Figures["engagement"], asOf, timedOut, unavailable };
 }
 
 /** The Impact page's figures: one KPI for the program, each action and the adopter tiers, and the recommendation funnel. */
 export async function impactFigures(scope: MetricsScope, kpi: KpiKey, opts: ServeOptions = {}): Promise<Served<KpiFigures & { conversion: ConversionData }>> {
-  const { values, asOf, timedOut } = await serve([kpiSet(kpi), "conversion"], scope, opts);
+  const { values, asOf, timedOut, unavailable } = await serve([kpiSet(kpi), "conversion"], scope, opts);
+  if (unavailable) return { unavailable };
   const k = values.get(kpiSet(kpi)) as KpiFigures;
-  return { ...k, conversion: values.get("conversion") as Figures["conversion"], asOf, timedOut };
+  return { ...k, conversion: values.get("conversion") as Figures["conversion"], asOf, timedOut, unavailable };
 }
 
 /** The model page's figures. */
 export async function modelFigures(scope: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ model: ModelData }>> {
-  const { values, asOf, timedOut } = await serve(["model"], scope, opts);
-  return { model: values.get("model") as Figures["model"], asOf, timedOut };
+  const { values, asOf, timedOut, unavailable } = await serve(["model"], scope, opts);
+  if (unavailable) return { unavailable };
+  return { model: values.get("model") as Figures["model"], asOf, timedOut, unavailable };
 }
 
 /** Every figure set the refresher stores, per scope. */
@@ -200,7 +314,7 @@ interface SetTiming {
  * is measured again at least daily. Each set is stamped with the moment its
  * computation began. Returns null, doing nothing, when another process
  * refreshed within the last 90 % of the interval or is refreshing now, unless
- * `force` (which also recomputes every set). Sets older than a day are deleted.
+ * `force` (which also recomputes every set). Sets older than a day are deleted, and so are background requests started over a day ago.
  */
 export async function refreshDashboardSnapshots(
   opts: {
@@ -253,6 +367,7 @@ export async function refreshDashboardSnapshots(
     }
   }
   await deleteSnapshotsBefore(new Date(now.getTime() - 86_400_000));
+  await deleteRequestsBefore(new Date(now.getTime() - 86_400_000));
   return { sets, skipped, failed, ms: Math.round(performance.now() - started), timings };
 }
 

@@ -39,6 +39,12 @@ function defaultScope(teamId: string | null, now: Date): Scope {
 
 let teamId: string;
 
+type ServeOptions = import("@/lib/services/dashboard-views").ServeOptions;
+/** The pages' figure functions, for scopes whose figures are there (else the test fails with why not). */
+const adoptionFigures = async (s: Scope, o?: ServeOptions) => views.availableOrThrow(await views.adoptionFigures(s, o));
+const modelFigures = async (s: Scope, o?: ServeOptions) => views.availableOrThrow(await views.modelFigures(s, o));
+const impactFigures = async (s: Scope, k: import("@/lib/metrics/kpi-definitions").KpiKey, o?: ServeOptions) => views.availableOrThrow(await views.impactFigures(s, k, o));
+
 /** When the stored copy of `set` for `scope` was computed (each set is stamped with the moment its computation began). */
 async function storedAt(set: import("@/lib/services/dashboard-views").FigureSet, scope: Scope): Promise<Date> {
   const row = await db().dashboardSnapshot.findUnique({ where: { key: views.snapshotKey(set, scope) }, select: { computedAt: true } });
@@ -75,16 +81,16 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     for (const team of [null, teamId]) {
       const asked = defaultScope(team, later);
       const at = async (set: import("@/lib/services/dashboard-views").FigureSet) => defaultScope(team, await storedAt(set, asked));
-      const adoption = await views.adoptionFigures(asked, { settings: SERVE_ALL });
+      const adoption = await adoptionFigures(asked, { settings: SERVE_ALL });
       expect(adoption.asOf).toEqual(await storedAt("usage", asked));
       expect(duringRefresh(adoption.asOf)).toBe(true);
       expect(adoption.usage).toEqual(await adoptionMetrics(await at("usage")));
       expect(adoption.engagement).toEqual(await engagementMetrics(await at("engagement")));
-      const model = await views.modelFigures(asked, { settings: SERVE_ALL });
+      const model = await modelFigures(asked, { settings: SERVE_ALL });
       expect(duringRefresh(model.asOf)).toBe(true);
       expect(model.model).toEqual(await modelMetrics(await at("model")));
       for (const kpi of KPI_KEYS) {
-        const impact = await views.impactFigures(asked, kpi, { settings: SERVE_ALL });
+        const impact = await impactFigures(asked, kpi, { settings: SERVE_ALL });
         expect(duringRefresh(impact.asOf)).toBe(true);
         const k = await at(`kpi:${kpi}`);
         expect(impact.program).toEqual(await programKpi(k, kpi));
@@ -99,16 +105,16 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
 
   it("keeps the figures of its time while the data moves on; ?live=1 computes them now", async () => {
     const asked = defaultScope(null, new Date(AT.getTime() + 10 * MINUTE));
-    const before = await views.impactFigures(asked, "conversion", { settings: SERVE_ALL });
+    const before = await impactFigures(asked, "conversion", { settings: SERVE_ALL });
     // A purchase by every treated customer with no purchase in the view, an hour before the view's "now".
     await db().$executeRaw`
       INSERT INTO "CustomerEvent" ("customerId", type, "occurredAt", amount)
       SELECT c.id, 'PURCHASE', ${new Date(AT.getTime() + 9 * MINUTE)}::timestamp(3), 10 FROM "Customer" c
       WHERE NOT EXISTS (SELECT 1 FROM "CustomerEvent" e WHERE e."customerId" = c.id AND e.type = 'PURCHASE' AND e."occurredAt" >= ${asked.from}::timestamp(3))`;
-    const served = await views.impactFigures(asked, "conversion", { settings: SERVE_ALL });
+    const served = await impactFigures(asked, "conversion", { settings: SERVE_ALL });
     expect(duringRefresh(served.asOf)).toBe(true);
     expect(served.program).toEqual(before.program);
-    const live = await views.impactFigures(asked, "conversion", { settings: SERVE_ALL, live: true });
+    const live = await impactFigures(asked, "conversion", { settings: SERVE_ALL, live: true });
     expect(live.asOf).toBeNull();
     expect(live.program).toEqual(await programKpi(asked, "conversion"));
     expect(live.program).not.toEqual(served.program);
@@ -117,13 +123,13 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
   it("computes live when the stored set was fast to compute, is over two intervals old, or the refresher is off", async () => {
     const fresh = defaultScope(teamId, new Date(AT.getTime() + MINUTE));
     const stamped = await storedAt("model", fresh);
-    expect((await views.modelFigures(fresh, { settings: SERVE_ALL })).asOf).toEqual(stamped);
-    expect((await views.modelFigures(fresh, { settings: { refreshMs: INTERVAL, liveBudgetMs: 3_600_000 } })).asOf).toBeNull();
-    expect((await views.modelFigures(fresh, { settings: { refreshMs: 0, liveBudgetMs: 0 } })).asOf).toBeNull();
+    expect((await modelFigures(fresh, { settings: SERVE_ALL })).asOf).toEqual(stamped);
+    expect((await modelFigures(fresh, { settings: { refreshMs: INTERVAL, liveBudgetMs: 3_600_000 } })).asOf).toBeNull();
+    expect((await modelFigures(fresh, { settings: { refreshMs: 0, liveBudgetMs: 0 } })).asOf).toBeNull();
     const edge = defaultScope(teamId, new Date(stamped.getTime() + 2 * INTERVAL));
-    expect((await views.modelFigures(edge, { settings: SERVE_ALL })).asOf).toEqual(stamped);
+    expect((await modelFigures(edge, { settings: SERVE_ALL })).asOf).toEqual(stamped);
     const stale = defaultScope(teamId, new Date(stamped.getTime() + 2 * INTERVAL + 1));
-    const r = await views.modelFigures(stale, { settings: SERVE_ALL });
+    const r = await modelFigures(stale, { settings: SERVE_ALL });
     expect(r.asOf).toBeNull();
     expect(r.model).toEqual(await modelMetrics(stale));
   }, 60_000);
@@ -139,7 +145,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
       { ...base, grain: "month" },
       { ...base, teamId: "00000000-0000-4000-8000-000000000000" },
     ];
-    for (const scope of others) expect((await views.adoptionFigures(scope, { settings: SERVE_ALL })).asOf).toBeNull();
+    for (const scope of others) expect((await adoptionFigures(scope, { settings: SERVE_ALL })).asOf).toBeNull();
     const keys = new Set(others.map((s) => views.snapshotKey("usage", s)));
     expect(keys.size).toBe(others.length);
     expect(keys.has(views.snapshotKey("usage", base))).toBe(false);
@@ -174,32 +180,115 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(stored).toHaveLength((teams + 1) * (views.FIGURE_SETS.length - 1));
   }, 60_000);
 
-  it("a set that runs past the page's timeout is shown from its latest copy, whatever its age; without a copy the error stands", async () => {
+  it("a set that runs past the page's timeout is shown from its latest copy, whatever its age, and computed again in the background", async () => {
     const { withAggregateTimeout } = await import("@/lib/data/metrics");
-    const { isQueryTimeout } = await import("@/lib/data/errors");
     // Far beyond two intervals, and asked live: the copy is not served by the rules, only as the fallback.
     const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
     const stamped = await storedAt("model", late);
     const stored = await db().dashboardSnapshot.findUniqueOrThrow({ where: { key: views.snapshotKey("model", late) }, select: { payload: true } });
+    const jobs: (() => Promise<void>)[] = [];
+    const background = (job: () => Promise<void>) => void jobs.push(job);
     // 1 ms per statement: the database cancels the model statement (planning it alone takes longer).
-    const slow = await withAggregateTimeout(1, () => views.modelFigures(late, { settings: SERVE_ALL, live: true }));
+    const slow = await withAggregateTimeout(1, () => modelFigures(late, { settings: SERVE_ALL, live: true, background }));
     expect(slow.timedOut).toBe(true);
     expect(slow.asOf).toEqual(stamped);
     const { decodeSnapshot } = await import("@/lib/data/snapshot-codec");
     expect(slow.model).toEqual(decodeSnapshot(stored.payload));
-    const fast = await views.modelFigures(late, { settings: SERVE_ALL, live: true });
+    // A new copy is computed in the background, with the refresher's timeout, stamped with the page's time.
+    expect(jobs).toHaveLength(1);
+    await jobs[0]!();
+    expect(await storedAt("model", late)).toEqual(late.now);
+    expect(await db().dashboardRequest.count()).toBe(0);
+    const fast = await modelFigures(late, { settings: SERVE_ALL, live: true });
     expect([fast.timedOut, fast.asOf]).toEqual([false, null]);
-    // Another range has no copy: the page gets the timeout (the dashboards' error boundary says what to try).
-    const other = { ...late, from: new Date(late.from.getTime() + 86_400_000) };
-    const err = await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL })).catch((e: unknown) => e);
-    expect(isQueryTimeout(err)).toBe(true);
     // Any other failure is not hidden behind the copy (the table the model statement reads, renamed for a moment).
     await db().$executeRawUnsafe(`ALTER TABLE "Recommendation" RENAME TO "Recommendation_away"`);
     try {
-      await expect(views.modelFigures(late, { settings: SERVE_ALL, live: true })).rejects.toThrow(/Recommendation/);
+      await expect(modelFigures(late, { settings: SERVE_ALL, live: true, background })).rejects.toThrow(/Recommendation/);
     } finally {
       await db().$executeRawUnsafe(`ALTER TABLE "Recommendation_away" RENAME TO "Recommendation"`);
     }
+    expect(jobs).toHaveLength(1);
+  }, 60_000);
+
+  it("without a copy, the page says the figures are being computed; one computation runs, in the background, and the page serves its result", async () => {
+    const { withAggregateTimeout } = await import("@/lib/data/metrics");
+    const { isQueryTimeout } = await import("@/lib/data/errors");
+    const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
+    // Another range: no copy.
+    const other = { ...late, from: new Date(late.from.getTime() + 86_400_000) };
+    const jobs: (() => Promise<void>)[] = [];
+    const background = (job: () => Promise<void>) => void jobs.push(job);
+    const first = await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background }));
+    expect(first.unavailable).toEqual({ state: "computing", since: other.now });
+    expect(jobs).toHaveLength(1);
+    // A reload while it runs neither computes the figures for the page (they would run past the timeout again) nor starts a second computation.
+    const reload = await views.modelFigures({ ...other, now: new Date(other.now.getTime() + MINUTE) }, { settings: SERVE_ALL, background });
+    expect(reload.unavailable).toEqual({ state: "computing", since: other.now });
+    const racing = await Promise.all([0, 1].map(() => withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background }))));
+    expect(racing.map((r) => r.unavailable?.state)).toEqual(["computing", "computing"]);
+    expect(jobs).toHaveLength(1);
+    await jobs[0]!();
+    expect(await db().dashboardRequest.count()).toBe(0);
+    const ready = await modelFigures({ ...other, now: new Date(other.now.getTime() + 2 * MINUTE) }, { settings: SERVE_ALL, background });
+    expect(ready.asOf).toEqual(other.now);
+    expect(ready.model).toEqual(await modelMetrics(other));
+    // Without the refresher nothing is stored: the timeout reaches the dashboards' error boundary.
+    const off = { ...other, from: new Date(other.from.getTime() + 86_400_000) };
+    const err = await withAggregateTimeout(1, () => views.modelFigures(off, { settings: { refreshMs: 0, liveBudgetMs: 0 }, background })).catch((e: unknown) => e);
+    expect(isQueryTimeout(err)).toBe(true);
+    expect(jobs).toHaveLength(1);
+  }, 60_000);
+
+  it("a background computation that fails says so, and is tried again only an interval later; a computation whose process died is taken over", async () => {
+    const { withAggregateTimeout } = await import("@/lib/data/metrics");
+    const { claimRequest } = await import("@/lib/data/dashboard-snapshots");
+    const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
+    const other = { ...late, from: new Date(late.from.getTime() + 3 * 86_400_000) };
+    const jobs: (() => Promise<void>)[] = [];
+    const background = (job: () => Promise<void>) => void jobs.push(job);
+    // The background computation gets 1 ms per statement too, so it fails.
+    const timeouts = { queryMs: 30_000, refreshMs: 1 };
+    await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background, timeouts }));
+    expect(jobs).toHaveLength(1);
+    await jobs[0]!();
+    const failed = await db().dashboardRequest.findUniqueOrThrow({ where: { key: views.snapshotKey("model", other) } });
+    expect(failed.failedAt).not.toBeNull();
+    const soon = await views.modelFigures({ ...other, now: new Date(other.now.getTime() + MINUTE) }, { settings: SERVE_ALL, background, timeouts });
+    expect(soon.unavailable).toMatchObject({ state: "failed", at: failed.failedAt, retryFrom: new Date(failed.failedAt!.getTime() + INTERVAL) });
+    expect(soon.unavailable?.state === "failed" && soon.unavailable.reason).toMatch(/longer than the 0-minute limit|limit/);
+    expect(jobs).toHaveLength(1);
+    // An interval later the page computes them again (here, in time).
+    const retried = await views.modelFigures({ ...other, now: new Date(failed.failedAt!.getTime() + INTERVAL + MINUTE) }, { settings: SERVE_ALL, background, timeouts });
+    expect(retried.unavailable).toBeNull();
+    // Claims: of two racing for a key, one wins; a running one is taken over only once it started before the stale bound.
+    const key = "model|test-claim";
+    const t0 = new Date(AT.getTime() + 40 * INTERVAL);
+    const won = await Promise.all([claimRequest(key, t0, AT, AT), claimRequest(key, t0, AT, AT)]);
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const t1 = new Date(t0.getTime() + MINUTE);
+    expect(await claimRequest(key, t1, t0, t0)).toBe(false);
+    expect(await claimRequest(key, t1, t1, t1)).toBe(true);
+    await db().dashboardRequest.deleteMany({});
+  }, 60_000);
+
+  it("a stored copy that took longer than the page's timeout is served at any age without computing, and recomputed in the background once stale", async () => {
+    const late = defaultScope(null, new Date(AT.getTime() + 20 * INTERVAL));
+    const stamped = await storedAt("kpi:conversion", late);
+    const jobs: (() => Promise<void>)[] = [];
+    const background = (job: () => Promise<void>) => void jobs.push(job);
+    // Every copy counts as too slow for the page (computing took at least 0 ms).
+    const timeouts = { queryMs: 0, refreshMs: 600_000 };
+    const served = views.availableOrThrow(await views.impactFigures(late, "conversion", { settings: SERVE_ALL, background, timeouts }));
+    expect(served.asOf?.getTime()).toBeLessThanOrEqual(stamped.getTime());
+    expect(served.timedOut).toBe(true);
+    // Both sets of the page are over two intervals old: each is recomputed, once.
+    expect(jobs).toHaveLength(2);
+    await views.impactFigures(late, "conversion", { settings: SERVE_ALL, background, timeouts });
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) await job();
+    expect(await storedAt("kpi:conversion", late)).toEqual(late.now);
+    expect(await db().dashboardRequest.count()).toBe(0);
   }, 60_000);
 
   it("the refresher runs with its own timeout, not the page's", async () => {
@@ -213,12 +302,14 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(whole).toMatchObject({ sets: (teams + 1) * views.FIGURE_SETS.length, failed: [] });
   }, 180_000);
 
-  it("the first refresh a day after the last deletes the sets of the old ranges", async () => {
+  it("the first refresh a day after the last deletes the sets of the old ranges, and background requests left behind", async () => {
     const next = new Date(AT.getTime() + 2 * 86_400_000);
+    await db().dashboardRequest.create({ data: { key: "model|left-behind", startedAt: AT, failedAt: AT, error: "computing them failed" } });
     const r = await views.refreshDashboardSnapshots({ now: next, settings: SERVE_ALL });
     expect(r).not.toBeNull();
     const old = await db().dashboardSnapshot.count({ where: { computedAt: { lt: next } } });
     expect(old).toBe(0);
+    expect(await db().dashboardRequest.count()).toBe(0);
     expect(await db().dashboardSnapshot.count()).toBe(views.FIGURE_SETS.length * ((await db().team.count()) + 1) + 1);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
+import { DashboardFrame, FiguresPending } from "@/components/dashboards/dashboard-frame";
 import { KpiPicker } from "@/components/dashboards/kpi-picker";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { impactFigures } from "@/lib/services/dashboard-views";
@@ -16,18 +16,26 @@ export default async function ImpactPage({ searchParams }: { searchParams: Searc
   const { scope, frame, segments, params, live, liveQuery } = await loadDashboard("conversion", searchParams);
   const { kpi: key, notes } = parseKpiParam(params);
   const kpi = KPIS[key];
-  const { program, actions, tiers, conversion, asOf, timedOut } = await impactFigures(scope, key, { live });
+  const figures = await impactFigures(scope, key, { live });
+  const frameProps = {
+    current: "conversion" as const,
+    title: "Impact",
+    description: "does it sell? Treated customers against the holdout",
+    ...frame,
+    notes: [...frame.notes, ...notes],
+    segments,
+    lead: <KpiPicker value={key} options={KPI_KEYS.map((k) => ({ value: k, label: KPIS[k].label }))} />,
+  };
+  if (figures.unavailable) {
+    return (
+      <DashboardFrame {...frameProps}>
+        <FiguresPending unavailable={figures.unavailable} defaultHref={`/dashboards/conversion?kpi=${key}`} />
+      </DashboardFrame>
+    );
+  }
+  const { program, actions, tiers, conversion, asOf, timedOut } = figures;
   return (
-    <DashboardFrame
-      current="conversion"
-      title="Impact"
-      description="does it sell? Treated customers against the holdout"
-      {...frame}
-      notes={[...frame.notes, ...notes]}
-      segments={segments}
-      computedAhead={{ asOf, timedOut, liveQuery }}
-      lead={<KpiPicker value={key} options={KPI_KEYS.map((k) => ({ value: k, label: KPIS[k].label }))} />}
-    >
+    <DashboardFrame {...frameProps} computedAhead={{ asOf, timedOut, liveQuery }}>
       <KpiDefinitionCard kpi={kpi} />
       <ProgramSection kpi={kpi} program={program} grain={scope.grain} showTeams={frame.canPickTeam && scope.teamId === null} />
       <ActionsSection kpi={kpi} actions={actions} />

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
+import { DashboardFrame, FiguresPending } from "@/components/dashboards/dashboard-frame";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
 import { modelFigures } from "@/lib/services/dashboard-views";
 import { latestDriftCheck, listAlerts, listVersions } from "@/lib/data/model-versions";
@@ -12,7 +12,15 @@ export const metadata: Metadata = { title: "Model quality" };
 
 export default async function ModelPage({ searchParams }: { searchParams: SearchParams }) {
   const { scope, frame, user, live, liveQuery } = await loadDashboard("model", searchParams);
-  const [{ model: data, asOf, timedOut }, versions, alerts, check] = await Promise.all([modelFigures(scope, { live }), listVersions(), listAlerts(), latestDriftCheck()]);
+  const [figures, versions, alerts, check] = await Promise.all([modelFigures(scope, { live }), listVersions(), listAlerts(), latestDriftCheck()]);
+  if (figures.unavailable) {
+    return (
+      <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame}>
+        <FiguresPending unavailable={figures.unavailable} defaultHref="/dashboards/model" />
+      </DashboardFrame>
+    );
+  }
+  const { model: data, asOf, timedOut } = figures;
   return (
     <DashboardFrame current="model" title="Model quality" description="are the predictions right?" {...frame} computedAhead={{ asOf, timedOut, liveQuery }}>
       <ModelLifecycle versions={versions} alerts={alerts} check={check} data={data} canRollback={can(user.role, "model.manage")} />

@@ -1,0 +1,54 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+
+const REFRESH_MS = 10_000;
+
+export type FiguresUnavailableProps =
+  | { state: "computing"; since: string; defaultHref: string }
+  | { state: "failed"; at: string; retryFrom: string; reason: string; defaultHref: string };
+
+/**
+ * In place of a dashboard's figures when they cannot be computed for the page in time
+ * (lib/services/dashboard-views.ts): they are being computed in the background, and the
+ * page reloads its data every 10 seconds until they are there; or that computation failed.
+ * Either way the default view, computed ahead, is one click away. Times are preformatted by the server.
+ */
+export function FiguresUnavailable(props: FiguresUnavailableProps) {
+  const router = useRouter();
+  const computing = props.state === "computing";
+  useEffect(() => {
+    if (!computing) return;
+    const timer = setInterval(() => router.refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [computing, router]);
+  const fallback = (
+    <a href={props.defaultHref} className="text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
+      Open the last 90 days instead
+    </a>
+  );
+  if (computing) {
+    return (
+      <section role="status" aria-live="polite" data-figures="computing" className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
+        <h2 className="flex items-center gap-2 text-sm font-semibold text-slate-900">
+          <span aria-hidden="true" className="size-3.5 shrink-0 animate-spin rounded-full border-2 border-brand-200 border-t-brand-600 motion-reduce:animate-none" />
+          Computing these figures
+        </h2>
+        <p className="mt-1.5 max-w-prose text-sm text-slate-700">
+          For this range and scope they take too long to compute while you wait, so they are being computed in the background (started {props.since}).
+          They appear here when ready, usually within a few minutes; you can leave this page and come back.
+        </p>
+        <p className="mt-3">{fallback}</p>
+      </section>
+    );
+  }
+  return (
+    <section role="alert" data-figures="failed" className="rounded-lg border border-amber-300 bg-amber-50 p-4 lg:col-span-2">
+      <h2 className="text-sm font-semibold text-amber-950">These figures could not be computed</h2>
+      <p className="mt-1.5 max-w-prose text-sm text-amber-950">
+        At {props.at}, {props.reason}. A shorter range or one team computes faster; this view can be tried again from {props.retryFrom}.
+      </p>
+      <p className="mt-3">{fallback}</p>
+    </section>
+  );
+}
