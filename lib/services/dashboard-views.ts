@@ -210,7 +210,8 @@ async function serve<S extends FigureSet>(
     const req = requests.get(set);
     const tooSlow = copy !== undefined && copy.computeMs >= timeouts.queryMs;
     if (copy && !opts.live && copy.computeMs >= settings.liveBudgetMs && copy.computedAt.getTime() >= fresh) {
-      fromCopy(set, copy, false);
+      // A copy too slow to compute for a page counts as late: the page does not offer to compute it now.
+      fromCopy(set, copy, tooSlow);
     } else if (copy && tooSlow) {
       // Computing it for the page would run past the timeout: the copy, and once it is stale a new one computed in the background.
       fromCopy(set, copy, true);

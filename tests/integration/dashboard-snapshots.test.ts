@@ -289,6 +289,10 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     for (const job of jobs) await job();
     expect(await storedAt("kpi:conversion", late)).toEqual(late.now);
     expect(await db().dashboardRequest.count()).toBe(0);
+    // The new copy is fresh: served, still marked as too slow to compute now (the page offers no "Compute them now"), and not recomputed.
+    const again = views.availableOrThrow(await views.impactFigures({ ...late, now: new Date(late.now.getTime() + MINUTE) }, "conversion", { settings: SERVE_ALL, background, timeouts }));
+    expect([again.asOf, again.timedOut]).toEqual([late.now, true]);
+    expect(jobs).toHaveLength(2);
   }, 60_000);
 
   it("the refresher runs with its own timeout, not the page's", async () => {
