@@ -111,8 +111,9 @@ export function Wide({ children }: { children: React.ReactNode }) {
   return <div className="min-w-0 lg:col-span-2">{children}</div>;
 }
 
-/** In place of the figures when they are being computed in the background, or that failed (lib/services/dashboard-views.ts). */
+/** In place of the figures when they are being computed in the background, that failed, or the server is busy with others (lib/services/dashboard-views.ts). */
 export function FiguresPending({ unavailable: u, defaultHref }: { unavailable: Unavailable; defaultHref: string }) {
   if (u.state === "computing") return <FiguresUnavailable state="computing" since={asOfFmt.format(u.since)} defaultHref={defaultHref} />;
+  if (u.state === "busy") return <FiguresUnavailable state="busy" defaultHref={defaultHref} />;
   return <FiguresUnavailable state="failed" at={asOfFmt.format(u.at)} retryFrom={asOfFmt.format(u.retryFrom)} reason={u.reason} defaultHref={defaultHref} />;
 }

@@ -6,12 +6,14 @@ const REFRESH_MS = 10_000;
 
 export type FiguresUnavailableProps =
   | { state: "computing"; since: string; defaultHref: string }
-  | { state: "failed"; at: string; retryFrom: string; reason: string; defaultHref: string };
+  | { state: "failed"; at: string; retryFrom: string; reason: string; defaultHref: string }
+  | { state: "busy"; defaultHref: string };
 
 /**
  * In place of a dashboard's figures when they cannot be computed for the page in time
  * (lib/services/dashboard-views.ts): they are being computed in the background, and the
- * page reloads its data every 10 seconds until they are there; or that computation failed.
+ * page reloads its data every 10 seconds until they are there; that computation failed; or the server is busy
+ * computing other views.
  * Either way the default view, computed ahead, is one click away. Times are preformatted by the server.
  */
 export function FiguresUnavailable(props: FiguresUnavailableProps) {
@@ -37,6 +39,18 @@ export function FiguresUnavailable(props: FiguresUnavailableProps) {
         <p className="mt-1.5 max-w-prose text-sm text-slate-700">
           For this range and scope they take too long to compute while you wait, so they are being computed in the background (started {props.since}).
           They appear here when ready, usually within a few minutes; you can leave this page and come back.
+        </p>
+        <p className="mt-3">{fallback}</p>
+      </section>
+    );
+  }
+  if (props.state === "busy") {
+    return (
+      <section role="alert" data-figures="busy" className="rounded-lg border border-amber-300 bg-amber-50 p-4 lg:col-span-2">
+        <h2 className="text-sm font-semibold text-amber-950">These figures can&apos;t be computed right now</h2>
+        <p className="mt-1.5 max-w-prose text-sm text-amber-950">
+          For this range and scope they take too long to compute while you wait, and the server is already computing other views in the background. Try
+          again in a few minutes; a shorter range or one team computes faster.
         </p>
         <p className="mt-3">{fallback}</p>
       </section>

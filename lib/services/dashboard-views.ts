@@ -75,8 +75,8 @@ export interface ServeOptions {
   settings?: SnapshotSettings;
   /** Tests: instead of the environment's. */
   timeouts?: { queryMs: number; refreshMs: number };
-  /** Runs a background computation (default: at once, detached from the request). Tests collect them. */
-  background?: (job: () => Promise<void>) => void;
+  /** Runs background computations (default: this process's, one at a time, detached from the request). Tests collect them. */
+  background?: BackgroundRunner;
 }
 
 /**
@@ -87,10 +87,11 @@ export interface ServeOptions {
 export type Served<T> = (T & { asOf: Date | null; timedOut: boolean; unavailable: null }) | { unavailable: Unavailable };
 
 /**
- * Why a page has no figures to show: they are being computed in the background (since when), or that computation
- * failed (when; a page load after DASHBOARD_SNAPSHOT_MINUTES starts another).
+ * Why a page has no figures to show: they are being computed in the background (since when), that computation
+ * failed (when; a page load after DASHBOARD_SNAPSHOT_MINUTES starts another), or this process already holds as many
+ * background computations as it takes (busy: a later page load tries again).
  */
-export type Unavailable = { state: "computing"; since: Date } | { state: "failed"; at: Date; retryFrom: Date; reason: string };
+export type Unavailable = { state: "computing"; since: Date } | { state: "failed"; at: Date; retryFrom: Date; reason: string } | { state: "busy" };
 
 const kpiSet = (k: KpiKey): FigureSet => `kpi:${k}`;
 
@@ -124,17 +125,33 @@ export function snapshotKey(set: FigureSet, s: Pick<MetricsScope, "from" | "toEx
   return [set, iso(s.from), iso(s.toExclusive), s.teamId ?? "all", s.actionKey ?? "", s.segment ?? "", s.grain].join("|");
 }
 
-const globalForJobs = globalThis as unknown as { nudgeDashboardJobs?: Promise<void> };
+/** Runs background computations: `full` when it takes no more (the page then says to try again later). */
+export interface BackgroundRunner {
+  full(): boolean;
+  run(job: () => Promise<void>): void;
+}
+
+/** Background computations a process holds at most, running or waiting (each can take minutes of a database connection). */
+const MAX_BACKGROUND = 4;
+const globalForJobs = globalThis as unknown as { nudgeDashboardJobs?: { chain: Promise<void>; held: number } };
 
 /**
- * Runs a background computation detached from the request, one at a time in this process (each can keep a database
- * connection busy for minutes); failures of the job itself are logged (a failed computation is recorded by it).
+ * This process's runner: detached from the request, one at a time, at most MAX_BACKGROUND held; failures of the job
+ * itself are logged (a failed computation is recorded by the job).
  */
-function detached(job: () => Promise<void>): void {
-  globalForJobs.nudgeDashboardJobs = (globalForJobs.nudgeDashboardJobs ?? Promise.resolve())
-    .then(job)
-    .catch((err: unknown) => console.warn("dashboard figures: a background computation failed:", err instanceof Error ? err.message : err));
-}
+export const processRunner: BackgroundRunner = {
+  full: () => (globalForJobs.nudgeDashboardJobs?.held ?? 0) >= MAX_BACKGROUND,
+  run(job) {
+    const jobs = (globalForJobs.nudgeDashboardJobs ??= { chain: Promise.resolve(), held: 0 });
+    jobs.held++;
+    jobs.chain = jobs.chain
+      .then(job)
+      .catch((err: unknown) => console.warn("dashboard figures: a background computation failed:", err instanceof Error ? err.message : err))
+      .finally(() => {
+        jobs.held--;
+      });
+  },
+};
 
 /**
  * Computes one figure set for `scope` with the refresher's timeout and stores it under the scope's key, for a
@@ -170,7 +187,7 @@ async function serve<S extends FigureSet>(
 ): Promise<{ values: Map<S, unknown>; asOf: Date | null; timedOut: boolean; unavailable: Unavailable | null }> {
   const settings = opts.settings ?? dashboardSnapshotSettings();
   const timeouts = opts.timeouts ?? dashboardTimeouts();
-  const background = opts.background ?? detached;
+  const background = opts.background ?? processRunner;
   const now = scope.now;
   const values = new Map<S, unknown>();
   let asOf: Date | null = null;
@@ -180,11 +197,13 @@ async function serve<S extends FigureSet>(
     if (!asOf || row.computedAt.getTime() < asOf.getTime()) asOf = row.computedAt;
     if (late) timedOut = true;
   };
-  // Starts computing a set in the background unless another page (or process) is; true when this call started it.
-  const request = async (set: S): Promise<boolean> => {
+  // Starts computing a set in the background unless another page (or process) is, or this process holds all it takes.
+  const request = async (set: S): Promise<"started" | "running" | "busy"> => {
+    if (background.full()) return "busy";
     const started = await claimRequest(snapshotKey(set, scope), now, new Date(now.getTime() - timeouts.refreshMs - 60_000), new Date(now.getTime() - settings.refreshMs));
-    if (started) background(() => computeRequested(set, scope, now, timeouts.refreshMs));
-    return started;
+    if (!started) return "running";
+    background.run(() => computeRequested(set, scope, now, timeouts.refreshMs));
+    return "started";
   };
   const keyed = <R extends { key: string }>(rows: R[]) => {
     const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
@@ -226,26 +245,27 @@ async function serve<S extends FigureSet>(
       live.push(set);
     }
   }
-  const TIMED_OUT = Symbol("timed out");
+  const timedOutAnd = new Map<S, "started" | "running" | "busy">();
   const computed = await Promise.all(
     live.map((set) =>
       compute(set, scope).catch(async (err: unknown) => {
         if (!enabled || !isQueryTimeout(err)) throw err;
-        await request(set);
-        return TIMED_OUT;
+        timedOutAnd.set(set, await request(set));
+        return undefined;
       }),
     ),
   );
   live.forEach((set, i) => {
     const copy = stored.get(set);
-    if (computed[i] !== TIMED_OUT) values.set(set, computed[i]);
+    const requested = timedOutAnd.get(set);
+    if (!requested) values.set(set, computed[i]);
     else if (copy) fromCopy(set, copy, true);
-    else unavailable.set(set, { state: "computing", since: now });
+    else unavailable.set(set, requested === "busy" ? { state: "busy" } : { state: "computing", since: now });
   });
-  // A failed set first (the page says so), else the computation that started first.
+  // A failed or refused set first (the page says so), else the computation that started first.
   const missing = [...unavailable.values()];
   const first =
-    missing.find((u) => u.state === "failed") ??
+    missing.find((u) => u.state !== "computing") ??
     missing.reduce<Unavailable | null>((a, u) => (u.state === "computing" && (a?.state !== "computing" || u.since < a.since) ? u : a), null);
   return { values, asOf, timedOut, unavailable: first };
 }

@@ -187,7 +187,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const stamped = await storedAt("model", late);
     const stored = await db().dashboardSnapshot.findUniqueOrThrow({ where: { key: views.snapshotKey("model", late) }, select: { payload: true } });
     const jobs: (() => Promise<void>)[] = [];
-    const background = (job: () => Promise<void>) => void jobs.push(job);
+    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
     // 1 ms per statement: the database cancels the model statement (planning it alone takes longer).
     const slow = await withAggregateTimeout(1, () => modelFigures(late, { settings: SERVE_ALL, live: true, background }));
     expect(slow.timedOut).toBe(true);
@@ -218,7 +218,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     // Another range: no copy.
     const other = { ...late, from: new Date(late.from.getTime() + 86_400_000) };
     const jobs: (() => Promise<void>)[] = [];
-    const background = (job: () => Promise<void>) => void jobs.push(job);
+    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
     const first = await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background }));
     expect(first.unavailable).toEqual({ state: "computing", since: other.now });
     expect(jobs).toHaveLength(1);
@@ -233,6 +233,13 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const ready = await modelFigures({ ...other, now: new Date(other.now.getTime() + 2 * MINUTE) }, { settings: SERVE_ALL, background });
     expect(ready.asOf).toEqual(other.now);
     expect(ready.model).toEqual(await modelMetrics(other));
+    // A process that holds all the background computations it takes starts none: the page says to try again later.
+    const crowded = { ...other, from: new Date(other.from.getTime() + 2 * 86_400_000) };
+    const full = { full: () => true, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const busy = await withAggregateTimeout(1, () => views.modelFigures(crowded, { settings: SERVE_ALL, background: full }));
+    expect(busy.unavailable).toEqual({ state: "busy" });
+    expect(await db().dashboardRequest.count()).toBe(0);
+    expect(jobs).toHaveLength(1);
     // Without the refresher nothing is stored: the timeout reaches the dashboards' error boundary.
     const off = { ...other, from: new Date(other.from.getTime() + 86_400_000) };
     const err = await withAggregateTimeout(1, () => views.modelFigures(off, { settings: { refreshMs: 0, liveBudgetMs: 0 }, background })).catch((e: unknown) => e);
@@ -246,7 +253,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
     const other = { ...late, from: new Date(late.from.getTime() + 3 * 86_400_000) };
     const jobs: (() => Promise<void>)[] = [];
-    const background = (job: () => Promise<void>) => void jobs.push(job);
+    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
     // The background computation gets 1 ms per statement too, so it fails.
     const timeouts = { queryMs: 30_000, refreshMs: 1 };
     await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background, timeouts }));
@@ -276,7 +283,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const late = defaultScope(null, new Date(AT.getTime() + 20 * INTERVAL));
     const stamped = await storedAt("kpi:conversion", late);
     const jobs: (() => Promise<void>)[] = [];
-    const background = (job: () => Promise<void>) => void jobs.push(job);
+    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
     // Every copy counts as too slow for the page (computing took at least 0 ms).
     const timeouts = { queryMs: 0, refreshMs: 600_000 };
     const served = views.availableOrThrow(await views.impactFigures(late, "conversion", { settings: SERVE_ALL, background, timeouts }));
@@ -294,6 +301,39 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect([again.asOf, again.timedOut]).toEqual([late.now, true]);
     expect(jobs).toHaveLength(2);
   }, 60_000);
+
+  it("this process's runner runs background computations one at a time, holds at most four, and goes on after a failure", async () => {
+    const runner = views.processRunner;
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    const releases: (() => void)[] = [];
+    const job = (i: number) => async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      running--;
+      done.push(i);
+      if (i === 1) throw new Error("a job that fails");
+    };
+    expect(runner.full()).toBe(false);
+    for (const i of [1, 2, 3, 4]) runner.run(job(i));
+    expect(runner.full()).toBe(true);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      for (let n = 1; n <= 4; n++) {
+        await expect.poll(() => releases.length).toBe(n);
+        releases[n - 1]!();
+      }
+      await expect.poll(() => done.length).toBe(4);
+      await expect.poll(() => runner.full()).toBe(false);
+    } finally {
+      console.warn = warn;
+    }
+    expect(done).toEqual([1, 2, 3, 4]);
+    expect(most).toBe(1);
+  });
 
   it("the refresher runs with its own timeout, not the page's", async () => {
     const { withAggregateTimeout } = await import("@/lib/data/metrics");
