@@ -112,3 +112,27 @@ test.describe("figures computed in the background, as the demo admin", () => {
     }
   });
 });
+
+test.describe("the periodic review computed in the background, as the demo admin", () => {
+  test.use({ storageState: storageState("admin"), viewport: { width: 1440, height: 900 } });
+
+  test("a review whose period is being computed says so, with the way back to the last complete period", async ({ page }) => {
+    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
+    const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+    const [from, to, toExclusive] = [day(-61), day(-55), day(-54)];
+    const key = `review|${from}T00:00:00.000Z|${toExclusive}T00:00:00.000Z|${west}|||week`;
+    await withDb((db) => db.query(`INSERT INTO "DashboardRequest" (key, "startedAt") VALUES ($1, now()::timestamp(3))`, [key]));
+    try {
+      await page.goto(`/dashboards/review?team=${west}&from=${from}&to=${to}&grain=week`);
+      const panel = page.getByRole("status").filter({ hasText: "Computing these figures" });
+      await expect(panel).toBeVisible();
+      await expect(panel.getByRole("link", { name: "Open the last complete period instead" })).toHaveAttribute("href", "/dashboards/review");
+      await expect(page.getByRole("heading", { name: "Periodic review", level: 1 })).toBeVisible();
+      // Nothing to print yet.
+      await expect(page.getByRole("button", { name: /print/i })).toHaveCount(0);
+      await screenshot(page, "review-computing-1440");
+    } finally {
+      await withDb((db) => db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]));
+    }
+  });
+});

@@ -4,10 +4,13 @@ import { useEffect } from "react";
 
 const REFRESH_MS = 10_000;
 
+/** `defaultHref`: the page's default view, computed ahead (its link says "Open <defaultLabel> instead"). */
+type Fallback = { defaultHref: string; defaultLabel?: string };
+
 export type FiguresUnavailableProps =
-  | { state: "computing"; since: string; defaultHref: string }
-  | { state: "failed"; at: string; retryFrom: string; reason: string; defaultHref: string }
-  | { state: "busy"; defaultHref: string };
+  | ({ state: "computing"; since: string } & Fallback)
+  | ({ state: "failed"; at: string; retryFrom: string; reason: string } & Fallback)
+  | ({ state: "busy" } & Fallback);
 
 /**
  * In place of a dashboard's figures when they cannot be computed for the page in time
@@ -26,7 +29,7 @@ export function FiguresUnavailable(props: FiguresUnavailableProps) {
   }, [computing, router]);
   const fallback = (
     <a href={props.defaultHref} className="text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
-      Open the last 90 days instead
+      Open {props.defaultLabel ?? "the last 90 days"} instead
     </a>
   );
   if (computing) {

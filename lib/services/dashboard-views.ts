@@ -48,7 +48,15 @@ import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-f
 // decided before this (app/(manager)/dashboards/load-dashboard.ts); the stored
 // sets are keyed by scope, so a page only ever reads its own scope's.
 
-export type FigureSet = "usage" | "engagement" | "conversion" | "model" | `kpi:${KpiKey}`;
+export type FigureSet = "usage" | "engagement" | "conversion" | "model" | `kpi:${KpiKey}` | "review";
+
+/** What the periodic review shows of one period: the funnel, usage, model quality and every KPI's program figure. */
+export interface ReviewFigures {
+  conversion: ConversionData;
+  adoption: AdoptionData;
+  model: ModelData;
+  kpis: { key: KpiKey; program: Awaited<ReturnType<typeof programKpi>> }[];
+}
 
 export interface KpiFigures {
   program: Awaited<ReturnType<typeof programKpi>>;
@@ -111,11 +119,24 @@ function compute(set: FigureSet, scope: MetricsScope): Promise<unknown> {
       return conversionMetrics(scope);
     case "model":
       return modelMetrics(scope);
+    case "review":
+      return reviewSet(scope);
     default: {
       const kpi = set.slice(4) as KpiKey;
       return Promise.all([programKpi(scope, kpi), actionKpis(scope, kpi), adopterTiers(scope, kpi)]).then(([program, actions, tiers]): KpiFigures => ({ program, actions, tiers }));
     }
   }
+}
+
+async function reviewSet(scope: MetricsScope): Promise<ReviewFigures> {
+  // One KPI at a time, beside the other figures: never a dozen aggregates queued for the pool together.
+  const kpis = async () => {
+    const out: ReviewFigures["kpis"] = [];
+    for (const key of KPI_KEYS) out.push({ key, program: await programKpi(scope, key) });
+    return out;
+  };
+  const [conversion, adoption, model, programs] = await Promise.all([conversionMetrics(scope), adoptionMetrics(scope), modelMetrics(scope), kpis()]);
+  return { conversion, adoption, model, kpis: programs };
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -292,7 +313,14 @@ export async function modelFigures(scope: MetricsScope, opts: ServeOptions = {})
   return { model: values.get("model") as Figures["model"], asOf, timedOut, unavailable };
 }
 
-/** Every figure set the refresher stores, per scope. */
+/** The periodic review's figures for one period (the page asks for its period and the one before). */
+export async function reviewFigures(scope: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ review: ReviewFigures }>> {
+  const { values, asOf, timedOut, unavailable } = await serve(["review"], scope, opts);
+  if (unavailable) return { unavailable };
+  return { review: values.get("review") as ReviewFigures, asOf, timedOut, unavailable };
+}
+
+/** Every figure set the refresher stores, per scope (the review's periods are not the default view: it has none). */
 export const FIGURE_SETS: FigureSet[] = ["usage", "engagement", "conversion", "model", ...KPI_KEYS.map(kpiSet)];
 
 /** The default view's scopes at `now`: all teams, then each team. */

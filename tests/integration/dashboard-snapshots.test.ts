@@ -302,6 +302,27 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(jobs).toHaveLength(2);
   }, 60_000);
 
+  it("the periodic review's figures: computed for the page, or past its timeout in the background, and then served", async () => {
+    const { withAggregateTimeout } = await import("@/lib/data/metrics");
+    const scope = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
+    // The refresher stores no review (its periods are not the default view): computed for the page.
+    const live = views.availableOrThrow(await views.reviewFigures(scope, { settings: SERVE_ALL }));
+    expect(live.asOf).toBeNull();
+    expect(live.review.kpis.map((k) => k.key)).toEqual([...KPI_KEYS]);
+    for (const { key, program } of live.review.kpis) expect(program).toEqual(await programKpi(scope, key));
+    expect(live.review.model).toEqual(await modelMetrics(scope));
+    expect(live.review.adoption).toEqual(await adoptionMetrics(scope));
+    expect(live.review.conversion).toEqual(await conversionMetrics(scope));
+    const jobs: (() => Promise<void>)[] = [];
+    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const late = await withAggregateTimeout(1, () => views.reviewFigures(scope, { settings: SERVE_ALL, background }));
+    expect(late.unavailable).toEqual({ state: "computing", since: scope.now });
+    await jobs[0]!();
+    const served = views.availableOrThrow(await views.reviewFigures({ ...scope, now: new Date(scope.now.getTime() + MINUTE) }, { settings: SERVE_ALL, background }));
+    expect(served.asOf).toEqual(scope.now);
+    expect(served.review).toEqual(live.review);
+  }, 60_000);
+
   it("this process's runner runs background computations one at a time, holds at most four, and goes on after a failure", async () => {
     const runner = views.processRunner;
     let running = 0;

@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
-import { DashboardFrame } from "@/components/dashboards/dashboard-frame";
+import { DashboardFrame, FiguresPending } from "@/components/dashboards/dashboard-frame";
 import { PeriodPicker } from "@/components/dashboards/period-picker";
 import { PrintButton } from "@/components/dashboards/print-button";
 import { listAuditLog } from "@/lib/data/audit";
-import { programKpi } from "@/lib/data/kpis";
-import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/metrics";
-import { adoptionMetrics } from "@/lib/data/usage";
+import type { MetricsScope } from "@/lib/data/metrics";
 import { ATTRIBUTION_WINDOW_DAYS } from "@/lib/domain/vocabulary";
-import { KPI_KEYS } from "@/lib/metrics/kpi-definitions";
 import { lastCompletePeriod, priorRange, rangeDays, rangeName } from "@/lib/metrics/periods";
+import { reviewFigures } from "@/lib/services/dashboard-views";
 import { filterRange } from "@/lib/validation/dashboard-filters";
 import { loadDashboard, type SearchParams } from "../load-dashboard";
 import { ReviewView } from "./review-view";
@@ -24,54 +22,51 @@ const MAX_CHANGES = 100;
  * unless the URL names a range; everything is compared with the period before.
  */
 export default async function ReviewPage({ searchParams }: { searchParams: SearchParams }) {
-  const { scope, frame, segments } = await loadDashboard("review", searchParams, { defaultRange: lastCompletePeriod });
+  const { scope, frame, segments, live, liveQuery } = await loadDashboard("review", searchParams, { defaultRange: lastCompletePeriod });
   const range = { from: frame.filters.from, to: frame.filters.to };
   const prior = priorRange(scope.grain, range);
   const { from, toExclusive } = filterRange(prior);
   const priorScope: MetricsScope = { ...scope, from, toExclusive };
   const lastDay = new Date(scope.toExclusive.getTime() - 86_400_000);
-  // One KPI at a time (both periods at once), beside the other figures: 22 aggregates never queue for the pool together.
-  const kpis = (async () => {
-    const out = [];
-    for (const key of KPI_KEYS) {
-      const [now, before] = await Promise.all([programKpi(scope, key), programKpi(priorScope, key)]);
-      out.push({ key, now, before });
-    }
-    return out;
-  })();
-  const [conversion, conversionBefore, adoption, adoptionBefore, model, modelBefore, audit, kpiRows] = await Promise.all([
-    conversionMetrics(scope),
-    conversionMetrics(priorScope),
-    adoptionMetrics(scope),
-    adoptionMetrics(priorScope),
-    modelMetrics(scope),
-    modelMetrics(priorScope),
+  const [current, before, audit] = await Promise.all([
+    reviewFigures(scope, { live }),
+    reviewFigures(priorScope, { live }),
     listAuditLog({ entity: "ActionType", from: scope.from, to: lastDay, take: MAX_CHANGES }),
-    kpis,
   ]);
   const name = rangeName(scope.grain, range);
   const priorName = rangeName(scope.grain, prior);
+  const frameProps = {
+    current: "review" as const,
+    title: "Periodic review",
+    description: `compared with ${priorName}`,
+    periodName: `${name} (${rangeDays(range)} days)`,
+    ...frame,
+    segments,
+    lead: <PeriodPicker filters={frame.filters} today={frame.today} />,
+    grainSetsPeriod: true,
+  };
+  // Either period's figures being computed in the background (or that failing) stands for both.
+  if (current.unavailable || before.unavailable) {
+    return (
+      <DashboardFrame {...frameProps}>
+        <FiguresPending unavailable={(current.unavailable ?? before.unavailable)!} defaultHref="/dashboards/review" defaultLabel="the last complete period" />
+      </DashboardFrame>
+    );
+  }
+  const { review: now } = current;
+  const { review: prev } = before;
+  const older = [current.asOf, before.asOf].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   return (
-    <DashboardFrame
-      current="review"
-      title="Periodic review"
-      description={`compared with ${priorName}`}
-      periodName={`${name} (${rangeDays(range)} days)`}
-      {...frame}
-      segments={segments}
-      lead={<PeriodPicker filters={frame.filters} today={frame.today} />}
-      headerActions={<PrintButton />}
-      grainSetsPeriod
-    >
+    <DashboardFrame {...frameProps} headerActions={<PrintButton />} computedAhead={{ asOf: older, timedOut: current.timedOut || before.timedOut, liveQuery }}>
       <ReviewView
         periodName={name}
         priorName={priorName}
         priorDays={rangeDays(prior)}
         windowDays={ATTRIBUTION_WINDOW_DAYS}
-        conversion={{ now: conversion, before: conversionBefore }}
-        adoption={{ now: adoption, before: adoptionBefore }}
-        model={{ now: model, before: modelBefore }}
-        kpis={kpiRows}
+        conversion={{ now: now.conversion, before: prev.conversion }}
+        adoption={{ now: now.adoption, before: prev.adoption }}
+        model={{ now: now.model, before: prev.model }}
+        kpis={now.kpis.map(({ key, program }, i) => ({ key, now: program, before: prev.kpis[i]!.program }))}
         changes={audit.entries}
         changesTruncated={audit.nextBeforeId !== null}
         segment={scope.segment}
