@@ -10,19 +10,31 @@ import { screenshot, storageState, withDb } from "./support";
 
 const keyLike = (teamId: string) => `model|%|${teamId}|||week`;
 
+/** Team West's id (the demo seed's). */
+async function westId(): Promise<string> {
+  const id = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+/** The UTC day `offset` days from today, as YYYY-MM-DD. */
+const day = (offset: number) => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
+};
+
 test.describe("figures computed ahead, as the demo admin", () => {
   test.use({ storageState: storageState("admin"), viewport: { width: 380, height: 800 } });
 
   test("a page served from its copy says when it was computed; Compute them now computes it for the request", async ({ page }) => {
     test.setTimeout(150_000);
-    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
-    expect(west).toBeTruthy();
+    const west = await westId();
     // The first refresh runs a minute after the server starts.
     await expect
-      .poll(async () => withDb(async (db) => (await db.query(`SELECT 1 FROM "DashboardSnapshot" WHERE key LIKE $1`, [keyLike(west!)])).rowCount), { timeout: 120_000, intervals: [2_000] })
+      .poll(async () => withDb(async (db) => (await db.query(`SELECT 1 FROM "DashboardSnapshot" WHERE key LIKE $1`, [keyLike(west)])).rowCount), { timeout: 120_000, intervals: [2_000] })
       .toBe(1);
     const stamped = await withDb(async (db) => {
-      const r = await db.query<{ at: Date }>(`UPDATE "DashboardSnapshot" SET "computeMs" = 20000 WHERE key LIKE $1 RETURNING "computedAt" AS at`, [keyLike(west!)]);
+      const r = await db.query<{ at: Date }>(`UPDATE "DashboardSnapshot" SET "computeMs" = 20000 WHERE key LIKE $1 RETURNING "computedAt" AS at`, [keyLike(west)]);
       return r.rows[0]!.at;
     });
     try {
@@ -43,7 +55,7 @@ test.describe("figures computed ahead, as the demo admin", () => {
       await expect(page.getByRole("status").filter({ hasText: "Figures as of" })).toHaveCount(0);
       await expect(page.getByRole("heading", { name: "Model quality", level: 1 })).toBeVisible();
     } finally {
-      await withDb((db) => db.query(`DELETE FROM "DashboardSnapshot" WHERE key LIKE $1`, [keyLike(west!)]));
+      await withDb((db) => db.query(`DELETE FROM "DashboardSnapshot" WHERE key LIKE $1`, [keyLike(west)]));
     }
   });
 });
@@ -60,9 +72,7 @@ test.describe("figures computed in the background, as the demo admin", () => {
 
   test("a view being computed says so, and shows its figures when they are ready, without a reload", async ({ page }) => {
     test.setTimeout(90_000);
-    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
-    expect(west).toBeTruthy();
-    const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+    const west = await westId();
     const [from, to, toExclusive] = [day(-47), day(-33), day(-32)];
     const key = `model|${from}T00:00:00.000Z|${toExclusive}T00:00:00.000Z|${west}|||week`;
     const since = await withDb(async (db) => (await db.query<{ at: Date }>(`INSERT INTO "DashboardRequest" (key, "startedAt") VALUES ($1, now()::timestamp(3)) RETURNING "startedAt" AS at`, [key])).rows[0]!.at);
@@ -90,8 +100,7 @@ test.describe("figures computed in the background, as the demo admin", () => {
   });
 
   test("a failed background computation says why and when it can be tried again", async ({ page }) => {
-    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
-    const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+    const west = await westId();
     const [from, to, toExclusive] = [day(-52), day(-38), day(-37)];
     const key = `kpi:retention|${from}T00:00:00.000Z|${toExclusive}T00:00:00.000Z|${west}|||week`;
     await withDb((db) =>
@@ -117,8 +126,7 @@ test.describe("the periodic review computed in the background, as the demo admin
   test.use({ storageState: storageState("admin"), viewport: { width: 1440, height: 900 } });
 
   test("a review whose period is being computed says so, with the way back to the last complete period", async ({ page }) => {
-    const west = await withDb(async (db) => (await db.query<{ id: string }>(`SELECT id FROM "Team" WHERE name = 'West'`)).rows[0]?.id);
-    const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+    const west = await westId();
     const [from, to, toExclusive] = [day(-61), day(-55), day(-54)];
     const key = `review|${from}T00:00:00.000Z|${toExclusive}T00:00:00.000Z|${west}|||week`;
     await withDb((db) => db.query(`INSERT INTO "DashboardRequest" (key, "startedAt") VALUES ($1, now()::timestamp(3))`, [key]));
