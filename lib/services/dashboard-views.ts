@@ -89,8 +89,8 @@ export interface ServeOptions {
 
 /**
  * Figures with the time they were computed at when that was ahead of the request (null: computed for it), and
- * `timedOut`: computing one of them for the request ran past DASHBOARD_QUERY_TIMEOUT_MS, so its latest stored copy
- * (of any age) is shown instead.
+ * `timedOut`: one of them could not be computed for the request (it ran past DASHBOARD_QUERY_TIMEOUT_MS, or its stored
+ * copy took longer than that), so its latest stored copy (of any age) is shown instead; or `unavailable`: there is none.
  */
 export type Served<T> = (T & { asOf: Date | null; timedOut: boolean; unavailable: null }) | { unavailable: Unavailable };
 
