@@ -174,6 +174,13 @@ export const processRunner: BackgroundRunner = {
   },
 };
 
+/** "10 minutes", "45 seconds", "1 second", "250 ms". */
+function duration(ms: number): string {
+  const [n, unit] = ms >= 60_000 ? [ms / 60_000, "minute"] : ms >= 1000 ? [ms / 1000, "second"] : [ms, "ms"];
+  const v = Math.round(n * 10) / 10;
+  return unit === "ms" ? `${v} ms` : `${v} ${unit}${v === 1 ? "" : "s"}`;
+}
+
 /**
  * Computes one figure set for `scope` with the refresher's timeout and stores it under the scope's key, for a
  * request claimed at `startedAt` (its stamp, as the refresher's); the request is deleted, or marked failed.
@@ -187,9 +194,7 @@ async function computeRequested(set: FigureSet, scope: MetricsScope, startedAt: 
     await finishRequest(key, startedAt);
   } catch (err) {
     console.warn(`dashboard figures: computing ${key} in the background failed:`, err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);
-    const reason = isQueryTimeout(err)
-      ? `computing them took longer than the ${Math.round(timeoutMs / 60_000)}-minute limit`
-      : "computing them failed (the server's log says why)";
+    const reason = isQueryTimeout(err) ? `computing them took longer than their limit of ${duration(timeoutMs)}` : "computing them failed (the server's log says why)";
     await failRequest(key, startedAt, new Date(startedAt.getTime() + Math.round(performance.now() - t)), reason);
   }
 }
@@ -218,13 +223,16 @@ async function serve<S extends FigureSet>(
     if (!asOf || row.computedAt.getTime() < asOf.getTime()) asOf = row.computedAt;
     if (late) timedOut = true;
   };
-  // Starts computing a set in the background unless another page (or process) is, or this process holds all it takes.
-  const request = async (set: S): Promise<"started" | "running" | "busy"> => {
+  // A claim older than this is a computation whose process died (or that hangs past its timeout).
+  const staleBefore = now.getTime() - timeouts.refreshMs - 60_000;
+  // Starts computing a set in the background unless another page (or process) is: "computing" either way, or "busy"
+  // when this process holds all the computations it takes.
+  const request = async (set: S): Promise<"computing" | "busy"> => {
     if (background.full()) return "busy";
-    const started = await claimRequest(snapshotKey(set, scope), now, new Date(now.getTime() - timeouts.refreshMs - 60_000), new Date(now.getTime() - settings.refreshMs));
-    if (!started) return "running";
-    background.run(() => computeRequested(set, scope, now, timeouts.refreshMs));
-    return "started";
+    if (await claimRequest(snapshotKey(set, scope), now, new Date(staleBefore), new Date(now.getTime() - settings.refreshMs))) {
+      background.run(() => computeRequested(set, scope, now, timeouts.refreshMs));
+    }
+    return "computing";
   };
   const keyed = <R extends { key: string }>(rows: R[]) => {
     const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
@@ -256,7 +264,7 @@ async function serve<S extends FigureSet>(
       // Computing it for the page would run past the timeout: the copy, and once it is stale a new one computed in the background.
       fromCopy(set, copy, true);
       if (copy.computedAt.getTime() < fresh) await request(set);
-    } else if (req && !req.failedAt && req.startedAt.getTime() >= now.getTime() - timeouts.refreshMs - 60_000) {
+    } else if (req && !req.failedAt && req.startedAt.getTime() >= staleBefore) {
       if (copy) fromCopy(set, copy, true);
       else unavailable.set(set, { state: "computing", since: req.startedAt });
     } else if (req?.failedAt && req.failedAt.getTime() >= now.getTime() - settings.refreshMs) {
@@ -266,7 +274,7 @@ async function serve<S extends FigureSet>(
       live.push(set);
     }
   }
-  const timedOutAnd = new Map<S, "started" | "running" | "busy">();
+  const timedOutAnd = new Map<S, "computing" | "busy">();
   const computed = await Promise.all(
     live.map((set) =>
       compute(set, scope).catch(async (err: unknown) => {
@@ -313,11 +321,16 @@ export async function modelFigures(scope: MetricsScope, opts: ServeOptions = {})
   return { model: values.get("model") as Figures["model"], asOf, timedOut, unavailable };
 }
 
-/** The periodic review's figures for one period (the page asks for its period and the one before). */
-export async function reviewFigures(scope: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ review: ReviewFigures }>> {
-  const { values, asOf, timedOut, unavailable } = await serve(["review"], scope, opts);
+/**
+ * The periodic review's figures for its period (`scope`) and the one before (`prior`): each period is one figure set,
+ * and either one's being computed in the background (or that failing) stands for both. `asOf`: the older copy served.
+ */
+export async function reviewFigures(scope: MetricsScope, prior: MetricsScope, opts: ServeOptions = {}): Promise<Served<{ now: ReviewFigures; before: ReviewFigures }>> {
+  const [a, b] = await Promise.all([serve(["review"], scope, opts), serve(["review"], prior, opts)]);
+  const unavailable = a.unavailable ?? b.unavailable;
   if (unavailable) return { unavailable };
-  return { review: values.get("review") as ReviewFigures, asOf, timedOut, unavailable };
+  const asOf = a.asOf && b.asOf ? (a.asOf < b.asOf ? a.asOf : b.asOf) : (a.asOf ?? b.asOf);
+  return { now: a.values.get("review") as ReviewFigures, before: b.values.get("review") as ReviewFigures, asOf, timedOut: a.timedOut || b.timedOut, unavailable };
 }
 
 /** Every figure set the refresher stores, per scope (the review's periods are not the default view: it has none). */

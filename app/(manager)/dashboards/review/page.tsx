@@ -28,11 +28,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
   const { from, toExclusive } = filterRange(prior);
   const priorScope: MetricsScope = { ...scope, from, toExclusive };
   const lastDay = new Date(scope.toExclusive.getTime() - 86_400_000);
-  const [current, before, audit] = await Promise.all([
-    reviewFigures(scope, { live }),
-    reviewFigures(priorScope, { live }),
-    listAuditLog({ entity: "ActionType", from: scope.from, to: lastDay, take: MAX_CHANGES }),
-  ]);
+  const [figures, audit] = await Promise.all([reviewFigures(scope, priorScope, { live }), listAuditLog({ entity: "ActionType", from: scope.from, to: lastDay, take: MAX_CHANGES })]);
   const name = rangeName(scope.grain, range);
   const priorName = rangeName(scope.grain, prior);
   const frameProps = {
@@ -45,19 +41,16 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
     lead: <PeriodPicker filters={frame.filters} today={frame.today} />,
     grainSetsPeriod: true,
   };
-  // Either period's figures being computed in the background (or that failing) stands for both.
-  if (current.unavailable || before.unavailable) {
+  if (figures.unavailable) {
     return (
       <DashboardFrame {...frameProps}>
-        <FiguresPending unavailable={(current.unavailable ?? before.unavailable)!} defaultHref="/dashboards/review" defaultLabel="the last complete period" />
+        <FiguresPending unavailable={figures.unavailable} defaultHref="/dashboards/review" defaultLabel="the last complete period" />
       </DashboardFrame>
     );
   }
-  const { review: now } = current;
-  const { review: prev } = before;
-  const older = [current.asOf, before.asOf].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const { now, before: prev, asOf, timedOut } = figures;
   return (
-    <DashboardFrame {...frameProps} headerActions={<PrintButton />} computedAhead={{ asOf: older, timedOut: current.timedOut || before.timedOut, liveQuery }}>
+    <DashboardFrame {...frameProps} headerActions={<PrintButton />} computedAhead={{ asOf, timedOut, liveQuery }}>
       <ReviewView
         periodName={name}
         priorName={priorName}
