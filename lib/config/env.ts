@@ -92,6 +92,13 @@ const envSchema = z.object({
   DASHBOARD_LIVE_BUDGET_MS: wholeNumber(100, 0),
   DASHBOARD_QUERY_TIMEOUT_MS: wholeNumber(30000, 1),
   DASHBOARD_REFRESH_TIMEOUT_MS: wholeNumber(600000, 1),
+  // Where a dashboard view that timed out for a page is computed: in the app
+  // process that served the page ("app"), or by `npm run worker` processes
+  // from the job queue ("workers"; a Postgres server only).
+  DASHBOARD_BACKGROUND: z.preprocess(blankAsUnset, z.enum(["app", "workers"], { message: "must be app or workers" }).default("app")),
+}).refine((e) => e.DASHBOARD_BACKGROUND === "app" || e.DATABASE_URL !== undefined, {
+  path: ["DASHBOARD_BACKGROUND"],
+  message: "workers needs a Postgres server (set DATABASE_URL); on the embedded database the app computes them",
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -183,6 +190,11 @@ export function dashboardSnapshotSettings(): { refreshMs: number; liveBudgetMs: 
 export function dashboardTimeouts(): { queryMs: number; refreshMs: number } {
   const e = env();
   return { queryMs: e.DASHBOARD_QUERY_TIMEOUT_MS, refreshMs: e.DASHBOARD_REFRESH_TIMEOUT_MS };
+}
+
+/** Where dashboard views that timed out for a page are computed (DASHBOARD_BACKGROUND). */
+export function dashboardBackground(): "app" | "workers" {
+  return env().DASHBOARD_BACKGROUND;
 }
 
 /** The batch's job queue settings (JOB_*, WORKER_*). */

@@ -23,12 +23,17 @@ export async function readSnapshots(keys: string[]): Promise<StoredSnapshot[]> {
     SELECT key, payload, "computedAt", "computeMs" FROM "DashboardSnapshot" WHERE key = ANY(${keys}::text[])`);
 }
 
-/** Writes (or replaces) one figure set. */
-export async function writeSnapshot(row: StoredSnapshot & { view: string }): Promise<void> {
-  await db().$executeRaw`
+/**
+ * Writes (or replaces) one figure set; a copy computed as of an earlier moment than the stored one (a retried job
+ * finishing late) leaves the stored one. False when it was left.
+ */
+export async function writeSnapshot(row: StoredSnapshot & { view: string }): Promise<boolean> {
+  const written = await db().$executeRaw`
     INSERT INTO "DashboardSnapshot" (key, view, payload, "computedAt", "computeMs")
     VALUES (${row.key}, ${row.view}, ${row.payload}, ${row.computedAt}::timestamp(3), ${row.computeMs})
-    ON CONFLICT (key) DO UPDATE SET view = EXCLUDED.view, payload = EXCLUDED.payload, "computedAt" = EXCLUDED."computedAt", "computeMs" = EXCLUDED."computeMs"`;
+    ON CONFLICT (key) DO UPDATE SET view = EXCLUDED.view, payload = EXCLUDED.payload, "computedAt" = EXCLUDED."computedAt", "computeMs" = EXCLUDED."computeMs"
+      WHERE "DashboardSnapshot"."computedAt" <= EXCLUDED."computedAt"`;
+  return written === 1;
 }
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
-import { jobQueueSettings } from "@/lib/config/env";
+import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { isTransientDbError } from "@/lib/data/retry";
 import { wakeWorkers } from "@/lib/data/job-wake";
@@ -70,6 +70,34 @@ export async function startQueue(make: () => PgBoss, ensure: (boss: PgBoss) => P
       await new Promise((r) => setTimeout(r, Math.round(Math.random() * 100 * 2 ** attempt)));
     }
   }
+}
+
+/**
+ * A connection to the queue for an app process that sends jobs and reads their status (workers supervise leases),
+ * started on first use with `ensure` run on it; `get` is null on the embedded database (no queue there).
+ */
+export function senderQueue(ensure: (boss: PgBoss) => Promise<void>): { get(): Promise<PgBoss> | null; close(): Promise<void> } {
+  let started: Promise<PgBoss> | null = null;
+  return {
+    get() {
+      const mode = databaseMode();
+      if (mode.kind !== "postgres") return null;
+      started ??= (async () => {
+        const boss = await startQueue(() => new PgBoss({ connectionString: mode.url, schema: "pgboss", application_name: "nudge-app-jobs", max: 2, supervise: false, schedule: false }), ensure);
+        boss.on("error", (err: Error) => console.warn(`job queue: ${err.message}`));
+        return boss;
+      })().catch((err: unknown) => {
+        started = null;
+        throw err;
+      });
+      return started;
+    },
+    async close() {
+      const boss = await started?.catch(() => null);
+      started = null;
+      await boss?.stop({ graceful: false, wait: true });
+    },
+  };
 }
 
 /** Creates the queues (idempotent; concurrent callers can deadlock on a fresh database: start through startQueue). */

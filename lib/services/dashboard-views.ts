@@ -1,11 +1,10 @@
 import "server-only";
-import { dashboardSnapshotSettings, dashboardTimeouts } from "@/lib/config/env";
+import { dashboardBackground, dashboardSnapshotSettings, dashboardTimeouts } from "@/lib/config/env";
 import {
   claimRefresh,
   claimRequest,
   deleteRequestsBefore,
   deleteSnapshotsBefore,
-  failRequest,
   finishRequest,
   readRequests,
   readSnapshots,
@@ -14,14 +13,17 @@ import {
   writeSnapshot,
 } from "@/lib/data/dashboard-snapshots";
 import { listTeams } from "@/lib/data/admin-users";
-import { engagementMetrics, type EngagementData } from "@/lib/data/engagement";
-import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
-import { conversionMetrics, modelMetrics, withAggregateTimeout, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
+import type { EngagementData } from "@/lib/data/engagement";
+import { withAggregateTimeout, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
 import { isQueryTimeout } from "@/lib/data/errors";
 import { decodeSnapshot, encodeSnapshot } from "@/lib/data/snapshot-codec";
-import { adoptionMetrics, type AdoptionData } from "@/lib/data/usage";
+import type { AdoptionData } from "@/lib/data/usage";
 import { KPI_KEYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
 import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-filters";
+import { computeRequested, computeSet, kpiSet, snapshotKey, type BackgroundRequest, type FigureSet, type Figures, type KpiFigures, type ReviewFigures } from "./dashboard-compute";
+import { queueRunner } from "./dashboard-jobs";
+
+export { snapshotKey, type BackgroundRequest, type FigureSet, type KpiFigures, type ReviewFigures } from "./dashboard-compute";
 
 // The dashboards' figures, live or computed ahead of time. At a million
 // customers the all-teams figures take seconds to compute (README, "Dashboards
@@ -44,32 +46,12 @@ import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-f
 // copy, that the figures are being computed; it is served from the stored copy
 // once there. A stored copy that took longer than the page's timeout is served
 // at any age (computing it for a page would only time out), and recomputed in
-// the background once over two intervals old. Who may see which scope is
+// the background once over two intervals old. Background computations run in
+// the app process that claimed them, one at a time, or with
+// DASHBOARD_BACKGROUND=workers on the workers' job queue
+// (lib/services/dashboard-jobs.ts). Who may see which scope is
 // decided before this (app/(manager)/dashboards/load-dashboard.ts); the stored
 // sets are keyed by scope, so a page only ever reads its own scope's.
-
-export type FigureSet = "usage" | "engagement" | "conversion" | "model" | `kpi:${KpiKey}` | "review";
-
-/** What the periodic review shows of one period: the funnel, usage, model quality and every KPI's program figure. */
-export interface ReviewFigures {
-  conversion: ConversionData;
-  adoption: AdoptionData;
-  model: ModelData;
-  kpis: { key: KpiKey; program: Awaited<ReturnType<typeof programKpi>> }[];
-}
-
-export interface KpiFigures {
-  program: Awaited<ReturnType<typeof programKpi>>;
-  actions: Awaited<ReturnType<typeof actionKpis>>;
-  tiers: Awaited<ReturnType<typeof adopterTiers>>;
-}
-
-interface Figures {
-  usage: AdoptionData;
-  engagement: EngagementData;
-  conversion: ConversionData;
-  model: ModelData;
-}
 
 export interface SnapshotSettings {
   refreshMs: number;
@@ -101,102 +83,50 @@ export type Served<T> = (T & { asOf: Date | null; timedOut: boolean; unavailable
  */
 export type Unavailable = { state: "computing"; since: Date } | { state: "failed"; at: Date; retryFrom: Date; reason: string } | { state: "busy" };
 
-const kpiSet = (k: KpiKey): FigureSet => `kpi:${k}`;
-
 /** For scripts and tests: the figures, or an error saying why there are none. */
 export function availableOrThrow<T>(served: Served<T>): Exclude<Served<T>, { unavailable: Unavailable }> {
   if (served.unavailable) throw new Error(`dashboard figures unavailable: ${served.unavailable.state}`);
   return served as Exclude<Served<T>, { unavailable: Unavailable }>;
 }
 
-function compute(set: FigureSet, scope: MetricsScope): Promise<unknown> {
-  switch (set) {
-    case "usage":
-      return adoptionMetrics(scope);
-    case "engagement":
-      return engagementMetrics(scope);
-    case "conversion":
-      return conversionMetrics(scope);
-    case "model":
-      return modelMetrics(scope);
-    case "review":
-      return reviewSet(scope);
-    default: {
-      const kpi = set.slice(4) as KpiKey;
-      return Promise.all([programKpi(scope, kpi), actionKpis(scope, kpi), adopterTiers(scope, kpi)]).then(([program, actions, tiers]): KpiFigures => ({ program, actions, tiers }));
-    }
-  }
-}
-
-async function reviewSet(scope: MetricsScope): Promise<ReviewFigures> {
-  // One KPI at a time, beside the other figures: never a dozen aggregates queued for the pool together.
-  const kpis = async () => {
-    const out: ReviewFigures["kpis"] = [];
-    for (const key of KPI_KEYS) out.push({ key, program: await programKpi(scope, key) });
-    return out;
-  };
-  const [conversion, adoption, model, programs] = await Promise.all([conversionMetrics(scope), adoptionMetrics(scope), modelMetrics(scope), kpis()]);
-  return { conversion, adoption, model, kpis: programs };
-}
-
-const iso = (d: Date) => d.toISOString();
-
-/** The stored set's key: the figure set and every part of the scope that changes the figures except `now`. */
-export function snapshotKey(set: FigureSet, s: Pick<MetricsScope, "from" | "toExclusive" | "teamId" | "actionKey" | "segment" | "grain">): string {
-  return [set, iso(s.from), iso(s.toExclusive), s.teamId ?? "all", s.actionKey ?? "", s.segment ?? "", s.grain].join("|");
-}
-
 /** Runs background computations: `full` when it takes no more (the page then says to try again later). */
 export interface BackgroundRunner {
-  full(): boolean;
-  run(job: () => Promise<void>): void;
+  full(): boolean | Promise<boolean>;
+  /** Starts one (detached from the page); a failure to start it is thrown (the page then says the server is busy). */
+  run(req: BackgroundRequest): void | Promise<void>;
 }
 
 /** Background computations a process holds at most, running or waiting (each can take minutes of a database connection). */
 const MAX_BACKGROUND = 4;
-const globalForJobs = globalThis as unknown as { nudgeDashboardJobs?: { chain: Promise<void>; held: number } };
 
 /**
- * This process's runner: detached from the request, one at a time, at most MAX_BACKGROUND held; failures of the job
- * itself are logged (a failed computation is recorded by the job).
+ * A runner in this process: detached from the request, one at a time, at most MAX_BACKGROUND held; failures of the
+ * work itself are logged (a failed computation is recorded by computeRequested). `state` is where it counts (the
+ * default one's survives a development reload).
  */
-export const processRunner: BackgroundRunner = {
-  full: () => (globalForJobs.nudgeDashboardJobs?.held ?? 0) >= MAX_BACKGROUND,
-  run(job) {
-    const jobs = (globalForJobs.nudgeDashboardJobs ??= { chain: Promise.resolve(), held: 0 });
-    jobs.held++;
-    jobs.chain = jobs.chain
-      .then(job)
-      .catch((err: unknown) => console.warn("dashboard figures: a background computation failed:", err instanceof Error ? err.message : err))
-      .finally(() => {
-        jobs.held--;
-      });
-  },
-};
-
-/** "10 minutes", "45 seconds", "1 second", "250 ms". */
-function duration(ms: number): string {
-  const [n, unit] = ms >= 60_000 ? [ms / 60_000, "minute"] : ms >= 1000 ? [ms / 1000, "second"] : [ms, "ms"];
-  const v = Math.round(n * 10) / 10;
-  return unit === "ms" ? `${v} ms` : `${v} ${unit}${v === 1 ? "" : "s"}`;
+export function processRunner(work: (req: BackgroundRequest) => Promise<unknown> = computeRequested, state: { chain: Promise<void>; held: number } = { chain: Promise.resolve(), held: 0 }): BackgroundRunner {
+  return {
+    full: () => state.held >= MAX_BACKGROUND,
+    run(req) {
+      state.held++;
+      state.chain = state.chain
+        .then(async () => {
+          await work(req);
+        })
+        .catch((err: unknown) => console.warn("dashboard figures: a background computation failed:", err instanceof Error ? err.message : err))
+        .finally(() => {
+          state.held--;
+        });
+    },
+  };
 }
 
-/**
- * Computes one figure set for `scope` with the refresher's timeout and stores it under the scope's key, for a
- * request claimed at `startedAt` (its stamp, as the refresher's); the request is deleted, or marked failed.
- */
-async function computeRequested(set: FigureSet, scope: MetricsScope, startedAt: Date, timeoutMs: number): Promise<void> {
-  const key = snapshotKey(set, scope);
-  const t = performance.now();
-  try {
-    const value = await withAggregateTimeout(timeoutMs, () => compute(set, { ...scope, now: startedAt }));
-    await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: startedAt, computeMs: Math.round(performance.now() - t) });
-    await finishRequest(key, startedAt);
-  } catch (err) {
-    console.warn(`dashboard figures: computing ${key} in the background failed:`, err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);
-    const reason = isQueryTimeout(err) ? `computing them took longer than their limit of ${duration(timeoutMs)}` : "computing them failed (the server's log says why)";
-    await failRequest(key, startedAt, new Date(startedAt.getTime() + Math.round(performance.now() - t)), reason);
-  }
+const globalForJobs = globalThis as unknown as { nudgeDashboardJobs?: { chain: Promise<void>; held: number } };
+
+/** Where this process sends background computations: its own runner, or the workers' job queue (DASHBOARD_BACKGROUND=workers). */
+function defaultRunner(): BackgroundRunner {
+  if (dashboardBackground() === "workers") return queueRunner();
+  return processRunner(computeRequested, (globalForJobs.nudgeDashboardJobs ??= { chain: Promise.resolve(), held: 0 }));
 }
 
 /**
@@ -213,7 +143,7 @@ async function serve<S extends FigureSet>(
 ): Promise<{ values: Map<S, unknown>; asOf: Date | null; timedOut: boolean; unavailable: Unavailable | null }> {
   const settings = opts.settings ?? dashboardSnapshotSettings();
   const timeouts = opts.timeouts ?? dashboardTimeouts();
-  const background = opts.background ?? processRunner;
+  const background = opts.background ?? defaultRunner();
   const now = scope.now;
   const values = new Map<S, unknown>();
   let asOf: Date | null = null;
@@ -228,11 +158,19 @@ async function serve<S extends FigureSet>(
   // Starts computing a set in the background unless another page (or process) is: "computing" either way, or "busy"
   // when this process holds all the computations it takes.
   const request = async (set: S): Promise<"computing" | "busy"> => {
-    if (background.full()) return "busy";
-    if (await claimRequest(snapshotKey(set, scope), now, new Date(staleBefore), new Date(now.getTime() - settings.refreshMs))) {
-      background.run(() => computeRequested(set, scope, now, timeouts.refreshMs));
+    const key = snapshotKey(set, scope);
+    let claimed = false;
+    try {
+      if (await background.full()) return "busy";
+      claimed = await claimRequest(key, now, new Date(staleBefore), new Date(now.getTime() - settings.refreshMs));
+      if (claimed) await background.run({ set, scope, startedAt: now, timeoutMs: timeouts.refreshMs });
+      return "computing";
+    } catch (err) {
+      // Not started (the job queue is unreachable or refused it): any claim goes, and a later page load tries again.
+      console.warn(`dashboard figures: ${key} could not be started in the background:`, err instanceof Error ? err.message : err);
+      if (claimed) await finishRequest(key, now);
+      return "busy";
     }
-    return "computing";
   };
   const keyed = <R extends { key: string }>(rows: R[]) => {
     const keys = new Map(sets.map((set) => [snapshotKey(set, scope), set] as const));
@@ -277,7 +215,7 @@ async function serve<S extends FigureSet>(
   const timedOutAnd = new Map<S, "computing" | "busy">();
   const computed = await Promise.all(
     live.map((set) =>
-      compute(set, scope).catch(async (err: unknown) => {
+      computeSet(set, scope).catch(async (err: unknown) => {
         if (!enabled || !isQueryTimeout(err)) throw err;
         timedOutAnd.set(set, await request(set));
         return undefined;
@@ -386,10 +324,10 @@ export async function refreshDashboardSnapshots(
     /** Each statement's timeout (default DASHBOARD_REFRESH_TIMEOUT_MS). */
     timeoutMs?: number;
     /** Tests: instead of the data functions. */
-    computeSet?: typeof compute;
+    computeSet?: typeof computeSet;
   } = {},
 ): Promise<RefreshResult | null> {
-  const computeSet = opts.computeSet ?? compute;
+  const computeFigures = opts.computeSet ?? computeSet;
   const settings = opts.settings ?? dashboardSnapshotSettings();
   const now = opts.now ?? new Date();
   if (!(await claimRefresh(now, opts.force ? 0 : Math.round(settings.refreshMs * 0.9)))) return null;
@@ -413,7 +351,7 @@ export async function refreshDashboardSnapshots(
       const t = performance.now();
       let value: unknown;
       try {
-        value = await withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeSet(set, { ...scope, now: at }));
+        value = await withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeFigures(set, { ...scope, now: at }));
       } catch (err) {
         // One set that fails (a statement over the refresh's timeout at this size) does not stop the others.
         const error = err instanceof Error ? (err.message.trim().split("\n").slice(-1)[0] ?? err.message) : String(err);

@@ -5,7 +5,7 @@ import { databaseMode, jobQueueSettings } from "@/lib/config/env";
 import { apiEventSchema, issuesToDetails } from "@/lib/validation/api";
 import type { EventJob, EventsResponse } from "@/lib/validation/api-responses";
 import { wakeWorkers } from "@/lib/data/job-wake";
-import { pollQueue, startQueue } from "./batch-queue";
+import { pollQueue, senderQueue } from "./batch-queue";
 import { recordEvents, type EventResult } from "./ingest";
 
 // Events recorded asynchronously (POST /api/v1/events with
@@ -51,30 +51,12 @@ export async function ensureEventQueues(boss: PgBoss): Promise<void> {
   await boss.createQueue(EVENTS_QUEUE, { name: EVENTS_QUEUE, retryLimit: EVENTS_RETRY_LIMIT, retryDelay: 1, retryBackoff: true, expireInSeconds: jobQueueSettings().leaseSeconds, deadLetter: EVENTS_DEAD_LETTER });
 }
 
-// This process's connection to the queue, for sending and reading status only
-// (workers supervise leases); started on first use.
-let appBoss: Promise<PgBoss> | null = null;
-
-function queueForThisProcess(): Promise<PgBoss> | null {
-  const mode = databaseMode();
-  if (mode.kind !== "postgres") return null;
-  appBoss ??= (async () => {
-    const boss = await startQueue(() => new PgBoss({ connectionString: mode.url, schema: "pgboss", application_name: "nudge-app-jobs", max: 2, supervise: false, schedule: false }), ensureEventQueues);
-    boss.on("error", (err: Error) => console.warn(`job queue: ${err.message}`));
-    return boss;
-  })().catch((err: unknown) => {
-    appBoss = null;
-    throw err;
-  });
-  return appBoss;
-}
+// This process's connection to the queue, for sending and reading status only (workers supervise leases).
+const sender = senderQueue(ensureEventQueues);
+const queueForThisProcess = () => sender.get();
 
 /** Stops this process's connection to the queue, if it was started (scripts that queue events and then exit). */
-export async function closeEventQueue(): Promise<void> {
-  const boss = await appBoss?.catch(() => null);
-  appBoss = null;
-  await boss?.stop({ graceful: false, wait: true });
-}
+export const closeEventQueue = () => sender.close();
 
 /** Whether this process can queue events (a Postgres server; the embedded database answers synchronously). */
 export const canQueueEvents = () => databaseMode().kind === "postgres";

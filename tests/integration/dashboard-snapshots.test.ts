@@ -21,7 +21,9 @@ const { conversionMetrics, modelMetrics } = await import("@/lib/data/metrics");
 const { actionKpis, adopterTiers, programKpi } = await import("@/lib/data/kpis");
 const { KPI_KEYS } = await import("@/lib/metrics/kpi-definitions");
 const { filterRange, parseDashboardFilters } = await import("@/lib/validation/dashboard-filters");
+const { computeRequested } = await import("@/lib/services/dashboard-compute");
 type Scope = import("@/lib/data/metrics").MetricsScope;
+type BackgroundRequest = import("@/lib/services/dashboard-compute").BackgroundRequest;
 
 const TODAY = new Date("2026-03-02T00:00:00.000Z");
 const AT = new Date("2026-03-02T12:00:00.000Z");
@@ -186,8 +188,8 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
     const stamped = await storedAt("model", late);
     const stored = await db().dashboardSnapshot.findUniqueOrThrow({ where: { key: views.snapshotKey("model", late) }, select: { payload: true } });
-    const jobs: (() => Promise<void>)[] = [];
-    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const jobs: BackgroundRequest[] = [];
+    const background = { full: () => false, run: (req: BackgroundRequest) => void jobs.push(req) };
     // 1 ms per statement: the database cancels the model statement (planning it alone takes longer).
     const slow = await withAggregateTimeout(1, () => modelFigures(late, { settings: SERVE_ALL, live: true, background }));
     expect(slow.timedOut).toBe(true);
@@ -196,7 +198,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(slow.model).toEqual(decodeSnapshot(stored.payload));
     // A new copy is computed in the background, with the refresher's timeout, stamped with the page's time.
     expect(jobs).toHaveLength(1);
-    await jobs[0]!();
+    await computeRequested(jobs[0]!);
     expect(await storedAt("model", late)).toEqual(late.now);
     expect(await db().dashboardRequest.count()).toBe(0);
     const fast = await modelFigures(late, { settings: SERVE_ALL, live: true });
@@ -217,8 +219,8 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
     // Another range: no copy.
     const other = { ...late, from: new Date(late.from.getTime() + 86_400_000) };
-    const jobs: (() => Promise<void>)[] = [];
-    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const jobs: BackgroundRequest[] = [];
+    const background = { full: () => false, run: (req: BackgroundRequest) => void jobs.push(req) };
     const first = await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background }));
     expect(first.unavailable).toEqual({ state: "computing", since: other.now });
     expect(jobs).toHaveLength(1);
@@ -228,14 +230,14 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const racing = await Promise.all([0, 1].map(() => withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background }))));
     expect(racing.map((r) => r.unavailable?.state)).toEqual(["computing", "computing"]);
     expect(jobs).toHaveLength(1);
-    await jobs[0]!();
+    await computeRequested(jobs[0]!);
     expect(await db().dashboardRequest.count()).toBe(0);
     const ready = await modelFigures({ ...other, now: new Date(other.now.getTime() + 2 * MINUTE) }, { settings: SERVE_ALL, background });
     expect(ready.asOf).toEqual(other.now);
     expect(ready.model).toEqual(await modelMetrics(other));
     // A process that holds all the background computations it takes starts none: the page says to try again later.
     const crowded = { ...other, from: new Date(other.from.getTime() + 2 * 86_400_000) };
-    const full = { full: () => true, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const full = { full: () => true, run: (req: BackgroundRequest) => void jobs.push(req) };
     const busy = await withAggregateTimeout(1, () => views.modelFigures(crowded, { settings: SERVE_ALL, background: full }));
     expect(busy.unavailable).toEqual({ state: "busy" });
     expect(await db().dashboardRequest.count()).toBe(0);
@@ -252,13 +254,13 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const { claimRequest } = await import("@/lib/data/dashboard-snapshots");
     const late = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
     const other = { ...late, from: new Date(late.from.getTime() + 3 * 86_400_000) };
-    const jobs: (() => Promise<void>)[] = [];
-    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const jobs: BackgroundRequest[] = [];
+    const background = { full: () => false, run: (req: BackgroundRequest) => void jobs.push(req) };
     // The background computation gets 1 ms per statement too, so it fails.
     const timeouts = { queryMs: 30_000, refreshMs: 1 };
     await withAggregateTimeout(1, () => views.modelFigures(other, { settings: SERVE_ALL, background, timeouts }));
     expect(jobs).toHaveLength(1);
-    await jobs[0]!();
+    await computeRequested(jobs[0]!);
     const failed = await db().dashboardRequest.findUniqueOrThrow({ where: { key: views.snapshotKey("model", other) } });
     expect(failed.failedAt).not.toBeNull();
     const soon = await views.modelFigures({ ...other, now: new Date(other.now.getTime() + MINUTE) }, { settings: SERVE_ALL, background, timeouts });
@@ -282,8 +284,8 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
   it("a stored copy that took longer than the page's timeout is served at any age without computing, and recomputed in the background once stale", async () => {
     const late = defaultScope(null, new Date(AT.getTime() + 20 * INTERVAL));
     const stamped = await storedAt("kpi:conversion", late);
-    const jobs: (() => Promise<void>)[] = [];
-    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const jobs: BackgroundRequest[] = [];
+    const background = { full: () => false, run: (req: BackgroundRequest) => void jobs.push(req) };
     // Every copy counts as too slow for the page (computing took at least 0 ms).
     const timeouts = { queryMs: 0, refreshMs: 600_000 };
     const served = views.availableOrThrow(await views.impactFigures(late, "conversion", { settings: SERVE_ALL, background, timeouts }));
@@ -293,7 +295,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(jobs).toHaveLength(2);
     await views.impactFigures(late, "conversion", { settings: SERVE_ALL, background, timeouts });
     expect(jobs).toHaveLength(2);
-    for (const job of jobs) await job();
+    for (const job of jobs) await computeRequested(job);
     expect(await storedAt("kpi:conversion", late)).toEqual(late.now);
     expect(await db().dashboardRequest.count()).toBe(0);
     // The new copy is fresh: served, still marked as too slow to compute now (the page offers no "Compute them now"), and not recomputed.
@@ -317,16 +319,16 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
       expect(period.adoption).toEqual(await adoptionMetrics(s));
       expect(period.conversion).toEqual(await conversionMetrics(s));
     }
-    const jobs: (() => Promise<void>)[] = [];
-    const background = { full: () => false, run: (job: () => Promise<void>) => void jobs.push(job) };
+    const jobs: BackgroundRequest[] = [];
+    const background = { full: () => false, run: (req: BackgroundRequest) => void jobs.push(req) };
     const late = await withAggregateTimeout(1, () => views.reviewFigures(scope, prior, { settings: SERVE_ALL, background }));
     expect(late.unavailable).toEqual({ state: "computing", since: scope.now });
     // Both periods are computed in the background; until both are stored the page waits.
     expect(jobs).toHaveLength(2);
-    await jobs[0]!();
+    await computeRequested(jobs[0]!);
     const half = await views.reviewFigures(at(scope, new Date(scope.now.getTime() + MINUTE)), at(prior, new Date(scope.now.getTime() + MINUTE)), { settings: SERVE_ALL, background });
     expect(half.unavailable).toEqual({ state: "computing", since: scope.now });
-    await jobs[1]!();
+    await computeRequested(jobs[1]!);
     const later = new Date(scope.now.getTime() + 2 * MINUTE);
     const served = views.availableOrThrow(await views.reviewFigures(at(scope, later), at(prior, later), { settings: SERVE_ALL, background }));
     expect(served.asOf).toEqual(scope.now);
@@ -335,19 +337,22 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
   }, 60_000);
 
   it("this process's runner runs background computations one at a time, holds at most four, and goes on after a failure", async () => {
-    const runner = views.processRunner;
     let running = 0;
     let most = 0;
     const done: number[] = [];
     const releases: (() => void)[] = [];
-    const job = (i: number) => async () => {
+    // Each request's "computation" waits to be released; the first (numbered by its timeoutMs) fails.
+    const work = async (req: BackgroundRequest) => {
       running++;
       most = Math.max(most, running);
       await new Promise<void>((resolve) => releases.push(resolve));
       running--;
+      const i = req.timeoutMs;
       done.push(i);
       if (i === 1) throw new Error("a job that fails");
     };
+    const runner = views.processRunner(work);
+    const job = (i: number): BackgroundRequest => ({ set: "model", scope: defaultScope(null, AT), startedAt: AT, timeoutMs: i });
     expect(runner.full()).toBe(false);
     for (const i of [1, 2, 3, 4]) runner.run(job(i));
     expect(runner.full()).toBe(true);
