@@ -58,10 +58,10 @@ export async function renewRefreshClaim(now: Date): Promise<void> {
   await db().$executeRaw`UPDATE "DashboardSnapshot" SET "computedAt" = ${now}::timestamp(3) WHERE key = ${LEASE_KEY}`;
 }
 
-/** How long each stored figure set took to compute, by key (the refresher skips the fast ones). */
-export async function snapshotCosts(): Promise<Map<string, number>> {
-  const rows = await readRows<{ key: string; computeMs: number }>(db(), Prisma.sql`SELECT key, "computeMs" FROM "DashboardSnapshot" WHERE key <> ${LEASE_KEY}`);
-  return new Map(rows.map((r) => [r.key, r.computeMs]));
+/** When each stored figure set was computed and how long that took, by key (the refresher skips fast and recent ones). */
+export async function storedSets(): Promise<Map<string, { computeMs: number; computedAt: Date }>> {
+  const rows = await readRows<{ key: string; computeMs: number; computedAt: Date }>(db(), Prisma.sql`SELECT key, "computeMs", "computedAt" FROM "DashboardSnapshot" WHERE key <> ${LEASE_KEY}`);
+  return new Map(rows.map((r) => [r.key, { computeMs: r.computeMs, computedAt: r.computedAt }]));
 }
 
 /** Deletes figure sets computed before `before` (views whose default range has moved on, teams that are gone). */

@@ -9,7 +9,7 @@ import {
   readRequests,
   readSnapshots,
   renewRefreshClaim,
-  snapshotCosts,
+  storedSets,
   writeSnapshot,
 } from "@/lib/data/dashboard-snapshots";
 import { listTeams } from "@/lib/data/admin-users";
@@ -19,6 +19,7 @@ import { isQueryTimeout } from "@/lib/data/errors";
 import { decodeSnapshot, encodeSnapshot } from "@/lib/data/snapshot-codec";
 import type { AdoptionData } from "@/lib/data/usage";
 import { KPI_KEYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
+import { lastCompletePeriod, priorRange } from "@/lib/metrics/periods";
 import { filterRange, parseDashboardFilters } from "@/lib/validation/dashboard-filters";
 import { computeRequested, computeSet, kpiSet, snapshotKey, type BackgroundRequest, type FigureSet, type Figures, type KpiFigures, type ReviewFigures } from "./dashboard-compute";
 import { queueRunner } from "./dashboard-jobs";
@@ -30,7 +31,8 @@ export { snapshotKey, type BackgroundRequest, type FigureSet, type KpiFigures, t
 // computed ahead"), so a refresher (each app and worker process, one at a time
 // by a claim in the database) computes the default view's figure sets (the last
 // 90 days, all action types and segments, weekly; for all teams and each team)
-// every DASHBOARD_SNAPSHOT_MINUTES and stores them. A page serves a stored set
+// every DASHBOARD_SNAPSHOT_MINUTES, and the periodic review's opening view (the
+// last complete week and the week before) once a day, and stores them. A page serves a stored set
 // instead of computing it when all of these hold:
 //   - the set's scope is exactly the page's (same range, team, action, segment, grain);
 //   - computing it took at least DASHBOARD_LIVE_BUDGET_MS (100) when it was stored,
@@ -271,15 +273,38 @@ export async function reviewFigures(scope: MetricsScope, prior: MetricsScope, op
   return { now: a.values.get("review") as ReviewFigures, before: b.values.get("review") as ReviewFigures, asOf, timedOut: a.timedOut || b.timedOut, unavailable };
 }
 
-/** Every figure set the refresher stores, per scope (the review's periods are not the default view: it has none). */
+/** The figure sets the refresher stores for the default view, per scope. */
 export const FIGURE_SETS: FigureSet[] = ["usage", "engagement", "conversion", "model", ...KPI_KEYS.map(kpiSet)];
 
-/** The default view's scopes at `now`: all teams, then each team. */
-async function defaultScopes(now: Date): Promise<MetricsScope[]> {
+/** The periods of the periodic review the refresher stores, per scope: the last complete one and the one before. */
+export const REVIEW_PERIODS_AHEAD = 2;
+
+/** How long a stored review of a complete period is kept before the refresher computes it again: its figures move only as late outcomes arrive. */
+const REVIEW_KEEP_MS = 86_400_000;
+
+interface PlannedSet {
+  set: FigureSet;
+  scope: MetricsScope;
+  /** Left alone while its stored copy is younger than this (else: recomputed each refresh unless fast enough to compute live). */
+  keepMs?: number;
+}
+
+/**
+ * What a refresh computes at `now`, in order, for all teams, then each team: the default view's figure sets (the last
+ * 90 days at the default grain), then the periodic review's opening view (the last complete period at that grain, and
+ * the period before it, as app/(manager)/dashboards/review/page.tsx scopes them).
+ */
+async function refreshPlan(now: Date): Promise<PlannedSet[]> {
   const { filters } = parseDashboardFilters({}, now);
-  const { from, toExclusive } = filterRange(filters);
-  const teams = await listTeams();
-  return [null, ...teams.map((t) => t.id)].map((teamId) => ({ from, toExclusive, teamId, actionKey: null, segment: null, grain: filters.grain, now }));
+  const view = filterRange(filters);
+  const current = lastCompletePeriod(filters.grain, now);
+  const periods = [current, priorRange(filters.grain, current)].map(filterRange);
+  const teams = [null, ...(await listTeams()).map((t) => t.id)];
+  const scope = (teamId: string | null, r: { from: Date; toExclusive: Date }): MetricsScope => ({ from: r.from, toExclusive: r.toExclusive, teamId, actionKey: null, segment: null, grain: filters.grain, now });
+  return [
+    ...teams.flatMap((teamId) => FIGURE_SETS.map((set) => ({ set, scope: scope(teamId, view) }))),
+    ...teams.flatMap((teamId) => periods.map((p) => ({ set: "review" as const, scope: scope(teamId, p), keepMs: REVIEW_KEEP_MS }))),
+  ];
 }
 
 export interface RefreshResult {
@@ -306,12 +331,13 @@ interface SetTiming {
 }
 
 /**
- * Computes and stores the figure sets of the default view, for all teams and
- * each team, one set at a time (a refresh adds one set's queries at a time to
- * the database, never a whole page's). A set whose stored copy for the same scope
- * took under half the live budget is left alone: pages compute it live
- * anyway, and the scope (the range ends today) is new each day, so every set
- * is measured again at least daily. Each set is stamped with the moment its
+ * Computes and stores the figure sets of the default view and of the periodic
+ * review's opening view (refreshPlan), for all teams and each team, one set at
+ * a time (a refresh adds one set's queries at a time to the database, never a
+ * whole page's). A set whose stored copy for the same scope took under half
+ * the live budget is left alone: pages compute it live anyway, and the scope
+ * (the range ends today) is new each day, so every set is measured again at
+ * least daily. A review's copy is also left alone for a day. Each set is stamped with the moment its
  * computation began. Returns null, doing nothing, when another process
  * refreshed within the last 90 % of the interval or is refreshing now, unless
  * `force` (which also recomputes every set). Sets older than a day are deleted, and so are background requests started over a day ago.
@@ -334,37 +360,35 @@ export async function refreshDashboardSnapshots(
   const started = performance.now();
   // The clock of this refresh: `now` at its start, moving with real time (tests pass a `now` in the past).
   const clock = () => new Date(now.getTime() + Math.round(performance.now() - started));
-  const costs = opts.force ? new Map<string, number>() : await snapshotCosts();
+  const stored = opts.force ? new Map<string, { computeMs: number; computedAt: Date }>() : await storedSets();
   let sets = 0;
   let skipped = 0;
   const timings: SetTiming[] = [];
   const failed: RefreshResult["failed"] = [];
-  for (const scope of await defaultScopes(now)) {
-    for (const set of FIGURE_SETS) {
-      const key = snapshotKey(set, scope);
-      const cost = costs.get(key);
-      if (cost !== undefined && cost < settings.liveBudgetMs / 2) {
-        skipped++;
-        continue;
-      }
-      const at = clock();
-      const t = performance.now();
-      let value: unknown;
-      try {
-        value = await withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeFigures(set, { ...scope, now: at }));
-      } catch (err) {
-        // One set that fails (a statement over the refresh's timeout at this size) does not stop the others.
-        const error = err instanceof Error ? (err.message.trim().split("\n").slice(-1)[0] ?? err.message) : String(err);
-        failed.push({ set, teamId: scope.teamId, error });
-        console.warn(`dashboard figures: ${set} for ${scope.teamId ?? "all teams"} failed: ${error}`);
-        continue;
-      }
-      const ms = Math.round(performance.now() - t);
-      await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: at, computeMs: ms });
-      await renewRefreshClaim(clock());
-      sets++;
-      timings.push({ set, teamId: scope.teamId, ms });
+  for (const { set, scope, keepMs } of await refreshPlan(now)) {
+    const key = snapshotKey(set, scope);
+    const copy = stored.get(key);
+    if (copy && (copy.computeMs < settings.liveBudgetMs / 2 || (keepMs !== undefined && copy.computedAt.getTime() > now.getTime() - keepMs))) {
+      skipped++;
+      continue;
     }
+    const at = clock();
+    const t = performance.now();
+    let value: unknown;
+    try {
+      value = await withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeFigures(set, { ...scope, now: at }));
+    } catch (err) {
+      // One set that fails (a statement over the refresh's timeout at this size) does not stop the others.
+      const error = err instanceof Error ? (err.message.trim().split("\n").slice(-1)[0] ?? err.message) : String(err);
+      failed.push({ set, teamId: scope.teamId, error });
+      console.warn(`dashboard figures: ${set} for ${scope.teamId ?? "all teams"} failed: ${error}`);
+      continue;
+    }
+    const ms = Math.round(performance.now() - t);
+    await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: at, computeMs: ms });
+    await renewRefreshClaim(clock());
+    sets++;
+    timings.push({ set, teamId: scope.teamId, ms });
   }
   await deleteSnapshotsBefore(new Date(now.getTime() - 86_400_000));
   await deleteRequestsBefore(new Date(now.getTime() - 86_400_000));

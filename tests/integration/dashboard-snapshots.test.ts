@@ -22,6 +22,7 @@ const { actionKpis, adopterTiers, programKpi } = await import("@/lib/data/kpis")
 const { KPI_KEYS } = await import("@/lib/metrics/kpi-definitions");
 const { filterRange, parseDashboardFilters } = await import("@/lib/validation/dashboard-filters");
 const { computeRequested } = await import("@/lib/services/dashboard-compute");
+const { lastCompletePeriod, priorRange } = await import("@/lib/metrics/periods");
 type Scope = import("@/lib/data/metrics").MetricsScope;
 type BackgroundRequest = import("@/lib/services/dashboard-compute").BackgroundRequest;
 
@@ -29,6 +30,8 @@ const TODAY = new Date("2026-03-02T00:00:00.000Z");
 const AT = new Date("2026-03-02T12:00:00.000Z");
 const MINUTE = 60_000;
 const INTERVAL = 15 * MINUTE;
+/** The figure sets a refresh stores per scope (all teams, each team): the default view's, and the review's two periods. */
+const PER_SCOPE = views.FIGURE_SETS.length + views.REVIEW_PERIODS_AHEAD;
 /** Serve any stored set (no live budget). */
 const SERVE_ALL = { refreshMs: INTERVAL, liveBudgetMs: 0 };
 
@@ -53,6 +56,15 @@ async function storedAt(set: import("@/lib/services/dashboard-views").FigureSet,
   if (!row) throw new Error(`no stored ${set}`);
   return row.computedAt;
 }
+/** The periodic review's opening view at `now` (the last complete period at the default grain, and the one before), as its page scopes it. */
+function reviewScopes(teamId: string | null, now: Date): [Scope, Scope] {
+  const { filters } = parseDashboardFilters({}, now);
+  const current = lastCompletePeriod(filters.grain, now);
+  const [a, b] = [current, priorRange(filters.grain, current)].map(filterRange);
+  const of = (r: { from: Date; toExclusive: Date }): Scope => ({ from: r.from, toExclusive: r.toExclusive, teamId, actionKey: null, segment: null, grain: filters.grain, now });
+  return [of(a!), of(b!)];
+}
+
 /** A moment within the first refresh (it started at AT and takes well under a minute here). */
 const duringRefresh = (d: Date | null) => d !== null && d.getTime() >= AT.getTime() && d.getTime() < AT.getTime() + MINUTE;
 
@@ -72,10 +84,10 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const [a, b] = await Promise.all([views.refreshDashboardSnapshots({ now: AT, settings: SERVE_ALL }), views.refreshDashboardSnapshots({ now: AT, settings: SERVE_ALL })]);
     expect([a, b].filter((r) => r !== null)).toHaveLength(1);
     const teams = await db().team.count();
-    expect((a ?? b)?.sets).toBe((teams + 1) * views.FIGURE_SETS.length);
+    expect((a ?? b)?.sets).toBe((teams + 1) * PER_SCOPE);
     expect(await views.refreshDashboardSnapshots({ now: new Date(AT.getTime() + 5 * MINUTE), settings: SERVE_ALL })).toBeNull();
     const stored = await db().dashboardSnapshot.count({ where: { NOT: { key: "lease:refresh" } } });
-    expect(stored).toBe((teams + 1) * views.FIGURE_SETS.length);
+    expect(stored).toBe((teams + 1) * PER_SCOPE);
   }, 120_000);
 
   it("a served set equals the live figures of its scope at the time it was computed, for all teams and for one team", async () => {
@@ -102,6 +114,25 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
       }
       // Not a comparison of empty figures.
       expect(adoption.usage.reps.length).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it("the periodic review opens on figures computed ahead, for all teams and for one team, equal to the live ones of their time", async () => {
+    const later = new Date(AT.getTime() + 10 * MINUTE);
+    for (const team of [null, teamId]) {
+      const [current, prior] = reviewScopes(team, later);
+      const served = views.availableOrThrow(await views.reviewFigures(current, prior, { settings: SERVE_ALL }));
+      expect(duringRefresh(served.asOf)).toBe(true);
+      for (const [period, s] of [[served.now, current], [served.before, prior]] as const) {
+        const at = { ...s, now: await storedAt("review", s) };
+        expect(period.kpis.map((k) => k.key)).toEqual([...KPI_KEYS]);
+        for (const { key, program } of period.kpis) expect(program).toEqual(await programKpi(at, key));
+        expect(period.conversion).toEqual(await conversionMetrics(at));
+        expect(period.adoption).toEqual(await adoptionMetrics(at));
+        expect(period.model).toEqual(await modelMetrics(at));
+      }
+      // Not a comparison of empty figures.
+      expect(served.now.adoption.reps.length).toBeGreaterThan(0);
     }
   }, 120_000);
 
@@ -153,13 +184,14 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(keys.has(views.snapshotKey("usage", base))).toBe(false);
   }, 60_000);
 
-  it("leaves a stored set alone when it took under half the live budget; recomputes it otherwise", async () => {
-    const all = views.FIGURE_SETS.length * ((await db().team.count()) + 1);
+  it("leaves a stored set alone when it took under half the live budget, and a review for a day; recomputes it otherwise", async () => {
+    const scopes = (await db().team.count()) + 1;
     const next = new Date(AT.getTime() + INTERVAL);
     const lazy = await views.refreshDashboardSnapshots({ now: next, settings: { refreshMs: INTERVAL, liveBudgetMs: 3_600_000 } });
-    expect(lazy).toMatchObject({ sets: 0, skipped: all });
+    expect(lazy).toMatchObject({ sets: 0, skipped: scopes * PER_SCOPE });
     const eager = await views.refreshDashboardSnapshots({ now: new Date(next.getTime() + INTERVAL), settings: SERVE_ALL });
-    expect(eager).toMatchObject({ sets: all, skipped: 0 });
+    expect(eager).toMatchObject({ sets: scopes * views.FIGURE_SETS.length, skipped: scopes * views.REVIEW_PERIODS_AHEAD });
+    expect(eager?.timings.some((t) => t.set === "review")).toBe(false);
   }, 120_000);
 
   it("a set that fails to compute is reported and skipped; the others are stored", async () => {
@@ -176,10 +208,10 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     });
     expect(r?.failed).toHaveLength(teams + 1);
     expect(r?.failed.every((f) => f.set === "model" && f.error.includes("statement timeout"))).toBe(true);
-    expect(r?.sets).toBe((teams + 1) * (views.FIGURE_SETS.length - 1));
+    expect(r?.sets).toBe((teams + 1) * (PER_SCOPE - 1));
     const stored = await db().dashboardSnapshot.findMany({ where: { computedAt: { gte: next }, NOT: { view: "lease" } }, select: { view: true } });
     expect(stored.some((row) => row.view === "model")).toBe(false);
-    expect(stored).toHaveLength((teams + 1) * (views.FIGURE_SETS.length - 1));
+    expect(stored).toHaveLength((teams + 1) * (PER_SCOPE - 1));
   }, 60_000);
 
   it("a set that runs past the page's timeout is shown from its latest copy, whatever its age, and computed again in the background", async () => {
@@ -309,7 +341,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const scope = defaultScope(teamId, new Date(AT.getTime() + 20 * INTERVAL));
     const prior = { ...scope, from: new Date(scope.from.getTime() - 7 * 86_400_000), toExclusive: scope.from };
     const at = (s: Scope, now: Date) => ({ ...s, now });
-    // The refresher stores no review (its periods are not the default view): computed for the page.
+    // Not the review's opening periods (the refresher stores those): computed for the page.
     const live = views.availableOrThrow(await views.reviewFigures(scope, prior, { settings: SERVE_ALL }));
     expect(live.asOf).toBeNull();
     for (const [period, s] of [[live.now, scope], [live.before, prior]] as const) {
@@ -380,7 +412,7 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     expect(cut?.failed.length).toBeGreaterThan(0);
     expect(cut?.failed.every((f) => /statement timeout/.test(f.error))).toBe(true);
     const whole = await withAggregateTimeout(1, () => views.refreshDashboardSnapshots({ now: new Date(next.getTime() + INTERVAL), force: true, settings: SERVE_ALL }));
-    expect(whole).toMatchObject({ sets: (teams + 1) * views.FIGURE_SETS.length, failed: [] });
+    expect(whole).toMatchObject({ sets: (teams + 1) * PER_SCOPE, failed: [] });
   }, 180_000);
 
   it("the first refresh a day after the last deletes the sets of the old ranges, and background requests left behind", async () => {
@@ -391,6 +423,8 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
     const old = await db().dashboardSnapshot.count({ where: { computedAt: { lt: next } } });
     expect(old).toBe(0);
     expect(await db().dashboardRequest.count()).toBe(0);
-    expect(await db().dashboardSnapshot.count()).toBe(views.FIGURE_SETS.length * ((await db().team.count()) + 1) + 1);
+    // A day on, the reviews are computed again too (for the periods of that day).
+    expect(r?.timings.filter((t) => t.set === "review")).toHaveLength(views.REVIEW_PERIODS_AHEAD * ((await db().team.count()) + 1));
+    expect(await db().dashboardSnapshot.count()).toBe(PER_SCOPE * ((await db().team.count()) + 1) + 1);
   }, 120_000);
 });
