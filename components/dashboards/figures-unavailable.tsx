@@ -2,7 +2,9 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-const REFRESH_MS = 10_000;
+/** The first reload's delay, growing by half each time up to the longest: a view that takes seconds shows within seconds, a long one costs a reload every 10 s. */
+const FIRST_RELOAD_MS = 2_000;
+const LONGEST_RELOAD_MS = 10_000;
 
 /** `defaultHref`: the page's default view, computed ahead (its link says "Open <defaultLabel> instead"). */
 type Fallback = { defaultHref: string; defaultLabel?: string };
@@ -15,7 +17,7 @@ export type FiguresUnavailableProps =
 /**
  * In place of a dashboard's figures when they cannot be computed for the page in time
  * (lib/services/dashboard-views.ts): they are being computed in the background, and the
- * page reloads its data every 10 seconds until they are there; that computation failed; or the server is busy
+ * page reloads its data (after 2 s, then less often, at least every 10 s) until they are there; that computation failed; or the server is busy
  * computing other views.
  * Either way the default view, computed ahead, is one click away. Times are preformatted by the server.
  */
@@ -24,8 +26,17 @@ export function FiguresUnavailable(props: FiguresUnavailableProps) {
   const computing = props.state === "computing";
   useEffect(() => {
     if (!computing) return;
-    const timer = setInterval(() => router.refresh(), REFRESH_MS);
-    return () => clearInterval(timer);
+    let delay = FIRST_RELOAD_MS;
+    let timer: ReturnType<typeof setTimeout>;
+    const next = () => {
+      timer = setTimeout(() => {
+        router.refresh();
+        delay = Math.min(LONGEST_RELOAD_MS, Math.round(delay * 1.5));
+        next();
+      }, delay);
+    };
+    next();
+    return () => clearTimeout(timer);
   }, [computing, router]);
   const fallback = (
     <a href={props.defaultHref} className="text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
