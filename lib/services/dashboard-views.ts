@@ -37,7 +37,8 @@ export { snapshotKey, type BackgroundRequest, type FigureSet, type KpiFigures, t
 //   - the set's scope is exactly the page's (same range, team, action, segment, grain);
 //   - computing it took at least DASHBOARD_LIVE_BUDGET_MS (100) when it was stored,
 //     so a small deployment, whose figures are fast, always sees live figures;
-//   - it is at most two intervals old (a stopped refresher falls back to live);
+//   - it is at most two intervals old (a stopped refresher falls back to live;
+//     a review's, whose period is complete, a day and two intervals);
 //   - the viewer did not ask for live figures (?live=1).
 // A served page says when its figures were computed. A set computed for a page
 // whose statement runs past DASHBOARD_QUERY_TIMEOUT_MS (the database cancels it)
@@ -190,13 +191,15 @@ async function serve<S extends FigureSet>(
   // Every stored copy of the page's scope computed by now, the fallback when a set cannot be computed for the page.
   const stored = keyed(storedRows.filter((row) => row.computedAt.getTime() <= now.getTime()));
   const requests = keyed(requestRows);
-  const fresh = now.getTime() - 2 * settings.refreshMs;
+  // A copy is fresh for two intervals; a review's (of a complete period, kept by the refresher a day) for a day and two intervals.
+  const freshFrom = (set: S) => now.getTime() - 2 * settings.refreshMs - (set === "review" ? REVIEW_KEEP_MS : 0);
   const unavailable = new Map<S, Unavailable>();
   const live: S[] = [];
   for (const set of sets) {
     const copy = stored.get(set);
     const req = requests.get(set);
     const tooSlow = copy !== undefined && copy.computeMs >= timeouts.queryMs;
+    const fresh = freshFrom(set);
     if (copy && !opts.live && copy.computeMs >= settings.liveBudgetMs && copy.computedAt.getTime() >= fresh) {
       // A copy too slow to compute for a page counts as late: the page does not offer to compute it now.
       fromCopy(set, copy, tooSlow);

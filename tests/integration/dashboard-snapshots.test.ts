@@ -133,6 +133,14 @@ describe.skipIf(!reachable)("dashboard figures computed ahead", () => {
       }
       // Not a comparison of empty figures.
       expect(served.now.adoption.reps.length).toBeGreaterThan(0);
+      // A complete period's review is served for a day and two intervals (the refresher keeps it a day), then computed live.
+      const stamp = await storedAt("review", current);
+      const at = (t: number): [Scope, Scope] => [{ ...current, now: new Date(t) }, { ...prior, now: new Date(t) }];
+      const dayOn = views.availableOrThrow(await views.reviewFigures(...at(stamp.getTime() + 86_400_000 + 2 * INTERVAL - MINUTE), { settings: SERVE_ALL }));
+      expect(dayOn.asOf?.getTime()).toBeLessThanOrEqual(stamp.getTime());
+      expect(dayOn.now).toEqual(served.now);
+      const past = views.availableOrThrow(await views.reviewFigures(...at(stamp.getTime() + 86_400_000 + 2 * INTERVAL + MINUTE), { settings: SERVE_ALL }));
+      expect(past.asOf).toBeNull();
     }
   }, 120_000);
 
