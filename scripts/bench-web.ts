@@ -153,8 +153,13 @@ async function main() {
     headers.origin = base;
     console.log(`# accept action: captured POST ${new URL(captured.url).pathname} next-action ${captured.headers["next-action"]?.slice(0, 12)}…, body ${captured.body.length} bytes; replayed with fetch`);
     let previous: string | null = null;
-    const accept = await measure(async (i) => {
+    // The previous iteration's suggestion is closed before the next accept, untimed (before 2026-12-05 this UPDATE, with
+    // its triggers, was inside the timed request).
+    const closePrevious = async () => {
       if (previous) await db().$executeRaw`UPDATE "Recommendation" SET status = 'DONE', "decidedAt" = now() WHERE id = ${previous}::uuid`;
+      previous = null;
+    };
+    const accept = await measure(async (i) => {
       const rec = pool[i];
       if (!rec) throw new Error("ran out of prepared suggestions");
       let body = captured.body.replaceAll(captured.recommendationId, rec.id);
@@ -162,7 +167,7 @@ async function main() {
       const res = await timedFetch(captured.url, { method: "POST", headers, body });
       if (!res.includes('"ok":true')) throw new Error(`accept failed: ${res.slice(0, 300)}`);
       previous = rec.id;
-    }, timing);
+    }, timing, closePrevious);
     console.log(latencyLine("accept action", accept, health));
   } finally {
     await server?.stop();

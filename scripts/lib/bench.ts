@@ -48,14 +48,19 @@ export function summarize(samples: readonly number[]): Stats {
  * Runs `fn(i)` for the warm-up, then times it. `i` counts every call (warm-up
  * included) so callers can use a fresh input each time.
  */
-export async function measure(fn: (i: number) => Promise<unknown>, opts: TimingOptions = {}): Promise<Stats> {
+export async function measure(fn: (i: number) => Promise<unknown>, opts: TimingOptions = {}, prepare?: (i: number) => Promise<unknown>): Promise<Stats> {
   const { warmup = 20, warmupMs = 2000, iterations = 200, seconds = 30 } = opts;
   let i = 0;
   const warmStart = performance.now();
-  while (i < warmup || performance.now() - warmStart < warmupMs) await fn(i++);
+  while (i < warmup || performance.now() - warmStart < warmupMs) {
+    await prepare?.(i);
+    await fn(i++);
+  }
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < iterations && performance.now() - start < seconds * 1000) {
+    // Untimed: what an iteration needs set up before it (the time budget counts it, the samples do not).
+    await prepare?.(i);
     const t = performance.now();
     await fn(i++);
     samples.push(performance.now() - t);
