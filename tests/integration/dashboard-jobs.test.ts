@@ -18,7 +18,7 @@ const { db, disconnectDb } = await import("@/lib/data/db");
 const { seedDemo } = await import("@/tooling/seed/demo");
 const views = await import("@/lib/services/dashboard-views");
 const jobs = await import("@/lib/services/dashboard-jobs");
-const { createBoss } = await import("@/lib/services/batch-queue");
+const { createBoss, startQueue } = await import("@/lib/services/batch-queue");
 const { modelMetrics, withAggregateTimeout } = await import("@/lib/data/metrics");
 const { readSnapshots, writeSnapshot } = await import("@/lib/data/dashboard-snapshots");
 const { dashboardTimeouts } = await import("@/lib/config/env");
@@ -53,10 +53,8 @@ describe.skipIf(!reachable)("dashboard views computed by the workers", () => {
   beforeAll(async () => {
     await seedDemo(db(), { seed: 7, today: TODAY, customers: 300 });
     teamId = (await db().team.findFirstOrThrow({ orderBy: { name: "asc" }, select: { id: true } })).id;
-    boss = createBoss(own!.url);
+    boss = await startQueue(() => createBoss(own!.url), (b) => jobs.ensureDashboardQueues(b));
     boss.on("error", () => {});
-    await boss.start();
-    await jobs.ensureDashboardQueues(boss);
   }, 180_000);
 
   afterAll(async () => {
