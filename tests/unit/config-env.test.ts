@@ -21,4 +21,12 @@ describe("environment (lib/config/env.ts)", () => {
       /Invalid environment configuration:\n {2}DATABASE_URL: .*\n {2}STATS_MAX_AGE_SECONDS: /,
     );
   });
+
+  it("computes dashboard views in the app unless DASHBOARD_BACKGROUND=workers, which needs a Postgres server", () => {
+    expect(parseEnv({}).DASHBOARD_BACKGROUND).toBe("app");
+    expect(parseEnv({ DASHBOARD_BACKGROUND: "" }).DASHBOARD_BACKGROUND).toBe("app");
+    expect(parseEnv({ DASHBOARD_BACKGROUND: "workers", DATABASE_URL: "postgresql://x@localhost/db" }).DASHBOARD_BACKGROUND).toBe("workers");
+    expect(() => parseEnv({ DASHBOARD_BACKGROUND: "workers" })).toThrow(/DASHBOARD_BACKGROUND: workers needs a Postgres server \(set DATABASE_URL\)/);
+    expect(() => parseEnv({ DASHBOARD_BACKGROUND: "worker", DATABASE_URL: "postgresql://x@localhost/db" })).toThrow(/DASHBOARD_BACKGROUND: must be app or workers/);
+  });
 });
