@@ -3,7 +3,10 @@ import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { dashboardTimeouts } from "@/lib/config/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/data/db";
 import { wakeWorkers } from "@/lib/data/job-wake";
+import { readRows } from "@/lib/data/raw";
 import { GRAINS } from "@/lib/validation/dashboard-filters";
 import { pollQueue, senderQueue } from "./batch-queue";
 import { ALL_FIGURE_SETS, computeRequested, type BackgroundRequest, type FigureSet } from "./dashboard-compute";
@@ -75,6 +78,16 @@ const sender = senderQueue(ensureDashboardQueues);
 /** Stops this process's connection to the queue, if it was started. */
 export const closeDashboardQueue = () => sender.close();
 
+/** A job no worker has taken for this long means none is running: logged, at most once per this interval. */
+export const UNTAKEN_MS = 120_000;
+const warned = { at: 0 };
+
+/** When the longest-waiting dashboard job was queued (null: none waits). */
+async function oldestWaiting(): Promise<Date | null> {
+  const [row] = await readRows<{ oldest: Date | null }>(db(), Prisma.sql`SELECT min(created_on) AS oldest FROM pgboss.job WHERE name = ${DASHBOARD_QUEUE} AND state < 'active'`);
+  return row?.oldest ?? null;
+}
+
 /** A runner that sends background computations to the workers (null on the embedded database: no queue there). */
 export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.get()) {
   const boss = async () => {
@@ -84,7 +97,16 @@ export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.g
   };
   return {
     async full(): Promise<boolean> {
-      return (await (await boss()).getQueueSize(DASHBOARD_QUEUE)) >= MAX_WAITING;
+      const b = await boss();
+      const [waiting, oldest] = await Promise.all([b.getQueueSize(DASHBOARD_QUEUE), oldestWaiting()]);
+      const age = oldest ? Date.now() - oldest.getTime() : 0;
+      if (age > UNTAKEN_MS && Date.now() - warned.at > UNTAKEN_MS) {
+        warned.at = Date.now();
+        console.warn(
+          `dashboard figures: a view has waited ${Math.round(age / 1000)} s for a worker (DASHBOARD_BACKGROUND=workers); start \`npm run worker\`, or set DASHBOARD_BACKGROUND=app to compute them in the app`,
+        );
+      }
+      return waiting >= MAX_WAITING;
     },
     async run(req: BackgroundRequest): Promise<void> {
       await (await boss()).send(DASHBOARD_QUEUE, toJob(req), { id: randomUUID() });

@@ -121,6 +121,19 @@ describe.skipIf(!reachable)("dashboard views computed by the workers", () => {
     expect(crowded.unavailable).toEqual({ state: "busy" });
     expect((await queued()).length).toBe(before);
     expect(await db().dashboardRequest.count()).toBe(0);
+    // Jobs no worker has taken for longer than UNTAKEN_MS: the operator is told, once per interval.
+    await db().$executeRawUnsafe(`UPDATE pgboss.job SET created_on = now() - interval '10 minutes' WHERE name = $1 AND state = 'created'`, jobs.DASHBOARD_QUEUE);
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+    try {
+      expect(await runner.full()).toBe(true);
+      expect(await runner.full()).toBe(true);
+    } finally {
+      console.warn = consoleWarn;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/a view has waited 6\d\d s for a worker .*start `npm run worker`, or set DASHBOARD_BACKGROUND=app/);
     await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = $1 AND state = 'created'`, jobs.DASHBOARD_QUEUE);
   }, 60_000);
 
