@@ -26,8 +26,7 @@ import { conversionMetrics, modelMetrics, type MetricsScope } from "@/lib/data/m
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { engagementMetrics } from "@/lib/data/engagement";
 import { listTargets, loadPulseEveryWeeks } from "@/lib/data/engagement-inputs";
-import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots, reviewFigures, slowestSet, type Served } from "@/lib/services/dashboard-views";
-import { lastCompletePeriod, priorRange } from "@/lib/metrics/periods";
+import { adoptionFigures, impactFigures, modelFigures, refreshDashboardSnapshots, reviewFigures, reviewOpeningPeriods, slowestSet, type Served } from "@/lib/services/dashboard-views";
 import { dashboardSnapshotSettings } from "@/lib/config/env";
 import { adoptionMetrics } from "@/lib/data/usage";
 import { KPI_KEYS, type KpiKey } from "@/lib/metrics/kpi-definitions";
@@ -165,10 +164,9 @@ async function main() {
   const served = (sc: MetricsScope): MetricsScope => ({ ...sc, from: todayRange.from, toExclusive: todayRange.toExclusive, grain: today.grain, now: new Date() });
   console.log(`# served: ${today.from} to ${today.to} (the default view today)`);
   // The periodic review's opening view: the last complete period at the default grain, against the one before.
-  const reviewPeriod = lastCompletePeriod(today.grain, servedAt);
-  const [reviewNow, reviewBefore] = [reviewPeriod, priorRange(today.grain, reviewPeriod)].map(filterRange);
-  const reviewed = (sc: MetricsScope, r: { from: Date; toExclusive: Date }): MetricsScope => ({ ...sc, from: r.from, toExclusive: r.toExclusive, grain: today.grain, now: new Date() });
-  console.log(`# periodic review: ${reviewPeriod.from} to ${reviewPeriod.to} against the period before`);
+  const review = reviewOpeningPeriods(servedAt);
+  const reviewed = (sc: MetricsScope, r: { from: Date; toExclusive: Date }): MetricsScope => ({ ...sc, from: r.from, toExclusive: r.toExclusive, grain: review.grain, now: new Date() });
+  console.log(`# periodic review: ${review.current.from.toISOString().slice(0, 10)} to ${new Date(review.current.toExclusive.getTime() - 86_400_000).toISOString().slice(0, 10)}, against the period before`);
   const runServed = async (name: string, fn: () => Promise<Served<object>>) => {
     if (only && !name.startsWith(only)) return;
     const first = await fn();
@@ -189,7 +187,7 @@ async function main() {
     await runServed(`model dashboard${suffix}`, () => modelFigures(served(sc)));
     // Every KPI the Impact page offers (the live lines above time two of them).
     for (const kpi of KPI_KEYS) await runServed(`kpi impact dashboard ${kpi}, ${label}`, () => impactFigures(served(sc), kpi));
-    await runServed(`periodic review${suffix}`, () => reviewFigures(reviewed(sc, reviewNow!), reviewed(sc, reviewBefore!)));
+    await runServed(`periodic review${suffix}`, () => reviewFigures(reviewed(sc, review.current), reviewed(sc, review.prior)));
   }
 }
 

@@ -3,13 +3,12 @@ import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { dashboardTimeouts } from "@/lib/config/env";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { db } from "@/lib/data/db";
+import { jobBacklog } from "@/lib/data/job-backlog";
 import { wakeWorkers } from "@/lib/data/job-wake";
-import { readRows } from "@/lib/data/raw";
 import { GRAINS } from "@/lib/validation/dashboard-filters";
 import { pollQueue, senderQueue } from "./batch-queue";
 import { ALL_FIGURE_SETS, computeRequested, type BackgroundRequest, type FigureSet } from "./dashboard-compute";
+import type { BackgroundRunner } from "./dashboard-views";
 
 // Dashboard figure sets computed in the background on the job queue
 // (DASHBOARD_BACKGROUND=workers): the page that claimed a set sends it as a job
@@ -82,14 +81,8 @@ export const closeDashboardQueue = () => sender.close();
 export const UNTAKEN_MS = 120_000;
 const warned = { at: 0 };
 
-/** When the longest-waiting dashboard job was queued (null: none waits). */
-async function oldestWaiting(): Promise<Date | null> {
-  const [row] = await readRows<{ oldest: Date | null }>(db(), Prisma.sql`SELECT min(created_on) AS oldest FROM pgboss.job WHERE name = ${DASHBOARD_QUEUE} AND state < 'active'`);
-  return row?.oldest ?? null;
-}
-
 /** A runner that sends background computations to the workers (null on the embedded database: no queue there). */
-export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.get()) {
+export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.get()): BackgroundRunner {
   const boss = async () => {
     const b = queue();
     if (!b) throw new Error("DASHBOARD_BACKGROUND=workers needs a Postgres server");
@@ -97,8 +90,8 @@ export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.g
   };
   return {
     async full(): Promise<boolean> {
-      const b = await boss();
-      const [waiting, oldest] = await Promise.all([b.getQueueSize(DASHBOARD_QUEUE), oldestWaiting()]);
+      await boss(); // started first: it creates the queue's tables on a database that has none yet
+      const { waiting, oldest } = await jobBacklog(DASHBOARD_QUEUE);
       const age = oldest ? Date.now() - oldest.getTime() : 0;
       if (age > UNTAKEN_MS && Date.now() - warned.at > UNTAKEN_MS) {
         warned.at = Date.now();

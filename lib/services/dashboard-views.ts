@@ -191,8 +191,8 @@ async function serve<S extends FigureSet>(
   // Every stored copy of the page's scope computed by now, the fallback when a set cannot be computed for the page.
   const stored = keyed(storedRows.filter((row) => row.computedAt.getTime() <= now.getTime()));
   const requests = keyed(requestRows);
-  // A copy is fresh for two intervals; a review's (of a complete period, kept by the refresher a day) for a day and two intervals.
-  const freshFrom = (set: S) => now.getTime() - 2 * settings.refreshMs - (set === "review" ? REVIEW_KEEP_MS : 0);
+  // A copy is fresh for two intervals past the time the refresher keeps it (a review's: a day).
+  const freshFrom = (set: S) => now.getTime() - 2 * settings.refreshMs - keptFor(set);
   const unavailable = new Map<S, Unavailable>();
   const live: S[] = [];
   for (const set of sets) {
@@ -285,28 +285,33 @@ export const REVIEW_PERIODS_AHEAD = 2;
 /** How long a stored review of a complete period is kept before the refresher computes it again: its figures move only as late outcomes arrive. */
 const REVIEW_KEEP_MS = 86_400_000;
 
-interface PlannedSet {
-  set: FigureSet;
-  scope: MetricsScope;
-  /** Left alone while its stored copy is younger than this (else: recomputed each refresh unless fast enough to compute live). */
-  keepMs?: number;
+/** How long the refresher leaves a stored set alone, however slow (0: recomputed each refresh unless fast enough to compute live). */
+const keptFor = (set: FigureSet) => (set === "review" ? REVIEW_KEEP_MS : 0);
+
+/**
+ * The periodic review's opening view at `now`, as its page scopes it (app/(manager)/dashboards/review/page.tsx): the
+ * last complete period at the default grain, and the period before it.
+ */
+export function reviewOpeningPeriods(now: Date): { grain: MetricsScope["grain"]; current: { from: Date; toExclusive: Date }; prior: { from: Date; toExclusive: Date } } {
+  const { grain } = parseDashboardFilters({}, now).filters;
+  const current = lastCompletePeriod(grain, now);
+  const [a, b] = [current, priorRange(grain, current)].map(filterRange);
+  return { grain, current: { from: a!.from, toExclusive: a!.toExclusive }, prior: { from: b!.from, toExclusive: b!.toExclusive } };
 }
 
 /**
  * What a refresh computes at `now`, in order, for all teams, then each team: the default view's figure sets (the last
- * 90 days at the default grain), then the periodic review's opening view (the last complete period at that grain, and
- * the period before it, as app/(manager)/dashboards/review/page.tsx scopes them).
+ * 90 days at the default grain), then the periodic review's opening view.
  */
-async function refreshPlan(now: Date): Promise<PlannedSet[]> {
+async function refreshPlan(now: Date): Promise<{ set: FigureSet; scope: MetricsScope }[]> {
   const { filters } = parseDashboardFilters({}, now);
   const view = filterRange(filters);
-  const current = lastCompletePeriod(filters.grain, now);
-  const periods = [current, priorRange(filters.grain, current)].map(filterRange);
+  const review = reviewOpeningPeriods(now);
   const teams = [null, ...(await listTeams()).map((t) => t.id)];
   const scope = (teamId: string | null, r: { from: Date; toExclusive: Date }): MetricsScope => ({ from: r.from, toExclusive: r.toExclusive, teamId, actionKey: null, segment: null, grain: filters.grain, now });
   return [
     ...teams.flatMap((teamId) => FIGURE_SETS.map((set) => ({ set, scope: scope(teamId, view) }))),
-    ...teams.flatMap((teamId) => periods.map((p) => ({ set: "review" as const, scope: scope(teamId, p), keepMs: REVIEW_KEEP_MS }))),
+    ...teams.flatMap((teamId) => [review.current, review.prior].map((p) => ({ set: "review" as const, scope: scope(teamId, p) }))),
   ];
 }
 
@@ -368,10 +373,10 @@ export async function refreshDashboardSnapshots(
   let skipped = 0;
   const timings: SetTiming[] = [];
   const failed: RefreshResult["failed"] = [];
-  for (const { set, scope, keepMs } of await refreshPlan(now)) {
+  for (const { set, scope } of await refreshPlan(now)) {
     const key = snapshotKey(set, scope);
     const copy = stored.get(key);
-    if (copy && (copy.computeMs < settings.liveBudgetMs / 2 || (keepMs !== undefined && copy.computedAt.getTime() > now.getTime() - keepMs))) {
+    if (copy && (copy.computeMs < settings.liveBudgetMs / 2 || (keptFor(set) > 0 && copy.computedAt.getTime() > now.getTime() - keptFor(set)))) {
       skipped++;
       continue;
     }
