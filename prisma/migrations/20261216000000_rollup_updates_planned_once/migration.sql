@@ -13,10 +13,8 @@ CREATE OR REPLACE FUNCTION nudge_recommendation_days()
  LANGUAGE plpgsql
 AS $function$
 DECLARE
-  src TEXT := CASE TG_OP
-    WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_recs'
-    WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_recs'
-    ELSE 'SELECT -1 AS sign, * FROM old_recs UNION ALL SELECT 1, * FROM new_recs' END;
+  -- What EXECUTE below reads: only a DELETE gets there (INSERT and UPDATE return before).
+  src TEXT := 'SELECT -1 AS sign, * FROM old_recs';
 BEGIN
   IF TG_OP = 'DELETE' THEN
     IF NOT EXISTS (SELECT 1 FROM old_recs) THEN
@@ -148,10 +146,8 @@ CREATE OR REPLACE FUNCTION nudge_recommendation_model_days()
  LANGUAGE plpgsql
 AS $function$
 DECLARE
-  src TEXT := CASE TG_OP
-    WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_recs'
-    WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_recs'
-    ELSE 'SELECT -1 AS sign, * FROM old_recs UNION ALL SELECT 1, * FROM new_recs' END;
+  -- What EXECUTE below reads: only a DELETE gets there (INSERT and UPDATE return before).
+  src TEXT := 'SELECT -1 AS sign, * FROM old_recs';
 BEGIN
   IF TG_OP = 'DELETE' THEN
     IF NOT EXISTS (SELECT 1 FROM old_recs) THEN
