@@ -1,8 +1,8 @@
-import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authSecret, embedAllowedOrigins, env, publicUrl } from "@/lib/config/env";
 import { contentSecurityPolicy } from "@/lib/config/security-headers";
 import { cachedEmbedOrigins } from "@/lib/data/embed-origins";
+import { decodeSessionToken, sessionTokenFrom } from "@/lib/auth/session-token";
 
 // An optimistic first gate only: signed-out visitors go to /signin, session-less
 // calls to internal APIs get 401. Every page, action and route checks again
@@ -68,7 +68,7 @@ export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   const s = await security(req);
   if (PUBLIC.some((re) => re.test(pathname))) return next(req, s);
-  const token = await getToken({ req, secret: authSecret() });
+  const token = await decodeSessionToken(sessionTokenFrom((name) => req.cookies.get(name)?.value), authSecret());
   if (token) return next(req, s);
   if (pathname.startsWith("/api/")) {
     return withSecurityHeaders(s, NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in to use this endpoint." } }, { status: 401 }));

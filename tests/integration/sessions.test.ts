@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import type { JWT } from "next-auth/jwt";
+import { encode, type JWT } from "next-auth/jwt";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/data/db";
 import { postgresReachable } from "../support/test-db";
@@ -11,18 +11,18 @@ import { makeUser } from "../support/fixtures";
 // reset, deactivation and role change. Plus the sign-in throttle on its real
 // store (the SignInLimit table).
 
-const current: { token: JWT | null } = { token: null };
-vi.mock("next-auth", async (importOriginal) => {
-  const original = await importOriginal<typeof import("next-auth")>();
-  return {
-    ...original,
-    // getServerSession decodes the cookie and runs the session callback; the cookie part is next-auth's.
-    getServerSession: async (options: import("next-auth").NextAuthOptions) => {
-      if (!current.token) return null;
-      return options.callbacks!.session!({ session: { expires: "" } as never, token: current.token, user: undefined as never, newSession: undefined, trigger: "update" } as never);
-    },
-  };
+// The guard reads the session cookie through next/headers; here the jar holds
+// the cookie next-auth's own encode made from the token (a real encrypted JWT).
+const SECRET = vi.hoisted(() => {
+  const secret = "sessions-test-secret-0123456789-abcdefgh";
+  process.env.NEXTAUTH_SECRET = secret;
+  return secret;
 });
+const current: { cookie: string | null } = { cookie: null };
+vi.mock("next/headers", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/headers")>()),
+  cookies: async () => ({ get: (name: string) => (name === "next-auth.session-token" && current.cookie ? { name, value: current.cookie } : undefined) }),
+}));
 
 const { authOptions } = await import("@/lib/auth/options");
 const { getSessionUser } = await import("@/lib/auth/guard");
@@ -49,14 +49,14 @@ async function signIn(email: string, password = PASSWORD): Promise<JWT> {
 }
 
 async function guardSees(token: JWT) {
-  current.token = token;
+  current.cookie = await encode({ token, secret: SECRET });
   // getSessionUser is wrapped in React's cache(); outside a request every call runs.
   return getSessionUser();
 }
 
 describe.skipIf(!reachable)("sessions end at once", () => {
   beforeEach(() => {
-    current.token = null;
+    current.cookie = null;
   });
 
   it("a fresh session is accepted; a token without a version (issued before this change) is not", async () => {
