@@ -5,6 +5,10 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
+  // gzip in the app unless HTTP_COMPRESSION=off (read when `next start` starts;
+  // checked with the other settings in lib/config/env.ts): behind a reverse
+  // proxy that compresses, the app then spends no CPU on it.
+  compress: process.env.HTTP_COMPRESSION !== "off",
   // PGlite ships WebAssembly and data files that must be loaded from node_modules, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "pg-boss", "bcryptjs"],
   experimental: {

@@ -2,7 +2,9 @@
 // The rep's day over HTTP against `next start` (production build in
 // .next-bench), on the large data set (npm run seed:large), BENCH.md method.
 // Signed in as the bench rep (rep@nudge.test, who owns exactly 1,000 customers):
-//  - queue page: GET /queue, server time = until the full response is read.
+//  - queue page: GET /queue, server time = until the full response is read;
+//    gzipped by the app, as a browser asks (fetch sends Accept-Encoding: gzip),
+//    then again uncompressed (the app's work behind a compressing proxy).
 //  - customer search: GET /customers?q=<common fragment>.
 //  - accept action: the real server action request. Playwright (Debian
 //    Chromium) clicks Accept once on /queue and captures the `next-action`
@@ -115,6 +117,13 @@ async function main() {
       if (!html.includes("Today&#x27;s queue") && !html.includes("Today's queue")) throw new Error("/queue did not render the queue");
     }, timing);
     console.log(latencyLine("queue page", queue, health));
+    // The same page without the app's gzip (fetch asks for gzip, as a browser does): what the app does behind a
+    // reverse proxy that compresses, with HTTP_COMPRESSION=off. The same server work; compression is skipped.
+    const plain = await measure(async () => {
+      const html = await timedFetch(`${base}/queue`, { headers: { cookie, "accept-encoding": "identity" } });
+      if (!html.includes("Today&#x27;s queue") && !html.includes("Today's queue")) throw new Error("/queue did not render the queue");
+    }, timing);
+    console.log(latencyLine("queue page, uncompressed (compression left to a proxy)", plain, health));
 
     const search = await measure(async () => {
       const html = await timedFetch(`${base}/customers?q=${encodeURIComponent(q)}`, { headers: { cookie } });

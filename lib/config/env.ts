@@ -96,6 +96,9 @@ const envSchema = z.object({
   // process that served the page ("app"), or by `npm run worker` processes
   // from the job queue ("workers"; a Postgres server only).
   DASHBOARD_BACKGROUND: z.preprocess(blankAsUnset, z.enum(["app", "workers"], { message: "must be app or workers" }).default("app")),
+  // Whether `next start` gzips its responses (next.config.js reads it at start):
+  // "off" behind a reverse proxy that compresses, so the app's CPU goes to pages.
+  HTTP_COMPRESSION: z.preprocess(blankAsUnset, z.enum(["on", "off"], { message: "must be on or off" }).default("on")),
 }).refine((e) => e.DASHBOARD_BACKGROUND === "app" || e.DATABASE_URL !== undefined, {
   path: ["DASHBOARD_BACKGROUND"],
   message: "workers needs a Postgres server (set DATABASE_URL); on the embedded database the app computes them",

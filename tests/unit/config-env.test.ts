@@ -22,6 +22,13 @@ describe("environment (lib/config/env.ts)", () => {
     );
   });
 
+  it("gzips responses unless HTTP_COMPRESSION=off; another value names itself", () => {
+    expect(parseEnv({}).HTTP_COMPRESSION).toBe("on");
+    expect(parseEnv({ HTTP_COMPRESSION: "" }).HTTP_COMPRESSION).toBe("on");
+    expect(parseEnv({ HTTP_COMPRESSION: "off" }).HTTP_COMPRESSION).toBe("off");
+    expect(() => parseEnv({ HTTP_COMPRESSION: "gzip" })).toThrow(/HTTP_COMPRESSION: must be on or off/);
+  });
+
   it("computes dashboard views in the app unless DASHBOARD_BACKGROUND=workers, which needs a Postgres server", () => {
     expect(parseEnv({}).DASHBOARD_BACKGROUND).toBe("app");
     expect(parseEnv({ DASHBOARD_BACKGROUND: "" }).DASHBOARD_BACKGROUND).toBe("app");
