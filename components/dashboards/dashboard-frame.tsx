@@ -114,7 +114,8 @@ export function Wide({ children }: { children: React.ReactNode }) {
 /** In place of the figures when they are being computed in the background, that failed, or the server is busy with others (lib/services/dashboard-views.ts). */
 export function FiguresPending({ unavailable: u, defaultHref, defaultLabel }: { unavailable: Unavailable; defaultHref: string; defaultLabel?: string }) {
   const fallback = { defaultHref, defaultLabel };
-  if (u.state === "computing") return <FiguresUnavailable state="computing" since={asOfFmt.format(u.since)} {...fallback} />;
+  if (u.state === "computing")
+    return <FiguresUnavailable state="computing" since={asOfFmt.format(u.since)} untakenSince={u.untakenSince ? asOfFmt.format(u.untakenSince) : undefined} {...fallback} />;
   if (u.state === "busy") return <FiguresUnavailable state="busy" {...fallback} />;
   return <FiguresUnavailable state="failed" at={asOfFmt.format(u.at)} retryFrom={asOfFmt.format(u.retryFrom)} reason={u.reason} {...fallback} />;
 }

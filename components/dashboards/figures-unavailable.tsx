@@ -10,7 +10,7 @@ const LONGEST_RELOAD_MS = 10_000;
 type Fallback = { defaultHref: string; defaultLabel?: string };
 
 export type FiguresUnavailableProps =
-  | ({ state: "computing"; since: string } & Fallback)
+  | ({ state: "computing"; since: string; /** No worker has taken a queued view since then (DASHBOARD_BACKGROUND=workers). */ untakenSince?: string } & Fallback)
   | ({ state: "failed"; at: string; retryFrom: string; reason: string } & Fallback)
   | ({ state: "busy" } & Fallback);
 
@@ -54,6 +54,12 @@ export function FiguresUnavailable(props: FiguresUnavailableProps) {
           For this range and scope they take too long to compute while you wait, so they are being computed in the background (started {props.since}).
           They appear here when ready, usually within a few minutes; you can leave this page and come back.
         </p>
+        {props.untakenSince ? (
+          <p data-figures-untaken className="mt-2 max-w-prose rounded-md border border-amber-300 bg-amber-50 px-2.5 py-2 text-sm text-amber-950">
+            No background worker has taken a waiting view since {props.untakenSince}, so none may be running. If this lasts, ask an admin to check that the
+            workers (<code className="font-mono text-xs">npm run worker</code>) are running.
+          </p>
+        ) : null}
         <p className="mt-3">{fallback}</p>
       </section>
     );

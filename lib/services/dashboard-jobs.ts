@@ -92,7 +92,7 @@ export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.g
     async full(): Promise<boolean> {
       await boss(); // started first: it creates the queue's tables on a database that has none yet
       const { waiting, oldest } = await jobBacklog(DASHBOARD_QUEUE);
-      const age = oldest ? Date.now() - oldest.getTime() : 0;
+      const age = untakenAge(oldest);
       if (age > UNTAKEN_MS && Date.now() - warned.at > UNTAKEN_MS) {
         warned.at = Date.now();
         console.warn(
@@ -105,8 +105,14 @@ export function queueRunner(queue: () => Promise<PgBoss> | null = () => sender.g
       await (await boss()).send(DASHBOARD_QUEUE, toJob(req), { id: randomUUID() });
       void wakeWorkers(DASHBOARD_QUEUE); // not awaited: the page need not wait for it, and it never throws
     },
+    async untakenSince(): Promise<Date | null> {
+      const { oldest } = await jobBacklog(DASHBOARD_QUEUE);
+      return untakenAge(oldest) > UNTAKEN_MS ? oldest : null;
+    },
   };
 }
+
+const untakenAge = (oldest: Date | null) => (oldest ? Date.now() - oldest.getTime() : 0);
 
 /** Starts taking dashboard jobs in this process (a worker), one at a time: each can hold a connection for minutes. Resolves with the poller's id. */
 export async function workDashboardJobs(boss: PgBoss, onDone?: (req: BackgroundRequest, outcome: "stored" | "failed", ms: number) => void): Promise<string> {

@@ -84,7 +84,10 @@ export type Served<T> = (T & { asOf: Date | null; timedOut: boolean; unavailable
  * failed (when; a page load after DASHBOARD_SNAPSHOT_MINUTES starts another), or this process already holds as many
  * background computations as it takes (busy: a later page load tries again).
  */
-export type Unavailable = { state: "computing"; since: Date } | { state: "failed"; at: Date; retryFrom: Date; reason: string } | { state: "busy" };
+export type Unavailable =
+  | { state: "computing"; since: Date; /** The oldest view waiting for a worker, when none has been taken for UNTAKEN_MS (no worker seems to run). */ untakenSince?: Date }
+  | { state: "failed"; at: Date; retryFrom: Date; reason: string }
+  | { state: "busy" };
 
 /** For scripts and tests: the figures, or an error saying why there are none. */
 export function availableOrThrow<T>(served: Served<T>): Exclude<Served<T>, { unavailable: Unavailable }> {
@@ -97,6 +100,8 @@ export interface BackgroundRunner {
   full(): boolean | Promise<boolean>;
   /** Starts one (detached from the page); a failure to start it is thrown (the page then says the server is busy). */
   run(req: BackgroundRequest): void | Promise<void>;
+  /** When the oldest computation still waiting to be taken was queued, if it has waited past UNTAKEN_MS (a runner in this process never waits). */
+  untakenSince?(): Promise<Date | null>;
 }
 
 /** Background computations a process holds at most, running or waiting (each can take minutes of a database connection). */
@@ -239,6 +244,11 @@ async function serve<S extends FigureSet>(
   const first =
     missing.find((u) => u.state !== "computing") ??
     missing.reduce<Unavailable | null>((a, u) => (u.state === "computing" && (a?.state !== "computing" || u.since < a.since) ? u : a), null);
+  // Computing on the workers and none has taken a queued view for a while: the page says so (none may be running).
+  if (first?.state === "computing" && background.untakenSince) {
+    const untaken = await background.untakenSince().catch(() => null);
+    if (untaken) return { values, asOf, timedOut, unavailable: { ...first, untakenSince: untaken } };
+  }
   return { values, asOf, timedOut, unavailable: first };
 }
 

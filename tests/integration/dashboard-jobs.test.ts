@@ -137,6 +137,26 @@ describe.skipIf(!reachable)("dashboard views computed by the workers", () => {
     await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = $1 AND state = 'created'`, jobs.DASHBOARD_QUEUE);
   }, 60_000);
 
+  it("a view that no worker takes says so on the page once the oldest waiting job is past UNTAKEN_MS", async () => {
+    const runner = jobs.queueRunner(() => Promise.resolve(boss));
+    const scope = scopeOf(teamId, 40);
+    const first = await withAggregateTimeout(1, () => views.modelFigures(scope, { settings: SERVE_ALL, background: runner }));
+    expect(first.unavailable).toEqual({ state: "computing", since: AT });
+    // Still waiting a minute later: not yet a sign that no worker runs.
+    const reload = { ...scope, now: new Date(AT.getTime() + MINUTE) };
+    expect((await views.modelFigures(reload, { settings: SERVE_ALL, background: runner })).unavailable).toEqual({ state: "computing", since: AT });
+    await db().$executeRawUnsafe(`UPDATE pgboss.job SET created_on = now() - interval '3 minutes' WHERE name = $1 AND state = 'created'`, jobs.DASHBOARD_QUEUE);
+    const [job] = await db().$queryRawUnsafe<{ created: Date }[]>(`SELECT created_on AS created FROM pgboss.job WHERE name = $1 AND state = 'created'`, jobs.DASHBOARD_QUEUE);
+    expect((await views.modelFigures(reload, { settings: SERVE_ALL, background: runner })).unavailable).toEqual({ state: "computing", since: AT, untakenSince: job!.created });
+    // Once taken (active), it is no longer reported.
+    await db().$executeRawUnsafe(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = $1 AND state = 'created'`, jobs.DASHBOARD_QUEUE);
+    expect((await views.modelFigures(reload, { settings: SERVE_ALL, background: runner })).unavailable).toEqual({ state: "computing", since: AT });
+    // The app's own runner never waits for a worker.
+    expect(views.processRunner().untakenSince).toBeUndefined();
+    await db().$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = $1`, jobs.DASHBOARD_QUEUE);
+    await db().dashboardRequest.deleteMany({});
+  }, 60_000);
+
   it("the queue's lease is the claim's stale bound, brought up to date at each start", async () => {
     expect((await boss.getQueue(jobs.DASHBOARD_QUEUE))?.expireInSeconds).toBe(Math.ceil(dashboardTimeouts().refreshMs / 1000) + 60);
     await jobs.ensureDashboardQueues(boss, 5);
