@@ -28,6 +28,13 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // A read replica of DATABASE_URL: the dashboards' background computations (the
+  // refresher and views computed in the background) read there; pages and writes stay on DATABASE_URL.
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   NEXTAUTH_URL: z.string().url().optional(),
@@ -99,10 +106,15 @@ const envSchema = z.object({
   // Whether `next start` gzips its responses (next.config.js reads it at start):
   // "off" behind a reverse proxy that compresses, so the app's CPU goes to pages.
   HTTP_COMPRESSION: z.preprocess(blankAsUnset, z.enum(["on", "off"], { message: "must be on or off" }).default("on")),
-}).refine((e) => e.DASHBOARD_BACKGROUND === "app" || e.DATABASE_URL !== undefined, {
-  path: ["DASHBOARD_BACKGROUND"],
-  message: "workers needs a Postgres server (set DATABASE_URL); on the embedded database the app computes them",
-});
+})
+  .refine((e) => e.DASHBOARD_BACKGROUND === "app" || e.DATABASE_URL !== undefined, {
+    path: ["DASHBOARD_BACKGROUND"],
+    message: "workers needs a Postgres server (set DATABASE_URL); on the embedded database the app computes them",
+  })
+  .refine((e) => e.DATABASE_READ_URL === undefined || e.DATABASE_URL !== undefined, {
+    path: ["DATABASE_READ_URL"],
+    message: "is a replica of DATABASE_URL: set DATABASE_URL too (the embedded database has no replica)",
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -127,6 +139,11 @@ export function env(): Env {
 export function databaseMode(): { kind: "postgres"; url: string } | { kind: "pglite"; dir: string } {
   const e = env();
   return e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dir: e.PGLITE_DIR };
+}
+
+/** The read replica's URL (DATABASE_READ_URL), if one is set. */
+export function databaseReadUrl(): string | undefined {
+  return env().DATABASE_READ_URL;
 }
 
 /** Origins allowed to frame the embed panel (EMBED_ALLOWED_ORIGINS, space- or comma-separated). */

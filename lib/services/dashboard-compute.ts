@@ -1,5 +1,6 @@
 import "server-only";
 import { failRequest, finishRequest, writeSnapshot } from "@/lib/data/dashboard-snapshots";
+import { onReadReplica } from "@/lib/data/db";
 import { engagementMetrics, type EngagementData } from "@/lib/data/engagement";
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
 import { conversionMetrics, modelMetrics, withAggregateTimeout, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
@@ -108,7 +109,8 @@ export async function computeRequested(req: BackgroundRequest): Promise<"stored"
   const key = snapshotKey(set, scope);
   const t = performance.now();
   try {
-    const value = await withAggregateTimeout(timeoutMs, () => computeSet(set, { ...scope, now: startedAt }));
+    // Read on the replica when there is one (DATABASE_READ_URL); the copy is written to the primary.
+    const value = await onReadReplica(() => withAggregateTimeout(timeoutMs, () => computeSet(set, { ...scope, now: startedAt })));
     await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: startedAt, computeMs: Math.round(performance.now() - t) });
     await finishRequest(key, startedAt);
     return "stored";

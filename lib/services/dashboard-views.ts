@@ -13,6 +13,7 @@ import {
   writeSnapshot,
 } from "@/lib/data/dashboard-snapshots";
 import { listTeams } from "@/lib/data/admin-users";
+import { onReadReplica } from "@/lib/data/db";
 import type { EngagementData } from "@/lib/data/engagement";
 import { withAggregateTimeout, type ConversionData, type MetricsScope, type ModelData } from "@/lib/data/metrics";
 import { isQueryTimeout } from "@/lib/data/errors";
@@ -394,7 +395,7 @@ export async function refreshDashboardSnapshots(
     const t = performance.now();
     let value: unknown;
     try {
-      value = await withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeFigures(set, { ...scope, now: at }));
+      value = await onReadReplica(() => withAggregateTimeout(opts.timeoutMs ?? dashboardTimeouts().refreshMs, () => computeFigures(set, { ...scope, now: at })));
     } catch (err) {
       // One set that fails (a statement over the refresh's timeout at this size) does not stop the others.
       const error = err instanceof Error ? (err.message.trim().split("\n").slice(-1)[0] ?? err.message) : String(err);

@@ -22,6 +22,14 @@ describe("environment (lib/config/env.ts)", () => {
     );
   });
 
+  it("takes a read replica's URL only beside DATABASE_URL, and only a postgresql:// one", () => {
+    expect(parseEnv({}).DATABASE_READ_URL).toBeUndefined();
+    expect(parseEnv({ DATABASE_READ_URL: "" }).DATABASE_READ_URL).toBeUndefined();
+    expect(parseEnv({ DATABASE_URL: "postgresql://x@primary/db", DATABASE_READ_URL: "postgresql://x@replica/db" }).DATABASE_READ_URL).toBe("postgresql://x@replica/db");
+    expect(() => parseEnv({ DATABASE_READ_URL: "postgresql://x@replica/db" })).toThrow(/DATABASE_READ_URL: is a replica of DATABASE_URL/);
+    expect(() => parseEnv({ DATABASE_URL: "postgresql://x@primary/db", DATABASE_READ_URL: "mysql://x@replica/db" })).toThrow(/DATABASE_READ_URL: must be a postgresql:\/\/ connection URL/);
+  });
+
   it("gzips responses unless HTTP_COMPRESSION=off; another value names itself", () => {
     expect(parseEnv({}).HTTP_COMPRESSION).toBe("on");
     expect(parseEnv({ HTTP_COMPRESSION: "" }).HTTP_COMPRESSION).toBe("on");
