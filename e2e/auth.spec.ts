@@ -59,9 +59,11 @@ test.describe("signed out", () => {
   }
 
   test("internal API calls get 401 JSON", async ({ request }) => {
-    const res = await request.get("/api/anything");
-    expect(res.status()).toBe(401);
-    expect((await res.json()).error.code).toBe("UNAUTHENTICATED");
+    for (const path of ["/api/anything", "/api/dashboards/stream"]) {
+      const res = await request.get(path);
+      expect(res.status()).toBe(401);
+      expect((await res.json()).error.code).toBe("UNAUTHENTICATED");
+    }
   });
 
   test("health answers without a session", async ({ request }) => {
@@ -83,6 +85,12 @@ test.describe("roles", () => {
     });
   }
 
+  test("a rep asking for the dashboards' stream of stored views gets 403", async ({ request }) => {
+    const res = await request.get("/api/dashboards/stream");
+    expect(res.status()).toBe(403);
+    expect((await res.json()).error.code).toBe("FORBIDDEN");
+  });
+
   test("a rep sees only the links their role can use", async ({ page }) => {
     await page.goto("/queue");
     const nav = page.getByRole("navigation", { name: "Main" });
@@ -94,6 +102,25 @@ test.describe("roles", () => {
 
 test.describe("manager", () => {
   test.use({ storageState: storageState("manager") });
+  test("a manager's page can listen to the dashboards' stream of stored views", async ({ page }) => {
+    await page.goto("/dashboards/adoption");
+    const first = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const stream = new EventSource("/api/dashboards/stream");
+          stream.addEventListener("ready", (e) => {
+            resolve((e as MessageEvent<string>).data);
+            stream.close();
+          });
+          stream.onerror = () => {
+            resolve("error");
+            stream.close();
+          };
+        }),
+    );
+    expect(first).toBe("live");
+  });
+
   test("a manager opening the admin catalog gets 403", async ({ page }) => {
     const res = await page.goto("/admin/catalog");
     expect(res?.status()).toBe(403);

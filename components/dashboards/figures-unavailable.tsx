@@ -5,6 +5,8 @@ import { useEffect } from "react";
 /** The first reload's delay, growing by half each time up to the longest: a view that takes seconds shows within seconds, a long one costs a reload every 10 s. */
 const FIRST_RELOAD_MS = 2_000;
 const LONGEST_RELOAD_MS = 10_000;
+/** While the stream of stored views is live, reloads come from it; this one only in case a notification was lost. */
+const LIVE_RELOAD_MS = 30_000;
 
 /** `defaultHref`: the page's default view, computed ahead (its link says "Open <defaultLabel> instead"). */
 type Fallback = { defaultHref: string; defaultLabel?: string };
@@ -17,7 +19,8 @@ export type FiguresUnavailableProps =
 /**
  * In place of a dashboard's figures when they cannot be computed for the page in time
  * (lib/services/dashboard-views.ts): they are being computed in the background, and the
- * page reloads its data (after 2 s, then less often, at least every 10 s) until they are there; that computation failed; or the server is busy
+ * page reloads its data when told a view was stored (a server-sent event), or on its own (after 2 s, then less
+ * often, at least every 10 s; every 30 s while the stream is live) until they are there; that computation failed; or the server is busy
  * computing other views.
  * Either way the default view, computed ahead, is one click away. Times are preformatted by the server.
  */
@@ -26,17 +29,30 @@ export function FiguresUnavailable(props: FiguresUnavailableProps) {
   const computing = props.state === "computing";
   useEffect(() => {
     if (!computing) return;
+    // Told when a view computed in the background is stored or failed (app/api/dashboards/stream); without that stream
+    // (the embedded database, a proxy that drops it) the page reloads on its own, sooner at first.
+    const stream = typeof EventSource === "undefined" ? null : new EventSource("/api/dashboards/stream");
+    let live = false;
+    stream?.addEventListener("ready", () => (live = true));
+    stream?.addEventListener("figures", () => router.refresh());
+    stream?.addEventListener("error", () => (live = false));
     let delay = FIRST_RELOAD_MS;
     let timer: ReturnType<typeof setTimeout>;
     const next = () => {
-      timer = setTimeout(() => {
-        router.refresh();
-        delay = Math.min(LONGEST_RELOAD_MS, Math.round(delay * 1.5));
-        next();
-      }, delay);
+      timer = setTimeout(
+        () => {
+          router.refresh();
+          delay = Math.min(LONGEST_RELOAD_MS, Math.round(delay * 1.5));
+          next();
+        },
+        live ? LIVE_RELOAD_MS : delay,
+      );
     };
     next();
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      stream?.close();
+    };
   }, [computing, router]);
   const fallback = (
     <a href={props.defaultHref} className="text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">

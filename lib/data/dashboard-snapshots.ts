@@ -7,6 +7,9 @@ import { readRows } from "./raw";
 // decides when they are written and served). Rows are keyed by figure set and
 // scope; payloads are encoded by lib/data/snapshot-codec.ts.
 
+/** The channel notifyDashboardViews notifies (lib/data/queue-events.ts listens on it). */
+export const DASHBOARD_VIEWS_CHANNEL = "nudge_dashboard_views";
+
 export interface StoredSnapshot {
   key: string;
   payload: string;
@@ -112,6 +115,14 @@ export async function failRequest(key: string, startedAt: Date, at: Date, error:
   await db().$executeRaw`
     UPDATE "DashboardRequest" SET "failedAt" = ${at}::timestamp(3), error = ${error.slice(0, 500)}
     WHERE key = ${key} AND "startedAt" = ${startedAt}::timestamp(3)`;
+}
+
+/**
+ * Tells the pages waiting for a view computed in the background that one was stored or failed (they reload:
+ * app/api/dashboards/stream). Not sent by the refresher: its sets are not waited for, and it stores a hundred at a time.
+ */
+export async function notifyDashboardViews(): Promise<void> {
+  await db().$queryRaw`SELECT pg_notify(${DASHBOARD_VIEWS_CHANNEL}, '')`;
 }
 
 /** Deletes requests started before `before` (failed ones, and any a process left behind). */

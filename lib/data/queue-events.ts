@@ -2,6 +2,7 @@ import "server-only";
 import pg from "pg";
 import { databaseMode } from "@/lib/config/env";
 import { isUuid } from "@/lib/validation/postgres-safe";
+import { DASHBOARD_VIEWS_CHANNEL } from "./dashboard-snapshots";
 
 // A rep's queue changed: the trigger nudge_queue_notify (migration
 // 20261203200000_queue_notify) NOTIFYs the rep's own channel whenever a shown
@@ -25,10 +26,19 @@ export interface QueueSubscription {
  * embedded PGlite, which serves one process only: the queue then polls.
  */
 export async function subscribeToQueue(repId: string, onChange: () => void, onLost: () => void): Promise<QueueSubscription | null> {
+  return listen(queueChannel(repId), "nudge-queue-stream", onChange, onLost);
+}
+
+/** LISTENs for dashboard views computed in the background (notifyDashboardViews), as subscribeToQueue does for a rep's queue. */
+export async function subscribeToDashboardViews(onChange: () => void, onLost: () => void): Promise<QueueSubscription | null> {
+  return listen(DASHBOARD_VIEWS_CHANNEL, "nudge-dashboard-stream", onChange, onLost);
+}
+
+/** `channel` must be a plain identifier (it goes into LISTEN as it is). */
+async function listen(channel: string, applicationName: string, onChange: () => void, onLost: () => void): Promise<QueueSubscription | null> {
   const mode = databaseMode();
   if (mode.kind !== "postgres") return null;
-  const channel = queueChannel(repId);
-  const client = new pg.Client({ connectionString: mode.url, application_name: "nudge-queue-stream" });
+  const client = new pg.Client({ connectionString: mode.url, application_name: applicationName });
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -1,5 +1,5 @@
 import "server-only";
-import { failRequest, finishRequest, writeSnapshot } from "@/lib/data/dashboard-snapshots";
+import { failRequest, finishRequest, notifyDashboardViews, writeSnapshot } from "@/lib/data/dashboard-snapshots";
 import { onReadReplica } from "@/lib/data/db";
 import { engagementMetrics, type EngagementData } from "@/lib/data/engagement";
 import { actionKpis, adopterTiers, programKpi } from "@/lib/data/kpis";
@@ -113,11 +113,16 @@ export async function computeRequested(req: BackgroundRequest): Promise<"stored"
     const value = await onReadReplica(() => withAggregateTimeout(timeoutMs, () => computeSet(set, { ...scope, now: startedAt })));
     await writeSnapshot({ key, view: set, payload: encodeSnapshot(value), computedAt: startedAt, computeMs: Math.round(performance.now() - t) });
     await finishRequest(key, startedAt);
+    await notified();
     return "stored";
   } catch (err) {
     console.warn(`dashboard figures: computing ${key} in the background failed:`, err instanceof Error ? err.message.split("\n").slice(-1)[0] : err);
     const reason = isQueryTimeout(err) ? `computing them took longer than their limit of ${duration(timeoutMs)}` : "computing them failed (the server's log says why)";
     await failRequest(key, startedAt, new Date(startedAt.getTime() + Math.round(performance.now() - t)), reason);
+    await notified();
     return "failed";
   }
 }
+
+/** Tells waiting pages (they also reload on their own, so a lost notification only delays them). */
+const notified = () => notifyDashboardViews().catch((err: unknown) => console.warn("dashboard figures: could not notify the waiting pages:", err instanceof Error ? err.message : err));

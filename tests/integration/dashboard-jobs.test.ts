@@ -157,6 +157,28 @@ describe.skipIf(!reachable)("dashboard views computed by the workers", () => {
     await db().dashboardRequest.deleteMany({});
   }, 60_000);
 
+  it("a view computed in the background notifies the waiting pages when stored and when failed", async () => {
+    const { subscribeToDashboardViews } = await import("@/lib/data/queue-events");
+    const { computeRequested } = await import("@/lib/services/dashboard-compute");
+    let heard = 0;
+    const sub = await subscribeToDashboardViews(() => heard++, () => {});
+    try {
+      expect(await computeRequested({ set: "model", scope: scopeOf(teamId, 50), startedAt: AT, timeoutMs: 60_000 })).toBe("stored");
+      await expect.poll(() => heard, { timeout: 5_000 }).toBe(1);
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        // 1 ms per statement: the computation fails, and the pages are told too (they show the failure).
+        expect(await computeRequested({ set: "model", scope: scopeOf(teamId, 51), startedAt: AT, timeoutMs: 1 })).toBe("failed");
+      } finally {
+        console.warn = warn;
+      }
+      await expect.poll(() => heard, { timeout: 5_000 }).toBe(2);
+    } finally {
+      await sub?.close();
+    }
+  }, 60_000);
+
   it("the queue's lease is the claim's stale bound, brought up to date at each start", async () => {
     expect((await boss.getQueue(jobs.DASHBOARD_QUEUE))?.expireInSeconds).toBe(Math.ceil(dashboardTimeouts().refreshMs / 1000) + 60);
     await jobs.ensureDashboardQueues(boss, 5);
