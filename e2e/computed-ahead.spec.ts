@@ -64,9 +64,9 @@ test.describe("figures computed ahead, as the demo admin", () => {
 // background (DashboardRequest holds the computation's claim). Here the claim
 // is written by the test, as a page whose live computation timed out would
 // write it, for a range no other journey opens; the page then says the figures
-// are being computed, and shows them by itself once the claim is gone (the
-// figures are fast to compute on the demo data, so the page's next refresh
-// computes them).
+// are being computed, and shows them by itself once the claim is gone and the
+// waiting pages are notified (the figures are fast to compute on the demo
+// data, so the page's reload computes them).
 test.describe("figures computed in the background, as the demo admin", () => {
   test.use({ storageState: storageState("admin"), viewport: { width: 380, height: 800 } });
 
@@ -89,9 +89,14 @@ test.describe("figures computed in the background, as the demo admin", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, "computing-in-background-380");
-      // Ready: the page reloads its data after 2 s, then less often (at least every 10 s), and shows the figures within seconds.
-      await withDb((db) => db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]));
-      await expect(panel).toHaveCount(0, { timeout: 8_000 });
+      // Ready, as a background computation ends: the claim goes and the waiting pages are notified
+      // (lib/data/dashboard-snapshots.ts notifyDashboardViews); the page reloads its data on the event.
+      await expect(panel).toHaveAttribute("data-live", "on");
+      await withDb(async (db) => {
+        await db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]);
+        await db.query(`SELECT pg_notify('nudge_dashboard_views', '')`);
+      });
+      await expect(panel).toHaveCount(0, { timeout: 5_000 });
       await expect(page.getByText("Calibration: predicted propensity", { exact: false }).first()).toBeVisible();
       await expect(page).toHaveURL(new RegExp(`from=${from}`));
     } finally {

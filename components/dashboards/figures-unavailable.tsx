@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 
 /** The first reload's delay, growing by half each time up to the longest: a view that takes seconds shows within seconds, a long one costs a reload every 10 s. */
 const FIRST_RELOAD_MS = 2_000;
@@ -27,15 +27,21 @@ export type FiguresUnavailableProps =
 export function FiguresUnavailable(props: FiguresUnavailableProps) {
   const router = useRouter();
   const computing = props.state === "computing";
+  // Whether the stream of stored views is connected (also shown as data-live, for tests).
+  const [streamLive, setStreamLive] = useState(false);
   useEffect(() => {
     if (!computing) return;
     // Told when a view computed in the background is stored or failed (app/api/dashboards/stream); without that stream
     // (the embedded database, a proxy that drops it) the page reloads on its own, sooner at first.
     const stream = typeof EventSource === "undefined" ? null : new EventSource("/api/dashboards/stream");
     let live = false;
-    stream?.addEventListener("ready", () => (live = true));
+    const setLive = (on: boolean) => {
+      live = on;
+      setStreamLive(on);
+    };
+    stream?.addEventListener("ready", () => setLive(true));
     stream?.addEventListener("figures", () => router.refresh());
-    stream?.addEventListener("error", () => (live = false));
+    stream?.addEventListener("error", () => setLive(false));
     let delay = FIRST_RELOAD_MS;
     let timer: ReturnType<typeof setTimeout>;
     const next = () => {
@@ -61,7 +67,7 @@ export function FiguresUnavailable(props: FiguresUnavailableProps) {
   );
   if (computing) {
     return (
-      <section role="status" aria-live="polite" data-figures="computing" className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
+      <section role="status" aria-live="polite" data-figures="computing" data-live={streamLive ? "on" : "off"} className="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
         <h2 className="flex items-center gap-2 text-sm font-semibold text-slate-900">
           <span aria-hidden="true" className="size-3.5 shrink-0 animate-spin rounded-full border-2 border-brand-200 border-t-brand-600 motion-reduce:animate-none" />
           Computing these figures
