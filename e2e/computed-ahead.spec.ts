@@ -92,6 +92,9 @@ test.describe("figures computed in the background, as the demo admin", () => {
       // Ready, as a background computation ends: the claim goes and the waiting pages are notified
       // (lib/data/dashboard-snapshots.ts notifyDashboardViews); the page reloads its data on the event.
       await expect(panel).toHaveAttribute("data-live", "on");
+      // Past the page's first reload (after 2 s), which a view stored while the stream connected would need; from
+      // then on, with the stream live, the page reloads on its own only every 30 s.
+      await page.waitForTimeout(2_500);
       await withDb(async (db) => {
         await db.query(`DELETE FROM "DashboardRequest" WHERE key = $1`, [key]);
         await db.query(`SELECT pg_notify('nudge_dashboard_views', '')`);
