@@ -1,5 +1,5 @@
 import "server-only";
-import type { QueueSubscription } from "@/lib/data/queue-events";
+import type { ChannelSubscription } from "@/lib/data/queue-events";
 
 /** A stream lives at most this long; the browser reconnects at once, and the session is checked again. */
 const MAX_AGE_MS = 5 * 60_000;
@@ -17,10 +17,10 @@ const HEARTBEAT_MS = 25_000;
 export async function eventStream(
   req: Request,
   event: string,
-  subscribe: (onChange: () => void, onLost: () => void) => Promise<QueueSubscription | null>,
+  subscribe: (onChange: () => void, onLost: () => void) => Promise<ChannelSubscription | null>,
 ): Promise<Response | null> {
   const enc = new TextEncoder();
-  let sub: QueueSubscription | null = null;
+  let sub: ChannelSubscription | null = null;
   let timers: ReturnType<typeof setTimeout>[] = [];
   let done = false;
   let ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;

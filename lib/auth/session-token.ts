@@ -12,7 +12,7 @@ import type { JWT } from "next-auth/jwt";
 
 const SESSION_COOKIE = "next-auth.session-token";
 /** Over https next-auth prefixes the name; a browser only keeps a `__Secure-` cookie set over https. */
-export const SESSION_COOKIE_NAMES = [`__Secure-${SESSION_COOKIE}`, SESSION_COOKIE] as const;
+const SESSION_COOKIE_NAMES = [`__Secure-${SESSION_COOKIE}`, SESSION_COOKIE] as const;
 
 const keys = new Map<string, Uint8Array>();
 

@@ -15,7 +15,7 @@ export function queueChannel(repId: string): string {
   return `queue_${repId.replace(/-/g, "").toLowerCase()}`;
 }
 
-export interface QueueSubscription {
+export interface ChannelSubscription {
   close: () => Promise<void>;
 }
 
@@ -25,17 +25,17 @@ export interface QueueSubscription {
  * notification, onLost when the connection drops. Null when the app runs on
  * embedded PGlite, which serves one process only: the queue then polls.
  */
-export async function subscribeToQueue(repId: string, onChange: () => void, onLost: () => void): Promise<QueueSubscription | null> {
+export async function subscribeToQueue(repId: string, onChange: () => void, onLost: () => void): Promise<ChannelSubscription | null> {
   return listen(queueChannel(repId), "nudge-queue-stream", onChange, onLost);
 }
 
 /** LISTENs for dashboard views computed in the background (notifyDashboardViews), as subscribeToQueue does for a rep's queue. */
-export async function subscribeToDashboardViews(onChange: () => void, onLost: () => void): Promise<QueueSubscription | null> {
+export async function subscribeToDashboardViews(onChange: () => void, onLost: () => void): Promise<ChannelSubscription | null> {
   return listen(DASHBOARD_VIEWS_CHANNEL, "nudge-dashboard-stream", onChange, onLost);
 }
 
 /** `channel` must be a plain identifier (it goes into LISTEN as it is). */
-async function listen(channel: string, applicationName: string, onChange: () => void, onLost: () => void): Promise<QueueSubscription | null> {
+async function listen(channel: string, applicationName: string, onChange: () => void, onLost: () => void): Promise<ChannelSubscription | null> {
   const mode = databaseMode();
   if (mode.kind !== "postgres") return null;
   const client = new pg.Client({ connectionString: mode.url, application_name: applicationName });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { databaseMode } from "@/lib/config/env";
 import { db } from "@/lib/data/db";
 import { lastUndoableReaction } from "@/lib/data/feedback";
-import { queueChannel, subscribeToQueue, type QueueSubscription } from "@/lib/data/queue-events";
+import { queueChannel, subscribeToQueue, type ChannelSubscription } from "@/lib/data/queue-events";
 import { reactToRecommendation } from "@/lib/services/reactions";
 import { makeCustomer, makeRecommendation, repWithRecommendation } from "../support/fixtures";
 
@@ -22,7 +22,7 @@ async function listen(repId: string) {
       waiters = [];
     },
     () => undefined,
-  )) as QueueSubscription;
+  )) as ChannelSubscription;
   return {
     sub,
     count: () => count,
